@@ -1,0 +1,85 @@
+/**
+ * The one interface every publishing channel implements. Kept as small as a
+ * Kysely Dialect: what it accepts, a pure check, publish, and read-back.
+ */
+import type { ChannelConfig } from '../config/types';
+import type { Clock } from '../clock';
+import type { Problem } from '../errors';
+import type { PostKind } from '../plan/types';
+import type { RenderedPost } from '../render/types';
+import type { Logger } from '../logger';
+
+/** What a channel accepts. Checked before anything is due (`check`) and again before publishing. */
+export interface ChannelLimits {
+  /** Maximum caption length, counted the platform's way by `countText`. */
+  maxTextLength: number;
+  maxImages: number;
+  minImages: number;
+  maxImageBytes: number;
+  imageMimes: ('image/png' | 'image/jpeg')[];
+  /** The format cards are rendered in for this channel. */
+  preferredMime: 'image/png' | 'image/jpeg';
+  maxHashtags?: number;
+  maxMentions?: number;
+  /** Width/height bounds, inclusive. */
+  minAspectRatio?: number;
+  maxAspectRatio?: number;
+  minWidth?: number;
+  maxWidth?: number;
+  /** Posts per rolling 24 h for one account. */
+  dailyCap?: number;
+}
+
+/** Everything a driver needs to know about the post besides its content. */
+export interface PublishRequest {
+  postId: string;
+  officeId: string;
+  channelId: string;
+  kind: PostKind;
+  ruleId: string;
+  releaseId: string | null;
+  scheduledAt: Date;
+  deadline: Date | null;
+  post: RenderedPost;
+  /** Directory that `post.media[].file` is relative to. */
+  mediaRoot: string;
+}
+
+export interface PublishResult {
+  remoteId: string;
+  url: string | null;
+  publishedAt: Date;
+}
+
+/** A post read back from the account, to reconcile unclear outcomes. */
+export interface RemotePost {
+  remoteId: string;
+  text: string;
+  publishedAt: Date;
+  url: string | null;
+}
+
+export interface Channel {
+  readonly id: string;
+  readonly driver: string;
+  readonly limits: ChannelLimits;
+  /** Pure: problems of a rendered post against this channel's limits. Empty when fine. */
+  check(post: RenderedPost): Problem[];
+  /** Sends the post. Throws a PublishError (src/channels/publish-error.ts) on failure. */
+  publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult>;
+  /** Recent posts of the account since `since`, newest first. */
+  readBack(since: Date): Promise<RemotePost[]>;
+  close?(): Promise<void>;
+}
+
+/** What drivers receive; nothing reads the environment or the clock on its own. */
+export interface ChannelDeps {
+  clock: Clock;
+  logger: Logger;
+  /** Where the outbox writes `outbox.jsonl` and copies media. */
+  outboxDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  fetch: typeof fetch;
+}
+
+export type ChannelFactory = (config: ChannelConfig, deps: ChannelDeps) => Channel;

@@ -1,0 +1,190 @@
+/**
+ * The validated, frozen configuration every later stage reads. Produced only by
+ * `loadConfig` (src/config/load.ts); nothing downstream re-validates.
+ *
+ * Instants are `Date`s in UTC; local wall times are `HH:mm` strings that always
+ * travel with the office's IANA zone.
+ */
+import type { SourceLocation } from '../errors';
+import type { PlainDate, Weekday } from '../time/plain-date';
+
+export interface Config {
+  /** Absolute path of the config directory. */
+  dir: string;
+  /** Absolute path of the templates directory in use. */
+  templatesDir: string;
+  offices: OfficeConfig[];
+  settings: Settings;
+}
+
+export interface Settings {
+  /** Render captions and cards this many minutes before a post is due (default 10). */
+  renderAheadMinutes: number;
+  /** Planning horizon for the scheduler and `check` (default 35 days). */
+  horizonDays: number;
+  /** node-cron expression for the periodic re-plan, in the first office's zone (default every 10 minutes). */
+  replanCron: string;
+}
+
+export interface OfficeConfig {
+  id: string;
+  name: string;
+  /** Short name for cards and tight captions, e.g. "Imigrasi Pontianak". */
+  shortName: string;
+  /** IANA zone, e.g. `Asia/Pontianak`. */
+  timezone: string;
+  /** BCP 47 locale for dates and numbers, e.g. `id-ID`. */
+  locale: string;
+  /** Free-form facts the templates may show: booking app, website, address, hashtags. */
+  info: OfficeInfo;
+  services: ServiceConfig[];
+  channels: ChannelConfig[];
+  holidays: HolidaySettings;
+  announcements: AnnouncementRule[];
+  digests: DigestRule[];
+  calendar: CalendarConfig;
+  location: SourceLocation;
+}
+
+export interface OfficeInfo {
+  /** Where the public books: "aplikasi M-Paspor". */
+  bookingChannel?: string;
+  website?: string;
+  address?: string;
+  phone?: string;
+  hashtags: string[];
+}
+
+export interface ServiceConfig {
+  id: string;
+  /** Full name shown in captions: "Paspor Reguler". */
+  name: string;
+  /** Short label for card tables: "Reguler". */
+  shortName: string;
+  location: SourceLocation;
+}
+
+export type ChannelDriverName = 'outbox' | 'x' | 'instagram';
+export type PlatformName = 'x' | 'instagram' | 'generic';
+
+export interface ChannelConfig {
+  id: string;
+  driver: ChannelDriverName;
+  /** The platform whose limits and image format apply; the outbox stands in for it. */
+  platform: PlatformName;
+  /** Override the driver's API host (a proxy, or a fake server on 127.0.0.1). */
+  baseUrl?: string;
+  /** Names of environment variables holding credentials; values never appear in YAML. */
+  credentials: Record<string, string>;
+  enabled: boolean;
+  location: SourceLocation;
+}
+
+export interface HolidaySettings {
+  /** ISO country for `date-holidays`, e.g. `ID`; null disables national holidays. */
+  country: string | null;
+  region?: string;
+  /** Holidays on which the office opens anyway. */
+  openAnyway: PlainDate[];
+}
+
+/** When to announce relative to a release. */
+export type AnnouncementTiming =
+  /** `minutes` before opening (0 = at opening). */
+  | { kind: 'before-opening'; minutes: number }
+  /** `days` calendar days before the opening day, at local `time`. */
+  | { kind: 'days-before'; days: number; time: string };
+
+export interface AnnouncementRule {
+  id: string;
+  timing: AnnouncementTiming;
+  /** Channel ids. */
+  channels: string[];
+  /** Template name: captions/NAME.hbs, cards/NAME.svg.hbs, alt/NAME.hbs. */
+  template: string;
+  /**
+   * Minutes after opening after which the post is worthless. Default: 0 for posts
+   * before opening (a "opens in 60 minutes" post is useless once open), 60 for posts
+   * at opening.
+   */
+  deadlineMinutesAfterOpening: number;
+  /** Skip cancelled releases (default true); a cancellation post covers them. */
+  location: SourceLocation;
+}
+
+export interface DigestRule {
+  id: string;
+  /** Five-field cron expression in the office zone, e.g. `0 18 * * 0`. */
+  cron: string;
+  /** Days covered, starting the day after the digest is posted (default 7). */
+  rangeDays: number;
+  /** Start of the covered range relative to the post day (default 1 = tomorrow). */
+  startOffsetDays: number;
+  channels: string[];
+  template: string;
+  /** Minutes after the due time after which the digest is not posted (default 180). */
+  deadlineMinutes: number;
+  location: SourceLocation;
+}
+
+/** Per-service counts for one service day: service id → count. */
+export type QuotaCounts = Record<string, number>;
+
+export interface CalendarConfig {
+  releases: ExplicitRelease[];
+  recurring: RecurringRelease[];
+  closures: Closure[];
+  /** Rows merged in from CSV files, already grouped into releases. */
+  imported: ExplicitRelease[];
+}
+
+export interface ExplicitRelease {
+  /** Stable id; explicit in YAML or derived from the opening time. */
+  id: string;
+  /** Local wall time of the opening, in the office zone. */
+  opensAt: { date: PlainDate; time: string };
+  closesAt?: { date: PlainDate; time: string };
+  days: { date: PlainDate; quota: QuotaCounts; location: SourceLocation }[];
+  note?: string;
+  cancelled: boolean;
+  cancelReason?: string;
+  origin: 'explicit' | 'csv';
+  location: SourceLocation;
+}
+
+export type RecurrencePattern =
+  /** Every week on `weekday` at `time`; covers `weekdays` of the week `weeksAhead` later (1 = next week). */
+  | { every: 'weekly'; weekday: Weekday; weeksAhead: number }
+  /** Every month on `day` (1–31, clamped to the month end) or the last working day; covers the month `monthsAhead` later. */
+  | { every: 'monthly'; day: number | 'last-working-day'; monthsAhead: number }
+  /**
+   * Twice a month on `days[0]` and `days[1]`; the release on the first day covers
+   * days[1]..end of the same month, the one on the second covers 1..days[1]-1 of the next.
+   */
+  | { every: 'twice-monthly'; days: [number, number] };
+
+export interface RecurringRelease {
+  id: string;
+  pattern: RecurrencePattern;
+  /** Local opening time `HH:mm`. */
+  time: string;
+  /** Minutes after opening when booking closes; absent = open until full. */
+  closesAfterMinutes?: number;
+  /** Weekdays of the covered period that are service days. */
+  weekdays: Weekday[];
+  quota: QuotaCounts;
+  /** First and last opening dates this rule produces (inclusive); open-ended if absent. */
+  from?: PlainDate;
+  until?: PlainDate;
+  /** Opening dates on which this rule does not open (the release is cancelled, shown as such). */
+  cancelledOn: { date: PlainDate; reason?: string }[];
+  note?: string;
+  location: SourceLocation;
+}
+
+export interface Closure {
+  from: PlainDate;
+  to: PlainDate;
+  reason: string;
+  location: SourceLocation;
+}

@@ -1,0 +1,59 @@
+/**
+ * The ledger: one row per revision of a post. The current revision of a post
+ * id is the one that is not `superseded`.
+ */
+import type { PostKind } from '../plan/types';
+
+export type PostState =
+  | 'planned' // in the plan, not rendered yet
+  | 'ready' // rendered, waiting for its due time
+  | 'claimed' // a worker holds a lease and is calling the channel
+  | 'published'
+  | 'retrying' // a clear transient failure; tried again at next_attempt_at
+  | 'unknown' // outcome unclear; must be reconciled before any retry
+  | 'expired' // its deadline passed before it could go out
+  | 'superseded' // facts changed before publishing; a newer revision replaces it
+  | 'cancelled' // its release or rule was removed before publishing
+  | 'dead'; // permanent error
+
+export const PENDING_STATES: readonly PostState[] = ['planned', 'ready', 'retrying'];
+export const TERMINAL_STATES: readonly PostState[] = ['published', 'expired', 'superseded', 'cancelled', 'dead'];
+
+export interface LedgerPost {
+  id: string;
+  revision: number;
+  officeId: string;
+  ruleId: string;
+  channelId: string;
+  kind: PostKind;
+  releaseId: string | null;
+  subject: string;
+  template: string;
+  dueAt: Date;
+  deadline: Date | null;
+  fingerprint: string;
+  /** JSON of PostFacts. */
+  factsJson: string;
+  state: PostState;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  /** JSON of RenderedPost once rendered. */
+  renderedJson: string | null;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  publishedAt: Date | null;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SyncResult {
+  inserted: number;
+  superseded: number;
+  cancelled: number;
+  unchanged: number;
+  /** Pending posts whose due time has passed when first seen: never inserted (no spamming history). */
+  skippedPast: number;
+}
