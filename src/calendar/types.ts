@@ -37,3 +37,18 @@ export interface Release {
   removedDays: RemovedDay[];
   location: SourceLocation;
 }
+
+/** What `expandCalendar` returns for one office over a date window. */
+export interface ExpandedCalendar {
+  officeId: string;
+  /** Releases whose opening date lies in the window, sorted by opening time then id (cancelled ones included). */
+  releases: Release[];
+  /** Every date in the window on which the office is closed (holiday or closure), sorted; weekends are not listed. */
+  closedDays: RemovedDay[];
+}
+
+/** An inclusive range of local dates in the office zone, e.g. the releases to expand. */
+export interface DateWindow {
+  from: PlainDate;
+  to: PlainDate;
+}

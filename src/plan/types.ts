@@ -70,3 +70,20 @@ export interface PlannedPost {
   fingerprint: string;
   facts: PostFacts;
 }
+
+/** A post the rules ask for but that cannot go out, and why (shown by `check` and `plan`). */
+export interface SkippedPost {
+  officeId: string;
+  ruleId: string;
+  /** `RELEASE-ID` or `digest:FROM..TO`. */
+  subject: string;
+  channelId: string;
+  /** What is wrong and what to do, for staff. */
+  reason: string;
+}
+
+/** What `planPosts` returns: posts sorted by due time, then id. */
+export interface PlanResult {
+  posts: PlannedPost[];
+  skipped: SkippedPost[];
+}

@@ -56,4 +56,13 @@ export interface SyncResult {
   unchanged: number;
   /** Pending posts whose due time has passed when first seen: never inserted (no spamming history). */
   skippedPast: number;
+  /** Pending posts whose due time or deadline moved (facts unchanged): updated in place. */
+  rescheduled?: number;
+  /**
+   * Posts already published, being sent or of unclear outcome whose facts
+   * changed: left as they are, reported on every sync so a correction can be planned.
+   */
+  changedAfterPublish: LedgerPost[];
 }
+
+export type { Store, StoreDialect } from './open';

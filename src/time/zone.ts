@@ -13,6 +13,9 @@ export interface LocalDateTime {
   time: string;
 }
 
+// `fromLocal` also takes `HH:mm:ss`: explicit releases may open at a second
+// (drills and end-to-end tests use openings seconds away).
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, number>();
 
@@ -73,9 +76,9 @@ export function toLocal(instant: Date, zone: string): LocalDateTime {
  * that happens twice in an autumn overlap resolves to the first occurrence.
  */
 export function fromLocal(date: PlainDate, time: string, zone: string): Date {
-  const [h, m] = time.split(':').map(Number);
+  const [h, m, sec] = time.split(':').map(Number);
   const [y, mo, d] = date.split('-').map(Number);
-  const wallAsUtc = Date.UTC(y!, mo! - 1, d!, h!, m!);
+  const wallAsUtc = Date.UTC(y!, mo! - 1, d!, h!, m!, sec ?? 0);
   // Two passes settle every case: the offset an instant near the answer has.
   const firstGuess = wallAsUtc - zoneOffsetMs(zone, wallAsUtc);
   const earlierOffset = zoneOffsetMs(zone, firstGuess - 3_600_000 * 3);

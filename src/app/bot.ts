@@ -1,0 +1,135 @@
+/**
+ * The long-running bot (`run`): the composition root for live publishing.
+ * It owns the only real timers: the schedule loop, node-cron's periodic
+ * re-plan, and the config watcher.
+ */
+import cron from 'node-cron';
+import type { ChannelDeps } from '../channels/channel';
+import type { Clock } from '../clock';
+import { ConfigError, formatProblem } from '../errors';
+import type { Logger } from '../logger';
+import { createScheduler, type Runtime } from '../schedule/scheduler';
+import { runScheduleLoop } from '../schedule/run-loop';
+import { acquireDataDirLock } from '../store/lock';
+import { openStore, type Store } from '../store/open';
+import { releaseExpiredLeases, resetRendered } from '../store/ledger';
+import { setRuntimeStatus } from '../store/runtime-status';
+import { createAlertSink } from './alert-sink';
+import { watchConfig } from './config-watcher';
+import { loadAll } from './load-all';
+import { replanInto } from './replan';
+import { buildRuntime } from './runtime';
+
+export interface BotOptions {
+  configDir: string;
+  dataDir: string;
+  databaseUrl?: string;
+  templatesDir?: string;
+  clock: Clock;
+  logger: Logger;
+  env: Readonly<Record<string, string | undefined>>;
+  fetch?: typeof fetch;
+  /** Abort to stop: the post in flight finishes, then everything closes. */
+  signal: AbortSignal;
+  /** Re-plan when files change (default true). */
+  watch?: boolean;
+}
+
+export const CONFIG_STATUS_KEY = 'config';
+export const INSTANCE_STATUS_KEY = 'instance';
+
+export async function runBot(options: BotOptions): Promise<void> {
+  const { clock, logger } = options;
+  const first = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
+  first.problems.filter((p) => p.severity === 'warning').forEach((p) => logger.warn(formatProblem(p)));
+  if (!first.loaded) throw new ConfigError(first.problems);
+
+  // One process per SQLite data directory; Postgres instances coordinate through claims instead.
+  const lock = options.databaseUrl ? null : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run' });
+  let store: Store | null = null;
+  try {
+    store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir });
+    await serve(store, first.loaded, options);
+  } finally {
+    await store?.close();
+    lock?.release();
+  }
+}
+
+async function serve(store: Store, firstLoaded: NonNullable<ReturnType<typeof loadAll>['loaded']>, options: BotOptions): Promise<void> {
+  const { clock, logger } = options;
+  const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
+  const channelDeps: ChannelDeps = { clock, logger, outboxDir: options.dataDir, env: options.env, fetch: options.fetch ?? fetch };
+  let runtime: Runtime = buildRuntime(firstLoaded, channelDeps, 1);
+  const alert = createAlertSink({ logger, store, now: () => clock.now() });
+
+  if (!options.databaseUrl) {
+    // We hold the data-dir lock, so any claim still open belongs to a process
+    // that died mid-call: its outcome is unclear right now, not after the lease.
+    for (const post of await releaseExpiredLeases(store, new Date(8.64e15))) {
+      alert({ kind: 'unclear-outcome', post, message: `${post.id} (${post.channelId}) was being published when the bot stopped; check the account before re-posting` });
+    }
+  }
+
+  const replan = async (reason: string): Promise<void> => {
+    const result = await replanInto(store, runtime.config, clock.now());
+    await setRuntimeStatus(store, INSTANCE_STATUS_KEY, { pid: process.pid, owner, heartbeatAt: clock.now().toISOString() });
+    logger.info({ reason, ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, 're-planned');
+  };
+  await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: clock.now().toISOString(), problems: [] });
+  await replan('start');
+
+  let wake = new AbortController();
+  const reload = async (): Promise<void> => {
+    const outcome = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
+    if (!outcome.loaded) {
+      const lines = outcome.problems.map(formatProblem);
+      await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: false, checkedAt: clock.now().toISOString(), problems: lines });
+      alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
+      return;
+    }
+    runtime = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
+    await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: clock.now().toISOString(), problems: outcome.problems.map(formatProblem) });
+    await resetRendered(store);
+    await replan('config changed');
+    wake.abort();
+  };
+
+  // Reloads and cron re-plans run one at a time, never overlapping a tick's writes badly:
+  // the ledger is transactional, and this chain keeps their own order.
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (job: () => Promise<void>): void => {
+    chain = chain.then(job).catch((error: unknown) => logger.error({ err: error }, 'background job failed'));
+  };
+
+  const watcher = options.watch === false ? null : watchConfig([options.configDir, runtime.config.templatesDir], () => enqueue(reload), { logger });
+  const firstOffice = runtime.config.offices[0];
+  const replanTask = cron.schedule(runtime.config.settings.replanCron, () => enqueue(() => replan('periodic')), {
+    timezone: firstOffice?.timezone ?? 'UTC',
+    noOverlap: true,
+    name: 'replan',
+  });
+
+  const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert });
+  logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
+  try {
+    await runScheduleLoop({
+      scheduler,
+      clock,
+      logger,
+      signal: options.signal,
+      maxChunkMs: 30_000,
+      renderAheadMs: () => runtime.config.settings.renderAheadMinutes * 60_000,
+      wakeSignal: () => {
+        if (wake.signal.aborted) wake = new AbortController();
+        return wake.signal;
+      },
+    });
+  } finally {
+    await replanTask.stop();
+    watcher?.close();
+    await chain;
+    await alert.flush();
+    logger.info('quota-herald stopped');
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Re-plans the horizon and syncs it into the ledger. The plan deliberately
+ * reaches back a day so pending posts that are overdue but before their
+ * deadline stay in the plan and are not cancelled; the ledger itself refuses to
+ * insert anything whose due time has passed (no spamming history).
+ */
+import type { Config } from '../config/types';
+import type { Store } from '../store/open';
+import { syncPlan } from '../store/ledger';
+import type { SyncResult } from '../store/types';
+import { planAll } from './plan-all';
+
+const LOOKBACK_MS = 24 * 3_600_000;
+
+export async function replanInto(store: Store, config: Config, now: Date): Promise<SyncResult> {
+  const range = { from: new Date(now.getTime() - LOOKBACK_MS), to: new Date(now.getTime() + config.settings.horizonDays * 86_400_000) };
+  const { posts } = planAll(config, range);
+  return syncPlan(store, posts, range, now);
+}

@@ -1,0 +1,42 @@
+/**
+ * What each platform accepts (../shared/PLATFORMS.md, late 2026). The outbox
+ * stands in for a platform and applies the same limits, so `check` and dry runs
+ * catch what the real API would refuse.
+ */
+import type { PlatformName } from '../config/types';
+import type { ChannelLimits } from './channel';
+
+export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
+  x: {
+    maxTextLength: 280,
+    minImages: 0,
+    maxImages: 4,
+    maxImageBytes: 5 * 1024 * 1024,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/png',
+    dailyCap: 100,
+  },
+  instagram: {
+    maxTextLength: 2200,
+    minImages: 1,
+    maxImages: 10,
+    maxImageBytes: 8 * 1024 * 1024,
+    imageMimes: ['image/jpeg'],
+    preferredMime: 'image/jpeg',
+    maxHashtags: 30,
+    maxMentions: 20,
+    minAspectRatio: 4 / 5,
+    maxAspectRatio: 1.91,
+    minWidth: 320,
+    maxWidth: 1440,
+    dailyCap: 50,
+  },
+  generic: {
+    maxTextLength: 5000,
+    minImages: 0,
+    maxImages: 10,
+    maxImageBytes: 10 * 1024 * 1024,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/png',
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * `check [--days N]`: everything that can go wrong, found days before it
+ * matters: config, calendar and template errors, then every post of the next
+ * N days rendered and checked against its channel's limits and daily cap.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { planAll } from '../app/plan-all';
+import { describePlanned, limitChannels, renderPlannedPosts } from '../app/render-batch';
+import { formatProblem, type Problem } from '../errors';
+import { createSilentLogger } from '../logger';
+import { busiestDayPerChannel } from '../plan/daily-caps';
+import type { CliContext } from './context';
+import { write } from './context';
+import { loadOrFail } from './load-or-fail';
+
+export async function checkCommand(ctx: CliContext, options: { days: number }): Promise<number> {
+  const loaded = loadOrFail(ctx, { checkDays: options.days });
+  const now = ctx.clock.now();
+  const range = { from: now, to: new Date(now.getTime() + options.days * 86_400_000) };
+  const { posts, skipped } = planAll(loaded.config, range, now);
+
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'quota-herald-check-'));
+  const problems: Problem[] = [];
+  try {
+    const channels = limitChannels(loaded, { clock: ctx.clock, logger: createSilentLogger(), outboxDir: scratch });
+    const results = await renderPlannedPosts(loaded, posts, channels, { rootDir: scratch, relDirFor: (_post, index) => `posts/${index}` });
+    results.forEach((result) => problems.push(...result.problems));
+    for (const window of busiestDayPerChannel(posts)) {
+      const cap = channels.get(window.channelId)?.limits.dailyCap;
+      if (cap !== undefined && window.count > cap) {
+        problems.push({
+          severity: 'error',
+          subject: `channel ${window.channelId}`,
+          message: `${window.count} posts in the 24 hours from ${window.from.toISOString()}, over the platform's cap of ${cap}: drop a rule or a channel for some posts`,
+        });
+      }
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  for (const skip of skipped) {
+    problems.push({ severity: 'warning', subject: `${skip.ruleId} for ${skip.subject} on ${skip.channelId}`, message: `not planned: ${skip.reason}` });
+  }
+
+  problems.forEach((problem) => write(ctx.stderr, formatProblem(problem)));
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const channelsUsed = new Set(posts.map((post) => post.channelId)).size;
+  write(ctx.stdout, `checked ${posts.length} post(s) on ${channelsUsed} channel(s) over the next ${options.days} day(s): ${errors} error(s), ${warnings} warning(s)`);
+  if (posts.length > 0 && errors === 0) write(ctx.stdout, `next post: ${describePlanned(posts[0]!)}`);
+  return errors > 0 ? 1 : 0;
+}

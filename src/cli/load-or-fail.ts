@@ -1,0 +1,16 @@
+import { loadAll, type Loaded } from '../app/load-all';
+import { ConfigError, formatProblem } from '../errors';
+import type { CliContext } from './context';
+import { write } from './context';
+
+/** Loads config, calendar and templates; prints warnings; throws with every error. */
+export function loadOrFail(ctx: CliContext, options: { checkDays?: number } = {}): Loaded {
+  const outcome = loadAll(ctx.configDir, {
+    now: ctx.clock.now(),
+    ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
+    ...(options.checkDays !== undefined ? { checkDays: options.checkDays } : {}),
+  });
+  if (!outcome.loaded) throw new ConfigError(outcome.problems);
+  outcome.problems.forEach((problem) => write(ctx.stderr, formatProblem(problem)));
+  return outcome.loaded;
+}

@@ -1,0 +1,155 @@
+/**
+ * `quota-herald <command>`: parses arguments, runs one command, and turns
+ * failures into exit codes and messages staff can act on (a stack trace only
+ * with --debug). Exit codes: 0 ok, 1 problems found, 2 usage error.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import dotenv from 'dotenv';
+import { systemClock, type Clock } from '../clock';
+import { AppError, formatProblem } from '../errors';
+import { checkCommand } from './check-command';
+import { resolveContext, write, type CliContext, type GlobalOptions } from './context';
+import { planCommand } from './plan-command';
+import { previewCommand } from './preview-command';
+import { runCommand } from './run-command';
+import { schemaCommand } from './schema-command';
+import { simulateCommand } from './simulate-command';
+import { statusCommand } from './status-command';
+
+export interface CliIo {
+  clock?: Clock;
+  env?: Record<string, string | undefined>;
+  stdout?: CliContext['stdout'];
+  stderr?: NodeJS.WritableStream;
+  cwd?: string;
+}
+
+export async function main(argv: string[], io: CliIo = {}): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const env = io.env ?? loadEnv(cwd);
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const clock = io.clock ?? systemClock;
+  let exitCode = 0;
+  let debug = argv.includes('--debug');
+
+  const program = new Command('quota-herald')
+    .description('Announces quota openings on social media before each window opens.')
+    .option('--config <dir>', 'config directory (env HERALD_CONFIG_DIR)', undefined)
+    .option('--data <dir>', 'data directory: SQLite ledger, rendered media, outbox (env HERALD_DATA_DIR)', undefined)
+    .option('--templates <dir>', 'templates directory (default: next to the config)')
+    .option('--debug', 'show stack traces and debug logs')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const context = (): CliContext => {
+    const options = program.opts<GlobalOptions>();
+    debug = options.debug ?? false;
+    return resolveContext(options, { clock, env, stdout, stderr, cwd });
+  };
+  const timeHelp = 'ISO 8601; without an offset, read in the office time zone';
+
+  program
+    .command('check')
+    .description('validate config, calendar and templates; render and check every post of the next N days')
+    .addOption(new Option('--days <n>', 'days ahead to check').default('35').argParser(parsePositiveInt('--days')))
+    .action(async (options: { days: number | string }) => {
+      exitCode = await checkCommand(context(), { days: Number(options.days) });
+    });
+  program
+    .command('plan')
+    .description('list planned posts: id, due time, deadline, channel, rule, release')
+    .option('--from <T>', timeHelp)
+    .option('--to <T>', timeHelp)
+    .option('--json', 'machine-readable output')
+    .action(async (options: { from?: string; to?: string; json?: boolean }) => {
+      exitCode = await planCommand(context(), options);
+    });
+  program
+    .command('preview')
+    .description("write each planned post's caption, card and alt text to a directory (with index.html)")
+    .option('--from <T>', timeHelp)
+    .option('--to <T>', timeHelp)
+    .option('--out <dir>', 'output directory', 'preview')
+    .action(async (options: { from?: string; to?: string; out: string }) => {
+      exitCode = await previewCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
+    });
+  program
+    .command('simulate')
+    .description('run the real scheduler on a virtual clock over a range, every channel replaced by the outbox')
+    .requiredOption('--from <T>', timeHelp)
+    .requiredOption('--to <T>', timeHelp)
+    .option('--out <dir>', 'output directory for outbox.jsonl and media', 'simulation')
+    .option('--json', 'machine-readable summary')
+    .action(async (options: { from: string; to: string; out: string; json?: boolean }) => {
+      exitCode = await simulateCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
+    });
+  program
+    .command('run')
+    .description('the long-running bot (until SIGINT/SIGTERM)')
+    .action(async () => {
+      exitCode = await runCommand(context());
+    });
+  program
+    .command('status')
+    .description('upcoming posts, recent results, failures and config errors, from the ledger')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      exitCode = await statusCommand(context(), options);
+    });
+  program
+    .command('schema')
+    .description('write the JSON Schema of herald.yaml and calendar.yaml (for editor autocompletion)')
+    .option('--out <dir>', 'output directory', 'schema')
+    .action(async (options: { out: string }) => {
+      exitCode = await schemaCommand(context(), { out: path.resolve(cwd, options.out) });
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportFailure(error, { stderr, debug });
+  }
+}
+
+function reportFailure(error: unknown, io: { stderr: NodeJS.WritableStream; debug: boolean }): number {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" to commander; they are successes to staff.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (error instanceof AppError) {
+    if (error.problems.length > 0) error.problems.forEach((problem) => write(io.stderr, formatProblem(problem)));
+    else write(io.stderr, `error: ${error.message}`);
+    if (error.problems.length > 0) write(io.stderr, `${error.problems.filter((p) => p.severity === 'error').length} error(s): fix them and run the command again (nothing was started)`);
+    if (io.debug && error.stack) write(io.stderr, error.stack);
+    return error.code === 'usage' ? 2 : 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  write(io.stderr, `error: ${message}${io.debug ? '' : ' (run with --debug for details)'}`);
+  if (io.debug && error instanceof Error && error.stack) write(io.stderr, error.stack);
+  return 1;
+}
+
+function parsePositiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new CommanderError(2, 'usage', `error: ${flag} must be a whole number above 0, got "${value}"`);
+    return n;
+  };
+}
+
+/** `.env` in the working directory (then in the config directory) fills in what the environment lacks. */
+function loadEnv(cwd: string): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const file of [path.join(cwd, '.env'), path.join(cwd, 'config', '.env')]) {
+    if (!fs.existsSync(file)) continue;
+    const parsed = dotenv.parse(fs.readFileSync(file));
+    for (const [key, value] of Object.entries(parsed)) if (env[key] === undefined) env[key] = value;
+  }
+  return env;
+}

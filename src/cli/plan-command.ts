@@ -1,0 +1,58 @@
+/** `plan [--from T] [--to T] [--json]`: list the posts the calendar produces. */
+import { planAll } from '../app/plan-all';
+import type { CliContext } from './context';
+import { parseTimeOption, write } from './context';
+import { localStamp, table } from './format';
+import { loadOrFail } from './load-or-fail';
+
+export interface PlanCommandOptions {
+  from?: string;
+  to?: string;
+  json?: boolean;
+}
+
+export async function planCommand(ctx: CliContext, options: PlanCommandOptions): Promise<number> {
+  const { config } = loadOrFail(ctx);
+  const now = ctx.clock.now();
+  const from = parseTimeOption(options.from, 'from', config) ?? now;
+  const to = parseTimeOption(options.to, 'to', config) ?? new Date(from.getTime() + config.settings.horizonDays * 86_400_000);
+  // Without --from the plan starts now, and what is already past is left out.
+  const { posts, skipped } = planAll(config, { from, to }, options.from ? undefined : now);
+  const zone = config.offices[0]?.timezone ?? 'UTC';
+
+  if (options.json) {
+    write(
+      ctx.stdout,
+      JSON.stringify(
+        posts.map((post) => ({
+          id: post.id,
+          office: post.officeId,
+          dueAt: post.dueAt.toISOString(),
+          deadline: post.deadline?.toISOString() ?? null,
+          channel: post.channelId,
+          rule: post.ruleId,
+          kind: post.kind,
+          releaseId: post.releaseId,
+          subject: post.subject,
+          template: post.template,
+          fingerprint: post.fingerprint,
+        })),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  write(ctx.stdout, `${posts.length} post(s) from ${localStamp(from, zone)} to ${localStamp(to, zone)} (${zone})\n`);
+  if (posts.length > 0) {
+    write(
+      ctx.stdout,
+      table(
+        ['due', 'deadline', 'channel', 'rule', 'kind', 'about', 'id'],
+        posts.map((post) => [localStamp(post.dueAt, zone), localStamp(post.deadline, zone), post.channelId, post.ruleId, post.kind, post.releaseId ?? post.subject, post.id]),
+      ),
+    );
+  }
+  for (const skip of skipped) write(ctx.stderr, `skipped: ${skip.ruleId} for ${skip.subject} on ${skip.channelId}: ${skip.reason}`);
+  return 0;
+}

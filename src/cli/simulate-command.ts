@@ -1,0 +1,44 @@
+/** `simulate --from T --to T [--out DIR]`: the real scheduler on a virtual clock, into an outbox. */
+import path from 'node:path';
+import { runSimulation } from '../app/simulate';
+import { formatProblem } from '../errors';
+import { createLogger } from '../logger';
+import { readOutbox } from '../channels/outbox/outbox-channel';
+import type { CliContext } from './context';
+import { parseTimeOption, write } from './context';
+import { localStamp, table } from './format';
+import { loadOrFail } from './load-or-fail';
+
+export async function simulateCommand(ctx: CliContext, options: { from: string; to: string; out: string; json?: boolean }): Promise<number> {
+  const { config } = loadOrFail(ctx);
+  const from = parseTimeOption(options.from, 'from', config)!;
+  const to = parseTimeOption(options.to, 'to', config)!;
+  const zone = config.offices[0]?.timezone ?? 'UTC';
+  const result = await runSimulation({
+    configDir: ctx.configDir,
+    ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
+    from,
+    to,
+    outDir: path.resolve(options.out),
+    logger: createLogger({ level: ctx.debug ? 'debug' : 'warn' }),
+  });
+  result.warnings.forEach((problem) => write(ctx.stderr, formatProblem(problem)));
+  const records = readOutbox(result.outboxFile);
+  if (options.json) {
+    write(ctx.stdout, JSON.stringify({ outbox: result.outboxFile, states: result.states, published: records.length }, null, 2));
+  } else {
+    if (records.length > 0) {
+      write(
+        ctx.stdout,
+        table(
+          ['published', 'channel', 'rule', 'kind', 'about', 'first line'],
+          records.map((r) => [localStamp(new Date(r.publishedAt), zone), r.channel, r.rule, r.kind, r.releaseId ?? '-', (r.text.split('\n')[0] ?? '').slice(0, 60)]),
+        ),
+      );
+    }
+    const states = Object.entries(result.states).map(([state, count]) => `${state} ${count}`).join(', ');
+    write(ctx.stdout, `\nsimulated ${localStamp(from, zone)} → ${localStamp(to, zone)} (${zone}): ${records.length} post(s) sent to ${result.outboxFile}${states ? ` (ledger: ${states})` : ''}`);
+  }
+  const failed = (result.states.expired ?? 0) + (result.states.dead ?? 0) + (result.states.unknown ?? 0);
+  return failed > 0 ? 1 : 0;
+}

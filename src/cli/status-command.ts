@@ -1,0 +1,51 @@
+/** `status [--json]`: what the ledger knows — upcoming, recent, failures, config errors. */
+import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
+import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY } from '../app/bot';
+import { openStore } from '../store/open';
+import { countByState, listPosts } from '../store/ledger';
+import { getRuntimeStatus } from '../store/runtime-status';
+import type { LedgerPost } from '../store/types';
+import type { CliContext } from './context';
+import { write } from './context';
+import { localStamp, table } from './format';
+
+export async function statusCommand(ctx: CliContext, options: { json?: boolean }): Promise<number> {
+  const store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
+  try {
+    const now = ctx.clock.now();
+    const [states, upcoming, recent, failures, config, instance, alerts] = await Promise.all([
+      countByState(store),
+      listPosts(store, { states: ['planned', 'ready', 'retrying', 'claimed'], from: new Date(now.getTime() - 86_400_000), limit: 15, order: 'asc' }),
+      listPosts(store, { states: ['published'], limit: 10, order: 'desc' }),
+      listPosts(store, { states: ['expired', 'dead', 'unknown'], limit: 10, order: 'desc' }),
+      getRuntimeStatus(store, CONFIG_STATUS_KEY),
+      getRuntimeStatus(store, INSTANCE_STATUS_KEY),
+      getRuntimeStatus(store, ALERTS_KEY),
+    ]);
+    const recentAlerts = ((alerts as StoredAlert[] | null) ?? []).slice(-10);
+    if (options.json) {
+      const json = (posts: LedgerPost[]): object[] =>
+        posts.map((p) => ({ id: p.id, revision: p.revision, state: p.state, channel: p.channelId, rule: p.ruleId, kind: p.kind, releaseId: p.releaseId, dueAt: p.dueAt.toISOString(), deadline: p.deadline?.toISOString() ?? null, publishedAt: p.publishedAt?.toISOString() ?? null, remoteId: p.remoteId, remoteUrl: p.remoteUrl, lastError: p.lastError, attempts: p.attempts }));
+      write(ctx.stdout, JSON.stringify({ states, config, instance, upcoming: json(upcoming), recent: json(recent), failures: json(failures), alerts: recentAlerts }, null, 2));
+      return 0;
+    }
+    const zone = 'UTC';
+    const rows = (posts: LedgerPost[], when: (p: LedgerPost) => Date | null): string[][] =>
+      posts.map((p) => [localStamp(when(p), zone), p.state, p.channelId, p.ruleId, p.releaseId ?? p.subject, p.id, p.lastError ?? '']);
+    const headers = ['time (UTC)', 'state', 'channel', 'rule', 'about', 'id', 'note'];
+    const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[] } | null;
+    write(ctx.stdout, `ledger: ${Object.entries(states).map(([s, n]) => `${s} ${n}`).join(', ') || 'empty'}`);
+    if (instance) write(ctx.stdout, `last heartbeat: ${(instance as { heartbeatAt?: string }).heartbeatAt ?? '?'} (pid ${(instance as { pid?: number }).pid ?? '?'})`);
+    if (configStatus) {
+      write(ctx.stdout, configStatus.ok ? `config: ok (loaded ${configStatus.loadedAt})` : `config: INVALID since ${configStatus.checkedAt}; the last good schedule keeps running. Problems:`);
+      if (!configStatus.ok) (configStatus.problems ?? []).forEach((line) => write(ctx.stdout, `  ${line}`));
+    }
+    write(ctx.stdout, `\nupcoming:\n${upcoming.length ? table(headers, rows(upcoming, (p) => p.dueAt)) : '  none'}`);
+    write(ctx.stdout, `\nrecently published:\n${recent.length ? table(headers, rows(recent, (p) => p.publishedAt)) : '  none'}`);
+    write(ctx.stdout, `\nfailures:\n${failures.length ? table(headers, rows(failures, (p) => p.dueAt)) : '  none'}`);
+    if (recentAlerts.length) write(ctx.stdout, `\nalerts:\n${recentAlerts.map((a) => `  ${a.at} ${a.kind}: ${a.message}`).join('\n')}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

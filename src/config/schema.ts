@@ -1,0 +1,309 @@
+/**
+ * The shape of `herald.yaml` and `calendar.yaml` as zod schemas: types, formats
+ * and allowed keys. Cross-references (a quota naming a service, a rule naming a
+ * channel) and defaults are checked and filled in `normalize.ts`.
+ *
+ * Descriptions end up in the published JSON Schema, which editors show as
+ * staff type: write them for PR staff, not for programmers.
+ *
+ * Alternatives (a closure is one day OR a range; a rule is weekly OR monthly)
+ * are optional keys of one strict object, not unions: a union error says only
+ * "invalid input", while an optional key lets every mistake point at its line.
+ */
+import { z } from 'zod';
+import { isPlainDate } from '../time/plain-date';
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const TIME_SOURCE = '([01]?\\d|2[0-3])[:.][0-5]\\d';
+const TIME_PATTERN = new RegExp(`^${TIME_SOURCE}$`);
+const DATE_TIME_PATTERN = new RegExp(`^\\d{4}-\\d{2}-\\d{2}[ T]${TIME_SOURCE}$`);
+const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
+
+/** English and Indonesian weekday names, 0 = Sunday like Date#getDay. */
+export const WEEKDAY_NAMES: Record<string, number> = {
+  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
+  minggu: 0, senin: 1, selasa: 2, rabu: 3, kamis: 4, jumat: 5, sabtu: 6,
+};
+const weekdayChoices = Object.keys(WEEKDAY_NAMES).flatMap((name) => [name, name[0]!.toUpperCase() + name.slice(1)]);
+
+const id = (what: string) =>
+  z
+    .string()
+    .regex(ID_PATTERN, { error: `use letters, digits, \`-\`, \`_\` or \`.\` for ${what}, starting with a letter or digit (e.g. \`h-1\`).` })
+    .describe(`Unique id of the ${what}: letters, digits, -, _ or . (e.g. h-1). Used in post ids: changing it re-plans the posts.`);
+
+export const dateText = z
+  .string()
+  .regex(DATE_PATTERN, { error: 'write the date as YYYY-MM-DD, e.g. 2026-12-24.' })
+  .refine(isPlainDate, { error: 'this date does not exist in the calendar: check the day and month.' })
+  .describe('A date, YYYY-MM-DD (e.g. 2026-12-24).');
+
+export const timeText = z
+  .string()
+  .regex(TIME_PATTERN, { error: 'write the time as HH:mm or HH.mm between 00:00 and 23:59, e.g. 14:00.' })
+  .describe('Local time in the office time zone, HH:mm or HH.mm (e.g. 14:00). Quote it: "14.00".');
+
+const dateTimeText = z
+  .string()
+  .regex(DATE_TIME_PATTERN, { error: 'write the opening as "YYYY-MM-DD HH:mm", e.g. "2026-12-11 09:00".' })
+  .refine((text) => isPlainDate(text.slice(0, 10)), { error: 'this date does not exist in the calendar: check the day and month.' })
+  .describe('Local date and time in the office time zone, "YYYY-MM-DD HH:mm" (e.g. "2026-12-11 09:00").');
+
+const count = z
+  .number()
+  .int({ error: 'a quota count is a whole number of slots, without decimals.' })
+  .min(0, { error: 'a quota count cannot be negative: write 0 for no slots.' })
+  .describe('Number of slots (a whole number, 0 or more).');
+
+const minutes = (what: string) =>
+  z
+    .number()
+    .int({ error: 'write whole minutes, without decimals.' })
+    .min(0, { error: 'minutes cannot be negative.' })
+    .describe(what);
+
+const weekday = z.enum(weekdayChoices).describe('A weekday, in English or Indonesian (friday or jumat).');
+
+const quota = z
+  .record(z.string(), count)
+  .describe('Slots per service for one service day: service id → count, e.g. { regular: 120, express: 20 }.');
+
+const channelList = z
+  .array(z.string())
+  .describe('Channel ids (from `channels` in herald.yaml) to post on.');
+
+const templateName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'a template name is a file name without extension, e.g. `h-1`.' })
+  .describe('Template name: captions/NAME.hbs in the templates folder (cards/NAME.svg.hbs and alt/NAME.hbs optional). Default: the rule id.');
+
+const cron = z
+  .string()
+  .describe('Five-field cron expression in the office time zone: minute hour day-of-month month weekday, e.g. "0 18 * * 0" (Sundays 18:00).');
+
+// ---------------------------------------------------------------- herald.yaml
+
+export const officeInfoSchema = z
+  .strictObject({
+    bookingChannel: z.string().optional().describe('Where the public books, e.g. "aplikasi M-Paspor".'),
+    website: z.string().optional().describe('Office website shown in posts, e.g. pontianak.imigrasi.go.id.'),
+    address: z.string().optional().describe('Street address shown in posts.'),
+    phone: z.string().optional().describe('Phone or WhatsApp number shown in posts.'),
+    hashtags: z.array(z.string()).optional().describe('Hashtags added to posts, without #, e.g. [ImigrasiPontianak].'),
+  })
+  .describe('Facts the templates may show.');
+
+export const officeSchema = z
+  .strictObject({
+    id: id('office'),
+    name: z.string().min(1, { error: 'the office name cannot be empty.' }).describe('Full office name shown in posts.'),
+    shortName: z.string().min(1).optional().describe('Short name for image cards (default: name).'),
+    timezone: z.string().describe('IANA time zone of the office, e.g. Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT).'),
+    locale: z.string().optional().describe('Language for dates and numbers, e.g. id-ID (default).'),
+    info: officeInfoSchema.optional(),
+  })
+  .describe('The office that opens the quota.');
+
+export const serviceSchema = z
+  .strictObject({
+    id: id('service'),
+    name: z.string().min(1, { error: 'the service name cannot be empty.' }).describe('Full name shown in captions, e.g. "Paspor Reguler".'),
+    shortName: z.string().min(1).optional().describe('Short label for card tables, e.g. "Reguler" (default: name).'),
+  })
+  .describe('A kind of appointment with its own quota.');
+
+export const channelSchema = z
+  .strictObject({
+    id: id('channel'),
+    driver: z.enum(['outbox', 'x', 'instagram']).describe('How posts are sent: outbox (dry run, writes files), x, or instagram.'),
+    platform: z
+      .enum(['x', 'instagram', 'generic'])
+      .optional()
+      .describe('Whose text limits and image format apply (default: the driver for x/instagram, generic for outbox).'),
+    baseUrl: z.string().optional().describe('Send API calls to this address instead (a proxy or a test server).'),
+    credentials: z
+      .record(
+        z.string(),
+        z.string().regex(ENV_NAME_PATTERN, {
+          error: 'name an environment variable (e.g. X_APP_KEY) and put the secret in .env; never write the secret itself here.',
+        }),
+      )
+      .optional()
+      .describe('Credential → name of the environment variable holding it (in .env), e.g. { appKey: X_APP_KEY }.'),
+    enabled: z.boolean().optional().describe('Set to false to stop posting on this channel (default true).'),
+  })
+  .describe('An account posts go to.');
+
+export const holidaysSchema = z
+  .strictObject({
+    country: z
+      .string()
+      .nullable()
+      .describe('Country whose national holidays close the office (e.g. ID); null for none.'),
+    region: z.string().optional().describe('Region code for regional holidays (optional).'),
+    openAnyway: z.array(dateText).optional().describe('Holidays on which the office opens anyway.'),
+  })
+  .describe('National holidays; add cuti bersama as closures in calendar.yaml.');
+
+export const whenSchema = z
+  .strictObject({
+    daysBefore: z.number().int({ error: 'write whole days.' }).min(0, { error: 'days cannot be negative.' }).optional()
+      .describe('Post this many days before the opening day, at `at` (1 = the day before).'),
+    at: timeText.optional(),
+    minutesBefore: minutes('Post this many minutes before the opening.').optional(),
+    atOpening: z.literal(true, { error: 'write `atOpening: true`, or use minutesBefore/daysBefore.' }).optional()
+      .describe('Post at the moment the quota opens.'),
+  })
+  .describe('When to post: { daysBefore: 1, at: "19:00" }, { minutesBefore: 60 } or { atOpening: true }.');
+
+export const announcementSchema = z
+  .strictObject({
+    id: id('announcement rule'),
+    when: whenSchema,
+    channels: channelList,
+    template: templateName.optional(),
+    deadlineMinutesAfterOpening: minutes(
+      'Minutes after the opening after which the post is no longer sent (default 0 before opening, 60 at opening).',
+    ).optional(),
+  })
+  .describe('A post announcing each quota opening.');
+
+export const digestSchema = z
+  .strictObject({
+    id: id('digest rule'),
+    cron,
+    rangeDays: z.number().int().min(1, { error: 'a digest covers at least 1 day.' }).optional()
+      .describe('Number of days the digest covers (default 7).'),
+    startOffsetDays: z.number().int().min(0, { error: 'write 0 (today) or more.' }).optional()
+      .describe('First covered day relative to the posting day (default 1 = tomorrow).'),
+    channels: channelList,
+    template: templateName.optional(),
+    deadlineMinutes: minutes('Minutes after the due time after which the digest is not sent (default 180).').optional(),
+  })
+  .describe('A periodic schedule post (e.g. weekly).');
+
+export const settingsSchema = z
+  .strictObject({
+    renderAheadMinutes: minutes('Prepare captions and images this many minutes before posting (default 10).').optional(),
+    horizonDays: z.number().int().min(1, { error: 'plan at least 1 day ahead.' }).optional()
+      .describe('How many days ahead posts are planned and checked (default 35).'),
+    replanCron: cron.optional().describe('How often the calendar is re-read, as a cron expression (default "*/10 * * * *").'),
+  })
+  .describe('Bot settings.');
+
+export const heraldSchema = z
+  .strictObject({
+    office: officeSchema,
+    services: z.array(serviceSchema).min(1, { error: 'list at least one service.' }).describe('Services with their own quota.'),
+    channels: z.array(channelSchema).describe('Accounts to post on.'),
+    holidays: holidaysSchema.optional(),
+    announcements: z.array(announcementSchema).optional().describe('Posts before or at each opening.'),
+    digests: z.array(digestSchema).optional().describe('Periodic schedule posts.'),
+    settings: settingsSchema.optional(),
+  })
+  .describe('quota-herald office configuration (herald.yaml).');
+
+// --------------------------------------------------------------- calendar.yaml
+
+export const cancelledOnSchema = z
+  .strictObject({ date: dateText, reason: z.string().optional().describe('Shown in the cancellation post.') })
+  .describe('An opening date on which this rule does not open.');
+
+export const recurringSchema = z
+  .strictObject({
+    id: id('recurring release'),
+    weekly: z
+      .strictObject({
+        weekday: weekday.describe('Day the quota opens, e.g. friday / jumat.'),
+        weeksAhead: z.number().int().min(1, { error: 'write 1 (next week) or more.' }).optional()
+          .describe('Which week it covers: 1 = the next week (default).'),
+      })
+      .optional()
+      .describe('Opens every week on a weekday.'),
+    monthly: z
+      .strictObject({
+        day: z
+          .union([z.number().int().min(1).max(31), z.literal('last-working-day')])
+          .describe('Day of the month it opens (1–31, clamped to the month end) or last-working-day.'),
+        monthsAhead: z.number().int().min(1, { error: 'write 1 (next month) or more.' }).optional()
+          .describe('Which month it covers: 1 = the next month (default).'),
+      })
+      .optional()
+      .describe('Opens every month.'),
+    twiceMonthly: z
+      .strictObject({
+        days: z
+          .tuple([z.number().int().min(1).max(31), z.number().int().min(1).max(31)], { error: 'write two days of the month, e.g. [1, 16].' })
+          .describe('The two opening days, e.g. [1, 16]: the first covers the rest of the month, the second the first half of the next.'),
+      })
+      .optional()
+      .describe('Opens twice a month.'),
+    at: timeText,
+    closesAfterMinutes: minutes('Minutes after opening when booking closes (optional).').optional(),
+    serviceWeekdays: z.array(weekday).optional().describe('Weekdays of the covered period that are service days (default monday–friday).'),
+    quota,
+    from: dateText.optional().describe('First opening date of this rule (optional).'),
+    until: dateText.optional().describe('Last opening date of this rule (optional).'),
+    cancelledOn: z.array(cancelledOnSchema).optional().describe('Opening dates on which this rule does not open.'),
+    note: z.string().optional().describe('Extra text shown in the posts.'),
+  })
+  .describe('A release that repeats: give exactly one of weekly, monthly, twiceMonthly.');
+
+export const releaseDaySchema = z
+  .strictObject({ date: dateText.describe('The service day.'), quota })
+  .describe('One service day and its slots.');
+
+export const releaseSchema = z
+  .strictObject({
+    id: id('release').optional(),
+    opensAt: dateTimeText,
+    closesAt: z
+      .string()
+      .optional()
+      .describe('When booking closes: "YYYY-MM-DD HH:mm", or just HH:mm on the opening day (optional).'),
+    days: z.array(releaseDaySchema).min(1, { error: 'list at least one service day under `days`.' }).describe('Service days this opening covers.'),
+    note: z.string().optional().describe('Extra text shown in the posts.'),
+    cancelled: z.boolean().optional().describe('true keeps the release visible as cancelled (default false).'),
+    cancelReason: z.string().optional().describe('Why it was cancelled; shown in the cancellation post.'),
+  })
+  .describe('One opening of quota.');
+
+export const closureSchema = z
+  .strictObject({
+    date: dateText.optional().describe('A single closed day.'),
+    from: dateText.optional().describe('First closed day of a range.'),
+    to: dateText.optional().describe('Last closed day of a range (included).'),
+    reason: z.string().min(1, { error: 'write a reason: posts show why a day has no quota.' }).describe('Why the office is closed, shown in posts (e.g. Cuti bersama Natal).'),
+  })
+  .describe('Days without service: { date, reason } or { from, to, reason }.');
+
+export const importSchema = z
+  .strictObject({
+    file: z.string().min(1).describe('CSV file, relative to the config folder.'),
+    delimiter: z.enum([',', ';']).optional().describe('Column separator (default: detected from the header line).'),
+  })
+  .describe('Quota kept in a spreadsheet, exported as CSV.');
+
+export const calendarSchema = z
+  .strictObject({
+    recurring: z.array(recurringSchema).optional().describe('Releases that repeat.'),
+    releases: z.array(releaseSchema).optional().describe('One-off releases.'),
+    closures: z.array(closureSchema).optional().describe('Closed days (cuti bersama, office events).'),
+    imports: z.array(importSchema).optional().describe('CSV files merged into the calendar.'),
+  })
+  .describe('quota-herald quota calendar (calendar.yaml).');
+
+export type HeraldInput = z.infer<typeof heraldSchema>;
+export type CalendarInput = z.infer<typeof calendarSchema>;
+export type OfficeInput = z.infer<typeof officeSchema>;
+export type ServiceInput = z.infer<typeof serviceSchema>;
+export type ChannelInput = z.infer<typeof channelSchema>;
+export type HolidaysInput = z.infer<typeof holidaysSchema>;
+export type AnnouncementInput = z.infer<typeof announcementSchema>;
+export type DigestInput = z.infer<typeof digestSchema>;
+export type SettingsInput = z.infer<typeof settingsSchema>;
+export type RecurringInput = z.infer<typeof recurringSchema>;
+export type ReleaseInput = z.infer<typeof releaseSchema>;
+export type ClosureInput = z.infer<typeof closureSchema>;
+export type ImportInput = z.infer<typeof importSchema>;

@@ -1,0 +1,84 @@
+/**
+ * The shape of the render context (context.ts) per post kind, for checking
+ * templates at load time: a template for a digest may not use `release`, an
+ * announcement may not use `digest`, and a typo is caught before any post is due.
+ *
+ * Keep in step with `RenderContext` (a test renders every field through this
+ * shape) and with docs/templates.md.
+ */
+import type { PostKind } from '../plan/types';
+
+export type Shape =
+  | { t: 'scalar'; doc?: string }
+  | { t: 'object'; fields: Record<string, Shape> }
+  | { t: 'list'; of: Shape };
+
+const scalar: Shape = { t: 'scalar' };
+const obj = (fields: Record<string, Shape>): Shape => ({ t: 'object', fields });
+const list = (of: Shape): Shape => ({ t: 'list', of });
+
+const quota = obj({ serviceId: scalar, serviceName: scalar, shortName: scalar, count: scalar });
+
+const release = obj({
+  id: scalar,
+  opensAt: scalar,
+  opensDate: scalar,
+  opensTime: scalar,
+  closesAt: scalar,
+  note: scalar,
+  status: scalar,
+  cancelled: scalar,
+  cancelReason: scalar,
+  days: list(obj({ date: scalar, quotas: list(quota), total: scalar })),
+  totals: list(quota),
+  grandTotal: scalar,
+  firstDay: scalar,
+  lastDay: scalar,
+  removedDays: list(obj({ date: scalar, reason: scalar, kind: scalar })),
+});
+
+const digestDay = obj({
+  date: scalar,
+  weekend: scalar,
+  closed: scalar,
+  closedReason: scalar,
+  quotas: list(quota),
+  total: scalar,
+});
+
+const digest = obj({
+  from: scalar,
+  to: scalar,
+  days: list(digestDay),
+  serviceDays: list(digestDay),
+  openings: list(release),
+  totals: list(quota),
+  grandTotal: scalar,
+});
+
+const timing = obj({ kind: scalar, minutesBefore: scalar, daysBefore: scalar, atOpening: scalar });
+
+const common: Record<string, Shape> = {
+  office: obj({
+    id: scalar,
+    name: scalar,
+    shortName: scalar,
+    timezone: scalar,
+    locale: scalar,
+    info: obj({ bookingChannel: scalar, website: scalar, address: scalar, phone: scalar }),
+    hashtags: list(scalar),
+  }),
+  services: list(obj({ id: scalar, name: scalar, shortName: scalar })),
+  post: obj({ kind: scalar, dueAt: scalar, channelId: scalar, template: scalar }),
+};
+
+/**
+ * What a template of each kind may read. `timing` exists for announcements;
+ * `previous` (what the published post said) for corrections.
+ */
+export const CONTEXT_SHAPES: Record<PostKind, Shape> = {
+  announcement: obj({ ...common, release, timing }),
+  digest: obj({ ...common, digest }),
+  correction: obj({ ...common, release, previous: release }),
+  cancellation: obj({ ...common, release }),
+};

@@ -1,0 +1,210 @@
+/**
+ * The render context: the plain object every template sees. Built from the
+ * post's facts only, with friendly derived fields so templates stay simple
+ * (per-day totals, service names next to counts, local dates and times).
+ *
+ * Every key is always present (null when there is nothing to say): handlebars
+ * strict mode throws on a missing key, and the load-time checker
+ * (context-shape.ts) knows exactly these keys. docs/templates.md lists them.
+ */
+import type { PlannedPost, PostFacts, PostKind, ReleaseFacts } from '../plan/types';
+import { toLocal } from '../time/zone';
+
+export interface QuotaView {
+  serviceId: string;
+  serviceName: string;
+  shortName: string;
+  count: number;
+}
+
+export interface ReleaseDayView {
+  date: string;
+  quotas: QuotaView[];
+  total: number;
+}
+
+export interface ReleaseView {
+  id: string;
+  /** ISO instant; format with `{{time release.opensAt}}` / `{{date release.opensAt}}`. */
+  opensAt: string;
+  /** Local date of the opening, `YYYY-MM-DD`. */
+  opensDate: string;
+  /** Local time of the opening, `HH:mm`. */
+  opensTime: string;
+  closesAt: string | null;
+  note: string | null;
+  status: 'open' | 'cancelled';
+  cancelled: boolean;
+  cancelReason: string | null;
+  days: ReleaseDayView[];
+  /** Per service over all days, in the office's service order. */
+  totals: QuotaView[];
+  grandTotal: number;
+  firstDay: string | null;
+  lastDay: string | null;
+  removedDays: { date: string; reason: string; kind: 'holiday' | 'closure' }[];
+}
+
+export interface DigestDayView {
+  date: string;
+  weekend: boolean;
+  closed: boolean;
+  /** Why the office is closed (holiday, closure); null otherwise. */
+  closedReason: string | null;
+  /** Empty when no quota is known for the day. */
+  quotas: QuotaView[];
+  total: number;
+}
+
+export interface DigestView {
+  from: string;
+  to: string;
+  days: DigestDayView[];
+  /** Only the days with quota or a closing reason (skips plain weekends). */
+  serviceDays: DigestDayView[];
+  openings: ReleaseView[];
+  totals: QuotaView[];
+  grandTotal: number;
+}
+
+export interface TimingView {
+  kind: 'before-opening' | 'days-before';
+  /** Minutes before opening (0 = at opening); null for days-before rules. */
+  minutesBefore: number | null;
+  daysBefore: number | null;
+  atOpening: boolean;
+}
+
+export interface RenderContext {
+  office: {
+    id: string;
+    name: string;
+    shortName: string;
+    timezone: string;
+    locale: string;
+    info: { bookingChannel: string | null; website: string | null; address: string | null; phone: string | null };
+    /** Always with a leading `#`. */
+    hashtags: string[];
+  };
+  services: { id: string; name: string; shortName: string }[];
+  post: { kind: PostKind; dueAt: string; channelId: string; template: string };
+  release: ReleaseView | null;
+  digest: DigestView | null;
+  timing: TimingView | null;
+  previous: ReleaseView | null;
+}
+
+type Services = PostFacts['services'];
+
+function quotasOf(quota: Record<string, number> | null, services: Services): QuotaView[] {
+  if (!quota) return [];
+  const known = services.filter((s) => Object.hasOwn(quota, s.id));
+  // Services the office no longer lists still show, after the known ones.
+  const unknown = Object.keys(quota)
+    .filter((id) => !services.some((s) => s.id === id))
+    .sort()
+    .map((id) => ({ id, name: id, shortName: id }));
+  return [...known, ...unknown].map((s) => ({
+    serviceId: s.id,
+    serviceName: s.name,
+    shortName: s.shortName,
+    count: quota[s.id] ?? 0,
+  }));
+}
+
+function totalsOf(days: { quotas: QuotaView[] }[], services: Services): QuotaView[] {
+  const sums: Record<string, number> = {};
+  for (const day of days) for (const q of day.quotas) sums[q.serviceId] = (sums[q.serviceId] ?? 0) + q.count;
+  return quotasOf(sums, services);
+}
+
+const sumCounts = (quotas: QuotaView[]): number => quotas.reduce((t, q) => t + q.count, 0);
+
+function releaseView(release: ReleaseFacts, facts: PostFacts): ReleaseView {
+  const opens = toLocal(new Date(release.opensAt), facts.office.timezone);
+  const days = release.days.map((day) => {
+    const quotas = quotasOf(day.quota, facts.services);
+    return { date: day.date, quotas, total: sumCounts(quotas) };
+  });
+  const totals = totalsOf(days, facts.services);
+  return {
+    id: release.id,
+    opensAt: release.opensAt,
+    opensDate: opens.date,
+    opensTime: opens.time,
+    closesAt: release.closesAt,
+    note: release.note ?? null,
+    status: release.status,
+    cancelled: release.status === 'cancelled',
+    cancelReason: release.cancelReason ?? null,
+    days,
+    totals,
+    grandTotal: sumCounts(totals),
+    firstDay: days[0]?.date ?? null,
+    lastDay: days[days.length - 1]?.date ?? null,
+    removedDays: release.removedDays.map((d) => ({ date: d.date, reason: d.reason, kind: d.kind })),
+  };
+}
+
+function digestView(facts: PostFacts): DigestView | null {
+  const digest = facts.digest;
+  if (!digest) return null;
+  const days = digest.days.map((day) => {
+    const quotas = quotasOf(day.quota, facts.services);
+    return {
+      date: day.date,
+      weekend: day.weekend,
+      closed: day.closedReason !== undefined,
+      closedReason: day.closedReason ?? null,
+      quotas,
+      total: sumCounts(quotas),
+    };
+  });
+  const totals = totalsOf(days, facts.services);
+  return {
+    from: digest.from,
+    to: digest.to,
+    days,
+    serviceDays: days.filter((d) => d.quotas.length > 0 || d.closed),
+    openings: digest.openings.map((r) => releaseView(r, facts)),
+    totals,
+    grandTotal: sumCounts(totals),
+  };
+}
+
+function timingView(facts: PostFacts): TimingView | null {
+  const timing = facts.timing;
+  if (!timing) return null;
+  if (timing.kind === 'before-opening') {
+    return { kind: timing.kind, minutesBefore: timing.minutes, daysBefore: null, atOpening: timing.minutes === 0 };
+  }
+  return { kind: timing.kind, minutesBefore: null, daysBefore: timing.days, atOpening: false };
+}
+
+/** The context templates render against. Pure: the same post gives the same object. */
+export function buildRenderContext(post: PlannedPost): RenderContext {
+  const { facts } = post;
+  const info = facts.office.info;
+  return {
+    office: {
+      id: facts.office.id,
+      name: facts.office.name,
+      shortName: facts.office.shortName,
+      timezone: facts.office.timezone,
+      locale: facts.office.locale,
+      info: {
+        bookingChannel: info.bookingChannel ?? null,
+        website: info.website ?? null,
+        address: info.address ?? null,
+        phone: info.phone ?? null,
+      },
+      hashtags: info.hashtags.map((tag) => (tag.startsWith('#') ? tag : `#${tag}`)),
+    },
+    services: facts.services.map((s) => ({ id: s.id, name: s.name, shortName: s.shortName })),
+    post: { kind: post.kind, dueAt: post.dueAt.toISOString(), channelId: post.channelId, template: post.template },
+    release: facts.release ? releaseView(facts.release, facts) : null,
+    digest: digestView(facts),
+    timing: timingView(facts),
+    previous: facts.previous ? releaseView(facts.previous, facts) : null,
+  };
+}

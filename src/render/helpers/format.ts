@@ -1,0 +1,177 @@
+/**
+ * Locale-aware formatting of dates, times, numbers and lists for captions and
+ * cards. Indonesian (`id`) is spelled out by hand so the output does not change
+ * with the ICU version Node ships; every other locale falls back to Intl.
+ *
+ * Every function takes the office zone explicitly: the host zone is never used.
+ */
+import { daysBetween, isPlainDate, type PlainDate } from '../../time/plain-date';
+import { toLocal } from '../../time/zone';
+import { zoneAbbreviation } from './zone-name';
+
+/** Where and for whom text is formatted. */
+export interface FormatEnv {
+  locale: string;
+  zone: string;
+}
+
+const ID_WEEKDAYS = ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'];
+const ID_WEEKDAYS_SHORT = ['Min', 'Sen', 'Sel', 'Rab', 'Kam', 'Jum', 'Sab'];
+const ID_MONTHS = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];
+const ID_MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
+
+function isIndonesian(locale: string): boolean {
+  return /^id(-|$)/i.test(locale) || /^in(-|$)/i.test(locale);
+}
+
+/** A value a template passes as a date: `YYYY-MM-DD`, an ISO instant, or a Date. */
+export type DateInput = string | Date;
+
+/**
+ * The local calendar date of `value` in the office zone. A plain date stays as
+ * it is; an instant is converted (14.00 UTC on the 27th is already the 28th in
+ * Jayapura).
+ */
+export function localDateOf(value: DateInput, zone: string): PlainDate {
+  if (typeof value === 'string' && isPlainDate(value)) return value;
+  const instant = toInstant(value);
+  return toLocal(instant, zone).date;
+}
+
+function toInstant(value: DateInput): Date {
+  const instant = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(instant.getTime())) {
+    throw new TypeError(`expected a date (YYYY-MM-DD or an ISO time), got ${JSON.stringify(value)}`);
+  }
+  return instant;
+}
+
+function parts(date: PlainDate): { y: number; m: number; d: number; weekday: number } {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return { y, m, d, weekday: new Date(Date.UTC(y, m - 1, d)).getUTCDay() };
+}
+
+/** A UTC-midnight Date for Intl, formatted with timeZone UTC so the day never shifts. */
+function utcDate(date: PlainDate): Date {
+  const { y, m, d } = parts(date);
+  return new Date(Date.UTC(y, m - 1, d, 12));
+}
+
+/** `Jumat, 27 November 2026`. */
+export function formatDate(value: DateInput, env: FormatEnv): string {
+  const date = localDateOf(value, env.zone);
+  if (isIndonesian(env.locale)) {
+    const { y, m, d, weekday } = parts(date);
+    return `${ID_WEEKDAYS[weekday]}, ${d} ${ID_MONTHS[m - 1]} ${y}`;
+  }
+  return new Intl.DateTimeFormat(env.locale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(utcDate(date));
+}
+
+/** `Jum, 27 Nov` (tables, tight captions); with `year`: `27 Nov 2026`. */
+export function formatShortDate(value: DateInput, env: FormatEnv, withYear = false): string {
+  const date = localDateOf(value, env.zone);
+  if (isIndonesian(env.locale)) {
+    const { y, m, d, weekday } = parts(date);
+    return withYear ? `${d} ${ID_MONTHS_SHORT[m - 1]} ${y}` : `${ID_WEEKDAYS_SHORT[weekday]}, ${d} ${ID_MONTHS_SHORT[m - 1]}`;
+  }
+  const options: Intl.DateTimeFormatOptions = withYear
+    ? { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }
+    : { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(env.locale, options).format(utcDate(date));
+}
+
+/** `Jumat`; with `short`: `Jum`. */
+export function formatWeekday(value: DateInput, env: FormatEnv, short = false): string {
+  const date = localDateOf(value, env.zone);
+  if (isIndonesian(env.locale)) {
+    const { weekday } = parts(date);
+    return (short ? ID_WEEKDAYS_SHORT : ID_WEEKDAYS)[weekday]!;
+  }
+  return new Intl.DateTimeFormat(env.locale, { weekday: short ? 'short' : 'long', timeZone: 'UTC' }).format(
+    utcDate(date),
+  );
+}
+
+/** `14.00 WIB` (the office's wall clock and zone); with `withZone` false: `14.00`. */
+export function formatTime(value: DateInput, env: FormatEnv, withZone = true): string {
+  const instant = toInstant(value);
+  let clock: string;
+  if (isIndonesian(env.locale)) {
+    // Indonesian writes times with a dot: 14.00, not 14:00.
+    clock = toLocal(instant, env.zone).time.replace(':', '.');
+  } else {
+    clock = new Intl.DateTimeFormat(env.locale, { hour: '2-digit', minute: '2-digit', timeZone: env.zone }).format(
+      instant,
+    );
+  }
+  return withZone ? `${clock} ${zoneAbbreviation(env.zone, instant, env.locale)}` : clock;
+}
+
+/** `1.250` in Indonesian, `1,250` in English. */
+export function formatNumber(value: number, env: FormatEnv): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
+  }
+  return new Intl.NumberFormat(env.locale, { maximumFractionDigits: 2 }).format(value);
+}
+
+/**
+ * `hari ini`, `besok`, `lusa` relative to `now` — both taken as calendar dates
+ * in the office zone, so 23.30 and 00.30 are different days even when the host
+ * runs in UTC. Further away (or in the past): the full date.
+ */
+export function formatRelativeDay(value: DateInput, now: DateInput, env: FormatEnv): string {
+  const target = localDateOf(value, env.zone);
+  const today = localDateOf(now, env.zone);
+  const diff = daysBetween(today, target);
+  if (isIndonesian(env.locale)) {
+    const word = ({ 0: 'hari ini', 1: 'besok', 2: 'lusa' } as Record<number, string>)[diff];
+    if (word) return word;
+  } else if (diff >= 0 && diff <= 1) {
+    return new Intl.RelativeTimeFormat(env.locale, { numeric: 'auto' }).format(diff, 'day');
+  }
+  return formatDate(target, env);
+}
+
+/** `Senin, Selasa, dan Rabu` (Indonesian uses the serial comma too). */
+export function formatList(items: readonly unknown[], env: FormatEnv): string {
+  const texts = items.map((item) => String(item));
+  if (isIndonesian(env.locale)) {
+    if (texts.length <= 1) return texts.join('');
+    if (texts.length === 2) return `${texts[0]} dan ${texts[1]}`;
+    return `${texts.slice(0, -1).join(', ')}, dan ${texts[texts.length - 1]}`;
+  }
+  return new Intl.ListFormat(env.locale, { type: 'conjunction' }).format(texts);
+}
+
+/** `30 Nov – 6 Des 2026`, or `3–9 Des 2026` within one month. */
+export function formatDateRange(from: DateInput, to: DateInput, env: FormatEnv): string {
+  const a = parts(localDateOf(from, env.zone));
+  const b = parts(localDateOf(to, env.zone));
+  if (!isIndonesian(env.locale)) {
+    const format = new Intl.DateTimeFormat(env.locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    return format.formatRange(utcDate(localDateOf(from, env.zone)), utcDate(localDateOf(to, env.zone)));
+  }
+  if (a.y === b.y && a.m === b.m) return `${a.d}–${b.d} ${ID_MONTHS_SHORT[b.m - 1]} ${b.y}`;
+  if (a.y === b.y) return `${a.d} ${ID_MONTHS_SHORT[a.m - 1]} – ${b.d} ${ID_MONTHS_SHORT[b.m - 1]} ${b.y}`;
+  return `${a.d} ${ID_MONTHS_SHORT[a.m - 1]} ${a.y} – ${b.d} ${ID_MONTHS_SHORT[b.m - 1]} ${b.y}`;
+}

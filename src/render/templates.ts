@@ -1,0 +1,193 @@
+/**
+ * Loads, checks and compiles the templates of every rule in use, collecting
+ * every problem (missing file, syntax error, unknown variable, helper or
+ * partial) with file:line:col, so staff fix them all in one go.
+ *
+ * Layout of a templates directory (docs/templates.md):
+ *   captions/NAME.hbs            caption (required)
+ *   captions/NAME.CHANNEL.hbs    caption for one channel (optional, e.g. shorter for X)
+ *   cards/NAME.svg.hbs           1080×1350 SVG card (required)
+ *   alt/NAME.hbs                 alt text of the card (required)
+ *   partials/PARTIAL.hbs         shared pieces, `{{> PARTIAL}}`
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import type { Problem, SourceLocation } from '../errors';
+import type { PostKind } from '../plan/types';
+import { registerHelpers } from './helpers';
+import { checkTemplate } from './template-check';
+import type { CompiledTemplate, TemplateGroup, TemplateSet } from './types';
+
+/** A template name a rule refers to, the kind of posts it renders and the channels it goes to. */
+export interface TemplateUse {
+  name: string;
+  kind: PostKind;
+  channelIds: string[];
+  /** Where the rule naming the template is, for "missing file" problems. */
+  location?: SourceLocation;
+}
+
+type Mode = 'text' | 'xml';
+type Env = typeof Handlebars;
+type Delegate = HandlebarsTemplateDelegate;
+
+interface Parsed {
+  ast: hbs.AST.Program;
+  file: string;
+}
+
+/** Template and partial names become file names: no path tricks. */
+export function isValidTemplateName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !name.includes('..');
+}
+
+function parseFile(env: Env, file: string, problems: Problem[]): Parsed | null {
+  const source = fs.readFileSync(file, 'utf8');
+  try {
+    return { ast: env.parse(source), file };
+  } catch (error) {
+    problems.push({ location: syntaxErrorLocation(env, error, file), message: syntaxMessage(error), severity: 'error' });
+    return null;
+  }
+}
+
+/**
+ * Handlebars reports block mismatches with `lineNumber`/`column` on the error,
+ * but the generated parser's "Parse error on line N" only in the message; the
+ * lexer's last token position (`yylloc`) gives the column of the offending token.
+ */
+function syntaxErrorLocation(env: Env, error: unknown, file: string): SourceLocation {
+  const e = error as { lineNumber?: number; column?: number };
+  if (typeof e.lineNumber === 'number') return { file, line: e.lineNumber, col: (e.column ?? 0) + 1 };
+  const lexer = (env as unknown as { Parser: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser
+    .lexer;
+  const loc = lexer?.yylloc;
+  const fromMessage = /line (\d+)/.exec(String((error as Error).message));
+  return {
+    file,
+    line: loc?.first_line ?? Number(fromMessage?.[1] ?? 1),
+    col: (loc?.first_column ?? 0) + 1,
+  };
+}
+
+function syntaxMessage(error: unknown): string {
+  const text = String((error as Error).message ?? error);
+  const expecting = /Expecting (.*), got '([^']+)'/.exec(text);
+  if (expecting) {
+    return `template syntax error: unexpected ${expecting[2]} (expected ${expecting[1]!.split(', ').slice(0, 4).join(', ')}…); check the {{ }} around here.`;
+  }
+  const mismatch = /^(\S+) doesn't match (\S+)/.exec(text);
+  if (mismatch) return `template syntax error: {{#${mismatch[1]}}} is closed by {{/${mismatch[2]}}}; close blocks in the order they were opened.`;
+  return `template syntax error: ${text.split('\n')[0]}; fix the template syntax.`;
+}
+
+/**
+ * Compiles now rather than on first render (what `Handlebars.compile` does):
+ * a compiler error must surface at load time, not at 14.00 on a Friday.
+ */
+function compileNow(env: Env, ast: hbs.AST.Program, mode: Mode): Delegate {
+  const options = { strict: true, noEscape: mode === 'text', data: true };
+  const internal = env as unknown as {
+    Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
+    JavaScriptCompiler: new () => { compile(environment: unknown, options: object, context: undefined, asObject: true): unknown };
+    template(spec: unknown): Delegate;
+  };
+  const environment = new internal.Compiler().compile(ast, options);
+  const spec = new internal.JavaScriptCompiler().compile(environment, options, undefined, true);
+  return internal.template(spec);
+}
+
+function wrapTemplate(file: string, delegate: Delegate, partials: Record<string, Delegate>): CompiledTemplate {
+  // Prototype access stays blocked: Handlebars ≥ 4.6 refuses it unless
+  // allowProtoPropertiesByDefault is set, which we never do.
+  return { file, render: (context) => delegate(context, { partials }) };
+}
+
+/** Loads every template the uses refer to. `templates` is null when any problem is an error. */
+export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { templates: TemplateSet | null; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const env = Handlebars.create();
+  registerHelpers(env);
+
+  const partialsDir = path.join(templatesDir, 'partials');
+  const parsedPartials = new Map<string, Parsed>();
+  if (fs.existsSync(partialsDir)) {
+    for (const entry of fs.readdirSync(partialsDir).sort()) {
+      if (!entry.endsWith('.hbs')) continue;
+      const name = entry.slice(0, -'.hbs'.length);
+      const file = path.join(partialsDir, entry);
+      if (!isValidTemplateName(name)) {
+        problems.push({ location: { file, line: 1, col: 1 }, message: `partial file name "${entry}" is not allowed; use letters, digits, "-" and "_".`, severity: 'error' });
+        continue;
+      }
+      const parsed = parseFile(env, file, problems);
+      if (parsed) parsedPartials.set(name, parsed);
+    }
+  }
+  const partials: Record<Mode, Record<string, Delegate>> = { text: {}, xml: {} };
+  for (const [name, parsed] of parsedPartials) {
+    partials.text[name] = compileNow(env, parsed.ast, 'text');
+    partials.xml[name] = compileNow(env, parsed.ast, 'xml');
+  }
+
+  const byName = new Map<string, { kinds: Set<PostKind>; channels: Set<string>; location?: SourceLocation }>();
+  for (const use of uses) {
+    if (!isValidTemplateName(use.name)) {
+      problems.push({
+        location: use.location,
+        subject: use.location ? undefined : `template "${use.name}"`,
+        message: `template name "${use.name}" is not allowed: no "/", "\\" or ".."; use letters, digits, "-" and "_" (the files are captions/NAME.hbs, cards/NAME.svg.hbs, alt/NAME.hbs).`,
+        severity: 'error',
+      });
+      continue;
+    }
+    const entry = byName.get(use.name) ?? { kinds: new Set(), channels: new Set(), location: use.location };
+    use.channelIds.forEach((id) => entry.channels.add(id));
+    entry.kinds.add(use.kind);
+    byName.set(use.name, entry);
+  }
+
+  const load = (rel: string, kinds: Set<PostKind>, mode: Mode, required: boolean, location?: SourceLocation): CompiledTemplate | null => {
+    const file = path.join(templatesDir, rel);
+    if (!fs.existsSync(file)) {
+      if (required) {
+        problems.push({
+          location,
+          subject: location ? undefined : file,
+          message: `missing template file ${file}: create it (see docs/templates.md) or change the rule's template name.`,
+          severity: 'error',
+        });
+      }
+      return null;
+    }
+    const parsed = parseFile(env, file, problems);
+    if (!parsed) return null;
+    const before = problems.length;
+    for (const kind of kinds) problems.push(...checkTemplate({ ast: parsed.ast, file, kind, partials: parsedPartials }));
+    if (problems.length > before) return null;
+    try {
+      return wrapTemplate(file, compileNow(env, parsed.ast, mode), partials[mode]);
+    } catch (error) {
+      problems.push({ location: { file, line: 1, col: 1 }, message: `template cannot be compiled: ${(error as Error).message}`, severity: 'error' });
+      return null;
+    }
+  };
+
+  const groups = new Map<string, TemplateGroup>();
+  for (const [name, use] of byName) {
+    const caption = load(`captions/${name}.hbs`, use.kinds, 'text', true, use.location);
+    const card = load(`cards/${name}.svg.hbs`, use.kinds, 'xml', true, use.location);
+    const alt = load(`alt/${name}.hbs`, use.kinds, 'text', true, use.location);
+    const channelCaptions = new Map<string, CompiledTemplate>();
+    for (const channelId of [...use.channels].sort()) {
+      if (!isValidTemplateName(channelId)) continue;
+      const override = load(`captions/${name}.${channelId}.hbs`, use.kinds, 'text', false);
+      if (override) channelCaptions.set(channelId, override);
+    }
+    if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt });
+  }
+
+  const failed = problems.some((p) => p.severity === 'error');
+  return { templates: failed ? null : { dir: templatesDir, groups }, problems };
+}

@@ -1,0 +1,13 @@
+/**
+ * Alerts tell staff that something needs them. For now they go to the log and
+ * the ledger's runtime status (shown by `status`); more sinks come later.
+ */
+import type { LedgerPost } from '../store/types';
+
+export type AlertKind = 'expired' | 'dead' | 'auth' | 'unclear-outcome' | 'render-failed' | 'config-invalid';
+
+export interface Alert {
+  kind: AlertKind;
+  message: string;
+  post?: LedgerPost;
+}

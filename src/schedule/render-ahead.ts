@@ -1,0 +1,59 @@
+/**
+ * Renders posts ahead of their due time, so the due moment is only a network
+ * call. A post that fails to render stays `planned` and is tried again after
+ * the next config reload (not every tick: one alert per problem, no storm).
+ */
+import type { Problem } from '../errors';
+import { formatProblem } from '../errors';
+import { renderPost } from '../render/render-post';
+import { listToRender, markRendered } from '../store/ledger';
+import type { LedgerPost } from '../store/types';
+import { mediaDirFor, plannedFromLedger } from './ledger-post';
+import type { SchedulerDeps } from './scheduler';
+
+const RENDER_BATCH = 50;
+
+export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<number> {
+  /** `id:revision` → generation in which rendering failed. */
+  const failed = new Map<string, number>();
+
+  return async function renderAhead(now: Date): Promise<number> {
+    let rendered = 0;
+    const runtime = deps.runtime();
+    const aheadMs = runtime.config.settings.renderAheadMinutes * 60_000;
+    const posts = await listToRender(deps.store, new Date(now.getTime() + aheadMs), RENDER_BATCH);
+    for (const post of posts) {
+      const key = `${post.id}:${post.revision}`;
+      if (failed.get(key) === runtime.generation) continue;
+      const problems = await renderOne(post);
+      if (problems.length === 0) {
+        failed.delete(key);
+        rendered += 1;
+        continue;
+      }
+      failed.set(key, runtime.generation);
+      deps.alert({
+        kind: 'render-failed',
+        post,
+        message: `cannot render ${post.id} (${post.channelId}, ${post.ruleId}, due ${post.dueAt.toISOString()}): ${problems.map(formatProblem).join('; ')}. Fix the template; the post goes out once it renders, if before its deadline`,
+      });
+    }
+    return rendered;
+  };
+
+  async function renderOne(post: LedgerPost): Promise<Problem[]> {
+    const { templates, channels } = deps.runtime();
+    const channel = channels.get(post.channelId);
+    if (!channel) return [{ severity: 'error', message: `channel "${post.channelId}" is not configured` }];
+    try {
+      const rendered = await renderPost(templates, plannedFromLedger(post), { channelId: post.channelId, mime: channel.limits.preferredMime }, { rootDir: deps.mediaRoot, relDir: mediaDirFor(post) });
+      const problems = channel.check(rendered).filter((p) => p.severity === 'error');
+      if (problems.length > 0) return problems;
+      await markRendered(deps.store, { id: post.id, revision: post.revision }, JSON.stringify(rendered));
+      return [];
+    } catch (error) {
+      const problems = (error as { problems?: Problem[] }).problems;
+      return problems && problems.length > 0 ? problems : [{ severity: 'error', message: (error as Error).message }];
+    }
+  }
+}

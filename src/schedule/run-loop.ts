@@ -1,0 +1,66 @@
+/**
+ * The loop around the scheduler: tick, then sleep until the next event. The
+ * same loop runs live (wall clock, 30 s chunks) and in `simulate` (a virtual
+ * clock that jumps, no chunking).
+ */
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { nextWakeAt } from './next-wake';
+import type { Scheduler } from './scheduler';
+
+const STALL_BACKOFF_MS = 5_000;
+
+export interface LoopOptions {
+  scheduler: Scheduler;
+  clock: Clock;
+  logger: Logger;
+  /** Aborting stops the loop after the tick in flight finishes. */
+  signal: AbortSignal;
+  /** Stop once the clock reaches this instant (simulate). */
+  until?: Date;
+  maxChunkMs: number;
+  renderAheadMs: () => number;
+  /** Periodic re-plan: when it is next due, and how to run it. */
+  replan?: { nextAt(now: Date): Date | null; run(now: Date): Promise<void> };
+  /** Wakes the loop early (a config reload re-planned). */
+  wakeSignal?: () => AbortSignal;
+}
+
+export async function runScheduleLoop(options: LoopOptions): Promise<void> {
+  const { scheduler, clock, signal } = options;
+  let nextReplan = options.replan?.nextAt(clock.now()) ?? null;
+  while (!signal.aborted) {
+    const now = clock.now();
+    if (options.until && now >= options.until) break;
+    if (options.replan && nextReplan && now >= nextReplan) {
+      await options.replan.run(now);
+      nextReplan = options.replan.nextAt(clock.now());
+    }
+    let progress = 0;
+    try {
+      progress = await scheduler.tick();
+    } catch (error) {
+      // A failing tick (database busy, disk full) must not end the bot: log and try again next wake.
+      options.logger.error({ err: error }, 'scheduler tick failed');
+    }
+    const events = await scheduler.nextEvents();
+    const afterTick = clock.now();
+    let wakeAt = nextWakeAt({
+      now: afterTick,
+      nextDue: events.nextDue,
+      nextToRender: events.nextToRender,
+      renderAheadMs: options.renderAheadMs(),
+      nextReplan,
+      maxChunkMs: options.maxChunkMs,
+    });
+    // Something is due but nothing moved (a post that cannot render waits for
+    // its deadline or a fix): back off instead of spinning.
+    if (progress === 0 && wakeAt.getTime() <= afterTick.getTime()) wakeAt = new Date(afterTick.getTime() + STALL_BACKOFF_MS);
+    if (options.until && wakeAt > options.until) wakeAt = options.until;
+    const waitMs = wakeAt.getTime() - afterTick.getTime();
+    if (waitMs > 0) {
+      const wake = options.wakeSignal?.();
+      await clock.sleep(waitMs, wake ? AbortSignal.any([signal, wake]) : signal);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The thin, stateful part of scheduling: each `tick` sweeps leases and
+ * deadlines, renders what falls due soon, then claims and publishes what is due.
+ * All decisions live in pure functions (next-wake, retry-policy) and in the
+ * ledger's atomic claims; this file only wires them to a clock and channels.
+ */
+import type { Channel } from '../channels/channel';
+import { toPublishError } from '../channels/publish-error';
+import type { Clock } from '../clock';
+import type { Config } from '../config/types';
+import type { Logger } from '../logger';
+import type { TemplateSet } from '../render/templates';
+import type { Store } from '../store/open';
+import type { LedgerPost } from '../store/types';
+import {
+  claimDue,
+  expireOverdue,
+  markFailed,
+  markPublished,
+  nextWake,
+  releaseExpiredLeases,
+} from '../store/ledger';
+import { decideAfterFailure } from './retry-policy';
+import { createRenderAhead } from './render-ahead';
+import { requestFor } from './ledger-post';
+import type { Alert } from './alerts';
+
+/** What can change when staff edit the config: swapped as a whole on a valid reload. */
+export interface Runtime {
+  config: Config;
+  templates: TemplateSet;
+  channels: ReadonlyMap<string, Channel>;
+  /** Bumped on every reload so failed renders are tried again with the new templates. */
+  generation: number;
+}
+
+export interface SchedulerDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  runtime: () => Runtime;
+  /** Identifies this process in leases. */
+  owner: string;
+  /** Rendered media are written below this directory. */
+  mediaRoot: string;
+  leaseMs?: number;
+  publishTimeoutMs?: number;
+  random?: () => number;
+  alert: (alert: Alert) => void;
+}
+
+export interface Scheduler {
+  /** Returns how many posts it moved (rendered, published, failed, expired). */
+  tick(): Promise<number>;
+  nextEvents(): Promise<{ nextDue: Date | null; nextToRender: Date | null }>;
+}
+
+const CLAIM_BATCH = 20;
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const publishTimeoutMs = deps.publishTimeoutMs ?? 60_000;
+  const random = deps.random ?? Math.random;
+  const renderAhead = createRenderAhead(deps);
+
+  async function sweep(now: Date): Promise<number> {
+    const unclear = await releaseExpiredLeases(deps.store, now);
+    const expired = await expireOverdue(deps.store, now);
+    for (const post of unclear) {
+      deps.alert({
+        kind: 'unclear-outcome',
+        post,
+        message: `the publish call for ${describe(post)} did not finish (process stopped mid-call); its outcome is unknown and it will not be re-sent blindly: check the ${post.channelId} account`,
+      });
+    }
+    for (const post of expired) {
+      deps.alert({
+        kind: 'expired',
+        post,
+        message: `${describe(post)} could not go out before its deadline ${post.deadline?.toISOString()} and expired; post it by hand if it still matters${post.lastError ? ` (last error: ${post.lastError})` : ''}`,
+      });
+    }
+    return unclear.length + expired.length;
+  }
+
+  async function publishOne(channel: Channel, post: LedgerPost): Promise<void> {
+    const claim = { id: post.id, revision: post.revision, owner: deps.owner };
+    const request = requestFor(post, deps.mediaRoot);
+    try {
+      const result = await channel.publish(request, AbortSignal.timeout(publishTimeoutMs));
+      // Recorded the moment it is known; nothing after this may fail the publish step.
+      await markPublished(deps.store, claim, result);
+      deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');
+    } catch (thrown) {
+      const error = toPublishError(thrown);
+      const now = deps.clock.now();
+      const decision = decideAfterFailure(error, { now, attempts: post.attempts, random });
+      await markFailed(deps.store, claim, { state: decision.state, error: `${error.kind}: ${error.message}`, retryAt: decision.retryAt });
+      deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, retryAt: decision.retryAt }, 'publish failed');
+      if (decision.state !== 'retrying') {
+        deps.alert({
+          kind: decision.state === 'dead' ? (error.kind === 'auth' ? 'auth' : 'dead') : 'unclear-outcome',
+          post,
+          message: `${describe(post)} failed (${error.kind}): ${error.message}`,
+        });
+      }
+    }
+  }
+
+  async function publishDue(now: Date): Promise<number> {
+    const claimed = await claimDue(deps.store, { now, owner: deps.owner, leaseMs, limit: CLAIM_BATCH });
+    if (claimed.length === 0) return 0;
+    const { channels } = deps.runtime();
+    // Different channels go out in parallel; one channel's posts go in due order.
+    const byChannel = new Map<string, LedgerPost[]>();
+    for (const post of claimed) byChannel.set(post.channelId, [...(byChannel.get(post.channelId) ?? []), post]);
+    await Promise.all(
+      [...byChannel].map(async ([channelId, posts]) => {
+        const channel = channels.get(channelId);
+        for (const post of posts) {
+          if (!channel) {
+            await markFailed(deps.store, { id: post.id, revision: post.revision, owner: deps.owner }, {
+              state: 'dead',
+              error: `channel "${channelId}" is no longer configured`,
+              retryAt: null,
+            });
+            continue;
+          }
+          await publishOne(channel, post);
+        }
+      }),
+    );
+    return claimed.length;
+  }
+
+  return {
+    async tick() {
+      const swept = await sweep(deps.clock.now());
+      const rendered = await renderAhead(deps.clock.now());
+      const published = await publishDue(deps.clock.now());
+      return swept + rendered + published;
+    },
+    nextEvents: () => nextWake(deps.store),
+  };
+}
+
+export function describe(post: Pick<LedgerPost, 'id' | 'channelId' | 'ruleId' | 'dueAt'>): string {
+  return `${post.id} (${post.channelId}, ${post.ruleId}, due ${post.dueAt.toISOString()})`;
+}

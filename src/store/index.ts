@@ -1,0 +1,19 @@
+/** The ledger: open it, sync the plan into it, claim and record posts. */
+export { openStore, SQLITE_FILE, type OpenStoreOptions, type Store, type StoreDialect } from './open';
+export { syncPlan } from './sync-plan';
+export { claimDue, markPublished, markFailed, releaseExpiredLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';
+export {
+  listToRender,
+  markRendered,
+  resetRendered,
+  nextWake,
+  listPosts,
+  getPostHistory,
+  getAttempts,
+  countByState,
+  type PostFilter,
+  type AttemptRecord,
+} from './ledger';
+export { setRuntimeStatus, getRuntimeStatus, type RuntimeStatusKey } from './runtime-status';
+export { acquireDataDirLock, LOCK_FILE, type DataDirLock } from './lock';
+export * from './types';

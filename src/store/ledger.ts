@@ -1,0 +1,180 @@
+/** Rendering ahead, waking up, and reading the ledger (status pages, history). */
+import type { Store } from './open';
+import { rowToPost } from './rows';
+import type { AttemptsTable } from './schema';
+import type { LedgerPost, PostState } from './types';
+
+/** Posts to render ahead: state `planned`, due at or before `until`, earliest first. */
+export async function listToRender(store: Store, until: Date, limit: number): Promise<LedgerPost[]> {
+  const rows = await store.db
+    .selectFrom('posts')
+    .selectAll()
+    .where('state', '=', 'planned')
+    .where('due_at', '<=', until.getTime())
+    .orderBy('due_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(rowToPost);
+}
+
+/**
+ * Stores a rendering and moves the post `planned` → `ready`. Returns false
+ * when that revision moved on meanwhile (superseded, cancelled, re-planned):
+ * the rendering is then dropped. `now` (optional) stamps the update time.
+ */
+export async function markRendered(
+  store: Store,
+  key: { id: string; revision: number },
+  renderedJson: string,
+  now?: Date,
+): Promise<boolean> {
+  const done = await store.db
+    .updateTable('posts')
+    .set({ state: 'ready', rendered_json: renderedJson, ...(now ? { updated_at: now.getTime() } : {}) })
+    .where('id', '=', key.id)
+    .where('revision', '=', key.revision)
+    .where('state', '=', 'planned')
+    .executeTakeFirst();
+  return Number(done.numUpdatedRows) > 0;
+}
+
+/** Every `ready` post back to `planned` (templates changed: render again). Returns how many. */
+export async function resetRendered(store: Store, now?: Date): Promise<number> {
+  const done = await store.db
+    .updateTable('posts')
+    .set({ state: 'planned', rendered_json: null, ...(now ? { updated_at: now.getTime() } : {}) })
+    .where('state', '=', 'ready')
+    .executeTakeFirst();
+  return Number(done.numUpdatedRows);
+}
+
+/**
+ * When the scheduler must wake next: `nextDue` is the earliest due time of
+ * ready/planned posts or retry time of retrying ones; `nextToRender` the
+ * earliest due time of planned posts (render ahead of it).
+ */
+export async function nextWake(store: Store): Promise<{ nextDue: Date | null; nextToRender: Date | null }> {
+  const [due, retry, render] = await Promise.all([
+    minOf(store, 'due_at', ['ready', 'planned']),
+    minOf(store, 'next_attempt_at', ['retrying']),
+    minOf(store, 'due_at', ['planned']),
+  ]);
+  const nextDue = due === null ? retry : retry === null ? due : Math.min(due, retry);
+  return { nextDue: nextDue === null ? null : new Date(nextDue), nextToRender: render === null ? null : new Date(render) };
+}
+
+async function minOf(store: Store, column: 'due_at' | 'next_attempt_at', states: PostState[]): Promise<number | null> {
+  const row = await store.db
+    .selectFrom('posts')
+    .select((eb) => eb.fn.min(column).as('earliest'))
+    .where('state', 'in', states)
+    .executeTakeFirst();
+  const earliest = row?.earliest;
+  return earliest === null || earliest === undefined ? null : Number(earliest);
+}
+
+export interface PostFilter {
+  states?: PostState[];
+  /** Due at or after. */
+  from?: Date;
+  /** Due before. */
+  to?: Date;
+  channelId?: string;
+  officeId?: string;
+  limit?: number;
+  /** By due time; default ascending. */
+  order?: 'asc' | 'desc';
+  /** Include superseded revisions (default: current revisions only). */
+  allRevisions?: boolean;
+}
+
+/** Posts matching `filter`, ordered by due time. */
+export async function listPosts(store: Store, filter: PostFilter = {}): Promise<LedgerPost[]> {
+  const order = filter.order ?? 'asc';
+  let query = store.db.selectFrom('posts').selectAll();
+  if (!filter.allRevisions) query = query.where('state', '<>', 'superseded');
+  if (filter.states) {
+    if (filter.states.length === 0) return [];
+    query = query.where('state', 'in', filter.states);
+  }
+  if (filter.from) query = query.where('due_at', '>=', filter.from.getTime());
+  if (filter.to) query = query.where('due_at', '<', filter.to.getTime());
+  if (filter.channelId !== undefined) query = query.where('channel_id', '=', filter.channelId);
+  if (filter.officeId !== undefined) query = query.where('office_id', '=', filter.officeId);
+  query = query.orderBy('due_at', order).orderBy('id', order).orderBy('revision', order);
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  return (await query.execute()).map(rowToPost);
+}
+
+/** Every revision of one post, oldest first. */
+export async function getPostHistory(store: Store, id: string): Promise<LedgerPost[]> {
+  const rows = await store.db.selectFrom('posts').selectAll().where('id', '=', id).orderBy('revision').execute();
+  return rows.map(rowToPost);
+}
+
+/** One channel call of a post revision. */
+export interface AttemptRecord {
+  postId: string;
+  revision: number;
+  attempt: number;
+  owner: string;
+  startedAt: Date;
+  /** Null while in flight (or when the caller gave no time). */
+  finishedAt: Date | null;
+  /** `published`, `retrying`, `dead`, `unknown`; null while in flight. */
+  outcome: string | null;
+  error: string | null;
+  remoteId: string | null;
+}
+
+/** Every attempt to send a post, all revisions, in order. */
+export async function getAttempts(store: Store, id: string): Promise<AttemptRecord[]> {
+  const rows = await store.db
+    .selectFrom('attempts')
+    .selectAll()
+    .where('post_id', '=', id)
+    .orderBy('revision')
+    .orderBy('attempt')
+    .execute();
+  return rows.map(attemptFromRow);
+}
+
+function attemptFromRow(row: AttemptsTable): AttemptRecord {
+  return {
+    postId: row.post_id,
+    revision: Number(row.revision),
+    attempt: Number(row.attempt),
+    owner: row.owner,
+    startedAt: new Date(Number(row.started_at)),
+    finishedAt: row.finished_at === null ? null : new Date(Number(row.finished_at)),
+    outcome: row.outcome,
+    error: row.error,
+    remoteId: row.remote_id,
+  };
+}
+
+const ALL_STATES: readonly PostState[] = [
+  'planned',
+  'ready',
+  'claimed',
+  'published',
+  'retrying',
+  'unknown',
+  'expired',
+  'superseded',
+  'cancelled',
+  'dead',
+];
+
+/** How many rows are in each state (every state present, zero if none; superseded revisions counted too). */
+export async function countByState(store: Store): Promise<Record<PostState, number>> {
+  const rows = await store.db
+    .selectFrom('posts')
+    .select((eb) => ['state', eb.fn.countAll().as('count')])
+    .groupBy('state')
+    .execute();
+  const counts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<PostState, number>;
+  for (const row of rows) counts[row.state] = Number(row.count);
+  return counts;
+}

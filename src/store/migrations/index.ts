@@ -1,0 +1,15 @@
+/**
+ * In-code migration provider: migrations are compiled with the app, so a
+ * packaged bot never depends on finding .ts/.js files at run time.
+ * Names sort in order of application; never rename or edit an applied one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './0001-initial';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': initialMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

@@ -1,0 +1,25 @@
+/**
+ * Small facts the `status` command shows and that outlive a process: the last
+ * config load (ok, problems, loadedAt), the last re-plan, the running
+ * instance's heartbeat. Values are stored as JSON (Dates become ISO strings).
+ */
+import type { Store } from './open';
+
+/** Well-known keys; any other string works too. */
+export type RuntimeStatusKey = 'config-load' | 'last-replan' | 'heartbeat' | (string & {});
+
+/** Stores `value` as JSON under `key`, replacing what was there. */
+export async function setRuntimeStatus(store: Store, key: RuntimeStatusKey, value: unknown): Promise<void> {
+  const valueJson = JSON.stringify(value) ?? 'null';
+  await store.db
+    .insertInto('runtime_status')
+    .values({ key, value_json: valueJson })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: valueJson }))
+    .execute();
+}
+
+/** The value stored under `key` (parsed JSON), or null when none. */
+export async function getRuntimeStatus<T = unknown>(store: Store, key: RuntimeStatusKey): Promise<T | null> {
+  const row = await store.db.selectFrom('runtime_status').select('value_json').where('key', '=', key).executeTakeFirst();
+  return row ? (JSON.parse(row.value_json) as T) : null;
+}

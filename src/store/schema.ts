@@ -1,0 +1,73 @@
+/**
+ * The ledger's tables as Kysely sees them. Column names are snake_case in SQL;
+ * rows are mapped to camelCase `LedgerPost` objects in rows.ts.
+ *
+ * Every instant is an integer of epoch milliseconds (BIGINT in PostgreSQL,
+ * INTEGER in SQLite), never local text: a row means the same instant whatever
+ * the host time zone, and comparisons in SQL are plain integer comparisons.
+ */
+import type { PostKind } from '../plan/types';
+import type { PostState } from './types';
+
+/**
+ * `posts`: one row per revision of a post; primary key (id, revision).
+ * The current revision of an id is its one row that is not `superseded`
+ * (a partial unique index keeps it single).
+ */
+export interface PostsTable {
+  id: string;
+  revision: number;
+  office_id: string;
+  rule_id: string;
+  channel_id: string;
+  kind: PostKind;
+  release_id: string | null;
+  subject: string;
+  template: string;
+  due_at: number;
+  deadline: number | null;
+  fingerprint: string;
+  facts_json: string;
+  state: PostState;
+  attempts: number;
+  next_attempt_at: number | null;
+  rendered_json: string | null;
+  remote_id: string | null;
+  remote_url: string | null;
+  published_at: number | null;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * `attempts`: one row per claim of a post revision (a channel call).
+ * Written by `claimDue` (outcome null: in flight) and completed by
+ * `markPublished`, `markFailed` or `releaseExpiredLeases`.
+ */
+export interface AttemptsTable {
+  post_id: string;
+  revision: number;
+  attempt: number;
+  owner: string;
+  started_at: number;
+  finished_at: number | null;
+  /** `published`, `retrying`, `dead` or `unknown`; null while in flight. */
+  outcome: string | null;
+  error: string | null;
+  remote_id: string | null;
+}
+
+/** `runtime_status`: key → JSON value, for what `status` shows (config loads, re-plans, heartbeats). */
+export interface RuntimeStatusTable {
+  key: string;
+  value_json: string;
+}
+
+export interface Database {
+  posts: PostsTable;
+  attempts: AttemptsTable;
+  runtime_status: RuntimeStatusTable;
+}

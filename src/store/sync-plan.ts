@@ -1,0 +1,201 @@
+/**
+ * Sync: makes the ledger follow a fresh plan, in one transaction.
+ *
+ * Pending posts follow the plan (new facts supersede them, new times move
+ * them, removal cancels them); posts already sent are never touched, only
+ * reported when their facts changed, so a correction can be planned.
+ */
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors';
+import type { PlannedPost } from '../plan/types';
+import type { Store } from './open';
+import { plannedToRow, rowToPost, toMillis, type PostRow } from './rows';
+import type { Database } from './schema';
+import { inWriteTransaction } from './transaction';
+import { PENDING_STATES, type PostState, type SyncResult } from './types';
+
+/** Rows per multi-row INSERT: 26 columns × 200 stays far below both engines' parameter limits. */
+const INSERT_CHUNK = 200;
+/** Ids per `IN (…)` list. */
+const ID_CHUNK = 500;
+
+const SENT_OR_SENDING: readonly PostState[] = ['published', 'claimed', 'unknown'];
+
+type Decision =
+  | { action: 'insert'; post: PlannedPost; revision: number; supersede: boolean }
+  | { action: 'reschedule'; post: PlannedPost; row: PostRow }
+  | { action: 'changed-after-publish'; row: PostRow }
+  | { action: 'skip-past' }
+  | { action: 'unchanged' };
+
+/**
+ * Brings the ledger in line with `planned`. Idempotent: a second run with the
+ * same plan changes nothing. Pending posts due in `[window.from, window.to)`
+ * that the plan no longer holds are cancelled; outside the window the plan
+ * says nothing, so nothing is cancelled there.
+ *
+ * `changedAfterPublish` lists posts already published (or being sent, or of
+ * unclear outcome) whose facts changed; it is reported on every sync until a
+ * correction takes care of it.
+ */
+export async function syncPlan(
+  store: Store,
+  planned: PlannedPost[],
+  window: { from: Date; to: Date },
+  now: Date,
+): Promise<SyncResult> {
+  const plan = indexPlan(planned);
+  return inWriteTransaction(store, async (trx) => {
+    const current = await loadCurrent(trx, [...plan.keys()]);
+    const result: SyncResult = {
+      inserted: 0,
+      superseded: 0,
+      cancelled: 0,
+      unchanged: 0,
+      skippedPast: 0,
+      rescheduled: 0,
+      changedAfterPublish: [],
+    };
+    const inserts: { post: PlannedPost; revision: number }[] = [];
+    const supersedeIds: string[] = [];
+    const reschedules: { post: PlannedPost; row: PostRow }[] = [];
+    for (const post of plan.values()) {
+      const decision = decide(post, current.get(post.id), now);
+      switch (decision.action) {
+        case 'insert':
+          inserts.push(decision);
+          if (decision.supersede) supersedeIds.push(post.id);
+          break;
+        case 'reschedule':
+          reschedules.push(decision);
+          break;
+        case 'changed-after-publish':
+          result.changedAfterPublish.push(rowToPost(decision.row));
+          result.unchanged += 1;
+          break;
+        case 'skip-past':
+          result.skippedPast += 1;
+          break;
+        case 'unchanged':
+          result.unchanged += 1;
+          break;
+      }
+    }
+    const nowMs = now.getTime();
+    // Supersede before inserting: the partial unique index allows one current revision per id.
+    for (const ids of chunk(supersedeIds, ID_CHUNK)) {
+      const done = await trx
+        .updateTable('posts')
+        .set({ state: 'superseded', lease_owner: null, lease_until: null, updated_at: nowMs })
+        .where('id', 'in', ids)
+        .where('state', '<>', 'superseded')
+        .executeTakeFirst();
+      result.superseded += Number(done.numUpdatedRows);
+    }
+    for (const rows of chunk(inserts, INSERT_CHUNK)) {
+      await trx
+        .insertInto('posts')
+        .values(rows.map(({ post, revision }) => plannedToRow(post, revision, now)))
+        .execute();
+      result.inserted += rows.length;
+    }
+    for (const { post, row } of reschedules) {
+      await trx
+        .updateTable('posts')
+        .set({
+          due_at: post.dueAt.getTime(),
+          deadline: toMillis(post.deadline),
+          facts_json: JSON.stringify(post.facts),
+          // A rendered card may say "besok" or "60 menit lagi": render again for the new time.
+          ...(row.state === 'ready' ? { state: 'planned' as const, rendered_json: null } : {}),
+          updated_at: nowMs,
+        })
+        .where('id', '=', row.id)
+        .where('revision', '=', row.revision)
+        .execute();
+      result.rescheduled = (result.rescheduled ?? 0) + 1;
+    }
+    result.cancelled = await cancelRemoved(trx, plan, window, nowMs);
+    return result;
+  });
+}
+
+function decide(post: PlannedPost, row: PostRow | undefined, now: Date): Decision {
+  const future = post.dueAt.getTime() >= now.getTime();
+  if (!row) return future ? { action: 'insert', post, revision: 1, supersede: false } : { action: 'skip-past' };
+  const factsChanged = row.fingerprint !== post.fingerprint || row.template !== post.template;
+  const next = { action: 'insert', post, revision: Number(row.revision) + 1, supersede: true } as const;
+  if (PENDING_STATES.includes(row.state)) {
+    if (factsChanged) return next;
+    const timesChanged = Number(row.due_at) !== post.dueAt.getTime() || numberOrNull(row.deadline) !== toMillis(post.deadline);
+    return timesChanged ? { action: 'reschedule', post, row } : { action: 'unchanged' };
+  }
+  if (SENT_OR_SENDING.includes(row.state)) {
+    return row.fingerprint !== post.fingerprint ? { action: 'changed-after-publish', row } : { action: 'unchanged' };
+  }
+  if (row.state === 'cancelled') return future ? next : { action: 'skip-past' };
+  // expired or dead: never sent. Only new facts with a future due time deserve another try
+  // (e.g. the release moved to next week after the bot missed this one).
+  return factsChanged && future ? next : { action: 'unchanged' };
+}
+
+function indexPlan(planned: PlannedPost[]): Map<string, PlannedPost> {
+  const plan = new Map<string, PlannedPost>();
+  for (const post of planned) {
+    if (plan.has(post.id)) {
+      throw new AppError(
+        'store-failed',
+        `The plan holds post ${post.id} (${post.ruleId}, ${post.channelId}, ${post.subject}) twice; nothing was synced. This is a planner bug: please report it with your config.`,
+      );
+    }
+    plan.set(post.id, post);
+  }
+  return plan;
+}
+
+async function loadCurrent(trx: Kysely<Database>, ids: string[]): Promise<Map<string, PostRow>> {
+  const current = new Map<string, PostRow>();
+  for (const part of chunk(ids, ID_CHUNK)) {
+    const rows = await trx.selectFrom('posts').selectAll().where('id', 'in', part).where('state', '<>', 'superseded').execute();
+    for (const row of rows) current.set(row.id, row);
+  }
+  return current;
+}
+
+async function cancelRemoved(
+  trx: Kysely<Database>,
+  plan: Map<string, PlannedPost>,
+  window: { from: Date; to: Date },
+  nowMs: number,
+): Promise<number> {
+  const inWindow = await trx
+    .selectFrom('posts')
+    .select('id')
+    .where('state', 'in', PENDING_STATES)
+    .where('due_at', '>=', window.from.getTime())
+    .where('due_at', '<', window.to.getTime())
+    .execute();
+  const removed = inWindow.map((r) => r.id).filter((id) => !plan.has(id));
+  let cancelled = 0;
+  for (const ids of chunk(removed, ID_CHUNK)) {
+    const done = await trx
+      .updateTable('posts')
+      .set({ state: 'cancelled', next_attempt_at: null, updated_at: nowMs })
+      .where('id', 'in', ids)
+      .where('state', 'in', PENDING_STATES)
+      .executeTakeFirst();
+    cancelled += Number(done.numUpdatedRows);
+  }
+  return cancelled;
+}
+
+function numberOrNull(value: number | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
+}
+
