@@ -37,8 +37,9 @@ export function loadAll(configDir: string, options: LoadOptions): LoadOutcome {
   for (const office of config.offices) {
     const today: PlainDate = toLocal(options.now, office.timezone).date;
     const days = options.checkDays ?? config.settings.horizonDays;
-    // Look back a little: a release opened last week still covers days of this one.
-    all.push(...checkCalendar(office, { from: addDays(today, -31), to: addDays(today, days + 62) }));
+    // From today: old entries are history and must not block today's schedule;
+    // the extra two months reach the days that monthly releases cover.
+    all.push(...checkCalendar(office, { from: today, to: addDays(today, days + 62) }));
   }
 
   const loadedTemplates = loadTemplates(config.templatesDir, templateUses(config));

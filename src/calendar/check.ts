@@ -7,7 +7,7 @@
  */
 import type { ExplicitRelease, OfficeConfig, RecurringRelease } from '../config/types';
 import type { Problem, SourceLocation } from '../errors';
-import { fromLocal, toLocal } from '../time/zone';
+import { toLocal } from '../time/zone';
 import { expandCalendar, createOfficeClosedDayLookup } from './expand';
 import { validateHolidaySettings } from './holidays';
 import { listRecurringOpenings } from './recurring';
@@ -60,12 +60,14 @@ function checkRules(office: OfficeConfig): Problem[] {
     }
     if (rule.pattern.every === 'twice-monthly') {
       const [first, second] = rule.pattern.days;
-      if (!(first < second) || second > 28) {
+      if (!(first < second)) {
         problems.push({
           location: rule.location,
-          message: `Recurring rule ${rule.id} opens on days ${first} and ${second}: use two days in increasing order, the second at most 28, so both openings exist in every month (February included).`,
+          message: `Recurring rule ${rule.id} opens on days ${first} and ${second}: give the two days in increasing order, e.g. [1, 16].`,
           severity: 'error',
         });
+      } else if (second > 28) {
+        warn(`Recurring rule ${rule.id} opens on days ${first} and ${second}, which some months do not have, so those openings move to the month's last day: use days up to 28 to open on the same dates every month.`);
       }
     }
     problems.push(...checkCancelledOn(rule, isClosed));
@@ -99,7 +101,9 @@ function checkReleases(office: OfficeConfig, releases: Release[], explicit: Map<
   const lateByRule = new Map<string, { release: Release; date: string; count: number }>();
   for (const release of releases) {
     if (release.status === 'cancelled') continue;
-    const late = release.days.filter((d) => release.opensAt >= fromLocal(d.date, '00:00', office.timezone));
+    // Opening on the service day itself, even at 00:00, is too late: the day has
+    // begun. Comparing local dates avoids converting each day's midnight.
+    const late = release.days.filter((d) => d.date <= release.opensOn);
     if (late.length > 0 && release.origin === 'recurring') {
       const key = sourceKey(release);
       const seen = lateByRule.get(key);
@@ -108,7 +112,7 @@ function checkReleases(office: OfficeConfig, releases: Release[], explicit: Map<
     } else if (late.length > 0) {
       problems.push({
         location: dayLocation(release, late[0]!.date, explicit),
-        message: `Release ${release.id} opens ${localOpening(release, office.timezone)} but covers ${late.map((d) => d.date).join(', ')}, which has begun by then: a release must open before 00:00 of every day it covers, so open earlier or remove the day.`,
+        message: `Release ${release.id} opens ${localOpening(release, office.timezone)} but covers ${late.map((d) => d.date).join(', ')}, already begun by then: a release must open before 00:00 of every day it covers, so open earlier or remove the day.`,
         severity: 'error',
       });
     }
@@ -145,7 +149,7 @@ function checkReleases(office: OfficeConfig, releases: Release[], explicit: Map<
     const others = count > 1 ? `; ${count - 1} more of its releases do the same` : '';
     problems.push({
       location: release.location,
-      message: `${describeSource(release)} opens ${localOpening(release, office.timezone)} but covers ${date}, which has begun by then${others}: a release must open before 00:00 of every day it covers, so cover a later week or month (weeksAhead, monthsAhead) or open earlier.`,
+      message: `${describeSource(release)} opens ${localOpening(release, office.timezone)} but covers ${date}, already begun by then${others}: a release must open before 00:00 of every day it covers, so cover a later week or month (weeksAhead, monthsAhead) or open earlier.`,
       severity: 'error',
     });
   }

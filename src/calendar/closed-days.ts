@@ -4,6 +4,7 @@
  */
 import type { Closure, HolidaySettings, QuotaCounts } from '../config/types';
 import { daysInMonth, makeDate, weekdayOf, yearOf, type PlainDate } from '../time/plain-date';
+import { walkDates } from './date-walk';
 import { holidaysOfYear } from './holidays';
 import type { RemovedDay, ServiceDay } from './types';
 
@@ -74,4 +75,34 @@ export function splitClosedDays(
     else days.push({ date: entry.date, quota: { ...entry.quota } });
   }
   return { days, removedDays };
+}
+
+/**
+ * Every closed date in `window`, sorted. Only holiday dates and closure days
+ * are looked at, not each day of the window: a year for 200 offices stays fast.
+ */
+export function listClosedDays(
+  window: { from: PlainDate; to: PlainDate },
+  holidays: HolidaySettings,
+  closures: readonly Closure[],
+  isClosed: ClosedDayLookup,
+): RemovedDay[] {
+  if (window.from > window.to) return [];
+  const candidates = new Set<PlainDate>();
+  if (holidays.country !== null) {
+    for (let year = yearOf(window.from); year <= yearOf(window.to); year += 1) {
+      for (const date of holidaysOfYear(holidays.country, holidays.region, year).keys()) {
+        if (date >= window.from && date <= window.to) candidates.add(date);
+      }
+    }
+  }
+  for (const c of closures) {
+    walkDates(c.from > window.from ? c.from : window.from, c.to < window.to ? c.to : window.to, (date) => candidates.add(date));
+  }
+  const out: RemovedDay[] = [];
+  for (const date of [...candidates].sort()) {
+    const closed = isClosed(date);
+    if (closed) out.push(closed);
+  }
+  return out;
 }

@@ -3,11 +3,11 @@
  * Pure: no clock, no I/O beyond date-holidays' bundled data.
  */
 import type { OfficeConfig } from '../config/types';
-import { eachDate, type PlainDate } from '../time/plain-date';
-import { createClosedDayLookup, isWeekend, type ClosedDayLookup } from './closed-days';
+import type { PlainDate } from '../time/plain-date';
+import { createClosedDayLookup, isWeekend, listClosedDays, type ClosedDayLookup } from './closed-days';
 import { expandExplicitRelease } from './explicit';
 import { expandRecurringRule } from './recurring';
-import type { DateWindow, ExpandedCalendar, Release, RemovedDay } from './types';
+import type { DateWindow, ExpandedCalendar, Release } from './types';
 
 /** Releases by opening instant, then id: a total order, so output is stable. */
 export function compareReleases(a: Release, b: Release): number {
@@ -46,12 +46,8 @@ export function expandCalendar(office: OfficeConfig, window: DateWindow): Expand
   for (const release of releases) {
     for (const removed of release.removedDays) if (isWeekend(removed.date)) lostWeekendDays.add(removed.date);
   }
-  const closedDays: RemovedDay[] = [];
-  if (window.from <= window.to) {
-    for (const date of eachDate(window.from, window.to)) {
-      const closed = isClosed(date);
-      if (closed && (!isWeekend(date) || lostWeekendDays.has(date))) closedDays.push(closed);
-    }
-  }
+  const closedDays = listClosedDays(window, office.holidays, office.calendar.closures, isClosed).filter(
+    (closed) => !isWeekend(closed.date) || lostWeekendDays.has(closed.date),
+  );
   return { officeId: office.id, releases, closedDays };
 }

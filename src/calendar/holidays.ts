@@ -103,6 +103,18 @@ export function listPublicHolidays(country: string, region: string | undefined, 
  */
 export function validateHolidaySettings(country: string | null, region: string | undefined): string[] {
   if (country === null) return [];
+  const key = keyOf(country, region);
+  let messages = validationCache.get(key);
+  if (messages === undefined) {
+    messages = describeHolidaySettingsProblems(country, region);
+    validationCache.set(key, messages);
+  }
+  return [...messages];
+}
+
+const validationCache = new Map<string, readonly string[]>();
+
+function describeHolidaySettingsProblems(country: string, region: string | undefined): string[] {
   const known = new Holidays().getCountries();
   if (known[country.toUpperCase()] === undefined) {
     return [

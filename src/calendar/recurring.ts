@@ -16,8 +16,9 @@
  * instant (fromLocal), so the host zone never matters.
  */
 import type { RecurringRelease } from '../config/types';
-import { addDays, daysInMonth, eachDate, makeDate, monthOf, weekdayOf, yearOf, type PlainDate } from '../time/plain-date';
+import { addDays, daysInMonth, makeDate, monthOf, weekdayOf, yearOf, type PlainDate } from '../time/plain-date';
 import { fromLocal } from '../time/zone';
+import { datesOnWeekdays } from './date-walk';
 import { clampedDayOf, lastWorkingDayOf, splitClosedDays, type ClosedDayLookup } from './closed-days';
 import type { DateWindow, Release } from './types';
 
@@ -66,12 +67,12 @@ function weeklyOpenings(weekday: number, weeksAhead: number, bounds: DateWindow)
 }
 
 function monthlyOpenings(
-  rule: RecurringRelease & { pattern: { every: 'monthly' } },
+  day: number | 'last-working-day',
+  monthsAhead: number,
   bounds: DateWindow,
   isClosed: ClosedDayLookup,
 ): RecurringOpening[] {
   const out: RecurringOpening[] = [];
-  const { day, monthsAhead } = rule.pattern;
   for (let index = monthIndex(bounds.from); index <= monthIndex(bounds.to); index += 1) {
     const opensOn =
       day === 'last-working-day'
@@ -111,7 +112,7 @@ export function listRecurringOpenings(
     case 'weekly':
       return weeklyOpenings(pattern.weekday, pattern.weeksAhead, bounds);
     case 'monthly':
-      return monthlyOpenings({ ...rule, pattern }, bounds, isClosed);
+      return monthlyOpenings(pattern.day, pattern.monthsAhead, bounds, isClosed);
     case 'twice-monthly':
       return twiceMonthlyOpenings(pattern.days, bounds);
   }
@@ -130,9 +131,7 @@ export function expandRecurringRule(
 ): Release[] {
   const weekdays = new Set<number>(rule.weekdays);
   return listRecurringOpenings(rule, window, isClosed).map(({ opensOn, covers }) => {
-    const covered = eachDate(covers.from, covers.to)
-      .filter((date) => weekdays.has(weekdayOf(date)))
-      .map((date) => ({ date, quota: rule.quota }));
+    const covered = datesOnWeekdays(covers.from, covers.to, weekdays).map((date) => ({ date, quota: rule.quota }));
     const { days, removedDays } = splitClosedDays(covered, isClosed);
     const opensAt = fromLocal(opensOn, rule.time, office.timezone);
     const cancellation = rule.cancelledOn.find((c) => c.date === opensOn);

@@ -25,10 +25,33 @@ export function createChecker(source: YamlSource, problems: Problem[]): Checker 
   return { source, problems, error: add('error'), warn: add('warning'), at: (p) => source.locate(p) };
 }
 
-/** The value if it matches `schema`, else undefined (its problems are reported by the full-file validation). */
+/**
+ * The value if it matches `schema`, else undefined (its problems are reported
+ * by the full-file validation). Keys with problems are dropped once and the
+ * rest retried, so a typo in one optional key does not hide the checks of the
+ * others (an unknown key next to an invalid time zone: report both).
+ */
 export function salvage<T>(schema: z.ZodType<T>, raw: unknown): T | undefined {
   const result = schema.safeParse(raw);
-  return result.success ? result.data : undefined;
+  if (result.success) return result.data;
+  if (!isRecord(raw)) return undefined;
+  const trimmed: Record<string, unknown> = { ...raw };
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) issue.keys.forEach((key) => delete trimmed[key]);
+    else if (issue.path.length > 0) delete trimmed[String(issue.path[0])];
+  }
+  const retry = schema.safeParse(trimmed);
+  return retry.success ? retry.data : undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The entries of a raw list that are blocks of `key: value`, with their index. */
+export function rawItems(raw: unknown): { item: Record<string, unknown>; index: number }[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((item: unknown, index) => (isRecord(item) ? [{ item, index }] : []));
 }
 
 /** The list items that match `schema`, with their index in the file. */
@@ -86,16 +109,22 @@ export function checkDuplicateIds(
 
 /** `9.30` or `9:30` → `09:30` (input already matched the time pattern). */
 export function normalizeTime(text: string): string {
-  const [h, m] = text.split(/[:.]/);
-  return `${h!.padStart(2, '0')}:${m}`;
+  const [h, m, sec] = text.split(/[:.]/);
+  return sec === undefined ? `${h!.padStart(2, '0')}:${m}` : `${h!.padStart(2, '0')}:${m}:${sec}`;
 }
 
 /** Reports a missing caption template, naming the file to create. */
 export function checkTemplate(checker: Checker, templatesDir: string, name: string, at: DataPath): void {
   const file = path.join(templatesDir, 'captions', `${name}.hbs`);
   if (!existsSync(file)) {
-    checker.error(at, `template \`${name}\` not found: create ${file} or use an existing template name.`);
+    checker.error(at, `template \`${name}\` not found: create ${shownPath(file)} or use an existing template name.`);
   }
+}
+
+/** `file` relative to the working directory when it lies below it (shorter in messages), else absolute. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 /** Reports a cron expression node-cron would refuse. */

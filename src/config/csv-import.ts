@@ -9,9 +9,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { ExplicitRelease } from './types';
 import type { Problem, SourceLocation } from '../errors';
-import { isPlainDate } from '../time/plain-date';
+import { cellOffsets, detectDelimiter, parseClosesCell, parseDateCell, parseTimeCell } from './csv-cells';
 import { didYouMean } from './suggest';
 import { MAX_CONFIG_BYTES } from './yaml-source';
+
+export { parseDateCell, parseTimeCell } from './csv-cells';
 
 type Column = 'opens_on' | 'opens_at' | 'service_date' | 'service' | 'count' | 'closes_at' | 'note';
 
@@ -27,8 +29,8 @@ export const CSV_COLUMNS: Record<Column, { aliases: string[]; required: boolean 
 };
 
 export interface CsvImportOptions {
-  /** Service ids from herald.yaml; a row naming another service is a problem. */
-  serviceIds: readonly string[];
+  /** Service ids from herald.yaml; a row naming another service is a problem. Undefined: herald.yaml is unusable, accept any. */
+  serviceIds: readonly string[] | undefined;
   /** `,` or `;`; detected from the header line when absent. */
   delimiter?: ',' | ';';
 }
@@ -99,14 +101,6 @@ function requiredHeaders(): string {
     .join(', ');
 }
 
-/** Picks `;` when the header line has more semicolons than commas (outside quotes). */
-function detectDelimiter(text: string): ',' | ';' {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
-  const outsideQuotes = firstLine.replace(/"[^"]*"/g, '');
-  const count = (ch: string): number => outsideQuotes.split(ch).length - 1;
-  return count(';') > count(',') ? ';' : ',';
-}
-
 function readRows(text: string, file: string, delimiter: string): Row[] {
   const records = parse(text, {
     bom: true,
@@ -114,6 +108,9 @@ function readRows(text: string, file: string, delimiter: string): Row[] {
     info: true,
     raw: true,
     relax_column_count: true,
+    // `=HYPERLINK("…")` in an unquoted cell: keep the quotes as text so the
+    // formula check below can name the cell instead of failing the whole file.
+    relax_quotes: true,
     skip_empty_lines: true,
   }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
   return records.map(({ record, info, raw }) => {
@@ -132,18 +129,6 @@ function readRows(text: string, file: string, delimiter: string): Row[] {
     };
     return { line: startLine, cells: record, at: offsets.map(position), end: position(inner.length) };
   });
-}
-
-/** Start offset of each cell in one raw record, honouring quotes. */
-function cellOffsets(raw: string, delimiter: string): number[] {
-  const offsets = [0];
-  let quoted = false;
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i];
-    if (ch === '"') quoted = !quoted;
-    else if (ch === delimiter && !quoted) offsets.push(i + 1);
-  }
-  return offsets;
 }
 
 /** Column → cell index, or undefined when a required column is missing. */
@@ -227,7 +212,7 @@ function groupRows(
 
     for (const text of [service, note]) {
       if (text && /^[=+\-@\t\r]/.test(text.text)) {
-        fail(text.at, `cell starts with \`${text.text[0]}\`, which spreadsheets run as a formula: remove the leading character (or put a space before it).`);
+        fail(text.at, `cell starts with \`${text.text[0]}\`, which spreadsheets run as a formula: remove the leading character.`);
       }
     }
     const openDate = opensOn.text && parseDateCell(opensOn.text);
@@ -236,9 +221,10 @@ function groupRows(
     if (opensAt.text && !openTime) fail(opensAt.at, `bad time \`${opensAt.text}\` in \`${headerName('opens_at')}\`: write HH:mm or HH.mm, e.g. 14:00.`);
     const dayDate = serviceDate.text && parseDateCell(serviceDate.text);
     if (serviceDate.text && !dayDate) fail(serviceDate.at, badDate(serviceDate.text, 'service_date'));
-    const serviceId = options.serviceIds.find((id) => id.toLowerCase() === service.text.toLowerCase());
-    if (service.text && !serviceId && !rowProblems.some((p) => p.location === service.at)) {
-      fail(service.at, `unknown service \`${service.text}\`: use one of ${options.serviceIds.join(', ')} (the ids in herald.yaml).${didYouMean(service.text, options.serviceIds)}`);
+    const known = options.serviceIds;
+    const serviceId = known ? known.find((id) => id.toLowerCase() === service.text.toLowerCase()) : service.text || undefined;
+    if (known && service.text && !serviceId && !rowProblems.some((p) => p.location === service.at)) {
+      fail(service.at, `unknown service \`${service.text}\`: use one of ${known.join(', ')} (the ids in herald.yaml).${didYouMean(service.text, known)}`);
     }
     const slots = /^\d+$/.test(count.text) ? Number(count.text) : undefined;
     if (count.text && slots === undefined) {
@@ -320,28 +306,3 @@ function badDate(text: string, column: Column): string {
   return `bad date \`${text}\` in \`${headerName(column)}\`: write a real date as YYYY-MM-DD or DD/MM/YYYY, e.g. 2027-01-16 or 16/01/2027.`;
 }
 
-/** `YYYY-MM-DD` or `DD/MM/YYYY` → PlainDate, or undefined. */
-export function parseDateCell(text: string): string | undefined {
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
-  const local = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  const [y, m, d] = iso ? [iso[1], iso[2], iso[3]] : local ? [local[3], local[2], local[1]] : [];
-  if (!y || !m || !d) return undefined;
-  const date = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  return isPlainDate(date) ? date : undefined;
-}
-
-/** `14:00`, `14.00`, `9:30`, `14:00:00` (Excel) → `HH:mm`, or undefined. */
-export function parseTimeCell(text: string): string | undefined {
-  const match = /^([01]?\d|2[0-3])[:.]([0-5]\d)(?::00)?$/.exec(text);
-  return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : undefined;
-}
-
-function parseClosesCell(text: string, openDate: string): { date: string; time: string } | undefined {
-  const time = parseTimeCell(text);
-  if (time) return { date: openDate, time };
-  const match = /^(\S+)[ T](\S+)$/.exec(text);
-  if (!match) return undefined;
-  const date = parseDateCell(match[1]!);
-  const at = parseTimeCell(match[2]!);
-  return date && at ? { date, time: at } : undefined;
-}

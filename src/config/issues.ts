@@ -82,7 +82,7 @@ function kindOf(value: unknown): string {
   return `${typeof value === 'number' ? 'the number' : typeof value} ${String(value)}`;
 }
 
-/** "`quota.regular`" style name of the last keys of a path; "item 3 of `channels`" for list items. */
+/** "`quota.regular`": the last two keys of a path (list positions left out: the line number shows which); "item 3 of `channels`" for a list item itself. */
 export function nameOf(path: DataPath): string {
   if (path.length === 0) return 'the file';
   const last = path[path.length - 1]!;
@@ -90,8 +90,8 @@ export function nameOf(path: DataPath): string {
     const parent = path[path.length - 2];
     return parent === undefined ? `item ${last + 1}` : `item ${last + 1} of \`${String(parent)}\``;
   }
-  const parent = path[path.length - 2];
-  return typeof parent === 'string' ? `\`${parent}.${last}\`` : `\`${last}\``;
+  const keys = path.filter((step): step is string => typeof step === 'string');
+  return `\`${keys.slice(-2).join('.')}\``;
 }
 
 function uniqueIgnoringCase(values: string[]): string[] {

@@ -20,8 +20,10 @@ import {
   checkDuplicateIds,
   checkTemplate,
   normalizeTime,
+  isRecord,
   rawIdEntries,
   rawIds,
+  rawItems,
   salvage,
   salvageList,
   type Checker,
@@ -55,16 +57,8 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
   const serviceIds = rawIds(raw.services);
   const channelIds = rawIds(raw.channels);
 
+  checkOfficeRaw(checker, isRecord(raw.office) ? raw.office : {});
   const office = salvage(officeSchema, raw.office);
-  if (office) {
-    if (!isValidTimeZone(office.timezone)) {
-      checker.error(['office', 'timezone'],
-        `unknown time zone \`${office.timezone}\`: use an IANA name such as Asia/Pontianak (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).`);
-    }
-    if (office.locale !== undefined && !isValidLocale(office.locale)) {
-      checker.error(['office', 'locale'], `unknown locale \`${office.locale}\`: use a language tag such as id-ID or en-US.`);
-    }
-  }
 
   const services = salvageList(serviceSchema, raw.services).map(({ value, index }): ServiceConfig => ({
     id: value.id,
@@ -79,29 +73,26 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
 
   const holidays = normalizeHolidays(checker, raw.holidays);
 
+  // References are checked on the raw entries: an entry with some other
+  // mistake still gets its unknown channel or missing template reported.
+  for (const list of ['announcements', 'digests'] as const) {
+    for (const { item, index } of rawItems(raw[list])) checkRuleRefs(checker, item, [list, index], channelIds, templatesDir);
+  }
   const announcements = salvageList(announcementSchema, raw.announcements).flatMap(({ value, index }) => {
     const rule = normalizeAnnouncement(checker, value, index);
-    checkRuleChannels(checker, value.channels, ['announcements', index], channelIds);
-    checkTemplate(checker, templatesDir, value.template ?? value.id, ['announcements', index, value.template ? 'template' : 'id']);
     return rule ? [rule] : [];
   });
 
-  const digests = salvageList(digestSchema, raw.digests).map(({ value, index }): DigestRule => {
-    const at = ['digests', index];
-    checkCron(checker, value.cron, [...at, 'cron']);
-    checkRuleChannels(checker, value.channels, at, channelIds);
-    checkTemplate(checker, templatesDir, value.template ?? value.id, [...at, value.template ? 'template' : 'id']);
-    return {
-      id: value.id,
-      cron: value.cron,
-      rangeDays: value.rangeDays ?? 7,
-      startOffsetDays: value.startOffsetDays ?? 1,
-      channels: value.channels,
-      template: value.template ?? value.id,
-      deadlineMinutes: value.deadlineMinutes ?? 180,
-      location: checker.at(at),
-    };
-  });
+  const digests = salvageList(digestSchema, raw.digests).map(({ value, index }): DigestRule => ({
+    id: value.id,
+    cron: value.cron,
+    rangeDays: value.rangeDays ?? 7,
+    startOffsetDays: value.startOffsetDays ?? 1,
+    channels: value.channels,
+    template: value.template ?? value.id,
+    deadlineMinutes: value.deadlineMinutes ?? 180,
+    location: checker.at(['digests', index]),
+  }));
   // Rule ids name posts in the ledger: an announcement and a digest must not share one.
   checkDuplicateIds(
     checker,
@@ -115,7 +106,8 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
     horizonDays: settingsInput?.horizonDays ?? DEFAULT_SETTINGS.horizonDays,
     replanCron: settingsInput?.replanCron ?? DEFAULT_SETTINGS.replanCron,
   };
-  if (settingsInput?.replanCron !== undefined) checkCron(checker, settingsInput.replanCron, ['settings', 'replanCron']);
+  const replanCron = isRecord(raw.settings) ? raw.settings.replanCron : undefined;
+  if (typeof replanCron === 'string') checkCron(checker, replanCron, ['settings', 'replanCron']);
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
   return {
@@ -144,6 +136,41 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
     serviceIds,
   };
 }
+
+function checkOfficeRaw(checker: Checker, office: Record<string, unknown>): void {
+  if (typeof office.timezone === 'string' && !isValidTimeZone(office.timezone)) {
+    checker.error(['office', 'timezone'],
+      `unknown time zone \`${office.timezone}\`: use an IANA name such as Asia/Pontianak (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).`);
+  }
+  if (typeof office.locale === 'string' && !isValidLocale(office.locale)) {
+    checker.error(['office', 'locale'], `unknown locale \`${office.locale}\`: use a language tag such as id-ID or en-US.`);
+  }
+}
+
+function checkRuleRefs(
+  checker: Checker,
+  rule: Record<string, unknown>,
+  at: (string | number)[],
+  channelIds: string[],
+  templatesDir: string,
+): void {
+  if (Array.isArray(rule.channels)) {
+    if (rule.channels.length === 0) checker.warn([...at, 'channels'], 'this rule lists no channels, so it never posts: add channel ids or remove the rule.');
+    rule.channels.forEach((channel: unknown, i) => {
+      if (typeof channel === 'string' && !channelIds.includes(channel)) {
+        checker.error([...at, 'channels', i],
+          `unknown channel \`${channel}\`: add it under \`channels\` in herald.yaml or use one of ${channelIds.join(', ') || '(none defined)'}.${didYouMean(channel, channelIds)}`);
+      }
+    });
+  }
+  const template = typeof rule.template === 'string' ? rule.template : rule.template === undefined ? rule.id : undefined;
+  if (typeof template === 'string' && TEMPLATE_NAME.test(template)) {
+    checkTemplate(checker, templatesDir, template, [...at, rule.template === undefined ? 'id' : 'template']);
+  }
+  if (typeof rule.cron === 'string') checkCron(checker, rule.cron, [...at, 'cron']);
+}
+
+const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function normalizeChannel(checker: Checker, value: ChannelInput, index: number): ChannelConfig {
   const at = ['channels', index];
@@ -214,16 +241,6 @@ function normalizeAnnouncement(checker: Checker, value: AnnouncementInput, index
     deadlineMinutesAfterOpening: value.deadlineMinutesAfterOpening ?? (atOpeningTime ? 60 : 0),
     location: checker.at(['announcements', index]),
   };
-}
-
-function checkRuleChannels(checker: Checker, channels: string[], at: (string | number)[], known: string[]): void {
-  if (channels.length === 0) checker.warn([...at, 'channels'], 'this rule lists no channels, so it never posts: add channel ids or remove the rule.');
-  channels.forEach((channel, i) => {
-    if (!known.includes(channel)) {
-      checker.error([...at, 'channels', i],
-        `unknown channel \`${channel}\`: add it under \`channels\` in herald.yaml or use one of ${known.join(', ') || '(none defined)'}.${didYouMean(channel, known)}`);
-    }
-  });
 }
 
 function isHttpUrl(text: string): boolean {

@@ -17,7 +17,8 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_SOURCE = '([01]?\\d|2[0-3])[:.][0-5]\\d';
 const TIME_PATTERN = new RegExp(`^${TIME_SOURCE}$`);
-const DATE_TIME_PATTERN = new RegExp(`^\\d{4}-\\d{2}-\\d{2}[ T]${TIME_SOURCE}$`);
+// Seconds are optional and rare: drills and end-to-end tests open quota seconds away.
+const DATE_TIME_PATTERN = new RegExp(`^\\d{4}-\\d{2}-\\d{2}[ T]${TIME_SOURCE}(:[0-5]\\d)?$`);
 const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
 
 /** English and Indonesian weekday names, 0 = Sunday like Date#getDay. */

@@ -81,8 +81,17 @@ export function parseYamlText(text: string, file: string): YamlSource {
   for (const warning of doc.warnings) {
     problems.push({ location: at(warning.pos[0]), message: `YAML: ${firstLine(warning.message)}.`, severity: 'warning' });
   }
+  // `? [a, b]: c` is valid YAML but no config key is a list: refuse it here
+  // rather than letting it turn into the text "[ a, b ]".
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        problems.push({ location: at((pair.key as Node).range?.[0] ?? 0), message: 'a key must be a plain word (like `quota`), not a list or block.', severity: 'error' });
+      }
+    },
+  });
   const locator = createLocator(doc, at);
-  if (doc.errors.length > 0) return { file, data: undefined, problems, ...locator };
+  if (problems.some((p) => p.severity === 'error')) return { file, data: undefined, problems, ...locator };
 
   keepDottedTimes(doc);
   let data: unknown;

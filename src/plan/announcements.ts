@@ -6,13 +6,10 @@ import type { ExpandedCalendar, Release } from '../calendar/types';
 import type { PostFacts, ReleaseFacts } from './types';
 import { resolveChannel, type OfficePlanContext } from './context';
 import { announcementDeadline, announcementDueAt, describeTooLate } from './deadlines';
-import { buildReleaseFacts } from './facts';
-import { fingerprintFacts } from './fingerprint';
 import { postId } from './ids';
 
 /** Adds the announcement posts (and skipped ones) of one office to the context's sinks. */
 export function planAnnouncements(context: OfficePlanContext, calendar: ExpandedCalendar): void {
-  const releaseFacts = new Map<string, ReleaseFacts>();
   for (const rule of context.office.announcements) {
     for (const release of calendar.releases) {
       // Cancelled releases are not announced; digests still show them as cancelled.
@@ -25,12 +22,7 @@ export function planAnnouncements(context: OfficePlanContext, calendar: Expanded
         skipAll(context, rule, release.id, reason);
         continue;
       }
-      let facts = releaseFacts.get(release.id);
-      if (!facts) {
-        facts = buildReleaseFacts(release);
-        releaseFacts.set(release.id, facts);
-      }
-      addPosts(context, rule, release, dueAt, facts);
+      addPosts(context, rule, release, dueAt, context.releaseFacts(release));
     }
   }
 }
@@ -60,7 +52,7 @@ function addPosts(context: OfficePlanContext, rule: AnnouncementRule, release: R
     timing,
   };
   // Channels do not change what a post shows: one fingerprint serves them all.
-  const fingerprint = fingerprintFacts(rule.template, facts);
+  const fingerprint = context.fingerprint(rule.template, facts);
   const deadline = announcementDeadline(rule, release);
   for (const channelId of rule.channels) {
     const resolved = resolveChannel(context, channelId);

@@ -3,8 +3,9 @@
  * once, the channel lookup, and the instant bounds posts must fall in.
  */
 import type { ChannelConfig, OfficeConfig } from '../config/types';
-import type { PlannedPost, PostFacts, SkippedPost } from './types';
-import { buildOfficeFacts, buildServiceFacts } from './facts';
+import type { Release } from '../calendar/types';
+import type { PlannedPost, PostFacts, ReleaseFacts, SkippedPost } from './types';
+import { buildOfficeFacts, buildReleaseFacts, buildServiceFacts } from './facts';
 
 export interface OfficePlanContext {
   office: OfficeConfig;
@@ -16,13 +17,18 @@ export interface OfficePlanContext {
   toMs: number;
   posts: PlannedPost[];
   skipped: SkippedPost[];
+  /** Fingerprints facts; shared by every office of one planning run. */
+  fingerprint: (template: string, facts: PostFacts) => string;
+  /** The facts of a release, built once and shared by its announcements and digests. */
+  releaseFacts: (release: Release) => ReleaseFacts;
 }
 
 export function createOfficePlanContext(
   office: OfficeConfig,
   bounds: { fromMs: number; toMs: number },
-  sinks: { posts: PlannedPost[]; skipped: SkippedPost[] },
+  run: { posts: PlannedPost[]; skipped: SkippedPost[]; fingerprint: (template: string, facts: PostFacts) => string },
 ): OfficePlanContext {
+  const releaseFacts = new Map<string, ReleaseFacts>();
   return {
     office,
     officeFacts: buildOfficeFacts(office),
@@ -30,8 +36,17 @@ export function createOfficePlanContext(
     channels: new Map(office.channels.map((channel) => [channel.id, channel])),
     fromMs: bounds.fromMs,
     toMs: bounds.toMs,
-    posts: sinks.posts,
-    skipped: sinks.skipped,
+    posts: run.posts,
+    skipped: run.skipped,
+    fingerprint: run.fingerprint,
+    releaseFacts: (release) => {
+      let facts = releaseFacts.get(release.id);
+      if (!facts) {
+        facts = buildReleaseFacts(release);
+        releaseFacts.set(release.id, facts);
+      }
+      return facts;
+    },
   };
 }
 

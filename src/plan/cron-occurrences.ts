@@ -4,19 +4,17 @@
  * conversions, not half a million minute ticks.
  */
 import type { CronSchedule } from './cron';
-import { addDays, compareDates, dayOfMonth, monthOf, weekdayOf, type PlainDate } from '../time/plain-date';
+import { addDays, dayOfMonth, monthOf, weekdayOf, type PlainDate } from '../time/plain-date';
 import { fromLocal, toLocal } from '../time/zone';
+
+const DAY_MS = 86_400_000;
 
 /**
  * Whether the schedule fires on local `date` at all. When both day-of-month and
  * day-of-week are restricted, either one matching is enough (classic cron rule).
  */
 export function cronMatchesDate(schedule: CronSchedule, date: PlainDate): boolean {
-  if (!schedule.months.includes(monthOf(date))) return false;
-  const dayMatches = schedule.daysOfMonth.includes(dayOfMonth(date));
-  const weekdayMatches = schedule.daysOfWeek.includes(weekdayOf(date));
-  if (schedule.dayOfMonthRestricted && schedule.dayOfWeekRestricted) return dayMatches || weekdayMatches;
-  return dayMatches && weekdayMatches;
+  return createDayMatcher(schedule)(monthOf(date), dayOfMonth(date), weekdayOf(date));
 }
 
 /**
@@ -33,12 +31,18 @@ export function cronOccurrences(schedule: CronSchedule, zone: string, from: Date
   const toMs = to.getTime();
   if (!(toMs > fromMs)) return [];
   const wallTimes = wallTimesOfDay(schedule);
+  const matchesDay = createDayMatcher(schedule);
   const out: number[] = [];
   // One day of margin on each side: around a midnight DST change an instant's
   // local date can lie outside [local(from), local(to)].
-  const last = addDays(toLocal(to, zone).date, 1);
-  for (let date = addDays(toLocal(from, zone).date, -1); compareDates(date, last) <= 0; date = addDays(date, 1)) {
-    if (!cronMatchesDate(schedule, date)) continue;
+  const firstDay = Date.parse(`${addDays(toLocal(from, zone).date, -1)}T00:00:00Z`);
+  const lastDay = Date.parse(`${addDays(toLocal(to, zone).date, 1)}T00:00:00Z`);
+  // Dates are walked as UTC midnights (never the host zone): a year of a weekly
+  // schedule is 365 cheap checks and 52 zone conversions.
+  for (let dayMs = firstDay; dayMs <= lastDay; dayMs += DAY_MS) {
+    const day = new Date(dayMs);
+    if (!matchesDay(day.getUTCMonth() + 1, day.getUTCDate(), day.getUTCDay())) continue;
+    const date = day.toISOString().slice(0, 10);
     const dayStart = out.length;
     for (const { time, second } of wallTimes) {
       const ms = fromLocal(date, time, zone).getTime() + second * 1000;
@@ -48,6 +52,23 @@ export function cronOccurrences(schedule: CronSchedule, zone: string, from: Date
     if (out.length - dayStart > 1) sortAndDedupeTail(out, dayStart);
   }
   return out.map((ms) => new Date(ms));
+}
+
+function createDayMatcher(schedule: CronSchedule): (month: number, dayOfMonth: number, weekday: number) => boolean {
+  const months = lookup(schedule.months, 13);
+  const days = lookup(schedule.daysOfMonth, 32);
+  const weekdays = lookup(schedule.daysOfWeek, 7);
+  const either = schedule.dayOfMonthRestricted && schedule.dayOfWeekRestricted;
+  return (month, dayOfMonth, weekday) => {
+    if (!months[month]) return false;
+    return either ? days[dayOfMonth]! || weekdays[weekday]! : days[dayOfMonth]! && weekdays[weekday]!;
+  };
+}
+
+function lookup(values: readonly number[], size: number): boolean[] {
+  const table = new Array<boolean>(size).fill(false);
+  for (const value of values) table[value] = true;
+  return table;
 }
 
 function wallTimesOfDay(schedule: CronSchedule): { time: string; second: number }[] {

@@ -14,7 +14,11 @@ const DAY_MS = 86_400_000;
 
 export function busiestDayPerChannel(posts: readonly PlannedPost[]): BusiestWindow[] {
   const byChannel = new Map<string, number[]>();
-  for (const post of posts) byChannel.set(post.channelId, [...(byChannel.get(post.channelId) ?? []), post.dueAt.getTime()]);
+  for (const post of posts) {
+    const times = byChannel.get(post.channelId) ?? [];
+    times.push(post.dueAt.getTime());
+    byChannel.set(post.channelId, times);
+  }
   const result: BusiestWindow[] = [];
   for (const [channelId, times] of byChannel) {
     times.sort((a, b) => a - b);

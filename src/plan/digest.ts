@@ -8,8 +8,6 @@ import type { ExpandedCalendar, Release } from '../calendar/types';
 import type { DigestFacts, PostFacts, ReleaseFacts } from './types';
 import { resolveChannel, type OfficePlanContext } from './context';
 import { cronOccurrences, parseCron } from './cron';
-import { buildReleaseFacts } from './facts';
-import { fingerprintFacts } from './fingerprint';
 import { postId } from './ids';
 import { addDays, eachDate, weekdayOf, type PlainDate } from '../time/plain-date';
 import { fromLocal, toLocal } from '../time/zone';
@@ -23,13 +21,13 @@ interface DigestIndex {
   closedByDate: Map<PlainDate, string>;
   /** All releases (open and cancelled) by opening time. */
   releases: Release[];
-  releaseFacts: Map<string, ReleaseFacts>;
 }
 
 /** Adds the digest posts (and skipped ones) of one office to the context's sinks. */
 export function planDigests(context: OfficePlanContext, calendar: ExpandedCalendar): void {
   if (context.office.digests.length === 0) return;
   const index = buildDigestIndex(calendar);
+  const releaseFacts = context.releaseFacts;
   const zone = context.office.timezone;
   for (const rule of context.office.digests) {
     const parsed = parseCron(rule.cron);
@@ -46,14 +44,20 @@ export function planDigests(context: OfficePlanContext, calendar: ExpandedCalend
       continue;
     }
     const occurrences = cronOccurrences(parsed.value, zone, new Date(context.fromMs), new Date(context.toMs));
-    for (const dueAt of occurrences) addDigestPosts(context, rule, index, dueAt);
+    for (const dueAt of occurrences) addDigestPosts(context, rule, index, releaseFacts, dueAt);
   }
 }
 
-function addDigestPosts(context: OfficePlanContext, rule: DigestRule, index: DigestIndex, dueAt: Date): void {
-  const digest = buildDigestFacts(context.office.timezone, rule, index, dueAt);
+function addDigestPosts(
+  context: OfficePlanContext,
+  rule: DigestRule,
+  index: DigestIndex,
+  releaseFacts: (release: Release) => ReleaseFacts,
+  dueAt: Date,
+): void {
+  const digest = buildDigestFacts(context.office.timezone, rule, index, releaseFacts, dueAt);
   const facts: PostFacts = { office: context.officeFacts, services: context.serviceFacts, digest };
-  const fingerprint = fingerprintFacts(rule.template, facts);
+  const fingerprint = context.fingerprint(rule.template, facts);
   const subject = `digest:${digest.from}..${digest.to}`;
   const deadline = new Date(dueAt.getTime() + rule.deadlineMinutes * MINUTE_MS);
   for (const channelId of rule.channels) {
@@ -85,7 +89,13 @@ function addDigestPosts(context: OfficePlanContext, rule: DigestRule, index: Dig
  * The facts of the digest posted at `dueAt`: the period starts startOffsetDays
  * after the local post date and lasts rangeDays.
  */
-function buildDigestFacts(zone: string, rule: DigestRule, index: DigestIndex, dueAt: Date): DigestFacts {
+function buildDigestFacts(
+  zone: string,
+  rule: DigestRule,
+  index: DigestIndex,
+  releaseFacts: (release: Release) => ReleaseFacts,
+  dueAt: Date,
+): DigestFacts {
   const postDate = toLocal(dueAt, zone).date;
   const from = addDays(postDate, rule.startOffsetDays);
   const to = addDays(from, Math.max(1, rule.rangeDays) - 1);
@@ -109,16 +119,14 @@ function buildDigestFacts(zone: string, rule: DigestRule, index: DigestIndex, du
     const opensMs = release.opensAt.getTime();
     if (opensMs < startMs) continue;
     if (opensMs >= endMs) break;
-    openings.push(index.releaseFacts.get(release.id) ?? buildReleaseFacts(release));
+    openings.push(releaseFacts(release));
   }
   return { from, to, openings, days };
 }
 
 function buildDigestIndex(calendar: ExpandedCalendar): DigestIndex {
   const quotaByDate = new Map<PlainDate, Record<string, number>>();
-  const releaseFacts = new Map<string, ReleaseFacts>();
   for (const release of calendar.releases) {
-    releaseFacts.set(release.id, buildReleaseFacts(release));
     if (release.status !== 'open') continue;
     for (const day of release.days) {
       let sum = quotaByDate.get(day.date);
@@ -138,5 +146,5 @@ function buildDigestIndex(calendar: ExpandedCalendar): DigestIndex {
   const releases = [...calendar.releases].sort(
     (a, b) => a.opensAt.getTime() - b.opensAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
-  return { quotaByDate, closedByDate, releases, releaseFacts };
+  return { quotaByDate, closedByDate, releases };
 }

@@ -10,6 +10,7 @@ import type { PlanResult, PlannedPost, SkippedPost } from './types';
 import { planAnnouncements } from './announcements';
 import { createOfficePlanContext } from './context';
 import { planDigests } from './digest';
+import { createFingerprinter } from './fingerprint';
 
 export { calendarWindow } from './calendar-window';
 export type { PlanResult, SkippedPost } from './types';
@@ -38,6 +39,7 @@ export function planPosts(input: PlanInput): PlanResult {
   const toMs = input.range.to.getTime();
   const posts: PlannedPost[] = [];
   const skipped: SkippedPost[] = [];
+  const fingerprint = createFingerprinter();
   for (const office of input.config.offices) {
     const calendar = input.calendars.get(office.id);
     if (!calendar) {
@@ -45,14 +47,16 @@ export function planPosts(input: PlanInput): PlanResult {
         `planPosts: no expanded calendar for office ${office.id}; pass expandCalendar(office, calendarWindow(office, range))`,
       );
     }
-    const context = createOfficePlanContext(office, { fromMs, toMs }, { posts, skipped });
+    const context = createOfficePlanContext(office, { fromMs, toMs }, { posts, skipped, fingerprint });
     planAnnouncements(context, calendar);
     planDigests(context, calendar);
   }
-  posts.sort(comparePosts);
-  return { posts, skipped };
+  return { posts: sortPosts(posts), skipped };
 }
 
-function comparePosts(a: PlannedPost, b: PlannedPost): number {
-  return a.dueAt.getTime() - b.dueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** By due time, then id. Keys are read once: a comparator calling getTime() dominated a year-long plan. */
+function sortPosts(posts: PlannedPost[]): PlannedPost[] {
+  const keyed = posts.map((post) => ({ due: post.dueAt.getTime(), id: post.id, post }));
+  keyed.sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return keyed.map((entry) => entry.post);
 }

@@ -19,6 +19,8 @@ const list = (of: Shape): Shape => ({ t: 'list', of });
 
 const quota = obj({ serviceId: scalar, serviceName: scalar, shortName: scalar, count: scalar });
 
+const cell = obj({ serviceId: scalar, shortName: scalar, count: scalar });
+
 const release = obj({
   id: scalar,
   opensAt: scalar,
@@ -29,7 +31,7 @@ const release = obj({
   status: scalar,
   cancelled: scalar,
   cancelReason: scalar,
-  days: list(obj({ date: scalar, quotas: list(quota), total: scalar })),
+  days: list(obj({ date: scalar, quotas: list(quota), cells: list(cell), total: scalar })),
   totals: list(quota),
   grandTotal: scalar,
   firstDay: scalar,
@@ -43,6 +45,7 @@ const digestDay = obj({
   closed: scalar,
   closedReason: scalar,
   quotas: list(quota),
+  cells: list(cell),
   total: scalar,
 });
 
@@ -79,6 +82,14 @@ const common: Record<string, Shape> = {
 export const CONTEXT_SHAPES: Record<PostKind, Shape> = {
   announcement: obj({ ...common, release, timing }),
   digest: obj({ ...common, digest }),
-  correction: obj({ ...common, release, previous: release }),
+  correction: obj({
+    ...common,
+    release,
+    previous: release,
+    changes: obj({
+      counts: list(obj({ date: scalar, serviceId: scalar, serviceName: scalar, shortName: scalar, before: scalar, after: scalar })),
+      opensAtChanged: scalar,
+    }),
+  }),
   cancellation: obj({ ...common, release }),
 };

@@ -17,9 +17,18 @@ export interface QuotaView {
   count: number;
 }
 
+/** One table cell: the count of a service on a day, null when that service has no quota that day. */
+export interface CellView {
+  serviceId: string;
+  shortName: string;
+  count: number | null;
+}
+
 export interface ReleaseDayView {
   date: string;
   quotas: QuotaView[];
+  /** Aligned with the `totals` columns, for card tables. */
+  cells: CellView[];
   total: number;
 }
 
@@ -53,6 +62,8 @@ export interface DigestDayView {
   closedReason: string | null;
   /** Empty when no quota is known for the day. */
   quotas: QuotaView[];
+  /** Aligned with the digest's `totals` columns, for card tables. */
+  cells: CellView[];
   total: number;
 }
 
@@ -75,6 +86,16 @@ export interface TimingView {
   atOpening: boolean;
 }
 
+/** One count that a correction changes (or a whole opening time). */
+export interface ChangeView {
+  date: string;
+  serviceId: string;
+  serviceName: string;
+  shortName: string;
+  before: number;
+  after: number;
+}
+
 export interface RenderContext {
   office: {
     id: string;
@@ -92,6 +113,8 @@ export interface RenderContext {
   digest: DigestView | null;
   timing: TimingView | null;
   previous: ReleaseView | null;
+  /** Corrections: what changed between `previous` and `release`. */
+  changes: { counts: ChangeView[]; opensAtChanged: boolean } | null;
 }
 
 type Services = PostFacts['services'];
@@ -118,6 +141,18 @@ function totalsOf(days: { quotas: QuotaView[] }[], services: Services): QuotaVie
   return quotasOf(sums, services);
 }
 
+/** Fills `cells` so every row of a card table has one cell per column, in column order. */
+function withCells<T extends { quotas: QuotaView[] }>(days: Omit<T, 'cells'>[], columns: QuotaView[]): (T & { cells: CellView[] })[] {
+  return days.map((day) => ({
+    ...(day as T),
+    cells: columns.map((c) => ({
+      serviceId: c.serviceId,
+      shortName: c.shortName,
+      count: day.quotas.find((q) => q.serviceId === c.serviceId)?.count ?? null,
+    })),
+  }));
+}
+
 const sumCounts = (quotas: QuotaView[]): number => quotas.reduce((t, q) => t + q.count, 0);
 
 function releaseView(release: ReleaseFacts, facts: PostFacts): ReleaseView {
@@ -137,7 +172,7 @@ function releaseView(release: ReleaseFacts, facts: PostFacts): ReleaseView {
     status: release.status,
     cancelled: release.status === 'cancelled',
     cancelReason: release.cancelReason ?? null,
-    days,
+    days: withCells<ReleaseDayView>(days, totals),
     totals,
     grandTotal: sumCounts(totals),
     firstDay: days[0]?.date ?? null,
@@ -164,8 +199,11 @@ function digestView(facts: PostFacts): DigestView | null {
   return {
     from: digest.from,
     to: digest.to,
-    days,
-    serviceDays: days.filter((d) => d.quotas.length > 0 || d.closed),
+    days: withCells<DigestDayView>(days, totals),
+    serviceDays: withCells<DigestDayView>(
+      days.filter((d) => d.quotas.length > 0 || d.closed),
+      totals,
+    ),
     openings: digest.openings.map((r) => releaseView(r, facts)),
     totals,
     grandTotal: sumCounts(totals),
@@ -181,10 +219,31 @@ function timingView(facts: PostFacts): TimingView | null {
   return { kind: timing.kind, minutesBefore: null, daysBefore: timing.days, atOpening: false };
 }
 
+function changesOf(before: ReleaseView, after: ReleaseView): { counts: ChangeView[]; opensAtChanged: boolean } {
+  const count = (view: ReleaseView, date: string, serviceId: string): number =>
+    view.days.find((d) => d.date === date)?.quotas.find((q) => q.serviceId === serviceId)?.count ?? 0;
+  const dates = [...new Set([...before.days, ...after.days].map((d) => d.date))].sort();
+  const services = [...before.totals, ...after.totals].filter(
+    (q, i, all) => all.findIndex((o) => o.serviceId === q.serviceId) === i,
+  );
+  const counts: ChangeView[] = [];
+  for (const date of dates) {
+    for (const s of services) {
+      const [was, now] = [count(before, date, s.serviceId), count(after, date, s.serviceId)];
+      if (was !== now) {
+        counts.push({ date, serviceId: s.serviceId, serviceName: s.serviceName, shortName: s.shortName, before: was, after: now });
+      }
+    }
+  }
+  return { counts, opensAtChanged: before.opensAt !== after.opensAt };
+}
+
 /** The context templates render against. Pure: the same post gives the same object. */
 export function buildRenderContext(post: PlannedPost): RenderContext {
   const { facts } = post;
   const info = facts.office.info;
+  const release = facts.release ? releaseView(facts.release, facts) : null;
+  const previous = facts.previous ? releaseView(facts.previous, facts) : null;
   return {
     office: {
       id: facts.office.id,
@@ -202,9 +261,10 @@ export function buildRenderContext(post: PlannedPost): RenderContext {
     },
     services: facts.services.map((s) => ({ id: s.id, name: s.name, shortName: s.shortName })),
     post: { kind: post.kind, dueAt: post.dueAt.toISOString(), channelId: post.channelId, template: post.template },
-    release: facts.release ? releaseView(facts.release, facts) : null,
+    release,
     digest: digestView(facts),
     timing: timingView(facts),
-    previous: facts.previous ? releaseView(facts.previous, facts) : null,
+    previous,
+    changes: previous && release ? changesOf(previous, release) : null,
   };
 }

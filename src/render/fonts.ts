@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
+import type sharpModuleType from 'sharp';
 import { AppError } from '../errors';
 
 /** The only font family cards may use. */
@@ -159,7 +160,7 @@ export function configureFontconfig(fonts: FontSet = getFontSet(), baseDir: stri
   return confFile;
 }
 
-type Sharp = typeof import('sharp');
+type Sharp = typeof sharpModuleType;
 let sharpModule: Sharp | null = null;
 
 /** sharp, required only after fontconfig has been pointed at the shipped fonts. */
@@ -168,6 +169,8 @@ export function loadSharp(): Sharp {
     configureFontconfig();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     sharpModule = require('sharp') as Sharp;
+    // Every card is a new SVG: libvips' operation cache never hits and only holds memory.
+    sharpModule.cache(false);
   }
   return sharpModule;
 }

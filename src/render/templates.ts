@@ -19,6 +19,8 @@ import { registerHelpers } from './helpers';
 import { checkTemplate } from './template-check';
 import type { CompiledTemplate, TemplateGroup, TemplateSet } from './types';
 
+export type { TemplateSet } from './types';
+
 /** A template name a rule refers to, the kind of posts it renders and the channels it goes to. */
 export interface TemplateUse {
   name: string;

@@ -113,7 +113,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const { channels } = deps.runtime();
     // Different channels go out in parallel; one channel's posts go in due order.
     const byChannel = new Map<string, LedgerPost[]>();
-    for (const post of claimed) byChannel.set(post.channelId, [...(byChannel.get(post.channelId) ?? []), post]);
+    for (const post of claimed) {
+      const queue = byChannel.get(post.channelId) ?? [];
+      queue.push(post);
+      byChannel.set(post.channelId, queue);
+    }
     await Promise.all(
       [...byChannel].map(async ([channelId, posts]) => {
         const channel = channels.get(channelId);

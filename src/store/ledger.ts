@@ -178,3 +178,7 @@ export async function countByState(store: Store): Promise<Record<PostState, numb
   for (const row of rows) counts[row.state] = Number(row.count);
   return counts;
 }
+
+// One import site for the app: the ledger's write paths live in their own modules.
+export { syncPlan } from './sync-plan';
+export { claimDue, markPublished, markFailed, releaseExpiredLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';

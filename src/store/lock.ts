@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
-import { describe, ensureWritableDir } from './open';
+import { describeError, ensureWritableDir } from './open';
 
 /** The lock file inside the data directory. */
 export const LOCK_FILE = 'herald.lock';
@@ -55,7 +55,7 @@ function tryCreate(file: string, content: LockContent): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new AppError(
       'store-failed',
-      `Cannot create the lock file ${file} (${describe(error)}): give this user write access to the data directory, or point --data at another directory.`,
+      `Cannot create the lock file ${file} (${describeError(error)}): give this user write access to the data directory, or point --data at another directory.`,
       { cause: error },
     );
   }

@@ -67,7 +67,7 @@ function openSqlite(options: { dataDir: string } | { inMemory: true }): Store {
   } catch (error) {
     throw new AppError(
       'store-failed',
-      `Cannot open the SQLite ledger ${file} (${describe(error)}): check that the file is a quota-herald database and the disk is not full, or point --data at another directory.`,
+      `Cannot open the SQLite ledger ${file} (${describeError(error)}): check that the file is a quota-herald database and the disk is not full, or point --data at another directory.`,
       { cause: error },
     );
   }
@@ -102,7 +102,7 @@ async function migrate(store: Store): Promise<void> {
   const where = store.dialect === 'postgres' ? 'the PostgreSQL database in DATABASE_URL' : 'the SQLite ledger';
   throw new AppError(
     'store-failed',
-    `Cannot prepare ${where}${failed ? ` (migration ${failed})` : ''}: ${describe(error)}. Check that the database is reachable and writable, and that it was not created by a newer quota-herald.`,
+    `Cannot prepare ${where}${failed ? ` (migration ${failed})` : ''}: ${describeError(error)}. Check that the database is reachable and writable, and that it was not created by a newer quota-herald.`,
     { cause: error },
   );
 }
@@ -118,14 +118,14 @@ export function ensureWritableDir(dir: string): void {
   } catch (error) {
     throw new AppError(
       'store-failed',
-      `The data directory ${dir} cannot be created or written (${describe(error)}): give this user write access to it, or point --data at another directory.`,
+      `The data directory ${dir} cannot be created or written (${describeError(error)}): give this user write access to it, or point --data at another directory.`,
       { cause: error },
     );
   }
 }
 
 /** A short reason without a stack trace and without credentials. */
-export function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = error.message.replace(/\/\/[^@/\s]*@/g, '//***@');

@@ -1,4 +1,11 @@
-import { clampedDayOf, createClosedDayLookup, isWeekend, lastWorkingDayOf, splitClosedDays } from '../../src/calendar/closed-days';
+import {
+  clampedDayOf,
+  createClosedDayLookup,
+  isWeekend,
+  lastWorkingDayOf,
+  listClosedDays,
+  splitClosedDays,
+} from '../../src/calendar/closed-days';
 import { closure } from './office-builder';
 
 describe('calendar/closed-days', () => {
@@ -83,5 +90,21 @@ describe('calendar/closed-days', () => {
     ]);
     expect(result.days[0]!.quota).not.toBe(quota);
     expect(result.removedDays).toEqual([{ date: '2026-12-25', reason: 'Hari Raya Natal', kind: 'holiday' }]);
+  });
+
+  it('listClosedDays clips closures and holidays to the window, across a year end', () => {
+    const holidays = { country: 'ID', openAnyway: ['2026-12-25'] };
+    const closures = [closure('2026-12-28', '2027-01-04', 'Libur akhir tahun'), closure('2027-02-01', '2027-02-01', 'Di luar')];
+    const isClosed = createClosedDayLookup(holidays, closures);
+    const days = listClosedDays({ from: '2026-12-20', to: '2027-01-02' }, holidays, closures, isClosed);
+    expect(days.map((d) => [d.date, d.reason])).toEqual([
+      ['2026-12-28', 'Libur akhir tahun'],
+      ['2026-12-29', 'Libur akhir tahun'],
+      ['2026-12-30', 'Libur akhir tahun'],
+      ['2026-12-31', 'Libur akhir tahun'],
+      ['2027-01-01', 'Hari tahun baru'],
+      ['2027-01-02', 'Libur akhir tahun'],
+    ]);
+    expect(listClosedDays({ from: '2027-01-02', to: '2027-01-01' }, holidays, closures, isClosed)).toEqual([]);
   });
 });

@@ -66,8 +66,10 @@ export function useTestStore(dialect: StoreDialect): { readonly store: Store; re
   });
   afterEach(async () => {
     const stores = [current?.store, ...extra.splice(0)];
+    const dataDir = current?.database.dataDir;
     current = undefined;
     await Promise.all(stores.map((s) => s?.close()));
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
   return {
     get store() {

@@ -103,6 +103,9 @@ const HELPERS: Record<string, HelperSpec> = {
   sub: { result: 'scalar', fn: ([a, b]) => num(a, 'sub') - num(b, 'sub') },
   mul: { result: 'scalar', fn: (args) => args.reduce((t: number, v) => t * num(v, 'mul'), 1) },
   div: { result: 'scalar', fn: ([a, b]) => num(a, 'div') / num(b, 'div') },
+  /** `choose cond a b`: a when cond is true, else b (the built-in `if` only opens blocks). */
+  choose: { result: 'scalar', fn: ([cond, a, b]) => (cond ? a : b) },
+  concat: { result: 'scalar', fn: (args) => args.map((a) => (a === null || a === undefined ? '' : String(a))).join('') },
   upper: { result: 'scalar', fn: ([s], o) => String(s).toLocaleUpperCase(envOf(o).locale) },
   /**
    * `wrap text maxWidthPx fontSizePx [weight=700] [maxLines=3]`: the lines of

@@ -1,0 +1,141 @@
+/**
+ * Image cards: SVG from a template, checked, then rasterised by sharp
+ * (librsvg) with only the shipped font visible (fonts.ts).
+ *
+ * The checks exist because librsvg fails quietly: a character the font lacks
+ * becomes an empty box, an unknown font-family silently falls back, and a
+ * broken SVG gives a one-line error without the template's name.
+ */
+import { AppError, type Problem } from '../errors';
+import type { PlannedPost } from '../plan/types';
+import { contextFor, groupFor, runTemplate } from './caption';
+import { CARD_FONT_FAMILY, getFontSet, loadSharp, SHIPPED_WEIGHTS, type FontSet } from './fonts';
+import { inspectSvg, SvgSyntaxError } from './svg-inspect';
+import type { TemplateSet } from './types';
+
+export const CARD_WIDTH = 1080;
+export const CARD_HEIGHT = 1350;
+
+const WEIGHT_NAMES: Record<string, number> = { normal: 400, bold: 700 };
+
+function describe(codePoint: number): string {
+  return `"${String.fromCodePoint(codePoint)}" (U+${codePoint.toString(16).toUpperCase().padStart(4, '0')})`;
+}
+
+/**
+ * Problems of a rendered card: invalid SVG, wrong size, a font we do not ship,
+ * a character without a glyph. `file` is the card template, named in every message.
+ */
+export function checkCardSvg(svg: string, file: string, fonts: FontSet = getFontSet()): Problem[] {
+  const problems: Problem[] = [];
+  const name = file.split(/[\\/]/).slice(-2).join('/');
+  const add = (message: string): void => {
+    problems.push({ subject: file, message: `card template ${name}: ${message}`, severity: 'error' });
+  };
+  let facts;
+  try {
+    facts = inspectSvg(svg);
+  } catch (error) {
+    if (!(error instanceof SvgSyntaxError)) throw error;
+    add(`the card template produced invalid SVG: ${error.message}. Fix the template (check quotes and closing tags).`);
+    return problems;
+  }
+  const size = (value: string | null): number => Number(String(value).replace(/px$/, ''));
+  if (size(facts.width) !== CARD_WIDTH || size(facts.height) !== CARD_HEIGHT) {
+    add(`the card must be ${CARD_WIDTH}×${CARD_HEIGHT}: set width="${CARD_WIDTH}" height="${CARD_HEIGHT}" on <svg> (found ${facts.width ?? 'none'}×${facts.height ?? 'none'}).`);
+  }
+  for (const value of new Set(facts.fontFamilies)) {
+    for (const family of value.split(',').map((f) => f.trim().replace(/^['"]|['"]$/g, ''))) {
+      if (family.toLowerCase() !== CARD_FONT_FAMILY.toLowerCase()) {
+        add(`font-family "${family}" is not shipped with quota-herald; use font-family="${CARD_FONT_FAMILY}" (the only card font).`);
+      }
+    }
+  }
+  for (const value of new Set(facts.fontWeights)) {
+    const weight = WEIGHT_NAMES[value] ?? Number(value);
+    if (!SHIPPED_WEIGHTS.includes(weight)) {
+      add(`font-weight "${value}" is not shipped; use one of ${SHIPPED_WEIGHTS.join(', ')} (or normal/bold).`);
+    }
+  }
+  const missing = new Map<number, string>();
+  for (const text of facts.texts) {
+    for (const char of text) {
+      const codePoint = char.codePointAt(0)!;
+      if (/\s/.test(char) || missing.has(codePoint)) continue;
+      if (!fonts.hasGlyph(codePoint)) missing.set(codePoint, text.trim());
+    }
+  }
+  for (const [codePoint, text] of missing) {
+    add(`the card font has no glyph for ${describe(codePoint)} in "${text.slice(0, 60)}"; it would print as an empty box. Remove or replace it (in the calendar note, office config or template).`);
+  }
+  return problems;
+}
+
+/** The card SVG of a post, checked. Pure apart from reading the font files once. */
+export function renderCardSvg(templates: TemplateSet, post: PlannedPost): string {
+  const group = groupFor(templates, post);
+  const svg = runTemplate(group.card, contextFor(post));
+  const problems = checkCardSvg(svg, group.card.file);
+  if (problems.length > 0) {
+    throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
+  }
+  return svg;
+}
+
+/** A rasterised card, ready to write. */
+export interface CardImage {
+  data: Buffer;
+  mime: 'image/png' | 'image/jpeg';
+  width: number;
+  height: number;
+}
+
+/**
+ * Puts an opaque white rectangle behind everything: JPEG has no alpha, and
+ * doing it in the SVG is cheaper than sharp's flatten() (measured ~4 ms of 25).
+ * The end of the root start tag is found honouring quotes, since ">" is legal
+ * inside an XML attribute value.
+ */
+export function withWhiteBackground(svg: string): string {
+  const start = svg.indexOf('<svg');
+  if (start < 0) return svg;
+  let quote: string | null = null;
+  for (let i = start; i < svg.length; i++) {
+    const ch = svg[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === '>') {
+      if (svg[i - 1] === '/') return svg; // an empty <svg/> draws nothing anyway
+      return `${svg.slice(0, i + 1)}<rect width="100%" height="100%" fill="#ffffff"/>${svg.slice(i + 1)}`;
+    }
+  }
+  return svg;
+}
+
+/**
+ * SVG → PNG (X) or JPEG (Instagram: no alpha, sRGB, quality 90).
+ *
+ * Speed choices, measured with bench/render.ts on 2 cores: PNG zlib level 3
+ * instead of 6 halves the encode time for ~8% more bytes; JPEG keeps 4:2:0
+ * chroma (4:4:4 costs ~60% more and Instagram re-encodes to 4:2:0 anyway) and
+ * skips Huffman optimisation (~5 ms for ~10% fewer bytes, far under the limits).
+ */
+export async function rasterizeCard(svg: string, mime: 'image/png' | 'image/jpeg'): Promise<CardImage> {
+  const sharp = loadSharp();
+  // density 72: one SVG user unit = one pixel, so 1080×1350 in gives 1080×1350 out.
+  const encoded =
+    mime === 'image/png'
+      ? sharp(Buffer.from(svg), { density: 72 }).png({ compressionLevel: 3, adaptiveFiltering: false })
+      : sharp(Buffer.from(withWhiteBackground(svg)), { density: 72 })
+          .removeAlpha()
+          .toColourspace('srgb')
+          .jpeg({ quality: 90, optimiseCoding: false });
+  try {
+    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
+    return { data, mime, width: info.width, height: info.height };
+  } catch (cause) {
+    throw new AppError('render-failed', `the card could not be rasterised: ${(cause as Error).message}`, { cause });
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The CLI in-process, with a fixed clock and captured output: exit codes,
+ * problem lines, and the commands' output on the sample office.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createVirtualClock } from '../../src/clock';
+import { main } from '../../src/cli/main';
+import { REPO_ROOT } from '../support/cli';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function cli(args: string[], options: { now?: string; cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(['node', 'quota-herald', ...args], {
+    clock: createVirtualClock(new Date(options.now ?? '2026-11-28T01:00:00Z')),
+    env: {},
+    stdout,
+    stderr,
+    cwd: options.cwd ?? REPO_ROOT,
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+function copySampleConfig(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-cli-'));
+  fs.cpSync(path.join(REPO_ROOT, 'config'), path.join(dir, 'config'), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, 'templates'), path.join(dir, 'templates'), { recursive: true });
+  return dir;
+}
+
+describe('cli', () => {
+  it('check: the sample office is clean over the next 35 days', async () => {
+    const result = await cli(['check']);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.stdout).toMatch(/checked \d+ post\(s\) on 2 channel\(s\) over the next 35 day\(s\): 0 error\(s\)/);
+    expect(result.code).toBe(0);
+  });
+
+  it('check: every config problem at once, as FILE:LINE:COL, exit 1, no stack trace', async () => {
+    const dir = copySampleConfig();
+    const calendar = path.join(dir, 'config', 'calendar.yaml');
+    fs.writeFileSync(calendar, fs.readFileSync(calendar, 'utf8').replace('quota: { regular: 120, express: 20 }', 'quotaa: { regular: 120, express: 20 }'));
+    const herald = path.join(dir, 'config', 'herald.yaml');
+    fs.writeFileSync(herald, fs.readFileSync(herald, 'utf8').replace('timezone: Asia/Pontianak', 'timezone: Asia/Pontianack'));
+    const result = await cli(['check', '--config', path.join(dir, 'config')], { cwd: dir });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.some((line) => /calendar\.yaml:\d+:\d+: .*quotaa.*quota/.test(line))).toBe(true);
+    expect(lines.some((line) => /herald\.yaml:\d+:\d+: .*Asia\/Pontianack/.test(line))).toBe(true);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('check: a caption over the X limit names the post, the limit and the template', async () => {
+    const dir = copySampleConfig();
+    const xCaption = path.join(dir, 'templates', 'captions', 'opening.x.hbs');
+    const base = fs.existsSync(xCaption) ? xCaption : path.join(dir, 'templates', 'captions', 'opening.hbs');
+    fs.writeFileSync(xCaption, `${fs.readFileSync(base, 'utf8')}\n${'Jangan lewatkan! '.repeat(20)}`);
+    const result = await cli(['check', '--config', path.join(dir, 'config')], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^[0-9a-f]{20} \(x, opening, [0-9T:.-]+Z\): caption is \d+ characters .*over the limit of 280.*template "opening"/m);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await cli(['check', '--days', 'many'])).code).toBe(2);
+    expect((await cli(['no-such-command'])).code).toBe(2);
+    expect((await cli(['simulate', '--from', '2026-12-01'])).code).toBe(2);
+  });
+
+  it('a bad time option says how to write it, exit 2', async () => {
+    const result = await cli(['plan', '--from', 'next friday']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--from "next friday" is not a date or time; use ISO 8601/);
+  });
+
+  it('plan --json lists the coming posts with ids, due times and deadlines', async () => {
+    const result = await cli(['plan', '--json', '--from', '2026-12-01', '--to', '2026-12-05']);
+    expect(result.code).toBe(0);
+    const posts = JSON.parse(result.stdout) as { id: string; dueAt: string; deadline: string; channel: string; rule: string; releaseId: string }[];
+    expect(posts.map((p) => `${p.dueAt} ${p.rule} ${p.channel}`)).toEqual([
+      '2026-12-03T12:00:00.000Z h-1 instagram',
+      '2026-12-03T12:00:00.000Z h-1 x',
+      '2026-12-04T06:00:00.000Z h-60m instagram',
+      '2026-12-04T06:00:00.000Z h-60m x',
+      '2026-12-04T07:00:00.000Z opening instagram',
+      '2026-12-04T07:00:00.000Z opening x',
+    ].sort((a, b) => (a < b ? -1 : 1)));
+    expect(posts.every((p) => p.releaseId === 'mingguan@2026-12-04' && /^[0-9a-f]{20}$/.test(p.id))).toBe(true);
+    const opening = posts.find((p) => p.rule === 'opening')!;
+    expect(opening.deadline).toBe('2026-12-04T08:00:00.000Z');
+    // Same inputs, same ids.
+    const again = JSON.parse((await cli(['plan', '--json', '--from', '2026-12-01', '--to', '2026-12-05'])).stdout) as { id: string }[];
+    expect(again.map((p) => p.id)).toEqual(posts.map((p) => p.id));
+  });
+
+  it('preview writes captions, cards, alt text and an index page', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-preview-'));
+    const result = await cli(['preview', '--from', '2026-12-03', '--to', '2026-12-05', '--out', out]);
+    expect(result.code).toBe(0);
+    const dirs = fs.readdirSync(out).filter((name) => fs.statSync(path.join(out, name)).isDirectory()).sort();
+    expect(dirs).toHaveLength(6);
+    expect(dirs[0]).toMatch(/^001-2026-12-03-1900-h-1-(instagram|x)$/);
+    for (const dir of dirs) {
+      const files = fs.readdirSync(path.join(out, dir)).sort();
+      expect(files).toEqual(expect.arrayContaining(['alt.txt', 'caption.txt']));
+      expect(files.some((f) => /^card\.(png|jpg)$/.test(f))).toBe(true);
+    }
+    const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(index).toContain('<img src="001-2026-12-03-1900-h-1-');
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * End to end: `run` as a real child process on a calendar whose openings are
+ * seconds away, observed only through the outbox and `status`, as staff would.
+ * (Real waiting is unavoidable here: the process runs on the wall clock.)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readOutbox } from '../../src/channels/outbox/outbox-channel';
+import { toLocal } from '../../src/time/zone';
+import { addDays } from '../../src/time/plain-date';
+import { REPO_ROOT, runCli, startCli } from '../support/cli';
+
+const ZONE = 'Asia/Pontianak';
+
+function localStamp(instant: Date): string {
+  const local = toLocal(instant, ZONE);
+  const seconds = String(new Date(instant).getUTCSeconds()).padStart(2, '0');
+  return `${local.date} ${local.time}:${seconds}`;
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function exitOf(child: ReturnType<typeof startCli>): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+describe('e2e: run publishes openings seconds away, once', () => {
+  let dir: string;
+  let configDir: string;
+  let dataDir: string;
+  const openings: Date[] = [];
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-e2e-run-'));
+    configDir = path.join(dir, 'config');
+    dataDir = path.join(dir, 'data');
+    fs.mkdirSync(configDir);
+    fs.copyFileSync(path.join(REPO_ROOT, 'config', 'herald.yaml'), path.join(configDir, 'herald.yaml'));
+    const now = Date.now();
+    openings.push(new Date(Math.ceil((now + 9_000) / 1000) * 1000), new Date(Math.ceil((now + 14_000) / 1000) * 1000));
+    const releases = openings
+      .map((opening, i) => {
+        const serviceDay = addDays(toLocal(opening, ZONE).date, 3);
+        return `  - id: drill-${i + 1}\n    opensAt: "${localStamp(opening)}"\n    days:\n      - { date: ${serviceDay}, quota: { regular: ${50 + i}, express: 5 } }\n    note: Uji coba`;
+      })
+      .join('\n');
+    fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `holidays: {}\nreleases:\n${releases}\n`.replace('holidays: {}\n', ''));
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('posts each opening on both channels at its time, survives a restart without re-sending, and refuses a second run', async () => {
+    const args = ['run', '--config', configDir, '--data', dataDir, '--templates', path.join(REPO_ROOT, 'templates')];
+    const bot = startCli(args);
+    const outbox = path.join(dataDir, 'outbox.jsonl');
+    const drill = (): ReturnType<typeof readOutbox> => readOutbox(outbox).filter((r) => r.releaseId?.startsWith('drill-'));
+
+    // A second bot on the same data directory is refused while the first runs.
+    await waitFor(() => (fs.existsSync(path.join(dataDir, 'herald.sqlite')) ? true : undefined), 15_000, 'the first bot to open its ledger');
+    const second = await runCli(args);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/Another quota-herald .* is running/);
+
+    const records = await waitFor(() => (drill().length >= 4 ? drill() : undefined), 40_000, `4 outbox records (stderr: ${bot.output().stderr})`);
+    bot.kill('SIGTERM');
+    expect(await exitOf(bot)).toBe(0);
+
+    expect(records.map((r) => `${r.releaseId} ${r.channel} ${r.rule}`).sort()).toEqual([
+      'drill-1 instagram opening',
+      'drill-1 x opening',
+      'drill-2 instagram opening',
+      'drill-2 x opening',
+    ]);
+    for (const record of records) {
+      const opening = openings[Number(record.releaseId!.slice(-1)) - 1]!;
+      expect(record.scheduledAt).toBe(opening.toISOString());
+      const lateMs = new Date(record.publishedAt).getTime() - opening.getTime();
+      expect(lateMs).toBeGreaterThanOrEqual(0);
+      expect(lateMs).toBeLessThan(3_000);
+      expect(fs.existsSync(path.join(dataDir, record.media[0]!.file))).toBe(true);
+    }
+
+    // Restart: nothing is sent again, and status reports what happened.
+    const restarted = startCli(args);
+    await waitFor(() => (restarted.output().stderr.includes('quota-herald running') ? true : undefined), 15_000, 'the restarted bot');
+    restarted.kill('SIGTERM');
+    expect(await exitOf(restarted)).toBe(0);
+    expect(drill()).toHaveLength(4);
+
+    const status = await runCli(['status', '--json', '--config', configDir, '--data', dataDir]);
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout) as { states: Record<string, number>; recent: { releaseId: string }[] };
+    expect(parsed.states.published).toBe(4);
+    expect(parsed.recent.filter((p) => p.releaseId.startsWith('drill-'))).toHaveLength(4);
+  }, 90_000);
+});

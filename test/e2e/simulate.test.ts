@@ -1,0 +1,105 @@
+/**
+ * End to end: `simulate` over December 2026 of the sample office, as a child
+ * process, checked post by post against a list written by hand from
+ * config/calendar.yaml and config/herald.yaml.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { readOutbox, type OutboxRecord } from '../../src/channels/outbox/outbox-channel';
+import { toLocal } from '../../src/time/zone';
+import { REPO_ROOT, runCli } from '../support/cli';
+
+const ZONE = 'Asia/Pontianak';
+
+/** [local due time (WIB), rule, release or null for digests] — each on both channels. */
+const EXPECTED: [string, string, string | null][] = [
+  ['2026-12-03 19:00', 'h-1', 'mingguan@2026-12-04'],
+  ['2026-12-04 13:00', 'h-60m', 'mingguan@2026-12-04'],
+  ['2026-12-04 14:00', 'opening', 'mingguan@2026-12-04'],
+  ['2026-12-06 18:00', 'weekly', null],
+  ['2026-12-10 19:00', 'h-1', 'simpatik-desember'],
+  ['2026-12-10 19:00', 'h-1', 'mingguan@2026-12-11'],
+  ['2026-12-11 08:00', 'h-60m', 'simpatik-desember'],
+  ['2026-12-11 09:00', 'opening', 'simpatik-desember'],
+  ['2026-12-11 13:00', 'h-60m', 'mingguan@2026-12-11'],
+  ['2026-12-11 14:00', 'opening', 'mingguan@2026-12-11'],
+  ['2026-12-13 18:00', 'weekly', null],
+  ['2026-12-17 19:00', 'h-1', 'mingguan@2026-12-18'],
+  ['2026-12-18 13:00', 'h-60m', 'mingguan@2026-12-18'],
+  ['2026-12-18 14:00', 'opening', 'mingguan@2026-12-18'],
+  ['2026-12-20 18:00', 'weekly', null],
+  // No announcements for 2026-12-25: that opening is cancelled (Christmas).
+  ['2026-12-27 18:00', 'weekly', null],
+];
+
+describe('e2e: simulate a month of the sample office', () => {
+  let outDir: string;
+  let records: OutboxRecord[];
+  let stdout: string;
+
+  beforeAll(async () => {
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-e2e-sim-'));
+    const run = await runCli(['simulate', '--config', path.join(REPO_ROOT, 'config'), '--from', '2026-12-01', '--to', '2027-01-01', '--out', outDir]);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(run.code).toBe(0);
+    stdout = run.stdout;
+    records = readOutbox(path.join(outDir, 'outbox.jsonl'));
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  it('sends exactly the expected posts, on both channels, in due order', () => {
+    const local = (iso: string): string => {
+      const l = toLocal(new Date(iso), ZONE);
+      return `${l.date} ${l.time}`;
+    };
+    const actual = records.map((r) => `${local(r.scheduledAt)} ${r.rule} ${r.releaseId ?? '-'} ${r.channel}`).sort();
+    const expected = EXPECTED.flatMap(([due, rule, release]) => ['instagram', 'x'].map((channel) => `${due} ${rule} ${release ?? '-'} ${channel}`)).sort();
+    expect(actual).toEqual(expected);
+    expect(stdout).toContain(`${expected.length} post(s) sent`);
+  });
+
+  it('publishes every post at its due time and never after its deadline', () => {
+    for (const record of records) {
+      expect(record.publishedAt).toBe(record.scheduledAt);
+      if (record.deadline) expect(new Date(record.publishedAt).getTime()).toBeLessThan(new Date(record.deadline).getTime());
+    }
+  });
+
+  it('never sends one post twice', () => {
+    const ids = records.map((r) => r.postId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('attaches a 1080×1350 card with alt text: PNG for X, JPEG for Instagram', async () => {
+    for (const record of records) {
+      expect(record.media).toHaveLength(1);
+      const media = record.media[0]!;
+      expect(media.alt.length).toBeGreaterThan(40);
+      const meta = await sharp(path.join(outDir, media.file)).metadata();
+      expect([meta.width, meta.height]).toEqual([1080, 1350]);
+      expect(meta.format).toBe(record.channel === 'x' ? 'png' : 'jpeg');
+      expect(media.mime).toBe(record.channel === 'x' ? 'image/png' : 'image/jpeg');
+    }
+  });
+
+  it('states the opening time in WIB and the counts of the release', () => {
+    const opening = records.find((r) => r.rule === 'opening' && r.releaseId === 'mingguan@2026-12-04' && r.channel === 'instagram')!;
+    expect(opening.text).toContain('14.00 WIB');
+    expect(opening.text).toContain('120');
+    const simpatik = records.find((r) => r.rule === 'h-1' && r.releaseId === 'simpatik-desember' && r.channel === 'instagram')!;
+    expect(simpatik.text).toContain('09.00 WIB');
+    expect(simpatik.text).toContain('80');
+  });
+
+  it('shows the closed days of a week with holidays, with their reasons', () => {
+    // Release of 2026-12-18 covers 21–25 December: the 24th is cuti bersama, the 25th Christmas.
+    const h1 = records.find((r) => r.rule === 'h-1' && r.releaseId === 'mingguan@2026-12-18' && r.channel === 'instagram')!;
+    expect(h1.text).toMatch(/Cuti bersama Hari Raya Natal/i);
+    expect(h1.text).toMatch(/Natal/);
+    const digest = records.find((r) => r.rule === 'weekly' && r.scheduledAt.startsWith('2026-12-20') && r.channel === 'instagram')!;
+    expect(digest.text).toMatch(/Natal/);
+  });
+});

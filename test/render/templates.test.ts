@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { formatProblem } from '../../src/errors';
+import { loadTemplates } from '../../src/render/templates';
+import { renderCaption } from '../../src/render/caption';
+import { aPost } from './post-builder';
+import { minimalFiles, SAMPLE_TEMPLATES, SAMPLE_USES, writeTemplateDir } from './template-dir';
+
+const h1 = [{ name: 'h-1', kind: 'announcement' as const, channelIds: ['x'] }];
+
+function problemsOf(files: Record<string, string>, uses = h1): string[] {
+  const dir = writeTemplateDir(files);
+  const result = loadTemplates(dir, uses);
+  expect(result.templates).toBeNull();
+  return result.problems.map((p) => formatProblem(p).replace(dir + path.sep, ''));
+}
+
+describe('render/templates', () => {
+  it('loads every sample template without a problem', () => {
+    const { templates, problems } = loadTemplates(SAMPLE_TEMPLATES, SAMPLE_USES);
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect([...templates!.groups.keys()].sort()).toEqual(['cancellation', 'correction', 'h-1', 'h-60m', 'opening', 'weekly']);
+    expect([...templates!.groups.get('h-1')!.channelCaptions.keys()]).toEqual(['x']);
+  });
+
+  it('reports an unknown variable with file:line:col and a suggestion', () => {
+    const problems = problemsOf({ ...minimalFiles(), 'captions/h-1.hbs': 'Halo\n  {{release.opensAtt}}' });
+    expect(problems).toEqual([expect.stringMatching(/^captions\/h-1\.hbs:2:5: unknown variable "release\.opensAtt".*Did you mean "opensAt"\?/)]);
+  });
+
+  it('reports a variable of another post kind', () => {
+    const problems = problemsOf({ ...minimalFiles(), 'alt/h-1.hbs': '{{digest.from}}' });
+    expect(problems).toEqual([expect.stringMatching(/^alt\/h-1\.hbs:1:3: .*"digest" exists only in digest templates/)]);
+  });
+
+  it('reports an unknown helper and an unknown partial, collecting all problems', () => {
+    const problems = problemsOf({
+      ...minimalFiles(),
+      'captions/h-1.hbs': '{{tanggal release.opensAt}}\n{{> kaki}}',
+      'alt/h-1.hbs': '{{#each release.days}}{{nope}}{{/each}}',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^captions\/h-1\.hbs:1:3: unknown helper "tanggal"/),
+      expect.stringMatching(/^captions\/h-1\.hbs:2:5: unknown partial "kaki": create partials\/kaki\.hbs/),
+      expect.stringMatching(/^alt\/h-1\.hbs:1:25: unknown variable "nope"/),
+    ]);
+  });
+
+  it('reports a syntax error with its line and column', () => {
+    const problems = problemsOf({ ...minimalFiles(), 'captions/h-1.hbs': 'a\n{{#if release.note}}\n  {{release.note}\n{{/if}}' });
+    expect(problems).toEqual([expect.stringMatching(/^captions\/h-1\.hbs:3:17: template syntax error/)]);
+  });
+
+  it('reports a mismatched block with its position', () => {
+    const problems = problemsOf({ ...minimalFiles(), 'captions/h-1.hbs': '{{#if release.note}}\n{{/each}}' });
+    expect(problems).toEqual([expect.stringMatching(/^captions\/h-1\.hbs:1:4: template syntax error: \{\{#if\}\} is closed by \{\{\/each\}\}/)]);
+  });
+
+  it('reports every missing required file', () => {
+    const problems = problemsOf({ 'captions/h-1.hbs': 'x' });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/missing template file .*cards\/h-1\.svg\.hbs: create it/);
+    expect(problems.join('\n')).toMatch(/missing template file .*alt\/h-1\.hbs/);
+  });
+
+  it('points a missing file at the rule when the use carries a location', () => {
+    const dir = writeTemplateDir({});
+    const { problems } = loadTemplates(dir, [{ ...h1[0]!, location: { file: 'config/herald.yaml', line: 12, col: 7 } }]);
+    expect(formatProblem(problems[0]!)).toMatch(/^config\/herald\.yaml:12:7: missing template file/);
+  });
+
+  it('treats prototype access as an unknown variable at load time', () => {
+    const problems = problemsOf({
+      ...minimalFiles(),
+      'captions/h-1.hbs': '{{constructor.constructor}} {{office.__proto__}} {{release.days.constructor}}',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/:1:3: unknown variable "constructor\.constructor"/),
+      expect.stringMatching(/:1:31: unknown variable "office\.__proto__"/),
+      expect.stringMatching(/:1:52: .*is a list and has no field "constructor"/),
+    ]);
+  });
+
+  it('keeps prototype access blocked at run time too', () => {
+    // Bypass the load-time check by asking for a field the checker allows but
+    // whose value is an object: lookup of "constructor" through `lookup`.
+    const dir = writeTemplateDir({ ...minimalFiles(), 'captions/h-1.hbs': '[{{lookup office "constructor"}}]' });
+    const { templates } = loadTemplates(dir, h1);
+    expect(renderCaption(templates!, aPost())).toBe('[]');
+  });
+
+  it('rejects template names that are paths', () => {
+    for (const name of ['../etc/passwd', 'a/b', 'a\\b', '..']) {
+      const { templates, problems } = loadTemplates(writeTemplateDir({}), [{ name, kind: 'announcement', channelIds: [] }]);
+      expect(templates).toBeNull();
+      expect(problems[0]!.message).toMatch(/is not allowed/);
+    }
+  });
+
+  it('understands #each, #with, block params, @index, @root and ../', () => {
+    const dir = writeTemplateDir({
+      ...minimalFiles(),
+      'captions/h-1.hbs': [
+        '{{#each release.days as |day i|}}{{i}}:{{day.date}} {{@index}}{{#if @first}}!{{/if}}',
+        '{{#each quotas}}{{shortName}}={{count}}/{{../total}}/{{@root.office.shortName}}/{{@../index}};{{/each}}{{/each}}',
+        '{{#with release}}{{#each removedDays}}{{reason}}@{{../opensTime}}{{/each}}{{/with}}',
+        '{{#each (wrap office.name 300 40)}}<{{this}}>{{/each}}',
+      ].join('\n'),
+    });
+    const { templates, problems } = loadTemplates(dir, h1);
+    expect(problems).toEqual([]);
+    expect(renderCaption(templates!, aPost())).toMatchSnapshot();
+  });
+
+  it('rejects @index outside #each and ../ above the root', () => {
+    const problems = problemsOf({ ...minimalFiles(), 'captions/h-1.hbs': '{{@index}} {{../office}}' });
+    expect(problems).toEqual([
+      expect.stringMatching(/:1:3: unknown data variable "@index"/),
+      expect.stringMatching(/:1:14: "\.\.\/office" goes above the top/),
+    ]);
+  });
+
+  it('checks partials where they are used, reporting inside the partial file', () => {
+    const problems = problemsOf({
+      ...minimalFiles(),
+      'partials/foot.hbs': 'ok {{office.nama}}',
+      'captions/h-1.hbs': '{{> foot}}',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^partials\/foot\.hbs:1:6: unknown variable "office\.nama".*"name"/)]);
+  });
+});
