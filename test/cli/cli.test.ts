@@ -88,14 +88,16 @@ describe('cli', () => {
     const result = await cli(['plan', '--json', '--from', '2026-12-01', '--to', '2026-12-05']);
     expect(result.code).toBe(0);
     const posts = JSON.parse(result.stdout) as { id: string; dueAt: string; deadline: string; channel: string; rule: string; releaseId: string }[];
-    expect(posts.map((p) => `${p.dueAt} ${p.rule} ${p.channel}`)).toEqual([
+    // Sorted by due time, then id: within one due time the order is the ids'.
+    expect(posts.map((p) => p.dueAt)).toEqual([...posts.map((p) => p.dueAt)].sort());
+    expect(posts.map((p) => `${p.dueAt} ${p.rule} ${p.channel}`).sort()).toEqual([
       '2026-12-03T12:00:00.000Z h-1 instagram',
       '2026-12-03T12:00:00.000Z h-1 x',
       '2026-12-04T06:00:00.000Z h-60m instagram',
       '2026-12-04T06:00:00.000Z h-60m x',
       '2026-12-04T07:00:00.000Z opening instagram',
       '2026-12-04T07:00:00.000Z opening x',
-    ].sort((a, b) => (a < b ? -1 : 1)));
+    ]);
     expect(posts.every((p) => p.releaseId === 'mingguan@2026-12-04' && /^[0-9a-f]{20}$/.test(p.id))).toBe(true);
     const opening = posts.find((p) => p.rule === 'opening')!;
     expect(opening.deadline).toBe('2026-12-04T08:00:00.000Z');

@@ -19,12 +19,12 @@ function localStamp(instant: Date): string {
   return `${local.date} ${local.time}:${seconds}`;
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -49,11 +49,11 @@ describe('e2e: run publishes openings seconds away, once', () => {
     openings.push(new Date(Math.ceil((now + 9_000) / 1000) * 1000), new Date(Math.ceil((now + 14_000) / 1000) * 1000));
     const releases = openings
       .map((opening, i) => {
-        const serviceDay = addDays(toLocal(opening, ZONE).date, 3);
+        const serviceDay = addDays(toLocal(opening, ZONE).date, 3 + i);
         return `  - id: drill-${i + 1}\n    opensAt: "${localStamp(opening)}"\n    days:\n      - { date: ${serviceDay}, quota: { regular: ${50 + i}, express: 5 } }\n    note: Uji coba`;
       })
       .join('\n');
-    fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `holidays: {}\nreleases:\n${releases}\n`.replace('holidays: {}\n', ''));
+    fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n${releases}\n`);
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -65,12 +65,12 @@ describe('e2e: run publishes openings seconds away, once', () => {
     const drill = (): ReturnType<typeof readOutbox> => readOutbox(outbox).filter((r) => r.releaseId?.startsWith('drill-'));
 
     // A second bot on the same data directory is refused while the first runs.
-    await waitFor(() => (fs.existsSync(path.join(dataDir, 'herald.sqlite')) ? true : undefined), 15_000, 'the first bot to open its ledger');
+    await waitFor(() => (fs.existsSync(path.join(dataDir, 'herald.sqlite')) ? true : undefined), 15_000, () => `the first bot to open its ledger (stderr: ${bot.output().stderr})`);
     const second = await runCli(args);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/Another quota-herald .* is running/);
 
-    const records = await waitFor(() => (drill().length >= 4 ? drill() : undefined), 40_000, `4 outbox records (stderr: ${bot.output().stderr})`);
+    const records = await waitFor(() => (drill().length >= 4 ? drill() : undefined), 40_000, () => `4 outbox records (stderr: ${bot.output().stderr})`);
     bot.kill('SIGTERM');
     expect(await exitOf(bot)).toBe(0);
 
@@ -91,7 +91,7 @@ describe('e2e: run publishes openings seconds away, once', () => {
 
     // Restart: nothing is sent again, and status reports what happened.
     const restarted = startCli(args);
-    await waitFor(() => (restarted.output().stderr.includes('quota-herald running') ? true : undefined), 15_000, 'the restarted bot');
+    await waitFor(() => (restarted.output().stderr.includes('quota-herald running') ? true : undefined), 15_000, () => `the restarted bot (stderr: ${restarted.output().stderr})`);
     restarted.kill('SIGTERM');
     expect(await exitOf(restarted)).toBe(0);
     expect(drill()).toHaveLength(4);

@@ -32,6 +32,8 @@ const EXPECTED: [string, string, string | null][] = [
   ['2026-12-20 18:00', 'weekly', null],
   // No announcements for 2026-12-25: that opening is cancelled (Christmas).
   ['2026-12-27 18:00', 'weekly', null],
+  // The opening of Friday 2027-01-01 is announced the evening before; its 13.00 and 14.00 posts fall after the range.
+  ['2026-12-31 19:00', 'h-1', 'mingguan@2027-01-01'],
 ];
 
 describe('e2e: simulate a month of the sample office', () => {
