@@ -103,3 +103,61 @@ describe('e2e: run publishes openings seconds away, once', () => {
     expect(parsed.recent.filter((p) => p.releaseId.startsWith('drill-'))).toHaveLength(4);
   }, 90_000);
 });
+
+describe('e2e: run follows live edits of the calendar', () => {
+  let dir: string;
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the last good plan on a bad edit, supersedes changed posts, cancels removed ones', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-e2e-edit-'));
+    const configDir = path.join(dir, 'config');
+    const dataDir = path.join(dir, 'data');
+    fs.mkdirSync(configDir);
+    fs.copyFileSync(path.join(REPO_ROOT, 'config', 'herald.yaml'), path.join(configDir, 'herald.yaml'));
+    // Opens in three hours: the h-60m and opening posts are pending for the whole test.
+    const opening = new Date(Math.ceil((Date.now() + 3 * 3_600_000) / 60_000) * 60_000);
+    const serviceDay = addDays(toLocal(opening, ZONE).date, 3);
+    const calendar = (count: string): string =>
+      `releases:\n  - id: edit-drill\n    opensAt: "${localStamp(opening)}"\n    days:\n      - { date: ${serviceDay}, ${count} }\n`;
+    const calendarFile = path.join(configDir, 'calendar.yaml');
+    fs.writeFileSync(calendarFile, calendar('quota: { regular: 50 }'));
+
+    const bot = startCli(['run', '--config', configDir, '--data', dataDir, '--templates', path.join(REPO_ROOT, 'templates')]);
+    const status = async (): Promise<{ config: { ok: boolean; problems: string[] }; upcoming: { releaseId: string; revision: number; rule: string }[] }> =>
+      JSON.parse((await runCli(['status', '--json', '--data', dataDir])).stdout) as never;
+    const until = async (what: string, probe: (s: Awaited<ReturnType<typeof status>>) => boolean): Promise<Awaited<ReturnType<typeof status>>> => {
+      const started = Date.now();
+      for (;;) {
+        const current = await status().catch(() => null);
+        if (current && probe(current)) return current;
+        if (Date.now() - started > 20_000) throw new Error(`timed out waiting until ${what}; bot stderr: ${bot.output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    };
+    try {
+      const first = await until('the drill posts are planned', (s) => s.upcoming.filter((p) => p.releaseId === 'edit-drill').length === 4);
+      expect(first.upcoming.filter((p) => p.releaseId === 'edit-drill').every((p) => p.revision === 1)).toBe(true);
+
+      // A typo: the bot keeps running on the last good plan and says what is wrong, where.
+      fs.writeFileSync(calendarFile, calendar('quotaa: { regular: 40 }'));
+      const broken = await until('the bad edit is reported', (s) => s.config.ok === false);
+      expect(broken.config.problems.join('\n')).toMatch(/calendar\.yaml:5:\d+: .*quotaa/);
+      expect(broken.upcoming.filter((p) => p.releaseId === 'edit-drill')).toHaveLength(4);
+      expect(bot.exitCode).toBeNull();
+
+      // A valid change of a count supersedes the pending posts with a new revision.
+      fs.writeFileSync(calendarFile, calendar('quota: { regular: 40 }'));
+      const changed = await until('the count change is planned', (s) => s.config.ok && s.upcoming.filter((p) => p.releaseId === 'edit-drill' && p.revision === 2).length === 4);
+      expect(changed.upcoming.filter((p) => p.releaseId === 'edit-drill')).toHaveLength(4);
+
+      // Removing the release cancels its pending posts.
+      fs.writeFileSync(calendarFile, 'releases: []\n');
+      await until('the removed release is cancelled', (s) => s.upcoming.every((p) => p.releaseId !== 'edit-drill'));
+    } finally {
+      bot.kill('SIGTERM');
+      await exitOf(bot);
+    }
+    expect(bot.exitCode).toBe(0);
+  }, 90_000);
+});

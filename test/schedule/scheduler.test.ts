@@ -1,0 +1,133 @@
+/**
+ * The scheduler loop under jest's fake timers, on a real SQLite ledger, the
+ * sample office's real templates and the outbox: posts go out at their due
+ * instant, waits are chunked, rendering happens ahead, and a clock jump past
+ * a deadline expires a post instead of sending it late.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadAll } from '../../src/app/load-all';
+import { replanInto } from '../../src/app/replan';
+import { buildRuntime } from '../../src/app/runtime';
+import { readOutbox } from '../../src/channels/outbox/outbox-channel';
+import { systemClock, type Clock } from '../../src/clock';
+import { createSilentLogger } from '../../src/logger';
+import type { Alert } from '../../src/schedule/alerts';
+import { runScheduleLoop } from '../../src/schedule/run-loop';
+import { createScheduler } from '../../src/schedule/scheduler';
+import { listPosts } from '../../src/store/ledger';
+import { openStore, type Store } from '../../src/store/open';
+import { REPO_ROOT } from '../support/cli';
+
+const at = (iso: string): Date => new Date(iso);
+
+/** Wraps the (faked) system clock to see when the loop sleeps and for how long. */
+function observedClock(): Clock & { sleeps: number[]; asleep: () => boolean } {
+  let sleeping = false;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    asleep: () => sleeping,
+    now: () => systemClock.now(),
+    sleep: async (ms, signal) => {
+      sleeps.push(ms);
+      sleeping = true;
+      await systemClock.sleep(ms, signal);
+      sleeping = false;
+    },
+  };
+}
+
+/** Real I/O (SQLite, sharp, fs) needs the real event loop: wait for it until the loop sleeps again. */
+async function untilAsleep(clock: { asleep: () => boolean }): Promise<void> {
+  // process.hrtime is real time even under fake timers: give rendering up to 20 s.
+  const started = process.hrtime.bigint();
+  while (!clock.asleep() && process.hrtime.bigint() - started < 20_000_000_000n) await new Promise((resolve) => setImmediate(resolve));
+  if (!clock.asleep()) throw new Error('the schedule loop never went back to sleep');
+}
+
+/** Moves fake time forward in steps, letting the loop do its real work between wakes. */
+async function advance(clock: { asleep: () => boolean }, ms: number, stepMs = 1_000): Promise<void> {
+  for (let done = 0; done < ms; done += stepMs) {
+    await untilAsleep(clock);
+    await jest.advanceTimersByTimeAsync(Math.min(stepMs, ms - done));
+  }
+  await untilAsleep(clock);
+}
+
+describe('schedule/scheduler with fake timers', () => {
+  let dir: string;
+  let store: Store;
+  let stop: AbortController;
+  let loop: Promise<void>;
+  let clock: ReturnType<typeof observedClock>;
+  const alerts: Alert[] = [];
+
+  beforeEach(async () => {
+    // 12.45 WIB on Friday 4 December 2026: the h-60m posts are due at 13.00, opening at 14.00.
+    jest.useFakeTimers({ now: at('2026-12-04T05:45:00Z'), doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-scheduler-'));
+    store = await openStore({ dataDir: dir });
+    clock = observedClock();
+    const outcome = loadAll(path.join(REPO_ROOT, 'config'), { now: clock.now() });
+    const loaded = outcome.loaded!;
+    const logger = createSilentLogger();
+    const runtime = buildRuntime(loaded, { clock, logger, outboxDir: dir, env: {}, fetch }, 1);
+    await replanInto(store, loaded.config, clock.now());
+    alerts.length = 0;
+    const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner: 'test', mediaRoot: dir, alert: (a) => alerts.push(a), random: () => 0.5 });
+    stop = new AbortController();
+    loop = runScheduleLoop({ scheduler, clock, logger, signal: stop.signal, maxChunkMs: 30_000, renderAheadMs: () => 10 * 60_000 });
+  });
+
+  afterEach(async () => {
+    stop.abort();
+    await jest.advanceTimersByTimeAsync(30_000);
+    await loop;
+    jest.useRealTimers();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const outbox = (): ReturnType<typeof readOutbox> => readOutbox(path.join(dir, 'outbox.jsonl'));
+
+  it('renders ahead, then publishes each post at its exact due instant', async () => {
+    await advance(clock, 5 * 60_000); // 12.50 WIB: ten minutes before the h-60m posts
+    const ready = await listPosts(store, { states: ['ready'] });
+    expect(ready.map((p) => `${p.ruleId} ${p.channelId}`).sort()).toEqual(['h-60m instagram', 'h-60m x']);
+    expect(outbox()).toEqual([]);
+
+    await advance(clock, 10 * 60_000); // 13.00 WIB
+    expect(outbox().map((r) => `${r.rule} ${r.channel} ${r.publishedAt}`).sort()).toEqual([
+      'h-60m instagram 2026-12-04T06:00:00.000Z',
+      'h-60m x 2026-12-04T06:00:00.000Z',
+    ]);
+
+    await advance(clock, 60 * 60_000); // 14.00 WIB
+    expect(outbox().filter((r) => r.rule === 'opening').map((r) => r.publishedAt)).toEqual(['2026-12-04T07:00:00.000Z', '2026-12-04T07:00:00.000Z']);
+    expect(alerts).toEqual([]);
+  });
+
+  it('never waits longer than 30 s at a time', async () => {
+    await advance(clock, 20 * 60_000, 30_000);
+    expect(clock.sleeps.length).toBeGreaterThan(30);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(30_000);
+  });
+
+  it('expires a post whose deadline passed while the machine slept, instead of sending it late', async () => {
+    await advance(clock, 5 * 60_000);
+    // The machine is suspended from 12.50 to 14.30 WIB: the h-60m posts (deadline 14.00) are worthless now.
+    jest.setSystemTime(at('2026-12-04T07:30:00Z'));
+    await advance(clock, 30_000);
+    const records = outbox();
+    expect(records.filter((r) => r.rule === 'h-60m')).toEqual([]);
+    const expired = await listPosts(store, { states: ['expired'] });
+    expect(expired.map((p) => `${p.ruleId} ${p.channelId}`).sort()).toEqual(['h-60m instagram', 'h-60m x']);
+    expect(alerts.filter((a) => a.kind === 'expired')).toHaveLength(2);
+    expect(alerts[0]!.message).toMatch(/could not go out before its deadline/);
+    // The opening posts (deadline 15.00 WIB) are still worth sending: they go at the first
+    // wake after the jump, which a 30 s chunk bounds.
+    expect(records.filter((r) => r.rule === 'opening').map((r) => r.publishedAt)).toEqual(['2026-12-04T07:30:30.000Z', '2026-12-04T07:30:30.000Z']);
+  });
+});
