@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** Where a problem is, in a file staff can open. Lines and columns are 1-based. */
 export interface SourceLocation {
   file: string;
@@ -19,12 +21,22 @@ export interface Problem {
   severity: 'error' | 'warning';
 }
 
-export function formatProblem(problem: Problem): string {
+/**
+ * `FILE:LINE:COL: message`. With `relativeTo`, files below that directory are
+ * shown relative to it (`config/calendar.yaml`), as staff typed them.
+ */
+export function formatProblem(problem: Problem, relativeTo?: string): string {
   const where = problem.location
-    ? `${problem.location.file}:${problem.location.line}:${problem.location.col}`
+    ? `${displayPath(problem.location.file, relativeTo)}:${problem.location.line}:${problem.location.col}`
     : problem.subject;
   const prefix = problem.severity === 'warning' ? 'warning: ' : '';
   return where ? `${where}: ${prefix}${problem.message}` : `${prefix}${problem.message}`;
+}
+
+function displayPath(file: string, relativeTo: string | undefined): string {
+  if (!relativeTo || !path.isAbsolute(file)) return file;
+  const relative = path.relative(relativeTo, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 export type AppErrorCode =

@@ -41,7 +41,7 @@ export const INSTANCE_STATUS_KEY = 'instance';
 export async function runBot(options: BotOptions): Promise<void> {
   const { clock, logger } = options;
   const first = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
-  first.problems.filter((p) => p.severity === 'warning').forEach((p) => logger.warn(formatProblem(p)));
+  first.problems.filter((p) => p.severity === 'warning').forEach((p) => logger.warn(formatProblem(p, process.cwd())));
   if (!first.loaded) throw new ConfigError(first.problems);
 
   // One process per SQLite data directory; Postgres instances coordinate through claims instead.
@@ -83,14 +83,14 @@ async function serve(store: Store, firstLoaded: NonNullable<ReturnType<typeof lo
   const reload = async (): Promise<void> => {
     const outcome = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
     if (!outcome.loaded) {
-      const lines = outcome.problems.map(formatProblem);
+      const lines = outcome.problems.map((p) => formatProblem(p, process.cwd()));
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: false, checkedAt: clock.now().toISOString(), problems: lines });
       alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
       return;
     }
     runtime = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
-    await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: clock.now().toISOString(), problems: outcome.problems.map(formatProblem) });
-    await resetRendered(store);
+    await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: clock.now().toISOString(), problems: outcome.problems.map((p) => formatProblem(p, process.cwd())) });
+    await resetRendered(store, clock.now());
     await replan('config changed');
     wake.abort();
   };

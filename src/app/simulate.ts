@@ -75,5 +75,5 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 }
 
 export function describeProblems(problems: Problem[]): string {
-  return problems.map(formatProblem).join('\n');
+  return problems.map((p) => formatProblem(p)).join('\n');
 }

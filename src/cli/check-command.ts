@@ -44,7 +44,7 @@ export async function checkCommand(ctx: CliContext, options: { days: number }): 
     problems.push({ severity: 'warning', subject: `${skip.ruleId} for ${skip.subject} on ${skip.channelId}`, message: `not planned: ${skip.reason}` });
   }
 
-  problems.forEach((problem) => write(ctx.stderr, formatProblem(problem)));
+  problems.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   const channelsUsed = new Set(posts.map((post) => post.channelId)).size;

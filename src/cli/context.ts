@@ -18,6 +18,8 @@ export interface CliContext {
   templatesDir?: string;
   databaseUrl?: string;
   debug: boolean;
+  /** Working directory the command was started in: problem lines show paths relative to it. */
+  cwd: string;
   clock: Clock;
   env: Readonly<Record<string, string | undefined>>;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -37,6 +39,7 @@ export function resolveContext(
     ...(options.templates ? { templatesDir: path.resolve(base.cwd, options.templates) } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     debug: options.debug ?? false,
+    cwd: base.cwd,
     clock: base.clock,
     env: base.env,
     stdout: base.stdout,

@@ -11,6 +11,6 @@ export function loadOrFail(ctx: CliContext, options: { checkDays?: number } = {}
     ...(options.checkDays !== undefined ? { checkDays: options.checkDays } : {}),
   });
   if (!outcome.loaded) throw new ConfigError(outcome.problems);
-  outcome.problems.forEach((problem) => write(ctx.stderr, formatProblem(problem)));
+  outcome.problems.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
   return outcome.loaded;
 }

@@ -112,18 +112,18 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    return reportFailure(error, { stderr, debug });
+    return reportFailure(error, { stderr, debug, cwd });
   }
 }
 
-function reportFailure(error: unknown, io: { stderr: NodeJS.WritableStream; debug: boolean }): number {
+function reportFailure(error: unknown, io: { stderr: NodeJS.WritableStream; debug: boolean; cwd: string }): number {
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander; they are successes to staff.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     return 2;
   }
   if (error instanceof AppError) {
-    if (error.problems.length > 0) error.problems.forEach((problem) => write(io.stderr, formatProblem(problem)));
+    if (error.problems.length > 0) error.problems.forEach((problem) => write(io.stderr, formatProblem(problem, io.cwd)));
     else write(io.stderr, `error: ${error.message}`);
     if (error.problems.length > 0) write(io.stderr, `${error.problems.filter((p) => p.severity === 'error').length} error(s): fix them and run the command again (nothing was started)`);
     if (io.debug && error.stack) write(io.stderr, error.stack);

@@ -44,7 +44,7 @@ export async function previewCommand(ctx: CliContext, options: { from?: string; 
   fs.writeFileSync(path.join(outDir, 'index.html'), indexHtml(results, zone, loaded.config.offices[0]?.name ?? 'quota-herald'));
 
   const problems = results.flatMap((r) => r.problems);
-  problems.forEach((problem) => write(ctx.stderr, formatProblem(problem)));
+  problems.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
   write(ctx.stdout, `wrote ${results.filter((r) => r.rendered).length} of ${posts.length} post(s) to ${outDir} (open index.html)`);
   return problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
@@ -60,7 +60,7 @@ function summary(result: RenderedPlannedPost): object {
     releaseId: result.post.releaseId,
     text: result.rendered?.text ?? null,
     media: result.rendered?.media ?? [],
-    problems: result.problems.map(formatProblem),
+    problems: result.problems.map((p) => formatProblem(p)),
   };
 }
 

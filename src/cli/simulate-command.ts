@@ -22,7 +22,7 @@ export async function simulateCommand(ctx: CliContext, options: { from: string; 
     outDir: path.resolve(options.out),
     logger: createLogger({ level: ctx.debug ? 'debug' : 'warn' }),
   });
-  result.warnings.forEach((problem) => write(ctx.stderr, formatProblem(problem)));
+  result.warnings.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
   const records = readOutbox(result.outboxFile);
   if (options.json) {
     write(ctx.stdout, JSON.stringify({ outbox: result.outboxFile, states: result.states, published: records.length }, null, 2));

@@ -1,6 +1,7 @@
 /** `status [--json]`: what the ledger knows — upcoming, recent, failures, config errors. */
 import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY } from '../app/bot';
+import { loadConfig } from '../config/load';
 import { openStore } from '../store/open';
 import { countByState, listPosts } from '../store/ledger';
 import { getRuntimeStatus } from '../store/runtime-status';
@@ -29,12 +30,13 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
       write(ctx.stdout, JSON.stringify({ states, config, instance, upcoming: json(upcoming), recent: json(recent), failures: json(failures), alerts: recentAlerts }, null, 2));
       return 0;
     }
-    const zone = 'UTC';
+    // Times in the office's zone when the config is readable; status must work even when it is not.
+    const zone = loadConfig(ctx.configDir, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : undefined).config?.offices[0]?.timezone ?? 'UTC';
     const rows = (posts: LedgerPost[], when: (p: LedgerPost) => Date | null): string[][] =>
       posts.map((p) => [localStamp(when(p), zone), p.state, p.channelId, p.ruleId, p.releaseId ?? p.subject, p.id, p.lastError ?? '']);
-    const headers = ['time (UTC)', 'state', 'channel', 'rule', 'about', 'id', 'note'];
+    const headers = [`time (${zone})`, 'state', 'channel', 'rule', 'about', 'id', 'note'];
     const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[] } | null;
-    write(ctx.stdout, `ledger: ${Object.entries(states).map(([s, n]) => `${s} ${n}`).join(', ') || 'empty'}`);
+    write(ctx.stdout, `ledger: ${Object.entries(states).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 'empty'}`);
     if (instance) write(ctx.stdout, `last heartbeat: ${(instance as { heartbeatAt?: string }).heartbeatAt ?? '?'} (pid ${(instance as { pid?: number }).pid ?? '?'})`);
     if (configStatus) {
       write(ctx.stdout, configStatus.ok ? `config: ok (loaded ${configStatus.loadedAt})` : `config: INVALID since ${configStatus.checkedAt}; the last good schedule keeps running. Problems:`);

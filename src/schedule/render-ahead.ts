@@ -35,7 +35,7 @@ export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<n
       deps.alert({
         kind: 'render-failed',
         post,
-        message: `cannot render ${post.id} (${post.channelId}, ${post.ruleId}, due ${post.dueAt.toISOString()}): ${problems.map(formatProblem).join('; ')}. Fix the template; the post goes out once it renders, if before its deadline`,
+        message: `cannot render ${post.id} (${post.channelId}, ${post.ruleId}, due ${post.dueAt.toISOString()}): ${problems.map((p) => formatProblem(p)).join('; ')}. Fix the template; the post goes out once it renders, if before its deadline`,
       });
     }
     return rendered;
@@ -49,7 +49,7 @@ export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<n
       const rendered = await renderPost(templates, plannedFromLedger(post), { channelId: post.channelId, mime: channel.limits.preferredMime }, { rootDir: deps.mediaRoot, relDir: mediaDirFor(post) });
       const problems = channel.check(rendered).filter((p) => p.severity === 'error');
       if (problems.length > 0) return problems;
-      await markRendered(deps.store, { id: post.id, revision: post.revision }, JSON.stringify(rendered));
+      await markRendered(deps.store, { id: post.id, revision: post.revision }, JSON.stringify(rendered), deps.clock.now());
       return [];
     } catch (error) {
       const problems = (error as { problems?: Problem[] }).problems;

@@ -95,7 +95,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const error = toPublishError(thrown);
       const now = deps.clock.now();
       const decision = decideAfterFailure(error, { now, attempts: post.attempts, random });
-      await markFailed(deps.store, claim, { state: decision.state, error: `${error.kind}: ${error.message}`, retryAt: decision.retryAt });
+      await markFailed(deps.store, claim, { state: decision.state, error: `${error.kind}: ${error.message}`, retryAt: decision.retryAt }, now);
       deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, retryAt: decision.retryAt }, 'publish failed');
       if (decision.state !== 'retrying') {
         deps.alert({
@@ -127,7 +127,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
               state: 'dead',
               error: `channel "${channelId}" is no longer configured`,
               retryAt: null,
-            });
+            }, deps.clock.now());
             continue;
           }
           await publishOne(channel, post);

@@ -23,7 +23,7 @@ describe('calendar/check', () => {
       const entry = explicitRelease('telat', '2026-12-01 08:00', ['2026-12-02', '2026-12-01']);
       const midnight = explicitRelease('tengah-malam', '2026-12-03 00:00', ['2026-12-03']);
       const problems = checkCalendar(buildOffice({ calendar: { releases: [entry, midnight] } }), WINDOW);
-      expect(problems.map(formatProblem)).toEqual([
+      expect(problems.map((p) => formatProblem(p))).toEqual([
         `${where(entry.days[1]!.location)}: Release telat opens 2026-12-01 08:00 Asia/Pontianak but covers 2026-12-01, already begun by then: a release must open before 00:00 of every day it covers, so open earlier or remove the day.`,
         `${where(midnight.days[0]!.location)}: Release tengah-malam opens 2026-12-03 00:00 Asia/Pontianak but covers 2026-12-03, already begun by then: a release must open before 00:00 of every day it covers, so open earlier or remove the day.`,
       ]);
@@ -162,7 +162,7 @@ describe('calendar/check', () => {
     it('reports a release that closes before it opens', () => {
       const entry = explicitRelease('terbalik', '2026-11-20 14:00', ['2026-11-23'], { closesAt: { date: '2026-11-20', time: '13:00' } });
       const problems = checkCalendar(buildOffice({ calendar: { releases: [entry] } }), WINDOW);
-      expect(problems.map(formatProblem)).toEqual([
+      expect(problems.map((p) => formatProblem(p))).toEqual([
         `${where(entry.location)}: Release terbalik closes at or before it opens (2026-11-20 14:00 Asia/Pontianak): fix the closing time or remove it.`,
       ]);
     });

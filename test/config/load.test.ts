@@ -108,6 +108,18 @@ describe('config/load: one fixture per bad input', () => {
     expect(problemAt(problems, file('bad-cron', 'herald.yaml'), 12, 15).message).toContain('invalid cron expression');
   });
 
+  it('warns when a cron expression restricts both day fields (readers disagree on its meaning)', () => {
+    const dir = writeTempDir({
+      'herald.yaml': `${MINIMAL_HERALD}digests:\n  - { id: weekly, cron: "0 18 1 * 0", channels: [x], template: h-1 }\n`,
+      ...MINIMAL_TEMPLATES,
+    });
+    const { config, problems } = loadConfig(dir);
+    expect(config).not.toBeNull();
+    expect(problemAt(problems, path.join(dir, 'herald.yaml'), 13, 25)).toEqual(
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('restricts both the day of the month and the weekday') }),
+    );
+  });
+
   it('reports impossible dates and times, closing before opening, days before the opening and reversed ranges', () => {
     const { problems } = loadConfig(fixture('bad-dates'));
     const calendar = file('bad-dates', 'calendar.yaml');

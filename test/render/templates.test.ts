@@ -17,7 +17,7 @@ function problemsOf(files: Record<string, string>, uses = h1): string[] {
 describe('render/templates', () => {
   it('loads every sample template without a problem', () => {
     const { templates, problems } = loadTemplates(SAMPLE_TEMPLATES, SAMPLE_USES);
-    expect(problems.map(formatProblem)).toEqual([]);
+    expect(problems.map((p) => formatProblem(p))).toEqual([]);
     expect([...templates!.groups.keys()].sort()).toEqual(['cancellation', 'correction', 'h-1', 'h-60m', 'opening', 'weekly']);
     expect([...templates!.groups.get('h-1')!.channelCaptions.keys()]).toEqual(['x']);
   });
