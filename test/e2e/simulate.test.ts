@@ -103,5 +103,10 @@ describe('e2e: simulate a month of the sample office', () => {
     expect(h1.text).toMatch(/Natal/);
     const digest = records.find((r) => r.rule === 'weekly' && r.scheduledAt.startsWith('2026-12-20') && r.channel === 'instagram')!;
     expect(digest.text).toMatch(/Natal/);
+    // The opening of Christmas Day is cancelled: the weekly post must not invite people to it.
+    expect(digest.text).toMatch(/Jumat, 25 Desember 2026 pukul 14\.00 WIB: DIBATALKAN/);
+    const digestX = records.find((r) => r.rule === 'weekly' && r.scheduledAt.startsWith('2026-12-20') && r.channel === 'x')!;
+    expect(digestX.text).toMatch(/Pembukaan 25 Des DIBATALKAN|DIBATALKAN/);
+    expect(digestX.text).not.toMatch(/Dibuka lagi: .*25 Des/);
   });
 });
