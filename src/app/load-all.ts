@@ -3,7 +3,7 @@
  * reports every problem at once. The bot only ever swaps in a complete, valid
  * result: a bad edit leaves the last good one running.
  */
-import { checkCalendar } from '../calendar/check';
+import { checkCalendar, checkOpeningsOnClosedDays } from '../calendar/check';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/types';
 import type { Problem } from '../errors';
@@ -40,6 +40,8 @@ export function loadAll(configDir: string, options: LoadOptions): LoadOutcome {
     // From today: old entries are history and must not block today's schedule;
     // the extra two months reach the days that monthly releases cover.
     all.push(...checkCalendar(office, { from: today, to: addDays(today, days + 62) }));
+    // Only within the horizon: a holiday opening next year is not today's concern.
+    all.push(...checkOpeningsOnClosedDays(office, { from: today, to: addDays(today, days) }));
   }
 
   const loadedTemplates = loadTemplates(config.templatesDir, templateUses(config));

@@ -156,6 +156,28 @@ function checkReleases(office: OfficeConfig, releases: Release[], explicit: Map<
   return problems;
 }
 
+/**
+ * A recurring rule does not know about holidays: its Friday opening still
+ * happens on Christmas Day unless staff cancel or move it. Say so before the day.
+ */
+export function checkOpeningsOnClosedDays(office: OfficeConfig, window: DateWindow): Problem[] {
+  const isClosed = createOfficeClosedDayLookup(office);
+  return expandCalendar(office, window)
+    .releases
+    .filter((release) => release.origin === 'recurring' && release.status === 'open')
+    .flatMap((release) => {
+      const closed = isClosed(release.opensOn);
+      if (!closed) return [];
+      return [
+        {
+          location: release.location,
+          message: `${describeSource(release)} opens on ${release.opensOn}, a day the office is closed (${closed.reason}); the opening still happens and is announced: if it should not, add ${release.opensOn} to cancelledOn (and add an explicit release on another day if the quota must still open).`,
+          severity: 'warning' as const,
+        },
+      ];
+    });
+}
+
 /** Two releases giving a count for the same service on the same day: the public would see two numbers. */
 function checkOverlaps(office: OfficeConfig, releases: Release[], explicit: Map<string, ExplicitRelease>): Problem[] {
   const owner = new Map<string, Release>();

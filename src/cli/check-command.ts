@@ -22,7 +22,9 @@ export async function checkCommand(ctx: CliContext, options: { days: number }): 
   const { posts, skipped } = planAll(loaded.config, range, now);
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'quota-herald-check-'));
+  // Load warnings are printed already; they still count in the summary.
   const problems: Problem[] = [];
+  const loadWarnings = loaded.warnings.length;
   try {
     const channels = limitChannels(loaded, { clock: ctx.clock, logger: createSilentLogger(), outboxDir: scratch });
     const results = await renderPlannedPosts(loaded, posts, channels, { rootDir: scratch, relDirFor: (_post, index) => `posts/${index}` });
@@ -46,7 +48,7 @@ export async function checkCommand(ctx: CliContext, options: { days: number }): 
 
   problems.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
+  const warnings = problems.length - errors + loadWarnings;
   const channelsUsed = new Set(posts.map((post) => post.channelId)).size;
   write(ctx.stdout, `checked ${posts.length} post(s) on ${channelsUsed} channel(s) over the next ${options.days} day(s): ${errors} error(s), ${warnings} warning(s)`);
   if (posts.length > 0 && errors === 0) write(ctx.stdout, `next post: ${describePlanned(posts[0]!)}`);

@@ -1,10 +1,10 @@
 import { loadAll, type Loaded } from '../app/load-all';
-import { ConfigError, formatProblem } from '../errors';
+import { ConfigError, formatProblem, type Problem } from '../errors';
 import type { CliContext } from './context';
 import { write } from './context';
 
-/** Loads config, calendar and templates; prints warnings; throws with every error. */
-export function loadOrFail(ctx: CliContext, options: { checkDays?: number } = {}): Loaded {
+/** Loads config, calendar and templates; prints warnings (and returns them); throws with every error. */
+export function loadOrFail(ctx: CliContext, options: { checkDays?: number } = {}): Loaded & { warnings: Problem[] } {
   const outcome = loadAll(ctx.configDir, {
     now: ctx.clock.now(),
     ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
@@ -12,5 +12,5 @@ export function loadOrFail(ctx: CliContext, options: { checkDays?: number } = {}
   });
   if (!outcome.loaded) throw new ConfigError(outcome.problems);
   outcome.problems.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
-  return outcome.loaded;
+  return { ...outcome.loaded, warnings: outcome.problems };
 }

@@ -1,4 +1,4 @@
-import { checkCalendar } from '../../src/calendar/check';
+import { checkCalendar, checkOpeningsOnClosedDays } from '../../src/calendar/check';
 import { formatProblem, type Problem, type SourceLocation } from '../../src/errors';
 import { buildOffice, closure, explicitRelease, twiceMonthlyRule, weeklyRule } from './office-builder';
 
@@ -183,5 +183,19 @@ describe('calendar/check', () => {
       expect(problems.map((p) => p.location!.file)).toEqual(['config/calendar.yaml', 'config/calendar.yaml', 'config/quota.csv']);
       expect(problems.map((p) => p.severity)).toEqual(['warning', 'error', 'warning']);
     });
+  });
+});
+
+describe('calendar/check: openings on closed days', () => {
+  it('warns when a recurring opening falls on a national holiday, and not once it is cancelled', () => {
+    // Friday 2027-01-01 is New Year's Day in Indonesia.
+    const rule = weeklyRule({ id: 'mingguan' });
+    const office = buildOffice({ calendar: { releases: [], recurring: [rule], closures: [], imported: [] } });
+    const problems = checkOpeningsOnClosedDays(office, { from: '2026-12-28', to: '2027-01-03' });
+    expect(problems).toEqual([
+      expect.objectContaining({ severity: 'warning', location: rule.location, message: expect.stringMatching(/^recurring rule mingguan opens on 2027-01-01, a day the office is closed \(.+\).*cancelledOn/) }),
+    ]);
+    const cancelled = buildOffice({ calendar: { releases: [], recurring: [{ ...rule, cancelledOn: [{ date: '2027-01-01' }] }], closures: [], imported: [] } });
+    expect(checkOpeningsOnClosedDays(cancelled, { from: '2026-12-28', to: '2027-01-03' })).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ describe('config/load: the sample office', () => {
       weekdays: [1, 2, 3, 4, 5],
       quota: { regular: 120, express: 20 },
     });
-    expect(calendar.releases.map((r) => [r.id, r.cancelled])).toEqual([['simpatik-desember', false], ['simpatik-november', true]]);
+    expect(calendar.releases.map((r) => [r.id, r.cancelled])).toEqual([['pengganti-tahun-baru', false], ['simpatik-desember', false], ['simpatik-november', true]]);
     expect(calendar.closures.map((c) => [c.from, c.to])).toEqual([['2026-12-24', '2026-12-24'], ['2026-12-28', '2026-12-31']]);
     expect(calendar.imported).toEqual([
       expect.objectContaining({
