@@ -2,7 +2,7 @@
  * The ledger: one row per revision of a post. The current revision of a post
  * id is the one that is not `superseded`.
  */
-import type { PostKind } from '../plan/types';
+import type { PlannedPost } from '../plan/types';
 
 export type PostState =
   | 'planned' // in the plan, not rendered yet
@@ -19,19 +19,9 @@ export type PostState =
 export const PENDING_STATES: readonly PostState[] = ['planned', 'ready', 'retrying'];
 export const TERMINAL_STATES: readonly PostState[] = ['published', 'expired', 'superseded', 'cancelled', 'dead'];
 
-export interface LedgerPost {
-  id: string;
+/** A planned post as the ledger keeps it: facts as JSON, plus its revision, state and results. */
+export interface LedgerPost extends Omit<PlannedPost, 'facts'> {
   revision: number;
-  officeId: string;
-  ruleId: string;
-  channelId: string;
-  kind: PostKind;
-  releaseId: string | null;
-  subject: string;
-  template: string;
-  dueAt: Date;
-  deadline: Date | null;
-  fingerprint: string;
   /** JSON of PostFacts. */
   factsJson: string;
   state: PostState;

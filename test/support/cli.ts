@@ -11,22 +11,16 @@ export interface CliRun {
   stderr: string;
 }
 
+/** Runs a command to its end (quiet logs unless `env` says otherwise). */
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const child = startCli(args, { ...options, env: { LOG_LEVEL: 'warn', ...options.env } });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, ...child.output() }));
   });
 }
 
+/** Starts a command and returns at once; `output()` is what it printed so far. */
 export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess & { output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
