@@ -59,10 +59,25 @@ export interface RemotePost {
   url: string | null;
 }
 
+/** What `check --online` learns about an account, without posting anything. */
+export interface AccountReport {
+  channelId: string;
+  /** The account's name on the platform, e.g. `@kanimpontianak`. */
+  account: string | null;
+  /** Facts worth showing: publishing quota used, rate-limit headroom, API host. */
+  details: string[];
+  /** When the access token stops working; null when it does not expire (X OAuth 1.0a). */
+  tokenExpiresAt: Date | null;
+  /** Errors (cannot post) and warnings (token expires soon), each saying what to do. */
+  problems: Problem[];
+}
+
 export interface Channel {
   readonly id: string;
   readonly driver: string;
   readonly limits: ChannelLimits;
+  /** Asks the platform who we are and what we may do; never posts. */
+  verify?(now: Date): Promise<AccountReport>;
   /** Pure: problems of a rendered post against this channel's limits. Empty when fine. */
   check(post: RenderedPost): Problem[];
   /** Sends the post. Throws a PublishError (src/channels/publish-error.ts) on failure. */
@@ -80,6 +95,13 @@ export interface ChannelDeps {
   outboxDir: string;
   env: Readonly<Record<string, string | undefined>>;
   fetch: typeof fetch;
+  /**
+   * The public URL of a rendered media file (path relative to the media root),
+   * served by the bot's media server; absent when no media server runs.
+   */
+  publicMediaUrl?: (file: string) => string;
+  /** A directory for state that must survive restarts (refreshed tokens): the data directory. */
+  stateDir?: string;
 }
 
 export type ChannelFactory = (config: ChannelConfig, deps: ChannelDeps) => Channel;

@@ -106,6 +106,14 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
     horizonDays: settingsInput?.horizonDays ?? DEFAULT_SETTINGS.horizonDays,
     replanCron: settingsInput?.replanCron ?? DEFAULT_SETTINGS.replanCron,
   };
+  const media = settingsInput?.mediaServer;
+  if (media) {
+    // Instagram fetches images itself, over the public internet, and only over HTTPS.
+    if (!/^https:\/\/[^/\s]+/.test(media.publicBaseUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(media.publicBaseUrl)) {
+      checker.error(['settings', 'mediaServer', 'publicBaseUrl'], `\`${media.publicBaseUrl}\` is not a public https:// address: Instagram only fetches images over HTTPS; put the address of your reverse proxy or tunnel here.`);
+    }
+    settings.mediaServer = { publicBaseUrl: media.publicBaseUrl.replace(/\/+$/, ''), host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
+  }
   const replanCron = isRecord(raw.settings) ? raw.settings.replanCron : undefined;
   if (typeof replanCron === 'string') checkCron(checker, replanCron, ['settings', 'replanCron']);
 
@@ -185,6 +193,11 @@ function normalizeChannel(checker: Checker, value: ChannelInput, index: number):
     ...(value.baseUrl === undefined ? {} : { baseUrl: value.baseUrl }),
     credentials: value.credentials ?? {},
     enabled: value.enabled ?? true,
+    ...(value.dailyCap === undefined ? {} : { dailyCap: value.dailyCap }),
+    ...(value.pricing === undefined ? {} : { pricing: value.pricing }),
+    ...(value.login === undefined ? {} : { login: value.login }),
+    ...(value.apiVersion === undefined ? {} : { apiVersion: value.apiVersion }),
+    ...(value.accountId === undefined ? {} : { accountId: value.accountId }),
     location: checker.at(at),
   };
 }

@@ -133,6 +133,33 @@ export const channelSchema = z
       .optional()
       .describe('Credential → name of the environment variable holding it (in .env), e.g. { appKey: X_APP_KEY }.'),
     enabled: z.boolean().optional().describe('Set to false to stop posting on this channel (default true).'),
+    dailyCap: z
+      .number()
+      .int()
+      .min(1, { error: 'a daily cap is at least 1 post.' })
+      .optional()
+      .describe("Posts this account may publish per rolling 24 h (default: the platform's: Instagram 50, X 100; set X's to your access tier)."),
+    pricing: z
+      .strictObject({
+        perPost: z.number().min(0).describe('US$ per post (X default 0.015).'),
+        perPostWithUrl: z.number().min(0).describe('US$ per post containing a URL (X default 0.20).'),
+      })
+      .optional()
+      .describe('What the platform charges per post, for the cost estimate of `check` (X only).'),
+    login: z
+      .enum(['instagram', 'facebook'])
+      .optional()
+      .describe('Instagram only: which login the token comes from: instagram (graph.instagram.com, default) or facebook (graph.facebook.com).'),
+    apiVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/, { error: 'write the Graph API version as vNN.N, e.g. v23.0.' })
+      .optional()
+      .describe('Instagram only: Graph API version (default v23.0).'),
+    accountId: z
+      .string()
+      .regex(/^\d+$/, { error: 'the Instagram account id is a number, e.g. 17841400000000000.' })
+      .optional()
+      .describe('Instagram only: the professional account id (IG user id). Not a secret; may also come from the credential userId.'),
   })
   .describe('An account posts go to.');
 
@@ -190,6 +217,16 @@ export const settingsSchema = z
     horizonDays: z.number().int().min(1, { error: 'plan at least 1 day ahead.' }).optional()
       .describe('How many days ahead posts are planned and checked (default 35).'),
     replanCron: cron.optional().describe('How often the calendar is re-read, as a cron expression (default "*/10 * * * *").'),
+    mediaServer: z
+      .strictObject({
+        publicBaseUrl: z
+          .string()
+          .describe('Public HTTPS address where Instagram fetches the card images, e.g. https://media.example.go.id/herald (a reverse proxy or tunnel to this server).'),
+        host: z.string().optional().describe('Interface the media server listens on (default 127.0.0.1).'),
+        port: z.number().int().min(0).max(65535).optional().describe('Port the media server listens on (default 8787; 0 picks a free one).'),
+      })
+      .optional()
+      .describe('The built-in HTTP server that serves rendered images to Instagram (needed for the instagram driver).'),
   })
   .describe('Bot settings.');
 

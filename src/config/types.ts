@@ -24,6 +24,8 @@ export interface Settings {
   horizonDays: number;
   /** node-cron expression for the periodic re-plan, in the first office's zone (default every 10 minutes). */
   replanCron: string;
+  /** The built-in media server Instagram fetches images from; absent when no channel needs it. */
+  mediaServer?: { publicBaseUrl: string; host: string; port: number };
 }
 
 export interface OfficeConfig {
@@ -77,6 +79,16 @@ export interface ChannelConfig {
   /** Names of environment variables holding credentials; values never appear in YAML. */
   credentials: Record<string, string>;
   enabled: boolean;
+  /** Posts per rolling 24 h; defaults to the platform's cap. */
+  dailyCap?: number;
+  /** US$ per post, for `check`'s cost estimate (X). */
+  pricing?: { perPost: number; perPostWithUrl: number };
+  /** Instagram: which login issued the token (host graph.instagram.com or graph.facebook.com). */
+  login?: 'instagram' | 'facebook';
+  /** Instagram: Graph API version, e.g. `v23.0`. */
+  apiVersion?: string;
+  /** Instagram: the professional account (IG user) id. */
+  accountId?: string;
   location: SourceLocation;
 }
 
