@@ -73,13 +73,21 @@ export function checkCardSvg(svg: string, file: string, fonts: FontSet = getFont
 
 /** The card SVG of a post, checked. Pure apart from reading the font files once. */
 export function renderCardSvg(templates: TemplateSet, post: PlannedPost): string {
+  return renderCardPages(templates, post)[0]!.svg;
+}
+
+/** Every card of the post (page 1, then `NAME.2.svg.hbs`, …) with its alt text, each checked. */
+export function renderCardPages(templates: TemplateSet, post: PlannedPost): { svg: string; alt: string }[] {
   const group = groupFor(templates, post);
-  const svg = runTemplate(group.card, contextFor(post));
-  const problems = checkCardSvg(svg, group.card.file);
-  if (problems.length > 0) {
-    throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
-  }
-  return svg;
+  const context = contextFor(post);
+  return [{ card: group.card, alt: group.alt }, ...group.extraPages].map((page) => {
+    const svg = runTemplate(page.card, context);
+    const problems = checkCardSvg(svg, page.card.file);
+    if (problems.length > 0) {
+      throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
+    }
+    return { svg, alt: runTemplate(page.alt, context).replace(/\s+/g, ' ').trim() };
+  });
 }
 
 /** A rasterised card, ready to write. */

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import type { PlannedPost } from '../plan/types';
-import { renderAlt, renderCaption } from './caption';
-import { rasterizeCard, renderCardSvg } from './card';
+import { renderCaption } from './caption';
+import { rasterizeCard, renderCardPages } from './card';
 import type { RenderedPost, RenderTarget, TemplateSet } from './types';
 
 /** Where the card goes: `<rootDir>/<relDir>/card.png|jpg`; `relDir` is what the ledger and outbox keep. */
@@ -27,20 +27,21 @@ export async function renderPost(
     throw new AppError('render-failed', `media directory "${out.relDir}" must be relative and stay inside ${out.rootDir}.`);
   }
   const text = renderCaption(templates, post, target.channelId);
-  const alt = renderAlt(templates, post);
-  const svg = renderCardSvg(templates, post);
-  const image = await rasterizeCard(svg, target.mime);
-  const name = target.mime === 'image/png' ? 'card.png' : 'card.jpg';
+  const pages = renderCardPages(templates, post);
   const dir = path.join(out.rootDir, out.relDir);
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  // Write then rename: a reader (the outbox, a retry) never sees half a file.
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, image.data);
-  fs.renameSync(tmp, file);
-  const relFile = path.posix.join(out.relDir.split(path.sep).join('/'), name);
-  return {
-    text,
-    media: [{ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt }],
-  };
+  const media: RenderedPost['media'] = [];
+  for (const [index, page] of pages.entries()) {
+    const image = await rasterizeCard(page.svg, target.mime);
+    // card.png, then card-2.png, …: page 1 keeps the name it always had.
+    const name = `card${index === 0 ? '' : `-${index + 1}`}.${target.mime === 'image/png' ? 'png' : 'jpg'}`;
+    const file = path.join(dir, name);
+    // Write then rename: a reader (the outbox, a retry) never sees half a file.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, image.data);
+    fs.renameSync(tmp, file);
+    const relFile = path.posix.join(out.relDir.split(path.sep).join('/'), name);
+    media.push({ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt: page.alt });
+  }
+  return { text, media };
 }

@@ -177,6 +177,7 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
   };
 
   const groups = new Map<string, TemplateGroup>();
+  const MAX_CARD_PAGES = 10; // Instagram's carousel limit
   for (const [name, use] of byName) {
     const caption = load(`captions/${name}.hbs`, use.kinds, 'text', true, use.location);
     const card = load(`cards/${name}.svg.hbs`, use.kinds, 'xml', true, use.location);
@@ -187,7 +188,14 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
       const override = load(`captions/${name}.${channelId}.hbs`, use.kinds, 'text', false);
       if (override) channelCaptions.set(channelId, override);
     }
-    if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt });
+    // Extra pages are numbered from 2 without gaps; a card page needs its alt text.
+    const extraPages: TemplateGroup['extraPages'] = [];
+    for (let page = 2; page <= MAX_CARD_PAGES && fs.existsSync(path.join(templatesDir, `cards/${name}.${page}.svg.hbs`)); page++) {
+      const pageCard = load(`cards/${name}.${page}.svg.hbs`, use.kinds, 'xml', true, use.location);
+      const pageAlt = load(`alt/${name}.${page}.hbs`, use.kinds, 'text', true, use.location);
+      if (pageCard && pageAlt) extraPages.push({ card: pageCard, alt: pageAlt });
+    }
+    if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt, extraPages });
   }
 
   const failed = problems.some((p) => p.severity === 'error');

@@ -34,6 +34,11 @@ export interface TemplateGroup {
   channelCaptions: ReadonlyMap<string, CompiledTemplate>;
   card: CompiledTemplate;
   alt: CompiledTemplate;
+  /**
+   * Further cards of a multi-image post (`cards/NAME.2.svg.hbs` + `alt/NAME.2.hbs`, then .3, …):
+   * a carousel on Instagram, up to four images on X.
+   */
+  extraPages: { card: CompiledTemplate; alt: CompiledTemplate }[];
 }
 
 /** Every template in use, loaded by `loadTemplates` (src/render/templates.ts). */

@@ -74,15 +74,17 @@ describe('e2e: simulate a month of the sample office', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('attaches a 1080×1350 card with alt text: PNG for X, JPEG for Instagram', async () => {
+  it('attaches 1080×1350 cards with alt text: PNG for X, JPEG for Instagram; two for the weekly post', async () => {
     for (const record of records) {
-      expect(record.media).toHaveLength(1);
-      const media = record.media[0]!;
-      expect(media.alt.length).toBeGreaterThan(40);
-      const meta = await sharp(path.join(outDir, media.file)).metadata();
-      expect([meta.width, meta.height]).toEqual([1080, 1350]);
-      expect(meta.format).toBe(record.channel === 'x' ? 'png' : 'jpeg');
-      expect(media.mime).toBe(record.channel === 'x' ? 'image/png' : 'image/jpeg');
+      // The weekly template has a second card (how to book): a carousel on Instagram.
+      expect(record.media).toHaveLength(record.rule === 'weekly' ? 2 : 1);
+      for (const media of record.media) {
+        expect(media.alt.length).toBeGreaterThan(40);
+        const meta = await sharp(path.join(outDir, media.file)).metadata();
+        expect([meta.width, meta.height]).toEqual([1080, 1350]);
+        expect(meta.format).toBe(record.channel === 'x' ? 'png' : 'jpeg');
+        expect(media.mime).toBe(record.channel === 'x' ? 'image/png' : 'image/jpeg');
+      }
     }
   });
 

@@ -147,3 +147,27 @@ describe('render/card', () => {
     ).rejects.toThrow(/must be relative and stay inside/);
   });
 });
+
+describe('render/card: several cards per post', () => {
+  const page2 = '<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1350"><text x="10" y="50" font-family="Noto Sans">Halaman 2 {{office.shortName}}</text></svg>';
+
+  it('renders cards/NAME.2.svg.hbs as a second image with its own alt text', async () => {
+    const dir = writeTemplateDir({ ...minimalFiles(), 'cards/h-1.2.svg.hbs': page2, 'alt/h-1.2.hbs': 'Kartu kedua {{office.shortName}}' });
+    const { templates, problems } = loadTemplates(dir, h1Use);
+    expect(problems).toEqual([]);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-pages-'));
+    const rendered = await renderPost(templates!, aPost(), { channelId: 'instagram', mime: 'image/jpeg' }, { rootDir: out, relDir: 'p' });
+    expect(rendered.media.map((m) => m.file)).toEqual(['p/card.jpg', 'p/card-2.jpg']);
+    expect(rendered.media[1]!.alt).toMatch(/^Kartu kedua /);
+    expect(rendered.media[0]!.alt).not.toEqual(rendered.media[1]!.alt);
+    const meta = await loadSharp()(path.join(out, 'p/card-2.jpg')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1080, 1350]);
+  });
+
+  it('requires the alt text of every extra card', () => {
+    const dir = writeTemplateDir({ ...minimalFiles(), 'cards/h-1.2.svg.hbs': page2 });
+    const { templates, problems } = loadTemplates(dir, h1Use);
+    expect(templates).toBeNull();
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining(`missing template file ${path.join(dir, 'alt/h-1.2.hbs')}`) })]);
+  });
+});
