@@ -3,7 +3,7 @@
  * stands in for a platform and applies the same limits, so `check` and dry runs
  * catch what the real API would refuse.
  */
-import type { PlatformName } from '../config/types';
+import type { ChannelConfig, PlatformName } from '../config/types';
 import type { ChannelLimits } from './channel';
 
 export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
@@ -40,3 +40,12 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     preferredMime: 'image/png',
   },
 };
+
+/** The platform's limits with the channel's own daily cap (X: set it to your access tier). */
+export function limitsFor(config: Pick<ChannelConfig, 'platform' | 'dailyCap'>): ChannelLimits {
+  const limits = PLATFORM_LIMITS[config.platform];
+  return config.dailyCap === undefined ? limits : { ...limits, dailyCap: config.dailyCap };
+}
+
+/** What X charges per post (pay-per-use, 2026); override per channel with `pricing`. */
+export const X_DEFAULT_PRICING = { perPost: 0.015, perPostWithUrl: 0.2 };

@@ -10,6 +10,9 @@ import { planAll } from '../app/plan-all';
 import { describePlanned, limitChannels, renderPlannedPosts } from '../app/render-batch';
 import { formatProblem, type Problem } from '../errors';
 import { createSilentLogger } from '../logger';
+import { X_DEFAULT_PRICING } from '../channels/platform-limits';
+import { findUrls } from '../channels/text-length';
+import { estimateCost, type CostLine } from '../plan/cost-estimate';
 import { busiestDayPerChannel } from '../plan/daily-caps';
 import type { CliContext } from './context';
 import { write } from './context';
@@ -25,10 +28,20 @@ export async function checkCommand(ctx: CliContext, options: { days: number }): 
   // Load warnings are printed already; they still count in the summary.
   const problems: Problem[] = [];
   const loadWarnings = loaded.warnings.length;
+  let costs: CostLine[] = [];
+  const costDays = Math.min(30, options.days);
   try {
     const channels = limitChannels(loaded, { clock: ctx.clock, logger: createSilentLogger(), outboxDir: scratch });
     const results = await renderPlannedPosts(loaded, posts, channels, { rootDir: scratch, relDirFor: (_post, index) => `posts/${index}` });
     results.forEach((result) => problems.push(...result.problems));
+    const pricing = new Map(
+      loaded.config.offices.flatMap((office) => office.channels).filter((c) => c.platform === 'x').map((c) => [c.id, c.pricing ?? X_DEFAULT_PRICING] as const),
+    );
+    const costHorizon = now.getTime() + costDays * 86_400_000;
+    costs = estimateCost(
+      results.filter((r) => r.post.dueAt.getTime() < costHorizon).map((r) => ({ channelId: r.post.channelId, hasUrl: findUrls(r.rendered?.text ?? '').length > 0 })),
+      pricing,
+    );
     for (const window of busiestDayPerChannel(posts)) {
       const cap = channels.get(window.channelId)?.limits.dailyCap;
       if (cap !== undefined && window.count > cap) {
@@ -51,6 +64,9 @@ export async function checkCommand(ctx: CliContext, options: { days: number }): 
   const warnings = problems.length - errors + loadWarnings;
   const channelsUsed = new Set(posts.map((post) => post.channelId)).size;
   write(ctx.stdout, `checked ${posts.length} post(s) on ${channelsUsed} channel(s) over the next ${options.days} day(s): ${errors} error(s), ${warnings} warning(s)`);
+  for (const cost of costs) {
+    write(ctx.stdout, `estimated API cost on ${cost.channelId}, next ${costDays} day(s): US$${cost.usd.toFixed(2)} for ${cost.posts} post(s), ${cost.postsWithUrl} with a URL`);
+  }
   if (posts.length > 0 && errors === 0) write(ctx.stdout, `next post: ${describePlanned(posts[0]!)}`);
   return errors > 0 ? 1 : 0;
 }

@@ -72,6 +72,22 @@ describe('cli', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('check: estimates the X cost of the next 30 days and warns about links in X text, with the price', async () => {
+    const clean = await cli(['check']);
+    const [, posts] = /estimated API cost on x, next 30 day\(s\): US\$[\d.]+ for (\d+) post\(s\), 0 with a URL/.exec(clean.stdout) ?? [];
+    expect(Number(posts)).toBeGreaterThan(0);
+
+    const dir = copySampleConfig();
+    const xCaption = path.join(dir, 'templates', 'captions', 'opening.x.hbs');
+    fs.writeFileSync(xCaption, `${fs.readFileSync(xCaption, 'utf8').trimEnd()} Info: imigrasi.go.id`);
+    const result = await cli(['check', '--config', path.join(dir, 'config')], { cwd: dir });
+    expect(result.code).toBe(0); // a warning, not an error
+    expect(result.stderr).toMatch(/\(x, opening, .*\): warning: X text contains a link \(imigrasi\.go\.id\): X charges \$0\.20/);
+    const [, withUrl] = /for \d+ post\(s\), (\d+) with a URL/.exec(result.stdout) ?? [];
+    expect(Number(withUrl)).toBeGreaterThan(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli(['check', '--days', 'many'])).code).toBe(2);
     expect((await cli(['no-such-command'])).code).toBe(2);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChannelConfig } from '../../config/types';
 import type { Channel, ChannelDeps, PublishRequest, PublishResult, RemotePost } from '../channel';
-import { PLATFORM_LIMITS } from '../platform-limits';
+import { limitsFor } from '../platform-limits';
 import { checkRenderedPost } from '../check-post';
 import { PublishError } from '../publish-error';
 
@@ -29,7 +29,7 @@ export interface OutboxRecord {
 export const OUTBOX_FILE = 'outbox.jsonl';
 
 export function createOutboxChannel(config: ChannelConfig, deps: ChannelDeps): Channel {
-  const limits = PLATFORM_LIMITS[config.platform];
+  const limits = limitsFor(config);
   const outboxPath = path.join(deps.outboxDir, OUTBOX_FILE);
 
   return {
