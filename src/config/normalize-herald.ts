@@ -114,6 +114,14 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
     }
     settings.mediaServer = { publicBaseUrl: media.publicBaseUrl.replace(/\/+$/, ''), host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
   }
+  channels.forEach((channel, index) => {
+    if (channel.driver === 'instagram' && channel.enabled && !settings.mediaServer) {
+      checker.error(['channels', index, 'driver'], 'the instagram driver needs the media server: Instagram fetches each image from a public https address. Add settings.mediaServer.publicBaseUrl (see README, "Connect Instagram").');
+    }
+    if (channel.driver === 'instagram' && !channel.accountId && !channel.credentials.userId) {
+      checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
+    }
+  });
   const replanCron = isRecord(raw.settings) ? raw.settings.replanCron : undefined;
   if (typeof replanCron === 'string') checkCron(checker, replanCron, ['settings', 'replanCron']);
 

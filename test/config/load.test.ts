@@ -108,6 +108,21 @@ describe('config/load: one fixture per bad input', () => {
     expect(problemAt(problems, file('bad-cron', 'herald.yaml'), 12, 15).message).toContain('invalid cron expression');
   });
 
+  it('requires the media server and an account id for an instagram channel, and https for its public address', () => {
+    const herald = MINIMAL_HERALD.replace('  - { id: x, driver: outbox, platform: x }', '  - { id: x, driver: outbox, platform: x }\n  - { id: ig, driver: instagram, credentials: { accessToken: IG_ACCESS_TOKEN } }');
+    const dir = writeTempDir({ 'herald.yaml': herald, ...MINIMAL_TEMPLATES });
+    const { problems } = loadConfig(dir);
+    expect(problemAt(problems, path.join(dir, 'herald.yaml'), 10, 23).message).toMatch(/the instagram driver needs the media server/);
+    expect(problemAt(problems, path.join(dir, 'herald.yaml'), 10, 5).message).toMatch(/needs its account id/);
+
+    const withServer = writeTempDir({
+      'herald.yaml': `${herald.replace('IG_ACCESS_TOKEN }', 'IG_ACCESS_TOKEN }, accountId: "17841400000000000"')}settings:\n  mediaServer: { publicBaseUrl: "http://media.example.go.id" }\n`,
+      ...MINIMAL_TEMPLATES,
+    });
+    const second = loadConfig(withServer);
+    expect(errorsOf(second.problems).map((p) => p.message)).toEqual([expect.stringMatching(/is not a public https:\/\/ address/)]);
+  });
+
   it('warns when a cron expression restricts both day fields (readers disagree on its meaning)', () => {
     const dir = writeTempDir({
       'herald.yaml': `${MINIMAL_HERALD}digests:\n  - { id: weekly, cron: "0 18 1 * 0", channels: [x], template: h-1 }\n`,
