@@ -10,13 +10,15 @@ import { ConfigError, formatProblem } from '../errors';
 import type { Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
+import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
 import { releaseExpiredLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
+import { verifyAccounts } from './account-watch';
 import { createAlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
-import { loadAll } from './load-all';
+import { loadAll, type Loaded } from './load-all';
 import { replanInto } from './replan';
 import { buildRuntime } from './runtime';
 
@@ -36,6 +38,7 @@ export interface BotOptions {
 }
 
 export const CONFIG_STATUS_KEY = 'config';
+const ACCOUNT_CHECK_CRON = '17 */6 * * *';
 export const INSTANCE_STATUS_KEY = 'instance';
 
 export async function runBot(options: BotOptions): Promise<void> {
@@ -56,10 +59,34 @@ export async function runBot(options: BotOptions): Promise<void> {
   }
 }
 
-async function serve(store: Store, firstLoaded: NonNullable<ReturnType<typeof loadAll>['loaded']>, options: BotOptions): Promise<void> {
+async function serve(store: Store, firstLoaded: Loaded, options: BotOptions): Promise<void> {
   const { clock, logger } = options;
   const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
-  const channelDeps: ChannelDeps = { clock, logger, outboxDir: options.dataDir, env: options.env, fetch: options.fetch ?? fetch };
+  // Instagram fetches images from us: the media server runs for the bot's whole life.
+  // (A changed mediaServer setting needs a restart; the address is not hot-swapped.)
+  const mediaSettings = firstLoaded.config.settings.mediaServer;
+  const mediaServer: MediaServer | null = mediaSettings
+    ? await startMediaServer({ rootDir: options.dataDir, stateDir: options.dataDir, host: mediaSettings.host, port: mediaSettings.port, publicBaseUrl: mediaSettings.publicBaseUrl })
+    : null;
+  const channelDeps: ChannelDeps = {
+    clock,
+    logger,
+    outboxDir: options.dataDir,
+    env: options.env,
+    fetch: options.fetch ?? fetch,
+    stateDir: options.dataDir,
+    ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),
+  };
+  if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
+  try {
+    await serveWith(store, firstLoaded, options, owner, channelDeps);
+  } finally {
+    await mediaServer?.close();
+  }
+}
+
+async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions, owner: string, channelDeps: ChannelDeps): Promise<void> {
+  const { clock, logger } = options;
   let runtime: Runtime = buildRuntime(firstLoaded, channelDeps, 1);
   const alert = createAlertSink({ logger, store, now: () => clock.now() });
 
@@ -110,6 +137,11 @@ async function serve(store: Store, firstLoaded: NonNullable<ReturnType<typeof lo
     name: 'replan',
   });
 
+  // Tokens expire and get revoked: check the accounts at start and four times a day.
+  const checkAccounts = (): Promise<void> => verifyAccounts(runtime.channels, { store, clock, logger, alert }).then(() => undefined);
+  enqueue(checkAccounts);
+  const accountTask = cron.schedule(ACCOUNT_CHECK_CRON, () => enqueue(checkAccounts), { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'accounts' });
+
   const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
   try {
@@ -127,6 +159,7 @@ async function serve(store: Store, firstLoaded: NonNullable<ReturnType<typeof lo
     });
   } finally {
     await replanTask.stop();
+    await accountTask.stop();
     watcher?.close();
     await chain;
     await alert.flush();

@@ -16,9 +16,10 @@ import { estimateCost, type CostLine } from '../plan/cost-estimate';
 import { busiestDayPerChannel } from '../plan/daily-caps';
 import type { CliContext } from './context';
 import { write } from './context';
+import { checkOnline } from './check-online';
 import { loadOrFail } from './load-or-fail';
 
-export async function checkCommand(ctx: CliContext, options: { days: number }): Promise<number> {
+export async function checkCommand(ctx: CliContext, options: { days: number; online?: boolean }): Promise<number> {
   const loaded = loadOrFail(ctx, { checkDays: options.days });
   const now = ctx.clock.now();
   const range = { from: now, to: new Date(now.getTime() + options.days * 86_400_000) };
@@ -55,6 +56,7 @@ export async function checkCommand(ctx: CliContext, options: { days: number }): 
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  if (options.online) problems.push(...(await checkOnline(ctx, loaded)));
   for (const skip of skipped) {
     problems.push({ severity: 'warning', subject: `${skip.ruleId} for ${skip.subject} on ${skip.channelId}`, message: `not planned: ${skip.reason}` });
   }

@@ -56,8 +56,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .command('check')
     .description('validate config, calendar and templates; render and check every post of the next N days')
     .addOption(new Option('--days <n>', 'days ahead to check').default('35').argParser(parsePositiveInt('--days')))
-    .action(async (options: { days: number | string }) => {
-      exitCode = await checkCommand(context(), { days: Number(options.days) });
+    .option('--online', 'also verify every account with its platform (never posts), token expiry and the public image address')
+    .action(async (options: { days: number | string; online?: boolean }) => {
+      exitCode = await checkCommand(context(), { days: Number(options.days), ...(options.online ? { online: true } : {}) });
     });
   program
     .command('plan')

@@ -1,4 +1,5 @@
 /** `status [--json]`: what the ledger knows — upcoming, recent, failures, config errors. */
+import { ACCOUNTS_STATUS_KEY, type StoredAccountReport } from '../app/account-watch';
 import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY } from '../app/bot';
 import { loadConfig } from '../config/load';
@@ -14,7 +15,7 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
   const store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
   try {
     const now = ctx.clock.now();
-    const [states, upcoming, recent, failures, config, instance, alerts] = await Promise.all([
+    const [states, upcoming, recent, failures, config, instance, alerts, accountReports] = await Promise.all([
       countByState(store),
       listPosts(store, { states: ['planned', 'ready', 'retrying', 'claimed'], from: new Date(now.getTime() - 86_400_000), limit: 15, order: 'asc' }),
       listPosts(store, { states: ['published'], limit: 10, order: 'desc' }),
@@ -22,12 +23,14 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
       getRuntimeStatus(store, CONFIG_STATUS_KEY),
       getRuntimeStatus(store, INSTANCE_STATUS_KEY),
       getRuntimeStatus(store, ALERTS_KEY),
+      getRuntimeStatus(store, ACCOUNTS_STATUS_KEY),
     ]);
+    const accounts = (accountReports as StoredAccountReport[] | null) ?? [];
     const recentAlerts = ((alerts as StoredAlert[] | null) ?? []).slice(-10);
     if (options.json) {
       const json = (posts: LedgerPost[]): object[] =>
         posts.map((p) => ({ id: p.id, revision: p.revision, state: p.state, channel: p.channelId, rule: p.ruleId, kind: p.kind, releaseId: p.releaseId, dueAt: p.dueAt.toISOString(), deadline: p.deadline?.toISOString() ?? null, publishedAt: p.publishedAt?.toISOString() ?? null, remoteId: p.remoteId, remoteUrl: p.remoteUrl, lastError: p.lastError, attempts: p.attempts }));
-      write(ctx.stdout, JSON.stringify({ states, config, instance, upcoming: json(upcoming), recent: json(recent), failures: json(failures), alerts: recentAlerts }, null, 2));
+      write(ctx.stdout, JSON.stringify({ states, config, instance, accounts, upcoming: json(upcoming), recent: json(recent), failures: json(failures), alerts: recentAlerts }, null, 2));
       return 0;
     }
     // Times in the office's zone when the config is readable; status must work even when it is not.
@@ -41,6 +44,11 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
     if (configStatus) {
       write(ctx.stdout, configStatus.ok ? `config: ok (loaded ${configStatus.loadedAt})` : `config: INVALID since ${configStatus.checkedAt}; the last good schedule keeps running. Problems:`);
       if (!configStatus.ok) (configStatus.problems ?? []).forEach((line) => write(ctx.stdout, `  ${line}`));
+    }
+    for (const report of accounts) {
+      const expiry = report.tokenExpiresAt ? `, token expires ${report.tokenExpiresAt}` : '';
+      write(ctx.stdout, `account ${report.channelId}: ${report.account ?? '?'}${expiry} (checked ${report.checkedAt})`);
+      report.problems.forEach((line) => write(ctx.stdout, `  ${line}`));
     }
     write(ctx.stdout, `\nupcoming:\n${upcoming.length ? table(headers, rows(upcoming, (p) => p.dueAt)) : '  none'}`);
     write(ctx.stdout, `\nrecently published:\n${recent.length ? table(headers, rows(recent, (p) => p.publishedAt)) : '  none'}`);

@@ -6,7 +6,7 @@
  * goes elsewhere (a proxy, or a fake X on 127.0.0.1).
  */
 import http from 'node:http';
-import { TwitterApi, type ITwitterApiClientPlugin, type TwitterApiReadWrite } from 'twitter-api-v2';
+import { TwitterApi, type ITwitterApiClientPlugin, type TwitterApiv2 } from 'twitter-api-v2';
 import type { HeaderBag } from './x-rate-limits';
 import type { XCredentials } from './x-credentials';
 
@@ -52,7 +52,7 @@ function redirectPlugin(options: XClientOptions): ITwitterApiClientPlugin {
 }
 
 /** A read-write v2 client signing as the office account. Cheap: no I/O until a call. */
-export function createXClient(credentials: XCredentials, options: XClientOptions = {}): TwitterApiReadWrite['v2'] {
+export function createXClient(credentials: XCredentials, options: XClientOptions = {}): TwitterApiv2 {
   const useHttpAgent = options.baseUrl?.protocol === 'http:';
   const client = new TwitterApi(
     {
