@@ -6,9 +6,13 @@ import type { ChannelConfig, ChannelDriverName } from '../config/types';
 import { AppError } from '../errors';
 import type { Channel, ChannelDeps, ChannelFactory } from './channel';
 import { createOutboxChannel } from './outbox/outbox-channel';
+import { createXChannel } from './x/x-channel';
+import { createInstagramChannel } from './instagram/instagram-channel';
 
 export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, ChannelFactory>> = {
   outbox: createOutboxChannel,
+  x: createXChannel,
+  instagram: createInstagramChannel,
 };
 
 /** Builds one Channel per enabled channel config; an unavailable driver is a clear error. */

@@ -30,7 +30,7 @@ export interface MediaServer {
   readonly address: string;
   /**
    * The public URL of a rendered file. `file` is relative to `rootDir` as the
-   * renderer records it (`media/<post>/r1/card.jpg`).
+   * renderer records it (`media/<post>/r1/card.jpg`); it must lie under `media/`.
    */
   publicUrl(file: string): string;
   close(): Promise<void>;
@@ -81,14 +81,13 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
   };
 }
 
-/** `media/a/b.jpg` (or `a/b.jpg`) → `a/b.jpg`; anything escaping the media directory is a programming error. */
+/** `media/a/b.jpg` → `a/b.jpg`; anything not inside the media directory is a programming error. */
 function mediaRelative(file: string): string {
-  const normalized = path.posix.normalize(file.split(path.sep).join('/'));
-  const relative = normalized.startsWith(`${MEDIA_DIR}/`) ? normalized.slice(MEDIA_DIR.length + 1) : normalized;
-  if (relative === '' || relative.startsWith('/') || relative.split('/').includes('..')) {
+  const parts = file.split(/[\\/]/);
+  if (parts[0] !== MEDIA_DIR || parts.length < 2 || parts.some((part) => part === '..' || part === '.' || part === '')) {
     throw new Error(`media file "${file}" is not inside the media directory`);
   }
-  return relative;
+  return parts.slice(1).join('/');
 }
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse, mediaDir: string, secret: Buffer): Promise<void> {

@@ -11,6 +11,11 @@ import { createOutboxChannel, readOutbox } from '../../src/channels/outbox/outbo
 import { createVirtualClock } from '../../src/clock';
 import type { ChannelConfig } from '../../src/config/types';
 import { createSilentLogger } from '../../src/logger';
+import { createXChannel } from '../../src/channels/x/x-channel';
+import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
+import { createInstagramChannel } from '../../src/channels/instagram/instagram-channel';
+import { startMediaServer, type MediaServer } from '../../src/media-server/media-server';
+import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fake-instagram-server';
 
 interface DriverHarness {
   name: string;
@@ -35,7 +40,65 @@ const HARNESSES: DriverHarness[] = [
     create: (dir, clock) =>
       createOutboxChannel({ id: 'x', driver: 'outbox', platform: 'x', credentials: {}, enabled: true, location }, { clock, logger: createSilentLogger(), outboxDir: dir, env: {}, fetch }),
   },
+  {
+    name: 'instagram (Graph API, fake server)',
+    create: (dir, clock) => {
+      // One fake and one media server for the file; each test gets a clean fake and its own data dir.
+      instagramFake.reset();
+      instagramClock = clock;
+      linkInstagramMedia(dir);
+      return createInstagramChannel(
+        { id: 'instagram', driver: 'instagram', platform: 'instagram', baseUrl: instagramFake.url, accountId: instagramFake.accountId, credentials: { accessToken: 'IG_ACCESS_TOKEN' }, enabled: true, location },
+        { clock, logger: createSilentLogger(), outboxDir: dir, env: { IG_ACCESS_TOKEN: 'contract-ig-token' }, fetch, publicMediaUrl: (file) => instagramMedia.publicUrl(file), stateDir: dir },
+        { poll: { maxPolls: 3, initialDelayMs: 1, maxDelayMs: 1 } },
+      );
+    },
+  },
+  {
+    name: 'x (API v2 via twitter-api-v2, fake server)',
+    create: (dir, clock) => {
+      // One fake X for the file, emptied for each test and following the test's virtual clock.
+      xFake.reset();
+      xFake.now = () => clock.now();
+      return createXChannel(
+        { id: 'x', driver: 'x', platform: 'x', baseUrl: xFake.url, credentials: {}, enabled: true, location },
+        { clock, logger: createSilentLogger(), outboxDir: dir, env: X_CONTRACT_ENV, fetch },
+      );
+    },
+  },
 ];
+
+// X harness: the real twitter-api-v2 against a fake X that checks the OAuth 1.0a signatures.
+const X_CONTRACT_ENV = { X_APP_KEY: 'contract-app-key', X_APP_SECRET: 'contract-app-secret', X_ACCESS_TOKEN: '1-contract-token', X_ACCESS_SECRET: 'contract-access-secret' };
+let xFake: FakeXServer;
+beforeAll(async () => {
+  xFake = await startFakeXServer({ appKey: X_CONTRACT_ENV.X_APP_KEY, appSecret: X_CONTRACT_ENV.X_APP_SECRET, accessToken: X_CONTRACT_ENV.X_ACCESS_TOKEN, accessSecret: X_CONTRACT_ENV.X_ACCESS_SECRET });
+});
+afterAll(async () => xFake.close());
+
+// Instagram harness: the fake Graph server downloads each image from the bot's real media server.
+let instagramFake: FakeInstagramServer;
+let instagramMedia: MediaServer;
+let instagramClock: ReturnType<typeof createVirtualClock> | null = null;
+const instagramRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-contract-ig-'));
+beforeAll(async () => {
+  // The contract's placeholder card is 4 bytes, not a real JPEG: image checks are covered in
+  // test/channels/instagram/. Containers finish on the first poll so no virtual time passes.
+  instagramFake = await startFakeInstagramServer({ token: 'contract-ig-token', now: () => instagramClock?.now() ?? new Date(), pollsUntilFinished: 0, validateImages: false });
+  const base = 'http://media.invalid';
+  const server = await startMediaServer({ rootDir: instagramRoot, stateDir: instagramRoot, host: '127.0.0.1', port: 0, publicBaseUrl: base });
+  instagramMedia = { ...server, publicUrl: (file) => server.publicUrl(file).replace(base, server.address) };
+});
+afterAll(async () => {
+  await Promise.all([instagramFake.close(), instagramMedia.close()]);
+  fs.rmSync(instagramRoot, { recursive: true, force: true });
+});
+/** The media server's root stays fixed; its media/ points at the current test's data dir. */
+function linkInstagramMedia(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'media'), { recursive: true });
+  fs.rmSync(path.join(instagramRoot, 'media'), { force: true });
+  fs.symlinkSync(path.join(dir, 'media'), path.join(instagramRoot, 'media'));
+}
 
 function writeCard(dir: string, name: string): { file: string; bytes: number } {
   // A real (tiny) JPEG is not needed for the contract: the media bytes are the driver's to move.

@@ -17,7 +17,7 @@ export function graphErrorBody(spec: GraphErrorSpec): { error: Record<string, un
   return {
     error: {
       message: spec.message,
-      type: spec.type ?? (spec.code === 190 ? 'OAuthException' : 'OAuthException'),
+      type: spec.type ?? 'OAuthException',
       code: spec.code,
       ...(spec.subcode !== undefined ? { error_subcode: spec.subcode, is_transient: false } : {}),
       ...(spec.userMessage ? { error_user_title: spec.message, error_user_msg: spec.userMessage } : {}),
