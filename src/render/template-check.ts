@@ -15,6 +15,8 @@ type Expr = hbs.AST.Expression;
 type Path = hbs.AST.PathExpression;
 type Call = hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression;
 
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
 interface Env {
   /** Context stack: the last is `this`; `../` goes one up. Only #each/#with push. */
   contexts: Shape[];
@@ -162,6 +164,13 @@ export function checkTemplate(input: CheckInput): Problem[] {
     const hasArgs = node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0;
     if (name) {
       checkArgs(file, node, env);
+      // Handlebars blocks prototype properties at run time (renders nothing); say so
+      // when the template is loaded instead of posting a silently empty caption.
+      for (const param of node.params) {
+        if (name === 'lookup' && param.type === 'StringLiteral' && PROTOTYPE_KEYS.has((param as hbs.AST.StringLiteral).value)) {
+          report(file, param, `"${(param as hbs.AST.StringLiteral).value}" is not a variable: prototype properties are never available to templates.`);
+        }
+      }
       return HELPER_RESULTS[name] === 'list' ? { t: 'list', of: SCALAR } : SCALAR;
     }
     if (node.path.type !== 'PathExpression') return SCALAR;

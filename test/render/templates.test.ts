@@ -80,11 +80,18 @@ describe('render/templates', () => {
     ]);
   });
 
-  it('keeps prototype access blocked at run time too', () => {
-    // Bypass the load-time check by asking for a field the checker allows but
-    // whose value is an object: lookup of "constructor" through `lookup`.
+  it('refuses a literal prototype key in lookup when loading', () => {
     const dir = writeTemplateDir({ ...minimalFiles(), 'captions/h-1.hbs': '[{{lookup office "constructor"}}]' });
-    const { templates } = loadTemplates(dir, h1);
+    const { templates, problems } = loadTemplates(dir, h1);
+    expect(templates).toBeNull();
+    expect(problems.map((p) => p.message)).toEqual([expect.stringContaining('"constructor" is not a variable')]);
+  });
+
+  it('keeps prototype access blocked at run time too', () => {
+    // A computed key is invisible to the load-time check: Handlebars itself must refuse it.
+    const dir = writeTemplateDir({ ...minimalFiles(), 'captions/h-1.hbs': '[{{lookup office (concat "con" "structor")}}]' });
+    const { templates, problems } = loadTemplates(dir, h1);
+    expect(problems).toEqual([]);
     expect(renderCaption(templates!, aPost())).toBe('[]');
   });
 
