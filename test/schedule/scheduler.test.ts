@@ -115,6 +115,18 @@ describe('schedule/scheduler with fake timers', () => {
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(30_000);
   });
 
+  it('sends nothing twice when the wall clock steps back (an NTP correction)', async () => {
+    await advance(clock, 15 * 60_000); // 13.00 WIB: the h-60m posts went out
+    expect(outbox().filter((r) => r.rule === 'h-60m')).toHaveLength(2);
+    // The clock steps back ten minutes, to before those posts were due.
+    jest.setSystemTime(at('2026-12-04T05:50:00Z'));
+    await advance(clock, 75 * 60_000, 30_000); // past 14.00 WIB again on the stepped-back clock
+    const records = outbox();
+    expect(records.filter((r) => r.rule === 'h-60m')).toHaveLength(2);
+    expect(records.filter((r) => r.rule === 'opening').map((r) => r.publishedAt)).toEqual(['2026-12-04T07:00:00.000Z', '2026-12-04T07:00:00.000Z']);
+    expect(new Set(records.map((r) => r.postId)).size).toBe(records.length);
+  });
+
   it('expires a post whose deadline passed while the machine slept, instead of sending it late', async () => {
     await advance(clock, 5 * 60_000);
     // The machine is suspended from 12.50 to 14.30 WIB: the h-60m posts (deadline 14.00) are worthless now.

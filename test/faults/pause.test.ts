@@ -1,0 +1,42 @@
+/**
+ * The process is paused (SIGSTOP, as a suspended VM or a stuck host would)
+ * across due times and past a deadline, then continued: what is still worth
+ * sending goes out once, at once; what is past its deadline expires; nothing
+ * fires twice.
+ */
+import { createFaultWorld, exitOf, judge, sleep, type FaultWorld } from './harness';
+
+describe('faults: SIGSTOP / SIGCONT across due times', () => {
+  let world: FaultWorld;
+  afterAll(async () => world?.close());
+
+  it('sends what is still on time after the pause, expires the rest, doubles nothing', async () => {
+    // Openings at t0, t0+30 s, t0+60 s, each worthless one minute after opening.
+    world = await createFaultWorld({ count: 3, spacingMs: 30_000, leadMs: 12_000, deadlineMinutes: 1 });
+    const [first, second, third] = world.openings as [FaultWorld['openings'][0], FaultWorld['openings'][0], FaultWorld['openings'][0]];
+    const bot = world.start();
+    await sleep(first.opensAt.getTime() - Date.now() - 3_000);
+    bot.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    // Continue 5 s after the first opening's deadline: the second and third are due but still on time.
+    await sleep(first.deadline.getTime() + 5_000 - Date.now());
+    bot.kill('SIGCONT');
+    const continuedAt = Date.now();
+    await sleep(12_000);
+    bot.kill('SIGTERM');
+    expect(await exitOf(bot)).toBe(0);
+
+    const verdict = await judge(world, (o) => o === first);
+    expect(verdict).toMatchObject({ duplicates: [], missing: [], late: [], ledgerDisagrees: [] });
+    expect(verdict.states).toEqual({ expired: 2, published: 4 });
+    // The paused-over posts went out within one 30 s chunk of waking, not at the next re-plan.
+    for (const tweet of world.fakeX.tweets) {
+      expect(tweet.receivedAt.getTime()).toBeGreaterThanOrEqual(continuedAt);
+      expect(tweet.receivedAt.getTime() - continuedAt).toBeLessThan(31_000);
+    }
+    expect(world.fakeX.tweets).toHaveLength(2);
+    expect(world.fakeIg.published).toHaveLength(2);
+    expect(stoppedAt).toBeLessThan(first.opensAt.getTime());
+    expect([second.opensAt.getTime(), third.opensAt.getTime()].every((t) => t < continuedAt)).toBe(true);
+  }, 150_000);
+});
