@@ -7,6 +7,8 @@ import { checkCalendar, checkOpeningsOnClosedDays } from '../calendar/check';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/types';
 import type { Problem } from '../errors';
+import { CANCELLATION_RULE, CORRECTION_RULE } from '../plan/corrections';
+import type { PostKind } from '../plan/types';
 import { loadTemplates, type TemplateSet } from '../render/templates';
 import { addDays, type PlainDate } from '../time/plain-date';
 import { toLocal } from '../time/zone';
@@ -51,10 +53,15 @@ export function loadAll(configDir: string, options: LoadOptions): LoadOutcome {
   return { loaded: { config, templates: loadedTemplates.templates }, problems: sorted };
 }
 
-/** Which templates the rules use, for which kind of post and which channels. */
+/**
+ * Which templates the rules use, for which kind of post and which channels.
+ * Any announcement can need a correction or cancellation later, on the same
+ * channels (plan/corrections.ts): those templates load, and are checked, up front,
+ * not when the first correction is due.
+ */
 export function templateUses(config: Config): Parameters<typeof loadTemplates>[1] {
-  const uses = new Map<string, { name: string; kind: 'announcement' | 'digest'; channelIds: Set<string> }>();
-  const add = (name: string, kind: 'announcement' | 'digest', channels: string[]): void => {
+  const uses = new Map<string, { name: string; kind: PostKind; channelIds: Set<string> }>();
+  const add = (name: string, kind: PostKind, channels: string[]): void => {
     const key = `${kind}:${name}`;
     const use = uses.get(key) ?? { name, kind, channelIds: new Set<string>() };
     channels.forEach((c) => use.channelIds.add(c));
@@ -63,6 +70,10 @@ export function templateUses(config: Config): Parameters<typeof loadTemplates>[1
   for (const office of config.offices) {
     office.announcements.forEach((rule) => add(rule.template, 'announcement', rule.channels));
     office.digests.forEach((rule) => add(rule.template, 'digest', rule.channels));
+    for (const rule of office.announcements) {
+      add(CORRECTION_RULE, 'correction', rule.channels);
+      add(CANCELLATION_RULE, 'cancellation', rule.channels);
+    }
   }
   return [...uses.values()].map((use) => ({ name: use.name, kind: use.kind, channelIds: [...use.channelIds] }));
 }

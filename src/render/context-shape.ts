@@ -31,6 +31,7 @@ const release = obj({
   status: scalar,
   cancelled: scalar,
   cancelReason: scalar,
+  opened: scalar,
   days: list(obj({ date: scalar, quotas: list(quota), cells: list(cell), total: scalar })),
   totals: list(quota),
   grandTotal: scalar,

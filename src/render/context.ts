@@ -45,6 +45,8 @@ export interface ReleaseView {
   status: 'open' | 'cancelled';
   cancelled: boolean;
   cancelReason: string | null;
+  /** The opening time had passed when this post goes out (a cancellation after opening reads differently). */
+  opened: boolean;
   days: ReleaseDayView[];
   /** Per service over all days, in the office's service order. */
   totals: QuotaView[];
@@ -155,7 +157,7 @@ function withCells<T extends { quotas: QuotaView[] }>(days: Omit<T, 'cells'>[], 
 
 const sumCounts = (quotas: QuotaView[]): number => quotas.reduce((t, q) => t + q.count, 0);
 
-function releaseView(release: ReleaseFacts, facts: PostFacts): ReleaseView {
+function releaseView(release: ReleaseFacts, facts: PostFacts, dueAt: Date): ReleaseView {
   const opens = toLocal(new Date(release.opensAt), facts.office.timezone);
   const days = release.days.map((day) => {
     const quotas = quotasOf(day.quota, facts.services);
@@ -172,6 +174,7 @@ function releaseView(release: ReleaseFacts, facts: PostFacts): ReleaseView {
     status: release.status,
     cancelled: release.status === 'cancelled',
     cancelReason: release.cancelReason ?? null,
+    opened: new Date(release.opensAt).getTime() <= dueAt.getTime(),
     days: withCells<ReleaseDayView>(days, totals),
     totals,
     grandTotal: sumCounts(totals),
@@ -181,7 +184,7 @@ function releaseView(release: ReleaseFacts, facts: PostFacts): ReleaseView {
   };
 }
 
-function digestView(facts: PostFacts): DigestView | null {
+function digestView(facts: PostFacts, dueAt: Date): DigestView | null {
   const digest = facts.digest;
   if (!digest) return null;
   const days = digest.days.map((day) => {
@@ -204,7 +207,7 @@ function digestView(facts: PostFacts): DigestView | null {
       days.filter((d) => d.quotas.length > 0 || d.closed),
       totals,
     ),
-    openings: digest.openings.map((r) => releaseView(r, facts)),
+    openings: digest.openings.map((r) => releaseView(r, facts, dueAt)),
     totals,
     grandTotal: sumCounts(totals),
   };
@@ -242,8 +245,8 @@ function changesOf(before: ReleaseView, after: ReleaseView): { counts: ChangeVie
 export function buildRenderContext(post: PlannedPost): RenderContext {
   const { facts } = post;
   const info = facts.office.info;
-  const release = facts.release ? releaseView(facts.release, facts) : null;
-  const previous = facts.previous ? releaseView(facts.previous, facts) : null;
+  const release = facts.release ? releaseView(facts.release, facts, post.dueAt) : null;
+  const previous = facts.previous ? releaseView(facts.previous, facts, post.dueAt) : null;
   return {
     office: {
       id: facts.office.id,
@@ -262,7 +265,7 @@ export function buildRenderContext(post: PlannedPost): RenderContext {
     services: facts.services.map((s) => ({ id: s.id, name: s.name, shortName: s.shortName })),
     post: { kind: post.kind, dueAt: post.dueAt.toISOString(), channelId: post.channelId, template: post.template },
     release,
-    digest: digestView(facts),
+    digest: digestView(facts, post.dueAt),
     timing: timingView(facts),
     previous,
     changes: previous && release ? changesOf(previous, release) : null,

@@ -7,10 +7,12 @@
  */
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors';
+import type { CorrectionPlanner } from '../plan/corrections';
 import type { PlannedPost } from '../plan/types';
 import type { Store } from './open';
 import { plannedToRow, rowToPost, toMillis, type PostRow } from './rows';
 import type { Database } from './schema';
+import { syncCorrections } from './sync-corrections';
 import { inWriteTransaction } from './transaction';
 import { PENDING_STATES, type PostState, type SyncResult } from './types';
 
@@ -35,14 +37,23 @@ type Decision =
  * says nothing, so nothing is cancelled there.
  *
  * `changedAfterPublish` lists posts already published (or being sent, or of
- * unclear outcome) whose facts changed; it is reported on every sync until a
- * correction takes care of it.
+ * unclear outcome) whose facts changed; it is reported on every sync while the
+ * plan holds the post, for logs and status. Corrections are not planned from it
+ * but from the whole published history of each release (see below), which also
+ * covers releases cancelled or removed and posts already out of the plan's window.
+ *
+ * With `options.corrections`, the same transaction also plans the corrections
+ * and cancellations owed for releases whose facts changed, or which were
+ * cancelled or removed, after a post about them went out
+ * (store/sync-corrections.ts); `correctionsPlanned` counts the new ones, and
+ * pending corrections no longer owed are counted in `cancelled`.
  */
 export async function syncPlan(
   store: Store,
   planned: PlannedPost[],
   window: { from: Date; to: Date },
   now: Date,
+  options: { corrections?: CorrectionPlanner } = {},
 ): Promise<SyncResult> {
   const plan = indexPlan(planned);
   return inWriteTransaction(store, async (trx) => {
@@ -116,6 +127,11 @@ export async function syncPlan(
       result.rescheduled = (result.rescheduled ?? 0) + 1;
     }
     result.cancelled = await cancelRemoved(trx, plan, window, nowMs);
+    if (options.corrections) {
+      const corrections = await syncCorrections(trx, options.corrections, now);
+      result.correctionsPlanned = corrections.planned;
+      result.cancelled += corrections.cancelled;
+    }
     return result;
   });
 }
@@ -171,6 +187,8 @@ async function cancelRemoved(
   const inWindow = await trx
     .selectFrom('posts')
     .select('id')
+    // Corrections are never in the plan: sync-corrections decides when one is no longer owed.
+    .where('kind', 'in', ['announcement', 'digest'])
     .where('state', 'in', PENDING_STATES)
     .where('due_at', '>=', window.from.getTime())
     .where('due_at', '<', window.to.getTime())

@@ -53,6 +53,8 @@ export interface SyncResult {
    * changed: left as they are, reported on every sync so a correction can be planned.
    */
   changedAfterPublish: LedgerPost[];
+  /** Corrections and cancellations of published posts planned by this sync (when asked to plan them). */
+  correctionsPlanned?: number;
 }
 
 export type { Store, StoreDialect } from './open';

@@ -69,3 +69,19 @@ describe('render/caption', () => {
     expect(tidyText('  a  \r\n\n\n\nb \n')).toBe('a\n\nb');
   });
 });
+
+describe('render/caption: a cancellation after the opening', () => {
+  const { templates } = loadTemplates(SAMPLE_TEMPLATES, SAMPLE_USES);
+  const cancelled = aRelease({ status: 'cancelled', cancelReason: 'gangguan sistem' });
+
+  it('says the quota was not opened when the cancellation comes before the opening', () => {
+    const text = renderCaption(templates!, aPost({ kind: 'cancellation', template: 'cancellation', dueAt: '2026-12-17T13:00:00.000Z', facts: { release: cancelled } }));
+    expect(text).toContain('tidak dibuka pada waktu tersebut');
+  });
+
+  it('says the opened quota is cancelled when it comes after the opening', () => {
+    const text = renderCaption(templates!, aPost({ kind: 'cancellation', template: 'cancellation', dueAt: '2026-12-18T09:00:00.000Z', facts: { release: cancelled } }));
+    expect(text).toContain('Kuota yang sudah dibuka untuk tanggal layanan');
+    expect(text).not.toContain('tidak dibuka pada waktu tersebut');
+  });
+});
