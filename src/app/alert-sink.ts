@@ -1,7 +1,14 @@
 /**
  * Where alerts go: the log (always) and the ledger's runtime status, which
- * `status` shows. The same problem is reported once, until it changes.
+ * `status` shows; optionally e-mail and a Telegram chat (`settings.alerts`),
+ * delivered in the background. The same problem is reported once, until it
+ * changes.
  */
+import { createAlertDelivery, type AlertDelivery, type DeliveredMemory, type DeliveredStore } from '../alerts/alert-delivery';
+import { createAlertSenders } from '../alerts/create-senders';
+import { DEFAULT_RETRY_DELAYS_MS } from '../alerts/delivery-queue';
+import type { Clock } from '../clock';
+import type { AlertSettings } from '../config/types';
 import type { Logger } from '../logger';
 import type { Alert } from '../schedule/alerts';
 import type { Store } from '../store/open';
@@ -15,15 +22,19 @@ export interface StoredAlert {
 }
 
 export const ALERTS_KEY = 'alerts';
+/** Which alerts the e-mail and Telegram sinks delivered (dedupe across restarts). */
+export const DELIVERED_ALERTS_KEY = 'alert-deliveries';
 const KEEP = 100;
 
 export interface AlertSink {
   (alert: Alert): void;
   /** Resolves when every alert so far is stored. */
   flush(): Promise<void>;
+  /** Flushes, then gives e-mail/Telegram deliveries in flight a few seconds and stops them. */
+  close(): Promise<void>;
 }
 
-export function createAlertSink(deps: { logger: Logger; store: Store; now: () => Date }): AlertSink {
+export function createAlertSink(deps: { logger: Logger; store: Store; now: () => Date; delivery?: AlertDelivery }): AlertSink {
   const seen = new Set<string>();
   let pending: Promise<void> = Promise.resolve();
 
@@ -32,6 +43,8 @@ export function createAlertSink(deps: { logger: Logger; store: Store; now: () =>
     if (seen.has(key)) return;
     seen.add(key);
     deps.logger.error({ alert: alert.kind, postId: alert.post?.id }, alert.message);
+    // Before the store: a full disk must not also silence the e-mail about it.
+    deps.delivery?.notify({ ...alert, ...(alert.post ? { officeId: alert.post.officeId } : {}) });
     const stored: StoredAlert = { kind: alert.kind, message: alert.message, postId: alert.post?.id ?? null, at: deps.now().toISOString() };
     pending = pending
       .then(async () => {
@@ -41,5 +54,54 @@ export function createAlertSink(deps: { logger: Logger; store: Store; now: () =>
       .catch((error: unknown) => deps.logger.error({ err: error }, 'could not store alert'));
   }) as AlertSink;
   sink.flush = () => pending;
+  sink.close = async () => {
+    await pending;
+    await deps.delivery?.close();
+  };
   return sink;
+}
+
+export interface ConfiguredAlertSinkDeps {
+  logger: Logger;
+  store: Store;
+  clock: Clock;
+  settings: AlertSettings | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  fetch: typeof fetch;
+  /** Name of the office (`officeId`), or of the whole deployment when absent. */
+  officeName: (officeId?: string) => string;
+}
+
+/**
+ * The live bot's sink: log, status, and the sinks `settings.alerts` configures.
+ * A sink whose secret is not set stays off and says so, as a config-invalid alert.
+ */
+export function createConfiguredAlertSink(deps: ConfiguredAlertSinkDeps): AlertSink {
+  const { senders, problems } = createAlertSenders(deps.settings, { env: deps.env, fetch: deps.fetch });
+  const delivery = senders.length === 0 || !deps.settings
+    ? undefined
+    : createAlertDelivery({
+        senders,
+        policy: {
+          maxPerWindow: deps.settings.rateLimit.max,
+          windowMs: deps.settings.rateLimit.windowMinutes * 60_000,
+          retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
+          maxQueued: 100,
+        },
+        clock: deps.clock,
+        logger: deps.logger,
+        officeName: deps.officeName,
+        store: createDeliveredStore(deps.store),
+      });
+  const sink = createAlertSink({ logger: deps.logger, store: deps.store, now: () => deps.clock.now(), ...(delivery ? { delivery } : {}) });
+  for (const problem of problems) sink({ kind: 'config-invalid', message: problem });
+  return sink;
+}
+
+/** The dedupe memory of the delivery, kept in the ledger's runtime status. */
+export function createDeliveredStore(store: Store): DeliveredStore {
+  return {
+    load: () => getRuntimeStatus<DeliveredMemory>(store, DELIVERED_ALERTS_KEY),
+    save: (memory) => setRuntimeStatus(store, DELIVERED_ALERTS_KEY, memory),
+  };
 }

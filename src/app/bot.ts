@@ -13,10 +13,10 @@ import { runScheduleLoop } from '../schedule/run-loop';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
-import { releaseExpiredLeases, resetRendered } from '../store/ledger';
+import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
 import { verifyAccounts } from './account-watch';
-import { createAlertSink } from './alert-sink';
+import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
 import { loadAll, type Loaded } from './load-all';
 import { replanInto } from './replan';
@@ -68,6 +68,17 @@ async function serve(store: Store, firstLoaded: Loaded, options: BotOptions): Pr
   const mediaServer: MediaServer | null = mediaSettings
     ? await startMediaServer({ rootDir: options.dataDir, stateDir: options.dataDir, host: mediaSettings.host, port: mediaSettings.port, publicBaseUrl: mediaSettings.publicBaseUrl })
     : null;
+  // Alert sinks (e-mail, Telegram) are built once: a changed settings.alerts needs a restart.
+  const offices = firstLoaded.config.offices;
+  const alert = createConfiguredAlertSink({
+    logger,
+    store,
+    clock,
+    settings: firstLoaded.config.settings.alerts,
+    env: options.env,
+    fetch: options.fetch ?? fetch,
+    officeName: (officeId) => offices.find((office) => office.id === officeId)?.name ?? (offices.map((office) => office.name).join(', ') || 'quota-herald'),
+  });
   const channelDeps: ChannelDeps = {
     clock,
     logger,
@@ -76,25 +87,27 @@ async function serve(store: Store, firstLoaded: Loaded, options: BotOptions): Pr
     fetch: options.fetch ?? fetch,
     stateDir: options.dataDir,
     ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),
+    // Drivers report what staff must act on soon (an account near its daily cap).
+    alert: (kind, message) => alert({ kind, message }),
   };
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
   try {
-    await serveWith(store, firstLoaded, options, owner, channelDeps);
+    await serveWith(store, firstLoaded, options, owner, channelDeps, alert);
   } finally {
     await mediaServer?.close();
   }
 }
 
-async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions, owner: string, channelDeps: ChannelDeps): Promise<void> {
+async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink): Promise<void> {
   const { clock, logger } = options;
   let runtime: Runtime = buildRuntime(firstLoaded, channelDeps, 1);
-  const alert = createAlertSink({ logger, store, now: () => clock.now() });
 
   if (!options.databaseUrl) {
     // We hold the data-dir lock, so any claim still open belongs to a process
     // that died mid-call: its outcome is unclear right now, not after the lease.
-    for (const post of await releaseExpiredLeases(store, new Date(8.64e15))) {
-      alert({ kind: 'unclear-outcome', post, message: `${post.id} (${post.channelId}) was being published when the bot stopped; check the account before re-posting` });
+    // The reconciler reads the account back before anything is sent again.
+    for (const post of await releaseAllLeases(store, clock.now())) {
+      logger.warn({ postId: post.id, channel: post.channelId }, 'was being published when the previous run stopped: outcome unclear, reconciling');
     }
   }
 
@@ -162,7 +175,7 @@ async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions,
     await accountTask.stop();
     watcher?.close();
     await chain;
-    await alert.flush();
+    await alert.close();
     logger.info('quota-herald stopped');
   }
 }

@@ -102,6 +102,14 @@ export interface ChannelDeps {
   publicMediaUrl?: (file: string) => string;
   /** A directory for state that must survive restarts (refreshed tokens): the data directory. */
   stateDir?: string;
+  /**
+   * Tells staff something a driver noticed that needs them soon (the bot
+   * wires it to its alert sink). `message` says what to do; never a secret.
+   */
+  alert?: (kind: ChannelAlertKind, message: string) => void;
 }
+
+/** What a driver may alert about: `daily-cap`: the account is (almost) out of posts for the rolling 24 h. */
+export type ChannelAlertKind = 'daily-cap';
 
 export type ChannelFactory = (config: ChannelConfig, deps: ChannelDeps) => Channel;

@@ -4,6 +4,7 @@
  */
 import Holidays from 'date-holidays';
 import type {
+  AlertSettings,
   AnnouncementRule,
   AnnouncementTiming,
   ChannelConfig,
@@ -36,6 +37,7 @@ import {
   officeSchema,
   serviceSchema,
   settingsSchema,
+  type AlertsInput,
   type AnnouncementInput,
   type ChannelInput,
 } from './schema';
@@ -113,6 +115,15 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
       checker.error(['settings', 'mediaServer', 'publicBaseUrl'], `\`${media.publicBaseUrl}\` is not a public https:// address: Instagram only fetches images over HTTPS; put the address of your reverse proxy or tunnel here.`);
     }
     settings.mediaServer = { publicBaseUrl: media.publicBaseUrl.replace(/\/+$/, ''), host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
+  }
+  // On the raw entry: a mistake elsewhere in `alerts` must not hide this one.
+  const rawTelegram = isRecord(raw.settings) && isRecord(raw.settings.alerts) ? raw.settings.alerts.telegram : undefined;
+  if (isRecord(rawTelegram) && typeof rawTelegram.baseUrl === 'string' && !isHttpUrl(rawTelegram.baseUrl)) {
+    checker.error(['settings', 'alerts', 'telegram', 'baseUrl'], `\`${rawTelegram.baseUrl}\` is not an http(s) address: write e.g. http://127.0.0.1:8081, or remove baseUrl.`);
+  }
+  if (settingsInput?.alerts) {
+    const alerts = normalizeAlerts(checker, settingsInput.alerts);
+    if (alerts) settings.alerts = alerts;
   }
   channels.forEach((channel, index) => {
     if (channel.driver === 'instagram' && channel.enabled && !settings.mediaServer) {
@@ -261,6 +272,45 @@ function normalizeAnnouncement(checker: Checker, value: AnnouncementInput, index
     template: value.template ?? value.id,
     deadlineMinutesAfterOpening: value.deadlineMinutesAfterOpening ?? (atOpeningTime ? 60 : 0),
     location: checker.at(['announcements', index]),
+  };
+}
+
+export const DEFAULT_ALERT_RATE_LIMIT = { max: 10, windowMinutes: 10 };
+const TELEGRAM_API = 'https://api.telegram.org';
+
+/** `settings.alerts` with defaults; undefined when it names no sink (nothing to send). */
+function normalizeAlerts(checker: Checker, value: AlertsInput): AlertSettings | undefined {
+  const at = ['settings', 'alerts'];
+  const { email, telegram } = value;
+  if (!email && !telegram) {
+    checker.warn(at, 'settings.alerts names no sink: add email or telegram, or remove it (alerts always go to the log and `status`).');
+    return undefined;
+  }
+  return {
+    ...(email
+      ? {
+          email: {
+            host: email.host,
+            port: email.port,
+            // Port 465 is TLS from the first byte; every other port upgrades with STARTTLS.
+            secure: email.secure ?? email.port === 465,
+            from: email.from,
+            to: email.to,
+            ...(email.credentials ? { credentials: email.credentials } : {}),
+          },
+        }
+      : {}),
+    ...(telegram
+      ? {
+          telegram: {
+            chatId: String(telegram.chatId),
+            credentials: telegram.credentials,
+            baseUrl: (telegram.baseUrl ?? TELEGRAM_API).replace(/\/+$/, ''),
+          },
+        }
+      : {}),
+    rateLimit: value.rateLimit ?? DEFAULT_ALERT_RATE_LIMIT,
+    location: checker.at(at),
   };
 }
 

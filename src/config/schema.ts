@@ -211,6 +211,61 @@ export const digestSchema = z
   })
   .describe('A periodic schedule post (e.g. weekly).');
 
+const envName = (what: string) =>
+  z
+    .string()
+    .regex(ENV_NAME_PATTERN, {
+      error: 'name an environment variable (e.g. ALERT_SMTP_PASSWORD) and put the secret in .env; never write the secret itself here.',
+    })
+    .describe(`Name of the environment variable (in .env) holding ${what}.`);
+
+const emailAddress = z
+  .string()
+  .regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, { error: 'write a plain e-mail address, e.g. pr@imigrasi.go.id.' })
+  .describe('An e-mail address, e.g. pr@imigrasi.go.id.');
+
+export const emailAlertsSchema = z
+  .strictObject({
+    host: z.string().min(1, { error: 'write the SMTP server name, e.g. smtp.gmail.com.' }).describe('SMTP server, e.g. smtp.gmail.com.'),
+    port: z.number().int().min(1).max(65535, { error: 'a port is a number from 1 to 65535.' }).describe('SMTP port: 587 (STARTTLS) or 465 (TLS).'),
+    secure: z.boolean().optional().describe('true for TLS from the first byte (port 465); default: true on port 465, else STARTTLS.'),
+    from: emailAddress.describe('Sender address of the alert e-mails.'),
+    to: z.array(emailAddress).min(1, { error: 'list at least one recipient.' }).describe('Who receives the alerts.'),
+    credentials: z
+      .strictObject({ user: envName('the SMTP user name'), password: envName('the SMTP password') })
+      .optional()
+      .describe('SMTP login: names of environment variables, e.g. { user: ALERT_SMTP_USER, password: ALERT_SMTP_PASSWORD }. Leave out for a relay without login.'),
+  })
+  .describe('Send alerts by e-mail (SMTP).');
+
+export const telegramAlertsSchema = z
+  .strictObject({
+    chatId: z
+      .union([z.number().int(), z.string().regex(/^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,})$/)], {
+        error: 'write the chat id as a number (e.g. -1001234567890) or a channel name (@officealerts).',
+      })
+      .describe('Telegram chat that receives the alerts: a number (-1001234567890 for a group) or @channelname.'),
+    credentials: z
+      .strictObject({ botToken: envName('the bot token from @BotFather') })
+      .describe('Bot login: the name of an environment variable, e.g. { botToken: ALERT_TELEGRAM_TOKEN }.'),
+    baseUrl: z.string().optional().describe('Send Bot API calls to this address instead of https://api.telegram.org (a proxy or a test server).'),
+  })
+  .describe('Send alerts to a Telegram chat through a bot.');
+
+export const alertsSchema = z
+  .strictObject({
+    email: emailAlertsSchema.optional(),
+    telegram: telegramAlertsSchema.optional(),
+    rateLimit: z
+      .strictObject({
+        max: z.number().int().min(1, { error: 'allow at least 1 alert.' }).describe('Alerts per window and sink (default 10).'),
+        windowMinutes: z.number().int().min(1, { error: 'a window is at least 1 minute.' }).describe('Window length in minutes (default 10).'),
+      })
+      .optional()
+      .describe('At most `max` alerts per `windowMinutes` per sink; the rest are summed up in one message.'),
+  })
+  .describe('Where alerts for staff go besides the log and `status`: e-mail and/or a Telegram chat.');
+
 export const settingsSchema = z
   .strictObject({
     renderAheadMinutes: minutes('Prepare captions and images this many minutes before posting (default 10).').optional(),
@@ -227,6 +282,7 @@ export const settingsSchema = z
       })
       .optional()
       .describe('The built-in HTTP server that serves rendered images to Instagram (needed for the instagram driver).'),
+    alerts: alertsSchema.optional(),
   })
   .describe('Bot settings.');
 
@@ -341,6 +397,7 @@ export type HolidaysInput = z.infer<typeof holidaysSchema>;
 export type AnnouncementInput = z.infer<typeof announcementSchema>;
 export type DigestInput = z.infer<typeof digestSchema>;
 export type SettingsInput = z.infer<typeof settingsSchema>;
+export type AlertsInput = z.infer<typeof alertsSchema>;
 export type RecurringInput = z.infer<typeof recurringSchema>;
 export type ReleaseInput = z.infer<typeof releaseSchema>;
 export type ClosureInput = z.infer<typeof closureSchema>;

@@ -26,6 +26,37 @@ export interface Settings {
   replanCron: string;
   /** The built-in media server Instagram fetches images from; absent when no channel needs it. */
   mediaServer?: { publicBaseUrl: string; host: string; port: number };
+  /** Alert sinks besides the log and `status`; absent when none is configured. */
+  alerts?: AlertSettings;
+}
+
+/** Where alerts go besides the log and `status` (`settings.alerts` in herald.yaml). */
+export interface AlertSettings {
+  email?: EmailAlertSettings;
+  telegram?: TelegramAlertSettings;
+  /** At most `max` alerts per window and sink; the rest are summed up in one message. */
+  rateLimit: { max: number; windowMinutes: number };
+  location: SourceLocation;
+}
+
+/** SMTP delivery. Credentials are names of environment variables, never the secrets. */
+export interface EmailAlertSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465); otherwise STARTTLS, required except on loopback. */
+  secure: boolean;
+  from: string;
+  to: string[];
+  credentials?: { user: string; password: string };
+}
+
+/** Telegram Bot API `sendMessage`. The token is named by an environment variable. */
+export interface TelegramAlertSettings {
+  /** Numeric chat id or `@channelname`, as text. */
+  chatId: string;
+  credentials: { botToken: string };
+  /** Bot API origin; default https://api.telegram.org. */
+  baseUrl: string;
 }
 
 export interface OfficeConfig {

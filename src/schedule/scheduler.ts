@@ -1,6 +1,7 @@
 /**
  * The thin, stateful part of scheduling: each `tick` sweeps leases and
- * deadlines, renders what falls due soon, then claims and publishes what is due.
+ * deadlines, renders what falls due soon, claims and publishes what is due,
+ * then reconciles posts of unclear outcome (reconcile.ts).
  * All decisions live in pure functions (next-wake, retry-policy) and in the
  * ledger's atomic claims; this file only wires them to a clock and channels.
  */
@@ -24,6 +25,7 @@ import { decideAfterFailure } from './retry-policy';
 import { createRenderAhead } from './render-ahead';
 import { requestFor } from './ledger-post';
 import type { Alert } from './alerts';
+import { createReconciler, type ReconcileSettings } from './reconcile';
 
 /** What can change when staff edit the config: swapped as a whole on a valid reload. */
 export interface Runtime {
@@ -47,6 +49,13 @@ export interface SchedulerDeps {
   publishTimeoutMs?: number;
   random?: () => number;
   alert: (alert: Alert) => void;
+  /** Reconciliation timing (settle delay, read-back margins); defaults in reconcile.ts. */
+  reconcile?: Partial<ReconcileSettings>;
+  /**
+   * An AbortSignal that fires after `ms`: bounds each publish and read-back.
+   * Default AbortSignal.timeout (real time); tests inject one they control.
+   */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
 export interface Scheduler {
@@ -61,17 +70,24 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const leaseMs = deps.leaseMs ?? 120_000;
   const publishTimeoutMs = deps.publishTimeoutMs ?? 60_000;
   const random = deps.random ?? Math.random;
+  const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
   const renderAhead = createRenderAhead(deps);
+  const reconciler = createReconciler({
+    store: deps.store,
+    logger: deps.logger,
+    alert: deps.alert,
+    channels: () => deps.runtime().channels,
+    owner: deps.owner,
+    timeoutSignal,
+    ...(deps.reconcile ? { settings: deps.reconcile } : {}),
+  });
 
   async function sweep(now: Date): Promise<number> {
     const unclear = await releaseExpiredLeases(deps.store, now);
     const expired = await expireOverdue(deps.store, now);
     for (const post of unclear) {
-      deps.alert({
-        kind: 'unclear-outcome',
-        post,
-        message: `the publish call for ${describe(post)} did not finish (process stopped mid-call); its outcome is unknown and it will not be re-sent blindly: check the ${post.channelId} account`,
-      });
+      // Not an alert: reconciliation reads the account back and decides; it alerts when it cannot.
+      deps.logger.warn({ postId: post.id, channel: post.channelId }, 'the publish call did not finish (its holder stopped mid-call): outcome unknown, will reconcile');
     }
     for (const post of expired) {
       deps.alert({
@@ -87,7 +103,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const claim = { id: post.id, revision: post.revision, owner: deps.owner };
     const request = requestFor(post, deps.mediaRoot);
     try {
-      const result = await channel.publish(request, AbortSignal.timeout(publishTimeoutMs));
+      const result = await channel.publish(request, timeoutSignal(publishTimeoutMs));
       // Recorded the moment it is known; nothing after this may fail the publish step.
       await markPublished(deps.store, claim, result);
       deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');
@@ -97,9 +113,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const decision = decideAfterFailure(error, { now, attempts: post.attempts, random });
       await markFailed(deps.store, claim, { state: decision.state, error: `${error.kind}: ${error.message}`, retryAt: decision.retryAt }, now);
       deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, retryAt: decision.retryAt }, 'publish failed');
-      if (decision.state !== 'retrying') {
+      // `unknown` is not alerted: reconciliation decides, and alerts when it cannot.
+      if (decision.state === 'dead') {
         deps.alert({
-          kind: decision.state === 'dead' ? (error.kind === 'auth' ? 'auth' : 'dead') : 'unclear-outcome',
+          kind: error.kind === 'auth' ? 'auth' : 'dead',
           post,
           message: `${describe(post)} failed (${error.kind}): ${error.message}`,
         });
@@ -142,9 +159,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const swept = await sweep(deps.clock.now());
       const rendered = await renderAhead(deps.clock.now());
       const published = await publishDue(deps.clock.now());
-      return swept + rendered + published;
+      // After publishing, so a slow read-back never delays a post that is due. A post
+      // the read-back did not find is due at once: the loop ticks again without sleeping.
+      const reconciled = await reconciler.run(deps.clock.now());
+      return swept + rendered + published + reconciled;
     },
-    nextEvents: () => nextWake(deps.store),
+    async nextEvents() {
+      const [events, reconcileAt] = await Promise.all([nextWake(deps.store), reconciler.nextAt(deps.clock.now())]);
+      if (reconcileAt === null) return events;
+      const nextDue = events.nextDue && events.nextDue < reconcileAt ? events.nextDue : reconcileAt;
+      return { ...events, nextDue };
+    },
   };
 }
 

@@ -174,6 +174,19 @@ export async function markFailed(
  * reconciliation instead of being sent again. Returns them.
  */
 export async function releaseExpiredLeases(store: Store, now: Date): Promise<LedgerPost[]> {
+  return releaseLeases(store, now, { all: false });
+}
+
+/**
+ * Every claim still open becomes `unknown`, whatever its lease: for a process
+ * that holds the data-directory lock at start-up, any open claim belongs to a
+ * predecessor that died mid-call. Times are stamped with the real `now`.
+ */
+export async function releaseAllLeases(store: Store, now: Date): Promise<LedgerPost[]> {
+  return releaseLeases(store, now, { all: true });
+}
+
+async function releaseLeases(store: Store, now: Date, options: { all: boolean }): Promise<LedgerPost[]> {
   const at = now.getTime();
   return inWriteTransaction(store, async (trx) => {
     const rows = await trx
@@ -185,7 +198,7 @@ export async function releaseExpiredLeases(store: Store, now: Date): Promise<Led
         updated_at: at,
       })
       .where('state', '=', 'claimed')
-      .where('lease_until', '<=', at)
+      .$if(!options.all, (query) => query.where('lease_until', '<=', at))
       .returningAll()
       .execute();
     for (const row of rows) {

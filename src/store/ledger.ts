@@ -122,7 +122,7 @@ export interface AttemptRecord {
   startedAt: Date;
   /** Null while in flight (or when the caller gave no time). */
   finishedAt: Date | null;
-  /** `published`, `retrying`, `dead`, `unknown`; null while in flight. */
+  /** `published`, `retrying`, `dead`, `unknown`, `reconciled`, `not-found`; null while in flight. */
   outcome: string | null;
   error: string | null;
   remoteId: string | null;
@@ -181,4 +181,4 @@ export async function countByState(store: Store): Promise<Record<PostState, numb
 
 // One import site for the app: the ledger's write paths live in their own modules.
 export { syncPlan } from './sync-plan';
-export { claimDue, markPublished, markFailed, releaseExpiredLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';
+export { claimDue, markPublished, markFailed, releaseExpiredLeases, releaseAllLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';

@@ -45,7 +45,8 @@ export interface PostsTable {
 /**
  * `attempts`: one row per claim of a post revision (a channel call).
  * Written by `claimDue` (outcome null: in flight) and completed by
- * `markPublished`, `markFailed` or `releaseExpiredLeases`.
+ * `markPublished`, `markFailed` or `releaseExpiredLeases`; reconciliation
+ * (reconcile-store.ts) adds rows of its own, outcome `reconciled` or `not-found`.
  */
 export interface AttemptsTable {
   post_id: string;
@@ -54,7 +55,7 @@ export interface AttemptsTable {
   owner: string;
   started_at: number;
   finished_at: number | null;
-  /** `published`, `retrying`, `dead` or `unknown`; null while in flight. */
+  /** `published`, `retrying`, `dead`, `unknown`, `reconciled` or `not-found`; null while in flight. */
   outcome: string | null;
   error: string | null;
   remote_id: string | null;

@@ -1,4 +1,4 @@
-import { claimDue, expireOverdue, LeaseLostError, markFailed, markPublished, releaseExpiredLeases } from '../../src/store/claims';
+import { claimDue, expireOverdue, LeaseLostError, markFailed, markPublished, releaseAllLeases, releaseExpiredLeases } from '../../src/store/claims';
 import { getAttempts, getPostHistory, listPosts, markRendered } from '../../src/store/ledger';
 import type { Store } from '../../src/store/open';
 import { syncPlan } from '../../src/store/sync-plan';
@@ -142,6 +142,16 @@ describe.each(DIALECTS)('store/claims on %s', (dialect) => {
     // The slow holder learning its outcome late still settles it.
     await markPublished(ctx.store, { id: 'post-1', revision: 1, owner: 'crashed' }, { remoteId: 'r1', url: null, publishedAt: expiry });
     expect((await getPostHistory(ctx.store, 'post-1'))[0]?.state).toBe('published');
+  });
+
+  it('at start-up, releases every open claim at the real time, lease or not', async () => {
+    await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW })]);
+    await claimDue(ctx.store, { now: NOW, owner: 'died', leaseMs: LEASE, limit: 1 });
+    const restart = new Date(NOW.getTime() + 5_000); // long before the lease would run out
+    const released = await releaseAllLeases(ctx.store, restart);
+    expect(released.map((p) => [p.id, p.state])).toEqual([['post-1', 'unknown']]);
+    expect(released[0]!.updatedAt).toEqual(restart);
+    expect(await getAttempts(ctx.store, 'post-1')).toMatchObject([{ outcome: 'unknown', finishedAt: restart }]);
   });
 
   it('expires pending posts whose deadline came, and only those', async () => {

@@ -78,6 +78,7 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
       mediaUrl: publicMediaUrl,
       defaultQuota: PLATFORM_LIMITS.instagram.dailyCap ?? 50,
       ...(signal ? { signal } : {}),
+      ...(deps.alert ? { alert: deps.alert } : {}),
     };
   };
 

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
-import type { PublishRequest } from '../channel';
+import type { ChannelAlertKind, PublishRequest } from '../channel';
 import { PublishError } from '../publish-error';
 import type { GraphClient } from './graph-client';
 import { GraphRequestError } from './graph-client';
@@ -33,6 +33,8 @@ export interface FlowContext {
   /** The cap used when the platform does not report one. */
   defaultQuota: number;
   signal?: AbortSignal;
+  /** Staff alerts (ChannelDeps.alert); the log line is written either way. */
+  alert?: (kind: ChannelAlertKind, message: string) => void;
 }
 
 export interface PublishingLimit {
@@ -79,6 +81,7 @@ export async function guardPublishingLimit(ctx: FlowContext): Promise<void> {
   }
   const left = limit.total - limit.used;
   if (left <= 0) {
+    ctx.alert?.('daily-cap', `instagram channel "${ctx.channelId}": all ${limit.total} posts of the last 24 h are used; posts wait and are tried again every hour, and may expire: post less (fewer rules or channels), or publish the most urgent one by hand`);
     // The window is rolling and the platform does not say when a slot frees up: look again in an hour.
     throw new PublishError('rate-limited', `instagram: the account used all ${limit.total} posts of the last 24 h; will retry in an hour`, {
       retryAt: new Date(ctx.clock.now().getTime() + 3_600_000),
@@ -86,7 +89,9 @@ export async function guardPublishingLimit(ctx: FlowContext): Promise<void> {
     });
   }
   if (left <= 2) {
-    ctx.logger.warn({ channel: ctx.channelId, used: limit.used, total: limit.total }, `instagram publishing limit almost used up: ${left} of ${limit.total} posts left in the last 24 h`);
+    const message = `instagram publishing limit almost used up: ${left} of ${limit.total} posts left in the last 24 h`;
+    ctx.logger.warn({ channel: ctx.channelId, used: limit.used, total: limit.total }, message);
+    ctx.alert?.('daily-cap', `instagram channel "${ctx.channelId}": ${message}; further posts wait until slots free up and may expire: check that nothing else posts to the account, and lower the number of rules posting to it`);
   }
 }
 

@@ -1,0 +1,67 @@
+/**
+ * What an alert sink sends: one notice with a subject and a plain-text body,
+ * built from an alert the same way for every sink, so e-mail and Telegram
+ * say the same thing.
+ */
+
+/** One message for staff, ready for any sink. */
+export interface AlertNotice {
+  /** Alert kind (`expired`, `auth`, …) or `summary` for the rate-limit summary. */
+  kind: string;
+  /** The post the alert is about, if any: part of the dedupe key. */
+  postId: string | null;
+  /** What happened and what to do, as the alert said it. */
+  message: string;
+  /** `[quota-herald] <kind>: <short>`. */
+  subject: string;
+  /** Office name, what happened, what to do, the post, the time. */
+  text: string;
+}
+
+/** The facts of an alert a notice needs (a subset of `Alert` and its post). */
+export interface AlertFacts {
+  kind: string;
+  message: string;
+  post?: { id: string; channelId: string; dueAt: Date; deadline: Date | null } | undefined;
+}
+
+const SHORT_MAX = 70;
+
+/** Builds the notice for one alert of `office`, raised at `at`. */
+export function composeNotice(alert: AlertFacts, office: string, at: Date): AlertNotice {
+  const lines = [`${office}: ${alert.kind}`, '', alert.message, ''];
+  if (alert.post) {
+    const deadline = alert.post.deadline ? `, deadline ${alert.post.deadline.toISOString()}` : '';
+    lines.push(`Post: ${alert.post.id} on ${alert.post.channelId}, due ${alert.post.dueAt.toISOString()}${deadline}`);
+  }
+  lines.push(`Raised: ${at.toISOString()}`, 'Everything that needs attention: run `quota-herald status`.');
+  return {
+    kind: alert.kind,
+    postId: alert.post?.id ?? null,
+    message: alert.message,
+    subject: `[quota-herald] ${alert.kind}: ${shorten(alert.message)}`,
+    text: lines.join('\n'),
+  };
+}
+
+/** The one message that stands for alerts the rate limit held back. */
+export function composeSummary(count: number, office: string, at: Date): AlertNotice {
+  const message = `${count} more alert${count === 1 ? '' : 's'}, see \`quota-herald status\``;
+  return {
+    kind: 'summary',
+    postId: null,
+    message,
+    subject: `[quota-herald] summary: ${message}`,
+    text: [`${office}: summary`, '', `${message} (held back so staff are not flooded).`, '', `Raised: ${at.toISOString()}`].join('\n'),
+  };
+}
+
+/** First line of `message`, cut to fit a subject line. */
+function shorten(message: string): string {
+  const first = (message.split('\n')[0] ?? '').trim();
+  if (first.length <= SHORT_MAX) return first;
+  const cut = first.slice(0, SHORT_MAX - 1);
+  // End on a whole word when one is near: a subject cut mid-word reads like a typo.
+  const space = cut.lastIndexOf(' ');
+  return `${(space > SHORT_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

@@ -1,0 +1,228 @@
+/**
+ * Reconciliation (../shared/DESIGN.md, protocol step 3): a post whose publish
+ * outcome is unclear (`unknown`) is never sent again blindly. Once the
+ * platform had time to settle, the account is read back — one read per
+ * channel per pass for all its unknown posts — and each post is matched by
+ * text and time (reconcile-match.ts):
+ *
+ * - found → `published` with the remote id, URL and time;
+ * - not found, deadline not come → `retrying`, due now;
+ * - not found, deadline passed → `expired` + alert;
+ * - the read fails → stays `unknown`, read again later with backoff; once the
+ *   deadline has passed, one `reconcile-undecided` alert (a human decides).
+ */
+import type { Channel, RemotePost } from '../channels/channel';
+import { toPublishError } from '../channels/publish-error';
+import type { Logger } from '../logger';
+import type { Store } from '../store/open';
+import { findHeldRemoteIds, listUnknownPosts, markReconciledNotFound, markReconciledPublished, type UnknownPost } from '../store/reconcile-store';
+import type { LedgerPost } from '../store/types';
+import type { Alert } from './alerts';
+import { matchRemotePosts, type ReconcileCandidate } from './reconcile-match';
+
+/** Timing of reconciliation; every field has a default. */
+export interface ReconcileSettings {
+  /** Wait this long after the unclear failure before reading back: platforms are eventually consistent. */
+  settleMs: number;
+  /** Read back from this long before the earliest due time (or first attempt) of a channel's unknown posts. */
+  sinceMarginMs: number;
+  /** A remote post may be this much older than the first attempt's start (our clock vs the platform's). */
+  clockSkewMs: number;
+  /** Wait after a failed read-back; doubles with each further failure of that channel... */
+  retryBaseMs: number;
+  /** ...up to this. */
+  retryMaxMs: number;
+  /** A read-back that takes longer counts as failed. */
+  readBackTimeoutMs: number;
+}
+
+export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = {
+  settleMs: 20_000,
+  sinceMarginMs: 10 * 60_000,
+  clockSkewMs: 2 * 60_000,
+  retryBaseMs: 15_000,
+  retryMaxMs: 10 * 60_000,
+  readBackTimeoutMs: 30_000,
+};
+
+export interface ReconcilerDeps {
+  store: Store;
+  logger: Logger;
+  alert: (alert: Alert) => void;
+  /** The channels configured right now (they change on a config reload). */
+  channels: () => ReadonlyMap<string, Channel>;
+  /** Recorded on the attempts rows this writes. */
+  owner: string;
+  settings?: Partial<ReconcileSettings>;
+  /** An AbortSignal that fires after `ms` (default AbortSignal.timeout; tests inject their own). */
+  timeoutSignal?: (ms: number) => AbortSignal;
+}
+
+export interface Reconciler {
+  /** One pass at `now`; returns how many posts it settled (published, retrying, expired). */
+  run(now: Date): Promise<number>;
+  /** When a pass next has something to do: null when no post is unknown. */
+  nextAt(now: Date): Promise<Date | null>;
+}
+
+const LIST_LIMIT = 200;
+
+export function createReconciler(deps: ReconcilerDeps): Reconciler {
+  const settings = { ...DEFAULT_RECONCILE_SETTINGS, ...deps.settings };
+  const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
+  /**
+   * When this process first saw each unknown post (`id#revision#attempts`).
+   * The settle delay counts from the earlier of this and the row's update
+   * time, so a row stamped oddly (e.g. far in the future by a start-up sweep)
+   * still settles, and a post found on restart is not held back again.
+   */
+  const firstSeen = new Map<string, number>();
+  /** Per channel: consecutive failed read-backs and when to try again. */
+  const readFailures = new Map<string, { count: number; retryAt: number }>();
+  /** Undecided posts already reported (`id#revision#attempts`): one alert each. */
+  const reportedUndecided = new Set<string>();
+
+  const keyOf = (post: LedgerPost): string => `${post.id}#${post.revision}#${post.attempts}`;
+
+  function settledAt(post: LedgerPost, now: number): number {
+    const key = keyOf(post);
+    let seen = firstSeen.get(key);
+    if (seen === undefined) {
+      seen = now;
+      firstSeen.set(key, seen);
+    }
+    return Math.min(post.updatedAt.getTime(), seen) + settings.settleMs;
+  }
+
+  function readableAt(channelId: string): number {
+    return readFailures.get(channelId)?.retryAt ?? 0;
+  }
+
+  async function readBack(channel: Channel, since: Date): Promise<RemotePost[]> {
+    const signal = timeoutSignal(settings.readBackTimeoutMs);
+    let onAbort: (() => void) | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new Error(`reading the account back took longer than ${settings.readBackTimeoutMs / 1000} s`));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([channel.readBack(since), timedOut]);
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The read failed or is impossible: back off; alert once per post whose deadline has passed. */
+  function readFailed(channelId: string, posts: UnknownPost[], reason: string, now: Date): void {
+    const count = (readFailures.get(channelId)?.count ?? 0) + 1;
+    const wait = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** (count - 1));
+    readFailures.set(channelId, { count, retryAt: now.getTime() + wait });
+    deps.logger.warn({ channel: channelId, posts: posts.map((u) => u.post.id), failures: count, reason }, 'reconciliation: reading the account back failed; will try again');
+    for (const { post } of posts) {
+      if (!post.deadline || post.deadline > now) continue;
+      const key = keyOf(post);
+      if (reportedUndecided.has(key)) continue;
+      reportedUndecided.add(key);
+      deps.alert({
+        kind: 'reconcile-undecided',
+        post,
+        message: `could not tell whether ${describePost(post)} went out: its publish call had an unclear outcome and reading the ${post.channelId} account back keeps failing (${reason}); its deadline ${post.deadline.toISOString()} has passed. Check the account by hand: if the post is there, nothing more to do; if not, post it by hand only if it still matters. It stays "unknown" in the ledger and is never re-sent automatically.`,
+      });
+    }
+  }
+
+  async function settle(channel: Channel, posts: UnknownPost[], now: Date): Promise<number> {
+    const since = new Date(Math.min(...posts.map(({ post, firstAttemptAt }) => Math.min(post.dueAt.getTime(), firstAttemptAt?.getTime() ?? Infinity))) - settings.sinceMarginMs);
+    let remote: RemotePost[];
+    try {
+      remote = await readBack(channel, since);
+    } catch (error) {
+      readFailed(channel.id, posts, toPublishError(error).message, now);
+      return 0;
+    }
+    readFailures.delete(channel.id);
+    const held = await findHeldRemoteIds(deps.store, remote.map((r) => r.remoteId));
+    const candidates: ReconcileCandidate[] = posts.map(({ post, firstAttemptAt }) => ({
+      key: keyOf(post),
+      text: sentText(post),
+      notBefore: new Date((firstAttemptAt ?? post.dueAt).getTime() - settings.clockSkewMs),
+    }));
+    const matches = matchRemotePosts(candidates, remote, held);
+    let moved = 0;
+    const context = { now, owner: deps.owner };
+    for (const { post } of posts) {
+      const key = { id: post.id, revision: post.revision, attempts: post.attempts };
+      const found = matches.get(keyOf(post));
+      if (found) {
+        if (await markReconciledPublished(deps.store, key, { remoteId: found.remoteId, url: found.url, publishedAt: found.publishedAt }, context)) {
+          moved += 1;
+          deps.logger.info({ postId: post.id, channel: post.channelId, remoteId: found.remoteId }, 'reconciliation: the post is on the account; recorded as published');
+        }
+      } else if (post.deadline && post.deadline <= now) {
+        const expired = await markReconciledNotFound(deps.store, key, { state: 'expired', note: 'not found on the account after an unclear publish attempt, and the deadline has passed' }, context);
+        if (expired) {
+          moved += 1;
+          deps.alert({
+            kind: 'expired',
+            post: expired,
+            message: `${describePost(post)} is not on the ${post.channelId} account (its publish call had an unclear outcome) and its deadline ${post.deadline.toISOString()} has passed: it expired and was not re-sent; post it by hand if it still matters`,
+          });
+        }
+      } else {
+        const retrying = await markReconciledNotFound(deps.store, key, { state: 'retrying', retryAt: now, note: 'not found on the account after an unclear publish attempt: sending again' }, context);
+        if (retrying) {
+          moved += 1;
+          deps.logger.warn({ postId: post.id, channel: post.channelId }, 'reconciliation: the post is not on the account; sending it again');
+        }
+      }
+      firstSeen.delete(keyOf(post));
+    }
+    return moved;
+  }
+
+  return {
+    async run(now) {
+      const unknown = await listUnknownPosts(deps.store, { limit: LIST_LIMIT });
+      const live = new Set(unknown.map(({ post }) => keyOf(post)));
+      for (const key of firstSeen.keys()) if (!live.has(key)) firstSeen.delete(key);
+
+      const byChannel = new Map<string, UnknownPost[]>();
+      for (const entry of unknown) {
+        if (settledAt(entry.post, now.getTime()) > now.getTime()) continue;
+        const list = byChannel.get(entry.post.channelId) ?? [];
+        list.push(entry);
+        byChannel.set(entry.post.channelId, list);
+      }
+      const channels = deps.channels();
+      let moved = 0;
+      for (const [channelId, posts] of byChannel) {
+        if (readableAt(channelId) > now.getTime()) continue;
+        const channel = channels.get(channelId);
+        if (!channel) {
+          readFailed(channelId, posts, `channel "${channelId}" is no longer configured`, now);
+          continue;
+        }
+        moved += await settle(channel, posts, now);
+      }
+      return moved;
+    },
+
+    async nextAt(now) {
+      const unknown = await listUnknownPosts(deps.store, { limit: LIST_LIMIT });
+      if (unknown.length === 0) return null;
+      const at = Math.min(...unknown.map(({ post }) => Math.max(settledAt(post, now.getTime()), readableAt(post.channelId))));
+      return new Date(at);
+    },
+  };
+}
+
+/** The text the channel was given (the rendered caption). */
+function sentText(post: LedgerPost): string {
+  if (post.renderedJson === null) return '';
+  return (JSON.parse(post.renderedJson) as { text?: string }).text ?? '';
+}
+
+function describePost(post: LedgerPost): string {
+  return `${post.id} (${post.channelId}, ${post.ruleId}, due ${post.dueAt.toISOString()})`;
+}
