@@ -5,7 +5,16 @@
  * every post whose deadline did not pass while the bot was down published, none
  * after its deadline, and the ledger agreeing with the platforms.
  */
-import { createFaultWorld, exitOf, judge, sleep, type FaultWorld } from './harness';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createFaultWorld, exitOf, judge, SECRETS, sleep, type FaultWorld } from './harness';
+
+function filesBelow(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesBelow(full) : [full];
+  });
+}
 
 const KILLS = 20;
 
@@ -22,6 +31,7 @@ describe('faults: SIGKILL at random moments', () => {
     const seedUsed = seed;
 
     let bot = world.start();
+    const bots = [bot];
     for (let kill = 0; kill < KILLS; kill++) {
       await sleep(1_500 + random() * 4_000);
       bot.kill('SIGKILL');
@@ -30,6 +40,7 @@ describe('faults: SIGKILL at random moments', () => {
       await sleep(random() * 1_500);
       downtimes.push({ from: down, to: Date.now() });
       bot = world.start();
+      bots.push(bot);
     }
     // Let the last openings fall due, unknown outcomes be reconciled and retries run.
     const last = world.openings[world.openings.length - 1]!;
@@ -43,5 +54,17 @@ describe('faults: SIGKILL at random moments', () => {
     console.log(`crash test: ${JSON.stringify({ seed: seedUsed, kills: KILLS, expected: verdict.expected, published: verdict.published, states: verdict.states })}`);
     expect(report).toMatchObject({ duplicates: [], missing: [], late: [], ledgerDisagrees: [] });
     expect(verdict.expected).toBe(world.openings.length * 2);
+
+    // Twenty-one runs of logs, the ledger (alerts included) and every other file: no secret
+    // (the refreshed-token file under tokens/ is the one place a token may live).
+    const places: [string, string][] = [
+      ...bots.map((b, i): [string, string] => [`run ${i} output`, b.output().stdout + b.output().stderr]),
+      ...filesBelow(world.dataDir)
+        .filter((file) => !file.includes(`${path.sep}tokens${path.sep}`))
+        .map((file): [string, string] => [file, fs.readFileSync(file).toString('latin1')]),
+    ];
+    for (const [where, text] of places) {
+      for (const [name, secret] of Object.entries(SECRETS)) if (text.includes(secret)) throw new Error(`${name} leaked into ${where}`);
+    }
   }, 300_000);
 });
