@@ -109,7 +109,8 @@ async function loadHistories(trx: Kysely<Database>, groups: Group[]): Promise<Pu
   return histories;
 }
 
-async function cancelPending(trx: Kysely<Database>, ids: string[], nowMs: number): Promise<number> {
+/** Pending revisions of these post ids become `cancelled` (published ones are left alone). */
+export async function cancelPending(trx: Kysely<Database>, ids: string[], nowMs: number): Promise<number> {
   if (ids.length === 0) return 0;
   const done = await trx
     .updateTable('posts')

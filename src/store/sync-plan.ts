@@ -12,7 +12,7 @@ import type { PlannedPost } from '../plan/types';
 import type { Store } from './open';
 import { plannedToRow, rowToPost, toMillis, type PostRow } from './rows';
 import type { Database } from './schema';
-import { syncCorrections } from './sync-corrections';
+import { cancelPending, syncCorrections } from './sync-corrections';
 import { inWriteTransaction } from './transaction';
 import { PENDING_STATES, type PostState, type SyncResult } from './types';
 
@@ -195,15 +195,7 @@ async function cancelRemoved(
     .execute();
   const removed = inWindow.map((r) => r.id).filter((id) => !plan.has(id));
   let cancelled = 0;
-  for (const ids of chunk(removed, ID_CHUNK)) {
-    const done = await trx
-      .updateTable('posts')
-      .set({ state: 'cancelled', next_attempt_at: null, updated_at: nowMs })
-      .where('id', 'in', ids)
-      .where('state', 'in', PENDING_STATES)
-      .executeTakeFirst();
-    cancelled += Number(done.numUpdatedRows);
-  }
+  for (const ids of chunk(removed, ID_CHUNK)) cancelled += await cancelPending(trx, ids, nowMs);
   return cancelled;
 }
 

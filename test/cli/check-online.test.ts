@@ -4,7 +4,6 @@
  * what to do (exit 1).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,6 +12,7 @@ import { main } from '../../src/cli/main';
 import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fake-instagram-server';
 import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
 import { REPO_ROOT } from '../support/cli';
+import { freePort } from '../support/net';
 
 class Capture extends Writable {
   text = '';
@@ -83,12 +83,7 @@ describe('cli: check --online', () => {
   });
 
   it('proves the public image address answers when it reaches the bot', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as net.AddressInfo;
-        server.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const heraldFile = path.join(dir, 'config', 'herald.yaml');
     const original = fs.readFileSync(heraldFile, 'utf8');
     fs.writeFileSync(heraldFile, original.replace('mediaServer: { publicBaseUrl: "http://127.0.0.1:1", port: 0 }', `mediaServer: { publicBaseUrl: "http://127.0.0.1:${port}", port: ${port} }`));

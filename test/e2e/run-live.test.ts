@@ -6,7 +6,6 @@
  * may appear in the logs, the ledger or the status output.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { addDays } from '../../src/time/plain-date';
@@ -14,6 +13,7 @@ import { toLocal } from '../../src/time/zone';
 import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fake-instagram-server';
 import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
 import { REPO_ROOT, runCli, startCli } from '../support/cli';
+import { filesBelow, freePort } from '../support/net';
 
 const ZONE = 'Asia/Pontianak';
 const SECRETS = {
@@ -29,31 +29,12 @@ function localStamp(instant: Date): string {
   return `${local.date} ${local.time}:${String(instant.getUTCSeconds()).padStart(2, '0')}`;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitFor(probe: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const started = Date.now();
   while (!probe()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** Every file below `dir`, recursively. */
-function filesBelow(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? filesBelow(full) : [full];
-  });
 }
 
 describe('e2e: run publishes to X and Instagram through their APIs', () => {

@@ -7,14 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { filesBelow } from '../support/net';
 import { createFaultWorld, exitOf, judge, SECRETS, sleep, type FaultWorld } from './harness';
-
-function filesBelow(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? filesBelow(full) : [full];
-  });
-}
 
 const KILLS = 20;
 

@@ -5,7 +5,6 @@
  * checked against what the fakes received and what the ledger says.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { listPosts } from '../../src/store/ledger';
@@ -16,6 +15,7 @@ import { toLocal } from '../../src/time/zone';
 import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fake-instagram-server';
 import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
 import { REPO_ROOT, startCli } from '../support/cli';
+import { freePort } from '../support/net';
 
 const ZONE = 'Asia/Pontianak';
 export const SECRETS = {
@@ -43,17 +43,6 @@ export interface FaultWorld {
   openings: Opening[];
   start(): ReturnType<typeof startCli>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function localStamp(instant: Date): string {
