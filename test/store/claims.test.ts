@@ -144,6 +144,14 @@ describe.each(DIALECTS)('store/claims on %s', (dialect) => {
     expect((await getPostHistory(ctx.store, 'post-1'))[0]?.state).toBe('published');
   });
 
+  it('never records one platform post for two ledger posts of a channel', async () => {
+    await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW }), buildPost({ n: 2, dueAt: NOW })]);
+    await claimDue(ctx.store, { now: NOW, owner: 'w', leaseMs: LEASE, limit: 2 });
+    await markPublished(ctx.store, { id: 'post-1', revision: 1, owner: 'w' }, { remoteId: 'same', url: null, publishedAt: NOW });
+    await expect(markPublished(ctx.store, { id: 'post-2', revision: 1, owner: 'w' }, { remoteId: 'same', url: null, publishedAt: NOW })).rejects.toBeDefined();
+    expect((await getPostHistory(ctx.store, 'post-2'))[0]?.state).toBe('claimed');
+  });
+
   it('at start-up, releases every open claim at the real time, lease or not', async () => {
     await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW })]);
     await claimDue(ctx.store, { now: NOW, owner: 'died', leaseMs: LEASE, limit: 1 });

@@ -5,9 +5,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial';
+import { uniqueRemoteIdMigration } from './0002-unique-remote-id';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
+  '0002-unique-remote-id': uniqueRemoteIdMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
