@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/fake-smtp-server';
 import { startFakeTelegramServer, type FakeTelegramServer } from '../fakes/fake-telegram-server';
 import { REPO_ROOT, startCli } from '../support/cli';
+import { waitFor } from '../support/process';
 
 const SECRETS = {
   ALERT_SMTP_USER: 'alerts@kanim.example',
@@ -17,14 +18,6 @@ const SECRETS = {
   ALERT_TELEGRAM_TOKEN: '777:TG-RECOGNISABLE-run-token',
 };
 const CHAT = '-1004445556667';
-
-async function waitFor(probe: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const started = Date.now();
-  while (!probe()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('alerts: run delivers alerts by e-mail and Telegram', () => {
   let dir: string;

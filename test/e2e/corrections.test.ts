@@ -12,17 +12,9 @@ import { readOutbox, type OutboxRecord } from '../../src/channels/outbox/outbox-
 import { addDays } from '../../src/time/plain-date';
 import { toLocal } from '../../src/time/zone';
 import { REPO_ROOT, startCli } from '../support/cli';
+import { exitOf, localStamp } from '../support/process';
 
 const ZONE = 'Asia/Pontianak';
-
-function localStamp(instant: Date): string {
-  const local = toLocal(instant, ZONE);
-  return `${local.date} ${local.time}:${String(instant.getUTCSeconds()).padStart(2, '0')}`;
-}
-
-function exitOf(child: ReturnType<typeof startCli>): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-}
 
 describe('e2e: corrections and cancellations after publishing', () => {
   let dir: string;
@@ -39,7 +31,7 @@ describe('e2e: corrections and cancellations after publishing', () => {
     const serviceDay = addDays(toLocal(opening, ZONE).date, 3);
     const calendarFile = path.join(configDir, 'calendar.yaml');
     const calendar = (regular: number): string =>
-      `releases:\n  - id: ralat-drill\n    opensAt: "${localStamp(opening)}"\n    days:\n      - { date: ${serviceDay}, quota: { regular: ${regular}, express: 20 } }\n`;
+      `releases:\n  - id: ralat-drill\n    opensAt: "${localStamp(opening, ZONE)}"\n    days:\n      - { date: ${serviceDay}, quota: { regular: ${regular}, express: 20 } }\n`;
     fs.writeFileSync(calendarFile, calendar(120));
 
     const args = ['run', '--config', configDir, '--data', dataDir, '--templates', path.join(REPO_ROOT, 'templates')];

@@ -14,6 +14,7 @@ import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fak
 import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
 import { REPO_ROOT, runCli, startCli } from '../support/cli';
 import { filesBelow, freePort } from '../support/net';
+import { localStamp, waitFor } from '../support/process';
 
 const ZONE = 'Asia/Pontianak';
 const SECRETS = {
@@ -23,19 +24,6 @@ const SECRETS = {
   X_ACCESS_SECRET: 'xaccesssecret-RECOGNISABLE-44444',
   IG_ACCESS_TOKEN: 'IGAA-igtoken-RECOGNISABLE-55555',
 };
-
-function localStamp(instant: Date): string {
-  const local = toLocal(instant, ZONE);
-  return `${local.date} ${local.time}:${String(instant.getUTCSeconds()).padStart(2, '0')}`;
-}
-
-async function waitFor(probe: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const started = Date.now();
-  while (!probe()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('e2e: run publishes to X and Instagram through their APIs', () => {
   let dir: string;
@@ -73,7 +61,7 @@ describe('e2e: run publishes to X and Instagram through their APIs', () => {
     const now = Date.now();
     const openings = [new Date(Math.ceil((now + 10_000) / 1000) * 1000), new Date(Math.ceil((now + 16_000) / 1000) * 1000)];
     const releases = openings
-      .map((opening, i) => `  - id: live-${i + 1}\n    opensAt: "${localStamp(opening)}"\n    days:\n      - { date: ${addDays(toLocal(opening, ZONE).date, 3 + i)}, quota: { regular: ${70 + i}, express: ${7 + i} } }`)
+      .map((opening, i) => `  - id: live-${i + 1}\n    opensAt: "${localStamp(opening, ZONE)}"\n    days:\n      - { date: ${addDays(toLocal(opening, ZONE).date, 3 + i)}, quota: { regular: ${70 + i}, express: ${7 + i} } }`)
       .join('\n');
     fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n${releases}\n`);
 

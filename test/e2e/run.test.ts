@@ -10,28 +10,9 @@ import { readOutbox } from '../../src/channels/outbox/outbox-channel';
 import { toLocal } from '../../src/time/zone';
 import { addDays } from '../../src/time/plain-date';
 import { REPO_ROOT, runCli, startCli } from '../support/cli';
+import { exitOf, localStamp, waitFor } from '../support/process';
 
 const ZONE = 'Asia/Pontianak';
-
-function localStamp(instant: Date): string {
-  const local = toLocal(instant, ZONE);
-  const seconds = String(new Date(instant).getUTCSeconds()).padStart(2, '0');
-  return `${local.date} ${local.time}:${seconds}`;
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function exitOf(child: ReturnType<typeof startCli>): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-}
 
 describe('e2e: run publishes openings seconds away, once', () => {
   let dir: string;
@@ -50,7 +31,7 @@ describe('e2e: run publishes openings seconds away, once', () => {
     const releases = openings
       .map((opening, i) => {
         const serviceDay = addDays(toLocal(opening, ZONE).date, 3 + i);
-        return `  - id: drill-${i + 1}\n    opensAt: "${localStamp(opening)}"\n    days:\n      - { date: ${serviceDay}, quota: { regular: ${50 + i}, express: 5 } }\n    note: Uji coba`;
+        return `  - id: drill-${i + 1}\n    opensAt: "${localStamp(opening, ZONE)}"\n    days:\n      - { date: ${serviceDay}, quota: { regular: ${50 + i}, express: 5 } }\n    note: Uji coba`;
       })
       .join('\n');
     fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n${releases}\n`);
@@ -119,7 +100,7 @@ describe('e2e: run follows live edits of the calendar', () => {
     const opening = new Date(Math.ceil((Date.now() + 3 * 3_600_000) / 60_000) * 60_000);
     const serviceDay = addDays(toLocal(opening, ZONE).date, 3);
     const calendar = (count: string): string =>
-      `releases:\n  - id: edit-drill\n    opensAt: "${localStamp(opening)}"\n    days:\n      - { date: ${serviceDay}, ${count} }\n`;
+      `releases:\n  - id: edit-drill\n    opensAt: "${localStamp(opening, ZONE)}"\n    days:\n      - { date: ${serviceDay}, ${count} }\n`;
     const calendarFile = path.join(configDir, 'calendar.yaml');
     fs.writeFileSync(calendarFile, calendar('quota: { regular: 50 }'));
 

@@ -16,6 +16,9 @@ import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fak
 import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
 import { REPO_ROOT, startCli } from '../support/cli';
 import { freePort } from '../support/net';
+import { exitOf, localStamp, sleep } from '../support/process';
+
+export { exitOf, sleep };
 
 const ZONE = 'Asia/Pontianak';
 export const SECRETS = {
@@ -43,11 +46,6 @@ export interface FaultWorld {
   openings: Opening[];
   start(): ReturnType<typeof startCli>;
   close(): Promise<void>;
-}
-
-function localStamp(instant: Date): string {
-  const local = toLocal(instant, ZONE);
-  return `${local.date} ${local.time}:${String(instant.getUTCSeconds()).padStart(2, '0')}`;
 }
 
 /** `count` openings, `spacingMs` apart, the first `leadMs` from now; `opening` posts on both platforms. */
@@ -86,7 +84,7 @@ settings:
   });
   // Each release gets its own service day: the calendar check refuses two counts for one day.
   const releases = openings
-    .map((o, i) => `  - id: ${o.releaseId}\n    opensAt: "${localStamp(o.opensAt)}"\n    days:\n      - { date: ${addDays(toLocal(o.opensAt, ZONE).date, 2 + i)}, quota: { regular: ${o.regular}, express: 5 } }`)
+    .map((o, i) => `  - id: ${o.releaseId}\n    opensAt: "${localStamp(o.opensAt, ZONE)}"\n    days:\n      - { date: ${addDays(toLocal(o.opensAt, ZONE).date, 2 + i)}, quota: { regular: ${o.regular}, express: 5 } }`)
     .join('\n');
   fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n${releases}\n`);
 
@@ -164,8 +162,3 @@ export async function judge(world: FaultWorld, excused: (opening: Opening) => bo
   return verdict;
 }
 
-export function exitOf(child: ReturnType<typeof startCli>): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
