@@ -21,6 +21,22 @@ const quota = obj({ serviceId: scalar, serviceName: scalar, shortName: scalar, c
 
 const cell = obj({ serviceId: scalar, shortName: scalar, count: scalar });
 
+const rows = list(
+  obj({
+    kind: scalar,
+    from: scalar,
+    to: scalar,
+    dayCount: scalar,
+    single: scalar,
+    quotas: list(quota),
+    cells: list(cell),
+    total: scalar,
+    rowTotal: scalar,
+    reason: scalar,
+    closedKind: scalar,
+  }),
+);
+
 const release = obj({
   id: scalar,
   opensAt: scalar,
@@ -38,6 +54,7 @@ const release = obj({
   firstDay: scalar,
   lastDay: scalar,
   removedDays: list(obj({ date: scalar, reason: scalar, kind: scalar })),
+  rows,
 });
 
 const digestDay = obj({
@@ -58,6 +75,7 @@ const digest = obj({
   openings: list(release),
   totals: list(quota),
   grandTotal: scalar,
+  rows,
 });
 
 const timing = obj({ kind: scalar, minutesBefore: scalar, daysBefore: scalar, atOpening: scalar });

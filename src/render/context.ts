@@ -9,6 +9,9 @@
  */
 import type { PlannedPost, PostFacts, PostKind, ReleaseFacts } from '../plan/types';
 import { toLocal } from '../time/zone';
+import { groupDayRows, type DayRowView, type RowDay } from './day-rows';
+
+export type { DayRowView } from './day-rows';
 
 export interface QuotaView {
   serviceId: string;
@@ -54,6 +57,12 @@ export interface ReleaseView {
   firstDay: string | null;
   lastDay: string | null;
   removedDays: { date: string; reason: string; kind: 'holiday' | 'closure' }[];
+  /**
+   * Service days and closed days in date order, consecutive days with equal
+   * counts (or the same closing reason) folded into one row: what cards,
+   * captions and alt text list (day-rows.ts).
+   */
+  rows: DayRowView[];
 }
 
 export interface DigestDayView {
@@ -78,6 +87,8 @@ export interface DigestView {
   openings: ReleaseView[];
   totals: QuotaView[];
   grandTotal: number;
+  /** Every date of the period in date order, runs that say the same folded into one row (day-rows.ts). */
+  rows: DayRowView[];
 }
 
 export interface TimingView {
@@ -164,6 +175,11 @@ function releaseView(release: ReleaseFacts, facts: PostFacts, dueAt: Date): Rele
     return { date: day.date, quotas, total: sumCounts(quotas) };
   });
   const totals = totalsOf(days, facts.services);
+  const cellDays = withCells<ReleaseDayView>(days, totals);
+  const rowDays: RowDay[] = [
+    ...cellDays.map((day) => ({ date: day.date, kind: 'service' as const, quotas: day.quotas, cells: day.cells, reason: null, closedKind: null })),
+    ...release.removedDays.map((day) => ({ date: day.date, kind: 'closed' as const, quotas: [], cells: [], reason: day.reason, closedKind: day.kind })),
+  ];
   return {
     id: release.id,
     opensAt: release.opensAt,
@@ -175,12 +191,13 @@ function releaseView(release: ReleaseFacts, facts: PostFacts, dueAt: Date): Rele
     cancelled: release.status === 'cancelled',
     cancelReason: release.cancelReason ?? null,
     opened: new Date(release.opensAt).getTime() <= dueAt.getTime(),
-    days: withCells<ReleaseDayView>(days, totals),
+    days: cellDays,
     totals,
     grandTotal: sumCounts(totals),
     firstDay: days[0]?.date ?? null,
     lastDay: days[days.length - 1]?.date ?? null,
     removedDays: release.removedDays.map((d) => ({ date: d.date, reason: d.reason, kind: d.kind })),
+    rows: groupDayRows(rowDays),
   };
 }
 
@@ -199,10 +216,19 @@ function digestView(facts: PostFacts, dueAt: Date): DigestView | null {
     };
   });
   const totals = totalsOf(days, facts.services);
+  const cellDays = withCells<DigestDayView>(days, totals);
+  const rowDays: RowDay[] = cellDays.map((day) => ({
+    date: day.date,
+    kind: day.closed ? 'closed' : day.quotas.length > 0 ? 'service' : day.weekend ? 'weekend' : 'none',
+    quotas: day.closed ? [] : day.quotas,
+    cells: day.closed ? [] : day.cells,
+    reason: day.closedReason,
+    closedKind: null,
+  }));
   return {
     from: digest.from,
     to: digest.to,
-    days: withCells<DigestDayView>(days, totals),
+    days: cellDays,
     serviceDays: withCells<DigestDayView>(
       days.filter((d) => d.quotas.length > 0 || d.closed),
       totals,
@@ -210,6 +236,7 @@ function digestView(facts: PostFacts, dueAt: Date): DigestView | null {
     openings: digest.openings.map((r) => releaseView(r, facts, dueAt)),
     totals,
     grandTotal: sumCounts(totals),
+    rows: groupDayRows(rowDays),
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   formatDate,
   formatDateRange,
+  formatDayRange,
   formatList,
   formatNumber,
   formatRelativeDay,
@@ -76,8 +77,22 @@ describe('render/helpers/format', () => {
     expect(formatRelativeDay(opens, '2026-11-26T12:00:00Z', { locale: 'en-GB', zone: 'Asia/Pontianak' })).toBe('tomorrow');
   });
 
+  it('writes day ranges for rows of consecutive days', () => {
+    expect(formatDayRange('2027-01-04', '2027-01-08', pontianak)).toBe('Sen–Jum, 4–8 Jan');
+    expect(formatDayRange('2027-01-18', '2027-01-18', pontianak)).toBe('Sen, 18 Jan');
+    expect(formatDayRange('2026-12-28', '2027-01-01', pontianak)).toBe('Sen, 28 Des – Jum, 1 Jan');
+    expect(formatDayRange('2027-01-04', '2027-01-08', pontianak, true)).toBe('Senin–Jumat, 4–8 Januari 2027');
+    expect(formatDayRange('2027-01-18', '2027-01-18', pontianak, true)).toBe('Senin, 18 Januari 2027');
+    expect(formatDayRange('2026-12-28', '2027-01-01', pontianak, true)).toBe('Senin, 28 Desember 2026 – Jumat, 1 Januari 2027');
+  });
+
+  it('writes a one-day date range as one date', () => {
+    expect(formatDateRange('2027-01-18', '2027-01-18', pontianak)).toBe('18 Jan 2027');
+  });
+
   it('joins lists the Indonesian way', () => {
-    expect(formatList(['Senin', 'Selasa', 'Rabu'], pontianak)).toBe('Senin, Selasa, dan Rabu');
+    expect(formatList(['Senin', 'Selasa', 'Rabu'], pontianak)).toBe('Senin, Selasa dan Rabu');
+    expect(formatList(['Reguler', 'Percepatan', 'Prioritas', 'Lansia'], pontianak)).toBe('Reguler, Percepatan, Prioritas dan Lansia');
     expect(formatList(['Senin', 'Selasa'], pontianak)).toBe('Senin dan Selasa');
     expect(formatList(['Senin'], pontianak)).toBe('Senin');
     expect(formatList(['Mon', 'Tue', 'Wed'], { locale: 'en-US', zone: 'UTC' })).toBe('Mon, Tue, and Wed');

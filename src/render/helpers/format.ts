@@ -152,21 +152,49 @@ export function formatRelativeDay(value: DateInput, now: DateInput, env: FormatE
   return formatDate(target, env);
 }
 
-/** `Senin, Selasa, dan Rabu` (Indonesian uses the serial comma too). */
+/**
+ * `Senin, Selasa dan Rabu`: Indonesian joins the last item with "dan" and no
+ * comma before it (PUEBI); other locales follow Intl.
+ */
 export function formatList(items: readonly unknown[], env: FormatEnv): string {
   const texts = items.map((item) => String(item));
   if (isIndonesian(env.locale)) {
     if (texts.length <= 1) return texts.join('');
-    if (texts.length === 2) return `${texts[0]} dan ${texts[1]}`;
-    return `${texts.slice(0, -1).join(', ')}, dan ${texts[texts.length - 1]}`;
+    return `${texts.slice(0, -1).join(', ')} dan ${texts[texts.length - 1]}`;
   }
   return new Intl.ListFormat(env.locale, { type: 'conjunction' }).format(texts);
 }
 
-/** `30 Nov – 6 Des 2026`, or `3–9 Des 2026` within one month. */
+/**
+ * The days of a row of consecutive dates: `Sen, 4 Jan` for one day,
+ * `Sen–Jum, 4–8 Jan` within a month, `Sen, 28 Des – Jum, 1 Jan` across months.
+ * With `long`: `Senin–Jumat, 4–8 Januari 2027`, `Senin, 4 Januari 2027`.
+ */
+export function formatDayRange(from: DateInput, to: DateInput, env: FormatEnv, long = false): string {
+  const first = localDateOf(from, env.zone);
+  const last = localDateOf(to, env.zone);
+  if (first === last) return long ? formatDate(first, env) : formatShortDate(first, env);
+  if (!isIndonesian(env.locale)) {
+    const options: Intl.DateTimeFormatOptions = long
+      ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
+      : { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' };
+    return new Intl.DateTimeFormat(env.locale, options).formatRange(utcDate(first), utcDate(last));
+  }
+  const a = parts(first);
+  const b = parts(last);
+  const weekdays = long ? ID_WEEKDAYS : ID_WEEKDAYS_SHORT;
+  const months = long ? ID_MONTHS : ID_MONTHS_SHORT;
+  const year = long ? ` ${b.y}` : '';
+  if (a.y === b.y && a.m === b.m) return `${weekdays[a.weekday]}–${weekdays[b.weekday]}, ${a.d}–${b.d} ${months[b.m - 1]}${year}`;
+  const firstYear = long && a.y !== b.y ? ` ${a.y}` : '';
+  return `${weekdays[a.weekday]}, ${a.d} ${months[a.m - 1]}${firstYear} – ${weekdays[b.weekday]}, ${b.d} ${months[b.m - 1]}${year}`;
+}
+
+/** `30 Nov – 6 Des 2026`, or `3–9 Des 2026` within one month, or `18 Jan 2027` for one day. */
 export function formatDateRange(from: DateInput, to: DateInput, env: FormatEnv): string {
   const a = parts(localDateOf(from, env.zone));
   const b = parts(localDateOf(to, env.zone));
+  if (localDateOf(from, env.zone) === localDateOf(to, env.zone)) return formatShortDate(from, env, true);
   if (!isIndonesian(env.locale)) {
     const format = new Intl.DateTimeFormat(env.locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
     return format.formatRange(utcDate(localDateOf(from, env.zone)), utcDate(localDateOf(to, env.zone)));

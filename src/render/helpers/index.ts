@@ -12,6 +12,7 @@ import { getFontSet } from '../fonts';
 import {
   formatDate,
   formatDateRange,
+  formatDayRange,
   formatList,
   formatNumber,
   formatRelativeDay,
@@ -70,6 +71,8 @@ const HELPERS: Record<string, HelperSpec> = {
     fn: ([d], o) => formatRelativeDay(d as string, (o.data as { root: RootLike }).root.post.dueAt, envOf(o)),
   },
   dateRange: { result: 'scalar', fn: ([a, b], o) => formatDateRange(a as string, b as string, envOf(o)) },
+  /** `dayRange row.from row.to`: `Sen–Jum, 4–8 Jan`, `Sen, 4 Jan`; `long=true`: `Senin–Jumat, 4–8 Januari 2027`. */
+  dayRange: { result: 'scalar', fn: ([a, b], o) => formatDayRange(a as string, b as string, envOf(o), o.hash.long === true) },
   /** `sum 1 2 3`, or `sum list "count"` for a field of each item. */
   sum: {
     result: 'scalar',
@@ -81,7 +84,7 @@ const HELPERS: Record<string, HelperSpec> = {
       return args.reduce((total: number, value) => total + num(value, 'sum'), 0);
     },
   },
-  /** `join list` or `join list "name"`: "Senin, Selasa, dan Rabu". */
+  /** `join list` or `join list "name"`: "Senin, Selasa dan Rabu". */
   join: {
     result: 'scalar',
     fn: ([items, name], o) =>
