@@ -6,6 +6,7 @@
  * before the digest itself.
  */
 import type { OfficeConfig } from '../config/types';
+import { NEXT_OPENING_LOOKAHEAD_DAYS } from './digest';
 import { addDays, compareDates, daysBetween, type PlainDate } from '../time/plain-date';
 import { toLocal } from '../time/zone';
 
@@ -29,7 +30,8 @@ export function calendarWindow(office: OfficeConfig, range: { from: Date; to: Da
     const lookback = releaseLookbackDays(office);
     for (const rule of office.digests) {
       const periodStart = addDays(localFrom, Math.min(0, rule.startOffsetDays));
-      const periodEnd = addDays(localTo, rule.startOffsetDays + rule.rangeDays);
+      // ...and past the period, to name the next opening when the period has none.
+      const periodEnd = addDays(localTo, rule.startOffsetDays + rule.rangeDays + NEXT_OPENING_LOOKAHEAD_DAYS);
       from = earlier(from, addDays(periodStart, -lookback));
       to = later(to, periodEnd);
     }

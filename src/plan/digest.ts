@@ -14,6 +14,9 @@ import { fromLocal, toLocal } from '../time/zone';
 
 const MINUTE_MS = 60_000;
 
+/** How far past a digest's period the next opening is looked for (monthly offices open ~monthly). */
+export const NEXT_OPENING_LOOKAHEAD_DAYS = 62;
+
 /** Per-office lookups built once and shared by every digest of the office. */
 interface DigestIndex {
   /** Summed quota per date over open releases. */
@@ -115,13 +118,20 @@ function buildDigestFacts(
   const startMs = dueAt.getTime();
   const endMs = fromLocal(addDays(to, 1), '00:00', zone).getTime();
   const openings: ReleaseFacts[] = [];
+  const lookaheadEndMs = fromLocal(addDays(to, 1 + NEXT_OPENING_LOOKAHEAD_DAYS), '00:00', zone).getTime();
+  let nextOpening: ReleaseFacts | undefined;
   for (const release of index.releases) {
     const opensMs = release.opensAt.getTime();
     if (opensMs < startMs) continue;
-    if (opensMs >= endMs) break;
-    openings.push(releaseFacts(release));
+    if (opensMs >= lookaheadEndMs) break;
+    if (opensMs < endMs) {
+      openings.push(releaseFacts(release));
+    } else if (release.status === 'open') {
+      nextOpening = releaseFacts(release);
+      break;
+    }
   }
-  return { from, to, openings, days };
+  return { from, to, openings, days, ...(nextOpening ? { nextOpening } : {}) };
 }
 
 function buildDigestIndex(calendar: ExpandedCalendar): DigestIndex {

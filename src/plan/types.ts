@@ -46,6 +46,11 @@ export interface DigestFacts {
   openings: ReleaseFacts[];
   /** Each date of the period: service day counts (from any release), or why it is closed. */
   days: { date: PlainDate; quota: Record<string, number> | null; closedReason?: string; weekend: boolean }[];
+  /**
+   * The first open release that opens after the period (within NEXT_OPENING_LOOKAHEAD_DAYS),
+   * so a week without quota can say when the next opening is.
+   */
+  nextOpening?: ReleaseFacts;
 }
 
 /**

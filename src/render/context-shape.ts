@@ -76,6 +76,8 @@ const digest = obj({
   totals: list(quota),
   grandTotal: scalar,
   rows,
+  when: scalar,
+  nextOpening: release,
 });
 
 const timing = obj({ kind: scalar, minutesBefore: scalar, daysBefore: scalar, atOpening: scalar });

@@ -8,6 +8,7 @@
  * (context-shape.ts) knows exactly these keys. docs/templates.md lists them.
  */
 import type { PlannedPost, PostFacts, PostKind, ReleaseFacts } from '../plan/types';
+import { addDays, daysBetween, weekdayOf } from '../time/plain-date';
 import { toLocal } from '../time/zone';
 import { groupDayRows, type DayRowView, type RowDay } from './day-rows';
 
@@ -89,6 +90,14 @@ export interface DigestView {
   grandTotal: number;
   /** Every date of the period in date order, runs that say the same folded into one row (day-rows.ts). */
   rows: DayRowView[];
+  /**
+   * The period seen from the day the post goes out (weeks start on Monday):
+   * `this-week` (the Monday–Sunday week of the post), `next-week` (the one
+   * after), else `period` (say the dates).
+   */
+  when: 'this-week' | 'next-week' | 'period';
+  /** The first open release opening after the period (for a week without quota), or null. */
+  nextOpening: ReleaseView | null;
 }
 
 export interface TimingView {
@@ -237,7 +246,18 @@ function digestView(facts: PostFacts, dueAt: Date): DigestView | null {
     totals,
     grandTotal: sumCounts(totals),
     rows: groupDayRows(rowDays),
+    when: periodRelation(digest.from, digest.to, toLocal(dueAt, facts.office.timezone).date),
+    nextOpening: digest.nextOpening ? releaseView(digest.nextOpening, facts, dueAt) : null,
   };
+}
+
+/** Whether [from, to] is exactly the Monday–Sunday week of `postDate`, the week after, or neither. */
+function periodRelation(from: string, to: string, postDate: string): DigestView['when'] {
+  if (weekdayOf(from) !== 1 || daysBetween(from, to) !== 6) return 'period';
+  const monday = addDays(postDate, -((weekdayOf(postDate) + 6) % 7));
+  if (from === monday) return 'this-week';
+  if (from === addDays(monday, 7)) return 'next-week';
+  return 'period';
 }
 
 function timingView(facts: PostFacts): TimingView | null {

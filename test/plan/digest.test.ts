@@ -52,6 +52,18 @@ describe('plan/digest planDigests (through planPosts)', () => {
     expect(digest.openings[0]!.days.map((d) => d.date)).toEqual(['2026-05-18', '2026-05-19', '2026-05-20', '2026-05-21', '2026-05-22']);
   });
 
+  it('names the first open release after the period, skipping cancelled ones, within the lookahead', () => {
+    const inJune = buildRelease({ id: 'juni', opens: '2026-06-05 14:00', days: ['2026-06-08'], quota: { reguler: 100 } });
+    const cancelled = buildRelease({ id: 'batal', opens: '2026-05-29 14:00', days: ['2026-06-01'], quota: { reguler: 100 }, status: 'cancelled', cancelReason: 'gangguan' });
+    const farAway = buildRelease({ id: 'jauh', opens: '2026-09-04 14:00', days: ['2026-09-07'], quota: { reguler: 100 } });
+    const week = (releases: Parameters<typeof buildCalendar>[0]) =>
+      digests(digestOnly(), buildCalendar(releases), '2026-05-10T00:00+07:00', '2026-05-11T00:00+07:00')[0]!.facts.digest!;
+    const quiet = week([cancelled, inJune, farAway]);
+    expect(quiet.openings.map((o) => o.id)).toEqual([]);
+    expect(quiet.nextOpening?.id).toBe('juni');
+    expect(week([farAway]).nextOpening).toBeUndefined();
+  });
+
   it('shows a cancelled opening as cancelled and does not count its quota', () => {
     const extra = buildRelease({ id: 'tambahan', opens: '2026-05-11 09:00', days: ['2026-05-13'], quota: { percepatan: 50 }, status: 'cancelled', cancelReason: 'gangguan sistem' });
     const posts = digests(digestOnly(), buildCalendar([holidayWeek, nextWeek, extra], [ascension]), '2026-05-10T00:00+07:00', '2026-05-11T00:00+07:00');

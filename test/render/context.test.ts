@@ -1,7 +1,7 @@
 import { buildRenderContext } from '../../src/render/context';
 import { CONTEXT_SHAPES, type Shape } from '../../src/render/context-shape';
 import type { PostKind } from '../../src/plan/types';
-import { aPost, aRelease } from './post-builder';
+import { aDigest, aPost, aRelease } from './post-builder';
 
 /** Every key path of a value, with list elements as `[]`. */
 function pathsOf(value: unknown, prefix = ''): string[] {
@@ -85,6 +85,28 @@ describe('render/context', () => {
     ]);
     expect(digest.serviceDays).toHaveLength(5);
     expect(digest.grandTotal).toBe(520);
+  });
+
+  it.each([
+    ['the Sunday before', '2026-12-20T11:00:00.000Z', 'next-week'],
+    ['the Monday of the week', '2026-12-21T01:00:00.000Z', 'this-week'],
+    ['the Sunday of the week, late evening WIB', '2026-12-27T16:59:00.000Z', 'this-week'],
+    ['Monday of the week after, just past midnight WIB', '2026-12-27T17:00:00.000Z', 'period'],
+    ['two weeks before', '2026-12-13T11:00:00.000Z', 'period'],
+  ])('calls the digest week from the day the post goes out: %s', (_label, dueAt, when) => {
+    expect(buildRenderContext(aPost({ kind: 'digest', template: 'weekly', dueAt })).digest!.when).toBe(when);
+  });
+
+  it('calls a period that is not a Monday–Sunday week by its dates', () => {
+    const digest = { ...aDigest(), from: '2026-12-22', to: '2026-12-28' };
+    expect(buildRenderContext(aPost({ kind: 'digest', template: 'weekly', dueAt: '2026-12-20T11:00:00.000Z', facts: { digest } })).digest!.when).toBe('period');
+  });
+
+  it('names the next opening after the period, or null when there is none', () => {
+    const withNext = buildRenderContext(aPost({ kind: 'digest', template: 'weekly' })).digest!;
+    expect(withNext.nextOpening).toMatchObject({ id: 'mingguan@2027-01-01', opensDate: '2026-12-31', opensTime: '14:00' });
+    const { nextOpening: _dropped, ...withoutNext } = aDigest();
+    expect(buildRenderContext(aPost({ kind: 'digest', template: 'weekly', facts: { digest: withoutNext } })).digest!.nextOpening).toBeNull();
   });
 
   it('aligns table cells with the service columns when a day lacks a service', () => {

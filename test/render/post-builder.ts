@@ -97,5 +97,6 @@ export function aDigest(): NonNullable<PostFacts['digest']> {
       { date: '2026-12-26', quota: null, weekend: true },
       { date: '2026-12-27', quota: null, weekend: true },
     ],
+    nextOpening: aRelease({ id: 'mingguan@2027-01-01', opensAt: '2026-12-31T07:00:00.000Z' }),
   };
 }
