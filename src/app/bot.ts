@@ -235,6 +235,12 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   checkAccounts();
   const accountTask = cron.schedule(ACCOUNT_CHECK_CRON, checkAccounts, { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'accounts' });
 
+  if (watcher) {
+    // Until chokidar's first scan is done an edit may go unseen: read once more after it.
+    await watcher.ready;
+    enqueue(() => reloadIfChanged('config changed while starting'));
+  }
+
   const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
   try {
