@@ -35,7 +35,7 @@ export function csvDate(date: PlainDate): string {
  * the day the test runs and must never fall on a holiday), with `edit` applied.
  */
 export function heraldYaml(edit: (text: string) => string = (text) => text): string {
-  const text = fs.readFileSync(path.join(REPO_ROOT, 'config', 'herald.yaml'), 'utf8').replace(/holidays:\n  country: ID/, 'holidays:\n  country: null');
+  const text = fs.readFileSync(path.join(REPO_ROOT, 'config', 'herald.yaml'), 'utf8').replace('holidays:\n  country: ID', 'holidays:\n  country: null');
   if (!text.includes('country: null')) throw new Error('the sample herald.yaml changed: update the test harness');
   return edit(text);
 }
