@@ -7,7 +7,7 @@ import cron from 'node-cron';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
-import { ConfigError, formatProblem } from '../errors';
+import { AppError, ConfigError, formatProblem } from '../errors';
 import type { Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
@@ -163,16 +163,25 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   const reloadIfChanged = async (reason: string): Promise<boolean> => {
     const content = readConfigContent(contentDirs());
     if (content.hash === lastRead) return false;
-    lastRead = content.hash;
     const outcome = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
-    if (!outcome.loaded) {
-      const lines = outcome.problems.map((p) => formatProblem(p, process.cwd()));
+    // Only now: had the load thrown (an I/O error), the next event or period tries again.
+    lastRead = content.hash;
+    const reject = async (lines: string[]): Promise<false> => {
       const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash };
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
       alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
       return false;
+    };
+    if (!outcome.loaded) return reject(outcome.problems.map((p) => formatProblem(p, process.cwd())));
+    let next: Runtime;
+    try {
+      next = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
+    } catch (error) {
+      // A channel that cannot be built (a credential variable not set): the old channels keep running.
+      if (error instanceof AppError) return reject([error.message]);
+      throw error;
     }
-    runtime = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
+    runtime = next;
     running = content;
     await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus(outcome.problems.map((p) => formatProblem(p, process.cwd()))));
     await resetRendered(store, clock.now());

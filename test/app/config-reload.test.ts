@@ -170,6 +170,40 @@ describe('config reload: every save style is noticed', () => {
     expect(parsed.config.content.files.every((f) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(f.modifiedAt))).toBe(true);
   }, 240_000);
 
+  it('keeps the last good plan when an edit names a channel that cannot be built, and recovers when it is undone', async () => {
+    const dir = makeTempDir('herald-badchannel-');
+    dirs.push(dir);
+    const configDir = path.join(dir, 'config');
+    const dataDir = path.join(dir, 'data');
+    fs.mkdirSync(configDir);
+    const heraldFile = path.join(configDir, 'herald.yaml');
+    const calendarFile = path.join(configDir, 'calendar.yaml');
+    fs.writeFileSync(heraldFile, heraldYaml());
+    fs.writeFileSync(calendarFile, calendarYaml(100, []));
+    const bot = startBot({ configDir, dataDir, watchDebounceMs: 200, env: {} });
+    const ledger = new LedgerReader(dataDir);
+    try {
+      await waitForAnnounced(ledger, 'edit', 100, 'start', bot.logs);
+      // Valid YAML, but the X credentials name variables that are not set: only building the channel finds out.
+      const good = fs.readFileSync(heraldFile, 'utf8');
+      const bad = good.replace('  - { id: x, driver: outbox, platform: x }', '  - { id: x, driver: x, credentials: { appKey: X_APP_KEY, appSecret: X_APP_SECRET, accessToken: X_ACCESS_TOKEN, accessSecret: X_ACCESS_SECRET } }');
+      expect(bad).not.toBe(good);
+      fs.writeFileSync(heraldFile, bad);
+      fs.writeFileSync(calendarFile, calendarYaml(101, []));
+      const invalid = await waitFor(() => ledger.status<ConfigStatus>(CONFIG_STATUS_KEY)?.ok === false && ledger.status<ConfigStatus & { ok: false }>(CONFIG_STATUS_KEY)!, 45_000, () => 'config status INVALID');
+      expect(invalid.problems.join('\n')).toMatch(/X_APP_KEY.*not set/);
+      expect(ledger.announcedRegular('edit').every((count) => count === 100)).toBe(true);
+
+      fs.writeFileSync(heraldFile, good);
+      await waitForAnnounced(ledger, 'edit', 101, 'the edit undone', bot.logs);
+      expect(ledger.status<ConfigStatus>(CONFIG_STATUS_KEY)?.ok).toBe(true);
+    } finally {
+      ledger.close();
+      await bot.stop();
+    }
+    expect(bot.logs()).not.toMatch(/background job failed/);
+  }, 120_000);
+
   it('catches a change no file event reported at the next periodic re-plan, and reloads only then', async () => {
     const dir = makeTempDir('herald-replan-');
     dirs.push(dir);
