@@ -12,6 +12,9 @@ import type { CliContext } from './context';
 import { write } from './context';
 import { localStamp, table } from './format';
 
+/** Config files listed in the text output (templates add dozens). */
+const SHOWN_FILES = 8;
+
 export async function statusCommand(ctx: CliContext, options: { json?: boolean }): Promise<number> {
   const store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
   try {
@@ -51,7 +54,10 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
       if (content) {
         const rejected = !configStatus.ok && configStatus.rejectedHash ? ` (the edited content ${shortHash(configStatus.rejectedHash)} was rejected)` : '';
         write(ctx.stdout, `plan built from config content ${shortHash(content.hash)}${rejected}:`);
-        content.files.forEach((f) => write(ctx.stdout, `  ${f.file}  modified ${localStamp(new Date(f.modifiedAt), zone)}`));
+        // The most recently modified first: the edit staff just made is what they look for.
+        const newest = [...content.files].sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : 0));
+        newest.slice(0, SHOWN_FILES).forEach((f) => write(ctx.stdout, `  ${f.file}  modified ${localStamp(new Date(f.modifiedAt), zone)}`));
+        if (newest.length > SHOWN_FILES) write(ctx.stdout, `  … and ${newest.length - SHOWN_FILES} older file(s); \`status --json\` lists them all`);
       }
     }
     for (const report of accounts) {
