@@ -106,6 +106,15 @@ const HELPERS: Record<string, HelperSpec> = {
   sub: { result: 'scalar', fn: ([a, b]) => num(a, 'sub') - num(b, 'sub') },
   mul: { result: 'scalar', fn: (args) => args.reduce((t: number, v) => t * num(v, 'mul'), 1) },
   div: { result: 'scalar', fn: ([a, b]) => num(a, 'div') / num(b, 'div') },
+  /**
+   * `{{#if (compact)}}`: true when the post has to be shorter to fit its
+   * platform (compact level 1 and up); `(compact 2)` from level 2. The renderer
+   * raises the level until the caption or alt text fits (caption.ts).
+   */
+  compact: {
+    result: 'scalar',
+    fn: ([level], o) => ((o.data as { compact?: number }).compact ?? 0) >= (level === undefined ? 1 : num(level, 'compact')),
+  },
   /** `choose cond a b`: a when cond is true, else b (the built-in `if` only opens blocks). */
   choose: { result: 'scalar', fn: ([cond, a, b]) => (cond ? a : b) },
   concat: { result: 'scalar', fn: (args) => args.map((a) => (a === null || a === undefined ? '' : String(a))).join('') },
