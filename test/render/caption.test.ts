@@ -132,7 +132,7 @@ describe('render/caption: words true at every hour', () => {
             to: '2027-03-07',
             openings: [],
             days: ['2027-03-01', '2027-03-02', '2027-03-03', '2027-03-04', '2027-03-05', '2027-03-06', '2027-03-07'].map((date, i) => ({ date, quota: null, weekend: i >= 5 })),
-            nextOpening,
+            nextOpening: nextOpening ?? undefined,
           },
         },
       });
