@@ -1,5 +1,5 @@
 import { loadTemplates } from '../../src/render/templates';
-import { renderAlt, renderCaption, tidyText } from '../../src/render/caption';
+import { renderAlt, renderAltTexts, renderCaption, tidyText } from '../../src/render/caption';
 import { aPost, aRelease, SERVICES } from './post-builder';
 import { samplePosts } from './samples';
 import { minimalFiles, SAMPLE_TEMPLATES, SAMPLE_USES, writeTemplateDir } from './template-dir';
@@ -182,5 +182,11 @@ describe('render/caption: words true at every hour', () => {
     const post = aPost({ facts: { services: three, release } });
     expect(renderCaption(templates!, post)).toContain('Total: 200 Paspor Reguler, 35 Paspor Percepatan dan 50 Paspor Prioritas.');
     expect(renderCaption(templates!, { ...post, channelId: 'x' })).toContain(': 200 Reguler, 35 Percepatan dan 50 Prioritas.');
+  });
+
+  it('names the booking channel once in the how-to-book alt text, never "aplikasi resmi aplikasi M-Paspor"', () => {
+    const [, howTo] = renderAltTexts(templates!, aPost({ kind: 'digest', template: 'weekly', dueAt: '2026-12-20T11:00:00.000Z' }));
+    expect(howTo).toContain('1. buka aplikasi M-Paspor (resmi dan gratis);');
+    expect(howTo).not.toMatch(/aplikasi\s+\S*\s*aplikasi/);
   });
 });
