@@ -28,6 +28,8 @@ export interface ChannelLimits {
   maxWidth?: number;
   /** Posts per rolling 24 h for one account. */
   dailyCap?: number;
+  /** Maximum alt text of one image, in characters (X: 1,000). */
+  maxAltTextLength?: number;
 }
 
 /** Everything a driver needs to know about the post besides its content. */

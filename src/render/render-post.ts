@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import type { PlannedPost } from '../plan/types';
-import { renderCaption } from './caption';
+import { renderAltTexts, renderCaption } from './caption';
 import { rasterizeCard, renderCardPages } from './card';
 import type { RenderedPost, RenderTarget, TemplateSet } from './types';
 
@@ -28,6 +28,8 @@ export async function renderPost(
   }
   const text = renderCaption(templates, post, target.channelId);
   const pages = renderCardPages(templates, post);
+  // Alt text per channel: its override and its platform's limit (caption.ts).
+  const alts = renderAltTexts(templates, post, target.channelId);
   const dir = path.join(out.rootDir, out.relDir);
   fs.mkdirSync(dir, { recursive: true });
   const media: RenderedPost['media'] = [];
@@ -41,7 +43,7 @@ export async function renderPost(
     fs.writeFileSync(tmp, image.data);
     fs.renameSync(tmp, file);
     const relFile = path.posix.join(out.relDir.split(path.sep).join('/'), name);
-    media.push({ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt: page.alt });
+    media.push({ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt: alts[index] ?? page.alt });
   }
   return { text, media };
 }
