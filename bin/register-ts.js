@@ -1,14 +1,19 @@
 'use strict';
-// A minimal require hook: transpile .ts with swc (type checking is
-// `npm run typecheck`'s job), keeping inline source maps so stack traces (shown
-// only with --debug) point at TypeScript lines.
+// DEVELOPMENT ONLY (tests, benchmarks, `npm run dev`): a require hook that
+// transpiles src/ with swc on the fly, so the test suite always runs the source
+// in front of it and never a stale dist/. The shipped CLI (bin/quota-herald.js)
+// runs dist/, compiled by tsc; @swc/core is a devDependency.
 //
-// Transpiled files are cached by content hash under node_modules/.cache, and
-// `npm ci` warms the cache (the `prepare` script): the long-running bot then
-// never loads swc's ~30 MB native compiler at all.
+// Node 20 has no synchronous hook for require() other than require.extensions
+// (module.registerHooks arrives in Node 22.15), hence its use here. Type checking
+// is `npm run typecheck`'s job. Output is cached by content hash under
+// node_modules/.cache, so the many CLI processes a test run starts transpile once.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+
+// Inline source maps are only worth their bytes if Node applies them.
+process.setSourceMapsEnabled(true);
 
 const CACHE_DIR = path.join(__dirname, '..', 'node_modules', '.cache', 'quota-herald-ts');
 const CACHE_VERSION = 'swc-es2022-cjs-1';
@@ -37,7 +42,7 @@ function compileCached(source, filename) {
       fs.writeFileSync(temp, code);
       fs.renameSync(temp, cached);
     } catch {
-      // A read-only install still runs; it just transpiles every time.
+      // A read-only checkout still runs; it just transpiles every time.
     }
     return code;
   }
@@ -46,5 +51,3 @@ function compileCached(source, filename) {
 require.extensions['.ts'] = function compileTs(module, filename) {
   module._compile(compileCached(fs.readFileSync(filename, 'utf8'), filename), filename);
 };
-
-module.exports = { compileCached };
