@@ -21,7 +21,9 @@ function prepareInstall(): string {
   // `npm ls --omit=dev` is the tree `npm ci --omit=dev` installs: linking only
   // those packages makes any require of typescript, @swc/core or another dev
   // dependency from dist/ fail here as it would in production.
-  const listing = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  // (npm ls exits 1 on an extraneous package in a dev checkout; its listing is still right.)
+  const listing = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout;
+  if (!listing.includes(path.join('node_modules', 'better-sqlite3'))) throw new Error(`npm ls listed no production packages:\n${listing}`);
   const topLevel = path.join(REPO_ROOT, 'node_modules') + path.sep;
   for (const packageDir of listing.split('\n').filter((line) => line.startsWith(topLevel))) {
     const relative = packageDir.slice(topLevel.length);
