@@ -4,8 +4,8 @@
 // through `prepare`) compiled from src/ into dist/. No compiler at run time.
 //
 // Source maps on before anything loads, so a stack trace (--debug, or a crash)
-// names the TypeScript file and line, not dist/. Node reads a module's map only
-// when a trace is printed... (see README "Development" for the measured cost).
+// names the TypeScript file and line, not dist/. Node reads each dist/ module's
+// .js.map as it loads; idle memory stayed the same (README, "Development").
 process.setSourceMapsEnabled(true);
 
 const path = require('node:path');
