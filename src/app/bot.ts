@@ -1,9 +1,9 @@
 /**
  * The long-running bot (`run`): the composition root for live publishing.
- * It owns the only real timers: the schedule loop, node-cron's periodic
- * re-plan, and the config watcher.
+ * It owns the only real timers: the schedule loop, the cron timers (croner,
+ * the same reading of cron as the planner's) for the periodic re-plan and
+ * account checks, and the config watcher.
  */
-import cron from 'node-cron';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { ConfigError, formatProblem } from '../errors';
@@ -15,6 +15,7 @@ import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
+import { startCronTimer } from '../plan/cron';
 import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
@@ -144,16 +145,12 @@ async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions,
 
   const watcher = options.watch === false ? null : watchConfig([options.configDir, runtime.config.templatesDir], () => enqueue(reload), { logger });
   const firstOffice = runtime.config.offices[0];
-  const replanTask = cron.schedule(runtime.config.settings.replanCron, () => enqueue(() => replan('periodic')), {
-    timezone: firstOffice?.timezone ?? 'UTC',
-    noOverlap: true,
-    name: 'replan',
-  });
+  const replanTask = startCronTimer(runtime.config.settings.replanCron, firstOffice?.timezone ?? 'UTC', () => enqueue(() => replan('periodic')));
 
   // Tokens expire and get revoked: check the accounts at start and four times a day.
   const checkAccounts = (): Promise<void> => verifyAccounts(runtime.channels, { store, clock, logger, alert }).then(() => undefined);
   enqueue(checkAccounts);
-  const accountTask = cron.schedule(ACCOUNT_CHECK_CRON, () => enqueue(checkAccounts), { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'accounts' });
+  const accountTask = startCronTimer(ACCOUNT_CHECK_CRON, firstOffice?.timezone ?? 'UTC', () => enqueue(checkAccounts));
 
   const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
@@ -171,8 +168,8 @@ async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions,
       },
     });
   } finally {
-    await replanTask.stop();
-    await accountTask.stop();
+    replanTask.stop();
+    accountTask.stop();
     watcher?.close();
     await chain;
     await alert.close();
