@@ -9,7 +9,7 @@
  * would move such a digest to 03:00 while the opening stays at 03:30.
  */
 import { wallClockCron, type CronSchedule } from './cron';
-import { addDays } from '../time/plain-date';
+import { addDays, type PlainDate } from '../time/plain-date';
 import { fromLocal, toLocal } from '../time/zone';
 
 /**
@@ -25,17 +25,35 @@ export function cronOccurrences(schedule: CronSchedule, zone: string, from: Date
   const fromMs = from.getTime();
   const toMs = to.getTime();
   if (!(toMs > fromMs)) return [];
-  const cron = wallClockCron(schedule);
   // One day of margin on each side: around a midnight DST change an instant's
   // local date can lie outside [local(from), local(to)].
-  const lastWall = Date.parse(`${addDays(toLocal(to, zone).date, 2)}T00:00:00Z`);
-  let wall: Date | null = new Date(Date.parse(`${addDays(toLocal(from, zone).date, -1)}T00:00:00Z`) - 1);
+  const firstDay = addDays(toLocal(from, zone).date, -1);
+  const lastDay = addDays(toLocal(to, zone).date, 1);
   const out = new Set<number>();
-  while ((wall = cron.nextRun(wall)) !== null && wall.getTime() < lastWall) {
-    const iso = wall.toISOString();
-    const ms = fromLocal(iso.slice(0, 10), iso.slice(11, 19), zone).getTime();
+  for (const wall of wallTimes(schedule, firstDay, lastDay)) {
+    const ms = fromLocal(wall.slice(0, 10), wall.slice(11, 19), zone).getTime();
     // A gap-shifted time can meet a regular one: the Set keeps it once.
     if (ms >= fromMs && ms < toMs) out.add(ms);
   }
   return [...out].sort((a, b) => a - b).map((ms) => new Date(ms));
+}
+
+/** Wall-clock walks already made, shared by offices with the same rule and window (a re-plan of many offices). */
+const wallTimesMemo = new Map<string, readonly string[]>();
+const WALL_TIMES_MEMO_SIZE = 256;
+
+/** Every matching wall time (`YYYY-MM-DDTHH:mm:ss`) on the dates firstDay..lastDay, by croner. */
+function wallTimes(schedule: CronSchedule, firstDay: PlainDate, lastDay: PlainDate): readonly string[] {
+  const key = `${schedule.expression}|${firstDay}|${lastDay}`;
+  const known = wallTimesMemo.get(key);
+  if (known) return known;
+  const cron = wallClockCron(schedule);
+  const end = Date.parse(`${addDays(lastDay, 1)}T00:00:00Z`);
+  const found: string[] = [];
+  for (let wall = cron.nextRun(new Date(Date.parse(`${firstDay}T00:00:00Z`) - 1)); wall && wall.getTime() < end; wall = cron.nextRun(wall)) {
+    found.push(wall.toISOString().slice(0, 19));
+  }
+  if (wallTimesMemo.size >= WALL_TIMES_MEMO_SIZE) wallTimesMemo.clear();
+  wallTimesMemo.set(key, found);
+  return found;
 }
