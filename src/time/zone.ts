@@ -156,17 +156,3 @@ function toPlainDateTime(date: PlainDate, time: string): Temporal.PlainDateTime 
   const [y, mo, d] = date.split('-').map(Number);
   return new Temporal.PlainDateTime(y!, mo!, d!, h!, m!, sec ?? 0);
 }
-
-/** Parses ISO 8601; without an offset, the text is read as wall time in `zone`. */
-export function parseInstant(text: string, zone: string): Date | null {
-  const trimmed = text.trim();
-  const local = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(trimmed);
-  if (local) {
-    const time = `${local[2] ?? '00'}:${local[3] ?? '00'}`;
-    const instant = fromLocal(local[1]!, time, zone);
-    return new Date(instant.getTime() + Number(local[4] ?? 0) * 1000);
-  }
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(trimmed)) return null;
-  const parsed = new Date(trimmed);
-  return Number.isNaN(parsed.getTime()) ? null : parsed;
-}
