@@ -187,7 +187,13 @@ export interface ExplicitRelease {
   /** Local wall time of the opening, in the office zone. */
   opensAt: { date: PlainDate; time: string };
   closesAt?: { date: PlainDate; time: string };
-  days: { date: PlainDate; quota: QuotaCounts; location: SourceLocation }[];
+  days: {
+    date: PlainDate;
+    quota: QuotaCounts;
+    location: SourceLocation;
+    /** Where each service's count is written when that differs per service (one CSV row each). */
+    quotaLocations?: Record<string, SourceLocation>;
+  }[];
   note?: string;
   cancelled: boolean;
   cancelReason?: string;
