@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, resolveTemplatesDir } from '../../src/config/load';
 import { FIXTURES, FIXTURE_TEMPLATES, MINIMAL_HERALD, MINIMAL_TEMPLATES, errorsOf, problemAt, writeTempDir } from './helpers';
@@ -261,6 +262,29 @@ describe('config/load: all problems at once', () => {
     const loaded = loadConfig(withoutCalendar);
     expect(loaded.config).not.toBeNull();
     expect(loaded.problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('missing calendar.yaml') })]);
+  });
+
+  it.each([
+    ['empty', '', 'is empty (nothing but comments or blank lines)'],
+    ['blank lines', '\n\n   \n', 'is empty (nothing but comments or blank lines)'],
+    ['comment-only', '# kalender kuota\n# (belum diisi)\n', 'is empty (nothing but comments or blank lines)'],
+    ['empty lists', 'recurring: []\nreleases: []\n', 'lists no recurring, releases or imports entries'],
+    ['closures only', 'closures:\n  - { date: 2026-12-24, reason: Cuti bersama }\n', 'lists no recurring, releases or imports entries'],
+  ])('warns, like a missing one, when calendar.yaml is %s', (_label, text, what) => {
+    const dir = writeTempDir({ ...MINIMAL_TEMPLATES, 'herald.yaml': MINIMAL_HERALD, 'calendar.yaml': text });
+    try {
+      const { config, problems } = loadConfig(dir);
+      expect(config).not.toBeNull();
+      expect(problems).toEqual([
+        {
+          location: { file: path.join(dir, 'calendar.yaml'), line: 1, col: 1 },
+          message: `calendar.yaml ${what}: no quota openings will be announced; add recurring or one-off releases (see docs/config.md).`,
+          severity: 'warning',
+        },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('warns about a cancelled date that the weekly rule never opens on', () => {
