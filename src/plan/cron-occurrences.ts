@@ -30,7 +30,7 @@ export function cronOccurrences(schedule: CronSchedule, zone: string, from: Date
   const firstDay = addDays(toLocal(from, zone).date, -1);
   const lastDay = addDays(toLocal(to, zone).date, 1);
   const out = new Set<number>();
-  for (const wall of wallTimes(schedule, firstDay, lastDay)) {
+  for (const wall of cronWallTimes(schedule, firstDay, lastDay)) {
     const ms = fromLocal(wall.slice(0, 10), wall.slice(11, 19), zone).getTime();
     // A gap-shifted time can meet a regular one: the Set keeps it once.
     if (ms >= fromMs && ms < toMs) out.add(ms);
@@ -43,7 +43,7 @@ const wallTimesMemo = new Map<string, readonly string[]>();
 const WALL_TIMES_MEMO_SIZE = 256;
 
 /** Every matching wall time (`YYYY-MM-DDTHH:mm:ss`) on the dates firstDay..lastDay, by croner. */
-function wallTimes(schedule: CronSchedule, firstDay: PlainDate, lastDay: PlainDate): readonly string[] {
+export function cronWallTimes(schedule: CronSchedule, firstDay: PlainDate, lastDay: PlainDate): readonly string[] {
   const key = `${schedule.expression}|${firstDay}|${lastDay}`;
   const known = wallTimesMemo.get(key);
   if (known) return known;

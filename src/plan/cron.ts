@@ -10,7 +10,7 @@
  * EITHER. croner does all three and keeps the classic rule (`domAndDow: false`).
  */
 import { Cron, type CronOptions } from 'croner';
-export { cronOccurrences } from './cron-occurrences';
+export { cronOccurrences, cronWallTimes } from './cron-occurrences';
 
 /** A cron expression croner accepted, as written (trimmed). */
 export interface CronSchedule {

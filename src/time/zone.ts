@@ -96,6 +96,25 @@ export function zoneOffsetMs(zone: string, instantMs: number): number {
   return spanAt(zone, instantMs).offsetMs;
 }
 
+/** A change of a zone's UTC offset (a DST start or end, or a change of standard time). */
+export interface ClockChange {
+  at: Date;
+  offsetBeforeMs: number;
+  offsetAfterMs: number;
+}
+
+/** Every offset change of `zone` in [from, to), in order. */
+export function clockChanges(zone: string, from: Date, to: Date): ClockChange[] {
+  const out: ClockChange[] = [];
+  let span = spanAt(zone, from.getTime());
+  while (span.endMs < to.getTime()) {
+    const next = spanAt(zone, span.endMs);
+    out.push({ at: new Date(span.endMs), offsetBeforeMs: span.offsetMs, offsetAfterMs: next.offsetMs });
+    span = next;
+  }
+  return out;
+}
+
 /** The wall-clock date and time in `zone` at `instant`. */
 export function toLocal(instant: Date, zone: string): LocalDateTime {
   // Shifting by the offset and reading the result as UTC is much cheaper than
