@@ -4,10 +4,12 @@
  * planner, and runs the live bot's timers (re-plan, account checks), so one
  * expression means the same days in `check`, `plan`, `simulate` and `run`.
  *
- * Why croner and not node-cron: node-cron can validate and run timers but
- * cannot list future occurrences, which the planner needs as pure data; it
- * also requires BOTH day fields to match where classic (Vixie) cron needs
- * EITHER. croner does all three and keeps the classic rule (`domAndDow: false`).
+ * Why croner and not node-cron: node-cron validates and runs timers, but lists
+ * runs only from the real current moment (its `getNextRuns` starts at
+ * `new Date()`), while the planner needs them from any instant, as pure data
+ * (`plan --from`, `simulate` on a virtual clock); and it requires BOTH day
+ * fields to match where classic (Vixie) cron needs EITHER. croner does all
+ * three (`nextRun(from)`) and keeps the classic rule (`domAndDow: false`).
  */
 import { Cron, type CronOptions } from 'croner';
 export { cronOccurrences, cronWallTimes } from './cron-occurrences';
