@@ -1,9 +1,9 @@
 /**
  * The long-running bot (`run`): the composition root for live publishing.
- * It owns the only real timers: the schedule loop, node-cron's periodic
- * re-plan, and the config watcher.
+ * It owns the only real timers: the schedule loop, the cron timers (croner,
+ * the same reading of cron as the planner's) for the periodic re-plan and
+ * account checks, and the config watcher.
  */
-import cron from 'node-cron';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
@@ -16,6 +16,7 @@ import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
+import { startCronTimer } from '../plan/cron';
 import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
@@ -210,13 +211,10 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       : watchConfig(contentDirs(), () => enqueue(() => reloadIfChanged('config changed')), { logger, ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }) });
   const firstOffice = runtime.config.offices[0];
   // The safety net: a lost file event is caught here, within one period.
-  const replanTask = cron.schedule(
-    runtime.config.settings.replanCron,
-    () =>
-      enqueue(async () => {
-        if (!(await reloadIfChanged('config changed (found by the periodic re-read)'))) await replan('periodic');
-      }),
-    { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'replan' },
+  const replanTask = startCronTimer(runtime.config.settings.replanCron, firstOffice?.timezone ?? 'UTC', () =>
+    enqueue(async () => {
+      if (!(await reloadIfChanged('config changed (found by the periodic re-read)'))) await replan('periodic');
+    }),
   );
 
   // Tokens expire and get revoked: check the accounts at start and four times a
@@ -245,7 +243,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       });
   };
   checkAccounts();
-  const accountTask = cron.schedule(ACCOUNT_CHECK_CRON, checkAccounts, { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'accounts' });
+  const accountTask = startCronTimer(ACCOUNT_CHECK_CRON, firstOffice?.timezone ?? 'UTC', checkAccounts);
 
   if (watcher) {
     // Until chokidar's first scan is done an edit may go unseen: read once more after it.
@@ -269,8 +267,8 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       },
     });
   } finally {
-    await replanTask.stop();
-    await accountTask.stop();
+    replanTask.stop();
+    accountTask.stop();
     await watcher?.close();
     stopChecks.abort();
     await accountCheck;

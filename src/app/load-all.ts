@@ -4,6 +4,7 @@
  * result: a bad edit leaves the last good one running.
  */
 import { checkCalendar, checkOpeningsOnClosedDays } from '../calendar/check';
+import { checkClockChanges } from '../calendar/clock-change-check';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/types';
 import type { Problem } from '../errors';
@@ -44,6 +45,7 @@ export function loadAll(configDir: string, options: LoadOptions): LoadOutcome {
     all.push(...checkCalendar(office, { from: today, to: addDays(today, days + 62) }));
     // Only within the horizon: a holiday opening next year is not today's concern.
     all.push(...checkOpeningsOnClosedDays(office, { from: today, to: addDays(today, days) }));
+    all.push(...checkClockChanges(office, { from: today, to: addDays(today, days) }));
   }
 
   const loadedTemplates = loadTemplates(config.templatesDir, templateUses(config));

@@ -32,10 +32,14 @@ function indexExplicit(office: OfficeConfig): Map<string, ExplicitRelease> {
   return byId;
 }
 
-/** Where a release's day is written: the day's own line for explicit/CSV entries, else the rule. */
-function dayLocation(release: Release, date: string, explicit: Map<string, ExplicitRelease>): SourceLocation {
+/**
+ * Where a release's day is written: the service's own CSV row, or the day's
+ * line for explicit entries, else the rule.
+ */
+function dayLocation(release: Release, date: string, explicit: Map<string, ExplicitRelease>, service?: string): SourceLocation {
   if (release.origin === 'recurring') return release.location;
-  return explicit.get(release.id)?.days.find((d) => d.date === date)?.location ?? release.location;
+  const day = explicit.get(release.id)?.days.find((d) => d.date === date);
+  return (service !== undefined ? day?.quotaLocations?.[service] : undefined) ?? day?.location ?? release.location;
 }
 
 /** The config entry a release comes from: the rule for recurring releases, else the release. */
@@ -181,7 +185,7 @@ export function checkOpeningsOnClosedDays(office: OfficeConfig, window: DateWind
 /** Two releases giving a count for the same service on the same day: the public would see two numbers. */
 function checkOverlaps(office: OfficeConfig, releases: Release[], explicit: Map<string, ExplicitRelease>): Problem[] {
   const owner = new Map<string, Release>();
-  const pairs = new Map<string, { first: Release; second: Release; dates: Set<string>; services: Set<string> }>();
+  const pairs = new Map<string, { first: Release; second: Release; dates: Set<string>; services: Set<string>; firstClash: { date: string; service: string } }>();
   for (const release of releases) {
     if (release.status === 'cancelled') continue;
     for (const day of release.days) {
@@ -193,7 +197,8 @@ function checkOverlaps(office: OfficeConfig, releases: Release[], explicit: Map<
           continue;
         }
         const pairKey = `${sourceKey(first)}|${sourceKey(release)}`;
-        const pair = pairs.get(pairKey) ?? { first, second: release, dates: new Set<string>(), services: new Set<string>() };
+        // Days come in date order within a release: the first clash seen is the earliest.
+        const pair = pairs.get(pairKey) ?? { first, second: release, dates: new Set<string>(), services: new Set<string>(), firstClash: { date: day.date, service } };
         pair.dates.add(day.date);
         pair.services.add(service);
         pairs.set(pairKey, pair);
@@ -201,14 +206,14 @@ function checkOverlaps(office: OfficeConfig, releases: Release[], explicit: Map<
     }
   }
   const serviceName = (id: string): string => office.services.find((s) => s.id === id)?.name ?? id;
-  return [...pairs.values()].map(({ first, second, dates, services }) => {
+  return [...pairs.values()].map(({ first, second, dates, services, firstClash }) => {
     // Report at the more specific entry (CSV over explicit over a rule): that is
     // usually the one added later, and the one staff meant.
     const rank = (r: Release): number => (r.origin === 'csv' ? 2 : r.origin === 'explicit' ? 1 : 0);
     const [here, other] = rank(second) >= rank(first) ? [second, first] : [first, second];
-    const [date] = [...dates].sort();
+    const date = firstClash.date;
     const what = `${[...services].map(serviceName).join(' and ')} on ${date}${dates.size > 1 ? ` and ${dates.size - 1} more day(s)` : ''}`;
-    const location = dayLocation(here, date!, explicit);
+    const location = dayLocation(here, date, explicit, firstClash.service);
     if (sourceKey(first) === sourceKey(second)) {
       return { location, message: `${describeSource(here)} gives two counts for ${what}: list each service day once.`, severity: 'error' as const };
     }
@@ -220,7 +225,7 @@ function checkOverlaps(office: OfficeConfig, releases: Release[], explicit: Map<
     }
     return {
       location,
-      message: `${describeSource(here)} and ${describeSource(other)} (${at(dayLocation(other, date!, explicit))}) both give counts for ${what}: ${hint}.`,
+      message: `${describeSource(here)} and ${describeSource(other)} (${at(dayLocation(other, date, explicit, firstClash.service))}) both give counts for ${what}: ${hint}.`,
       severity: 'error' as const,
     };
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Clock } from '../clock';
 import type { Config } from '../config/types';
 import { AppError } from '../errors';
-import { parseInstant } from '../time/zone';
+import { parseInstant } from '../time/instant-text';
 
 export interface GlobalOptions {
   config?: string;

@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
 import { systemClock, type Clock } from '../clock';
 import { AppError, formatProblem } from '../errors';
+import { parsePositiveInt, parseTimeArgument } from './arguments';
 import { checkCommand } from './check-command';
 import { resolveContext, write, type CliContext, type GlobalOptions } from './context';
 import { planCommand } from './plan-command';
@@ -55,7 +56,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   program
     .command('check')
     .description('validate config, calendar and templates; render and check every post of the next N days')
-    .addOption(new Option('--days <n>', 'days ahead to check').default('35').argParser(parsePositiveInt('--days')))
+    .addOption(new Option('--days <n>', 'days ahead to check').default('35').argParser(parsePositiveInt))
     .option('--online', 'also verify every account with its platform (never posts), token expiry and the public image address')
     .action(async (options: { days: number | string; online?: boolean }) => {
       exitCode = await checkCommand(context(), { days: Number(options.days), ...(options.online ? { online: true } : {}) });
@@ -63,8 +64,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   program
     .command('plan')
     .description('list planned posts: id, due time, deadline, channel, rule, release')
-    .option('--from <T>', timeHelp)
-    .option('--to <T>', timeHelp)
+    .option('--from <T>', timeHelp, parseTimeArgument)
+    .option('--to <T>', timeHelp, parseTimeArgument)
     .option('--json', 'machine-readable output')
     .action(async (options: { from?: string; to?: string; json?: boolean }) => {
       exitCode = await planCommand(context(), options);
@@ -72,8 +73,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   program
     .command('preview')
     .description("write each planned post's caption, card and alt text to a directory (with index.html)")
-    .option('--from <T>', timeHelp)
-    .option('--to <T>', timeHelp)
+    .option('--from <T>', timeHelp, parseTimeArgument)
+    .option('--to <T>', timeHelp, parseTimeArgument)
     .option('--out <dir>', 'output directory', 'preview')
     .action(async (options: { from?: string; to?: string; out: string }) => {
       exitCode = await previewCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
@@ -81,8 +82,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   program
     .command('simulate')
     .description('run the real scheduler on a virtual clock over a range, every channel replaced by the outbox')
-    .requiredOption('--from <T>', timeHelp)
-    .requiredOption('--to <T>', timeHelp)
+    .requiredOption('--from <T>', timeHelp, parseTimeArgument)
+    .requiredOption('--to <T>', timeHelp, parseTimeArgument)
     .option('--out <dir>', 'output directory for outbox.jsonl and media', 'simulation')
     .option('--json', 'machine-readable summary')
     .action(async (options: { from: string; to: string; out: string; json?: boolean }) => {
@@ -134,14 +135,6 @@ function reportFailure(error: unknown, io: { stderr: NodeJS.WritableStream; debu
   write(io.stderr, `error: ${message}${io.debug ? '' : ' (run with --debug for details)'}`);
   if (io.debug && error instanceof Error && error.stack) write(io.stderr, error.stack);
   return 1;
-}
-
-function parsePositiveInt(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new CommanderError(2, 'usage', `error: ${flag} must be a whole number above 0, got "${value}"`);
-    return n;
-  };
 }
 
 /** `.env` in the working directory (then in the config directory) fills in what the environment lacks. */

@@ -1,5 +1,6 @@
 /** `plan [--from T] [--to T] [--json]`: list the posts the calendar produces. */
 import { planAll } from '../app/plan-all';
+import { checkRange } from './arguments';
 import type { CliContext } from './context';
 import { parseTimeOption, write } from './context';
 import { localStamp, table } from './format';
@@ -16,9 +17,10 @@ export async function planCommand(ctx: CliContext, options: PlanCommandOptions):
   const now = ctx.clock.now();
   const from = parseTimeOption(options.from, 'from', config) ?? now;
   const to = parseTimeOption(options.to, 'to', config) ?? new Date(from.getTime() + config.settings.horizonDays * 86_400_000);
+  const zone = config.offices[0]?.timezone ?? 'UTC';
+  checkRange(from, to, { from: options.from ?? `now, ${localStamp(from, zone)}`, to: options.to ?? localStamp(to, zone) });
   // Without --from the plan starts now, and what is already past is left out.
   const { posts, skipped } = planAll(config, { from, to }, options.from ? undefined : now);
-  const zone = config.offices[0]?.timezone ?? 'UTC';
 
   if (options.json) {
     write(

@@ -11,6 +11,7 @@ import { formatProblem } from '../errors';
 import { localizeInstants } from '../render/helpers/staff-time';
 import { createSilentLogger } from '../logger';
 import { toLocal } from '../time/zone';
+import { checkRange } from './arguments';
 import type { CliContext } from './context';
 import { parseTimeOption, write } from './context';
 import { localStamp } from './format';
@@ -22,6 +23,7 @@ export async function previewCommand(ctx: CliContext, options: { from?: string; 
   const from = parseTimeOption(options.from, 'from', loaded.config) ?? now;
   const to = parseTimeOption(options.to, 'to', loaded.config) ?? new Date(from.getTime() + 7 * 86_400_000);
   const zone = loaded.config.offices[0]?.timezone ?? 'UTC';
+  checkRange(from, to, { from: options.from ?? `now, ${localStamp(from, zone)}`, to: options.to ?? localStamp(to, zone) });
   const { posts } = planAll(loaded.config, { from, to }, options.from ? undefined : now);
 
   const outDir = path.resolve(options.out);

@@ -4,15 +4,19 @@ import { runSimulation } from '../app/simulate';
 import { formatProblem } from '../errors';
 import { createLogger } from '../logger';
 import { readOutbox } from '../channels/outbox/outbox-channel';
+import { checkRange } from './arguments';
 import type { CliContext } from './context';
 import { parseTimeOption, write } from './context';
 import { localStamp, table } from './format';
 import { loadOrFail } from './load-or-fail';
 
 export async function simulateCommand(ctx: CliContext, options: { from: string; to: string; out: string; json?: boolean }): Promise<number> {
-  const { config } = loadOrFail(ctx);
+  // Warnings are printed once, after the run: the simulation loads the config
+  // again at its own start time (--from), and those are the ones that apply.
+  const { config } = loadOrFail(ctx, { printWarnings: false });
   const from = parseTimeOption(options.from, 'from', config)!;
   const to = parseTimeOption(options.to, 'to', config)!;
+  checkRange(from, to, options);
   const zone = config.offices[0]?.timezone ?? 'UTC';
   const result = await runSimulation({
     configDir: ctx.configDir,

@@ -127,16 +127,8 @@ export function shownPath(file: string): string {
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
-/** Reports a cron expression node-cron would refuse. */
+/** Reports a cron expression croner (planner and live timers alike) would refuse. */
 export function checkCron(checker: Checker, expression: string, at: DataPath): void {
   const parsed = parseCron(expression);
-  if (!parsed.ok) {
-    checker.error(at, `invalid cron expression \`${expression}\`: ${parsed.message}.`);
-    return;
-  }
-  // Classic cron (and our planner) fires when EITHER day field matches; node-cron
-  // requires both. Such an expression means different things to different readers.
-  if (parsed.value.dayOfMonthRestricted && parsed.value.dayOfWeekRestricted) {
-    checker.warn(at, `cron expression \`${expression}\` restricts both the day of the month and the weekday: it fires on days matching EITHER (classic cron), which many tools read differently; restrict only one of the two.`);
-  }
+  if (!parsed.ok) checker.error(at, `invalid cron expression \`${expression}\`: ${parsed.message}.`);
 }

@@ -61,7 +61,7 @@ interface Row {
   cells: string[];
   /** Location of each cell. */
   at: SourceLocation[];
-  /** Location just past the last cell, for missing cells. */
+  /** The last character of the row, where missing cells are reported (never past the end of the line). */
   end: SourceLocation;
 }
 
@@ -91,7 +91,7 @@ export function parseQuotaCsv(text: string, file: string, name: string, options:
   if (rows.length === 0) {
     problems.push({ location: header.at[0]!, message: 'the file has a header but no rows: nothing is imported.', severity: 'warning' });
   }
-  const releases = groupRows(rows, columns, file, name, options, problems);
+  const releases = groupRows(rows, { header, columns, delimiter }, file, name, options, problems);
   return { releases, problems };
 }
 
@@ -103,7 +103,10 @@ function requiredHeaders(): string {
 }
 
 function readRows(text: string, file: string, delimiter: string): Row[] {
-  const records = parse(text, {
+  // Line ends as `\n` only: with `\r\n` csv-parse leaves a `\r` at the start
+  // of the raw text after a blank line, which shifted every column by one.
+  // Lines and columns are the same either way (`\r` only ends a line).
+  const records = parse(text.replace(/\r\n/g, '\n'), {
     bom: true,
     delimiter,
     info: true,
@@ -116,8 +119,8 @@ function readRows(text: string, file: string, delimiter: string): Row[] {
   }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
   return records.map(({ record, info, raw }) => {
     // `raw` also holds the blank lines skipped before the record.
-    const body = raw.replace(/^(\r?\n)+/, '').replace(/^\uFEFF/, '');
-    const inner = body.replace(/\r?\n$/, '');
+    const body = raw.replace(/^\n+/, '').replace(/^\uFEFF/, '');
+    const inner = body.replace(/\n$/, '');
     const startLine = info.lines - (inner.split('\n').length - 1);
     const offsets = cellOffsets(inner, delimiter);
     const position = (offset: number): SourceLocation => {
@@ -128,7 +131,7 @@ function readRows(text: string, file: string, delimiter: string): Row[] {
         col: before.length === 1 ? offset + 1 : before[before.length - 1]!.length + 1,
       };
     };
-    return { line: startLine, cells: record, at: offsets.map(position), end: position(inner.length) };
+    return { line: startLine, cells: record, at: offsets.map(position), end: position(Math.max(0, inner.length - 1)) };
   });
 }
 
@@ -179,7 +182,7 @@ interface Group {
 
 function groupRows(
   rows: Row[],
-  columns: Map<Column, number>,
+  { header, columns, delimiter }: { header: Row; columns: Map<Column, number>; delimiter: string },
   file: string,
   name: string,
   options: CsvImportOptions,
@@ -187,19 +190,21 @@ function groupRows(
 ): ExplicitRelease[] {
   const groups = new Map<string, Group>();
   for (const row of rows) {
-    const cell = (column: Column): { text: string; at: SourceLocation } | undefined => {
+    const cell = (column: Column): { text: string; at: SourceLocation; missing?: true } | undefined => {
       const index = columns.get(column);
       if (index === undefined) return undefined;
       const text = row.cells[index];
-      return text === undefined ? { text: '', at: row.end } : { text: text.trim(), at: row.at[index]! };
+      return text === undefined ? { text: '', at: row.end, missing: true } : { text: text.trim(), at: row.at[index]! };
     };
     const rowProblems: Problem[] = [];
     const fail = (at: SourceLocation, message: string): void => {
       rowProblems.push({ location: at, message, severity: 'error' });
     };
+    const missing: string[] = [];
     const required = (column: Column): { text: string; at: SourceLocation } => {
       const found = cell(column)!;
-      if (found.text === '') fail(found.at, `empty \`${headerName(column)}\` cell: fill it in or delete the row.`);
+      if (found.missing) missing.push(`\`${headerName(column)}\``);
+      else if (found.text === '') fail(found.at, `empty \`${headerName(column)}\` cell: fill it in or delete the row.`);
       return found;
     };
 
@@ -210,6 +215,10 @@ function groupRows(
     const count = required('count');
     const closes = cell('closes_at');
     const note = cell('note');
+    if (missing.length > 0) {
+      const what = missing.length === 1 ? `the ${missing[0]} cell is` : `the ${missing.join(', ')} cells are`;
+      fail(row.end, `the row ends after ${row.cells.length} cell(s) but the header has ${header.cells.length}: ${what} missing; add ${missing.length === 1 ? 'it' : 'them'} after a \`${delimiter}\` at the end of the line, or delete the row.`);
+    }
 
     for (const text of [service, note]) {
       if (text && /^[=+\-@\t\r]/.test(text.text)) {
@@ -269,10 +278,12 @@ function groupRows(
     group.given.set(givenKey, row.line);
     let day = group.release.days.find((d) => d.date === dayDate);
     if (!day) {
-      day = { date: dayDate, quota: {}, location: { file, line: row.line, col: 1 } };
+      day = { date: dayDate, quota: {}, location: { file, line: row.line, col: 1 }, quotaLocations: {} };
       group.release.days.push(day);
     }
     day.quota[serviceId] = slots;
+    // One row per service: a problem about this count (an overlap) names this row, not the day's first.
+    day.quotaLocations![serviceId] = service.at;
   }
   return [...groups.values()].map(({ release }) => ({ ...release, days: [...release.days].sort((a, b) => (a.date < b.date ? -1 : 1)) }));
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { Config } from './types';
 import type { Problem } from '../errors';
-import { createChecker } from './checks';
+import { createChecker, isRecord } from './checks';
 import { validateShape } from './issues';
 import { normalizeCalendar } from './normalize-calendar';
 import { normalizeHerald } from './normalize-herald';
@@ -62,6 +62,7 @@ export function loadConfig(dir: string, options: LoadOptions = {}): LoadResult {
       severity: 'warning',
     });
   }
+  if (calendarSource) warnIfNoOpenings(calendarSource, problems);
   const calendar =
     calendarSource && checkFile(calendarSource, problems, 'calendar')
       ? normalizeCalendar(createChecker(calendarSource, problems), {
@@ -92,6 +93,24 @@ export function resolveTemplatesDir(dir: string, explicit?: string): string {
     if (isDirectory(candidate)) return path.resolve(candidate);
   }
   return path.resolve('templates');
+}
+
+/**
+ * A calendar.yaml that is empty, only comments, or lists nothing announces
+ * nothing, like a missing one: say so (an editor that saved an empty buffer,
+ * a ConfigMap key left blank) instead of running quietly.
+ */
+function warnIfNoOpenings(source: YamlSource, problems: Problem[]): void {
+  if (source.data === undefined) return; // unreadable: its problems say why
+  const data = source.data;
+  const listed = (key: string): boolean => isRecord(data) && Array.isArray(data[key]) && data[key].length > 0;
+  if (data !== null && (!isRecord(data) || listed('recurring') || listed('releases') || listed('imports'))) return;
+  const what = data === null ? 'is empty (nothing but comments or blank lines)' : 'lists no recurring, releases or imports entries';
+  problems.push({
+    location: { file: source.file, line: 1, col: 1 },
+    message: `calendar.yaml ${what}: no quota openings will be announced; add recurring or one-off releases (see docs/config.md).`,
+    severity: 'warning',
+  });
 }
 
 /** Adds the file's parse problems and shape problems; false when there is nothing to normalise. */

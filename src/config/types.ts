@@ -22,7 +22,7 @@ export interface Settings {
   renderAheadMinutes: number;
   /** Planning horizon for the scheduler and `check` (default 35 days). */
   horizonDays: number;
-  /** node-cron expression for the periodic re-plan, in the first office's zone (default every 10 minutes). */
+  /** Cron expression (croner, like the digests) for the periodic re-plan, in the first office's zone (default every 10 minutes). */
   replanCron: string;
   /** The built-in media server Instagram fetches images from; absent when no channel needs it. */
   mediaServer?: { publicBaseUrl: string; host: string; port: number };
@@ -187,7 +187,13 @@ export interface ExplicitRelease {
   /** Local wall time of the opening, in the office zone. */
   opensAt: { date: PlainDate; time: string };
   closesAt?: { date: PlainDate; time: string };
-  days: { date: PlainDate; quota: QuotaCounts; location: SourceLocation }[];
+  days: {
+    date: PlainDate;
+    quota: QuotaCounts;
+    location: SourceLocation;
+    /** Where each service's count is written when that differs per service (one CSV row each). */
+    quotaLocations?: Record<string, SourceLocation>;
+  }[];
   note?: string;
   cancelled: boolean;
   cancelReason?: string;

@@ -1,21 +1,16 @@
 /**
- * Every instant a cron schedule fires in a time zone, computed by walking local
- * dates: a year of a weekly digest is ~365 cheap date checks and ~52 zone
- * conversions, not half a million minute ticks.
+ * Every instant a cron schedule fires in a time zone, for the planner.
+ *
+ * croner lists the matching wall-clock times (which days, which times: the same
+ * reading as the live timers), and each wall time becomes an instant by the
+ * rule every local time of the planner follows (`fromLocal`): a digest at 02:30
+ * on a spring-forward day goes out when an opening at 02:30 would. Asking
+ * croner to do the zone as well costs about four times as much per run and
+ * would move such a digest to 03:00 while the opening stays at 03:30.
  */
-import type { CronSchedule } from './cron';
-import { addDays, dayOfMonth, monthOf, weekdayOf, type PlainDate } from '../time/plain-date';
+import { wallClockCron, type CronSchedule } from './cron';
+import { addDays, type PlainDate } from '../time/plain-date';
 import { fromLocal, toLocal } from '../time/zone';
-
-const DAY_MS = 86_400_000;
-
-/**
- * Whether the schedule fires on local `date` at all. When both day-of-month and
- * day-of-week are restricted, either one matching is enough (classic cron rule).
- */
-export function cronMatchesDate(schedule: CronSchedule, date: PlainDate): boolean {
-  return createDayMatcher(schedule)(monthOf(date), dayOfMonth(date), weekdayOf(date));
-}
 
 /**
  * Every instant in [from, to) whose wall time in `zone` matches `schedule`,
@@ -30,61 +25,35 @@ export function cronOccurrences(schedule: CronSchedule, zone: string, from: Date
   const fromMs = from.getTime();
   const toMs = to.getTime();
   if (!(toMs > fromMs)) return [];
-  const wallTimes = wallTimesOfDay(schedule);
-  const matchesDay = createDayMatcher(schedule);
-  const out: number[] = [];
   // One day of margin on each side: around a midnight DST change an instant's
   // local date can lie outside [local(from), local(to)].
-  const firstDay = Date.parse(`${addDays(toLocal(from, zone).date, -1)}T00:00:00Z`);
-  const lastDay = Date.parse(`${addDays(toLocal(to, zone).date, 1)}T00:00:00Z`);
-  // Dates are walked as UTC midnights (never the host zone): a year of a weekly
-  // schedule is 365 cheap checks and 52 zone conversions.
-  for (let dayMs = firstDay; dayMs <= lastDay; dayMs += DAY_MS) {
-    const day = new Date(dayMs);
-    if (!matchesDay(day.getUTCMonth() + 1, day.getUTCDate(), day.getUTCDay())) continue;
-    const date = day.toISOString().slice(0, 10);
-    const dayStart = out.length;
-    for (const { time, second } of wallTimes) {
-      const ms = fromLocal(date, time, zone).getTime() + second * 1000;
-      if (ms >= fromMs && ms < toMs) out.push(ms);
-    }
-    // Gap-shifted times can land on or before later wall times of the same day.
-    if (out.length - dayStart > 1) sortAndDedupeTail(out, dayStart);
+  const firstDay = addDays(toLocal(from, zone).date, -1);
+  const lastDay = addDays(toLocal(to, zone).date, 1);
+  const out = new Set<number>();
+  for (const wall of cronWallTimes(schedule, firstDay, lastDay)) {
+    const ms = fromLocal(wall.slice(0, 10), wall.slice(11, 19), zone).getTime();
+    // A gap-shifted time can meet a regular one: the Set keeps it once.
+    if (ms >= fromMs && ms < toMs) out.add(ms);
   }
-  return out.map((ms) => new Date(ms));
+  return [...out].sort((a, b) => a - b).map((ms) => new Date(ms));
 }
 
-function createDayMatcher(schedule: CronSchedule): (month: number, dayOfMonth: number, weekday: number) => boolean {
-  const months = lookup(schedule.months, 13);
-  const days = lookup(schedule.daysOfMonth, 32);
-  const weekdays = lookup(schedule.daysOfWeek, 7);
-  const either = schedule.dayOfMonthRestricted && schedule.dayOfWeekRestricted;
-  return (month, dayOfMonth, weekday) => {
-    if (!months[month]) return false;
-    return either ? days[dayOfMonth]! || weekdays[weekday]! : days[dayOfMonth]! && weekdays[weekday]!;
-  };
-}
+/** Wall-clock walks already made, shared by offices with the same rule and window (a re-plan of many offices). */
+const wallTimesMemo = new Map<string, readonly string[]>();
+const WALL_TIMES_MEMO_SIZE = 256;
 
-function lookup(values: readonly number[], size: number): boolean[] {
-  const table = new Array<boolean>(size).fill(false);
-  for (const value of values) table[value] = true;
-  return table;
-}
-
-function wallTimesOfDay(schedule: CronSchedule): { time: string; second: number }[] {
-  const out: { time: string; second: number }[] = [];
-  for (const hour of schedule.hours) {
-    for (const minute of schedule.minutes) {
-      const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-      for (const second of schedule.seconds) out.push({ time, second });
-    }
+/** Every matching wall time (`YYYY-MM-DDTHH:mm:ss`) on the dates firstDay..lastDay, by croner. */
+export function cronWallTimes(schedule: CronSchedule, firstDay: PlainDate, lastDay: PlainDate): readonly string[] {
+  const key = `${schedule.expression}|${firstDay}|${lastDay}`;
+  const known = wallTimesMemo.get(key);
+  if (known) return known;
+  const cron = wallClockCron(schedule);
+  const end = Date.parse(`${addDays(lastDay, 1)}T00:00:00Z`);
+  const found: string[] = [];
+  for (let wall = cron.nextRun(new Date(Date.parse(`${firstDay}T00:00:00Z`) - 1)); wall && wall.getTime() < end; wall = cron.nextRun(wall)) {
+    found.push(wall.toISOString().slice(0, 19));
   }
-  return out;
-}
-
-function sortAndDedupeTail(values: number[], start: number): void {
-  const tail = values.splice(start).sort((a, b) => a - b);
-  for (let i = 0; i < tail.length; i++) {
-    if (i === 0 || tail[i] !== tail[i - 1]) values.push(tail[i]!);
-  }
+  if (wallTimesMemo.size >= WALL_TIMES_MEMO_SIZE) wallTimesMemo.clear();
+  wallTimesMemo.set(key, found);
+  return found;
 }

@@ -1,245 +1,144 @@
 /**
- * Our own cron parser, so the planner can enumerate digest times as pure data.
+ * Cron expressions, read by one library everywhere: croner. It parses them for
+ * config validation, lists the wall-clock times a digest rule fires for the
+ * planner, and runs the live bot's timers (re-plan, account checks), so one
+ * expression means the same days in `check`, `plan`, `simulate` and `run`.
  *
- * It accepts a deliberate subset of what node-cron 4 accepts (five fields, or
- * six with leading seconds; `*`, lists, ranges, steps, month and weekday names,
- * `?`, the `@daily`-style nicknames). Anything we accept, node-cron accepts too
- * (test/plan/cron.test.ts checks this), so config validation never passes an
- * expression the live bot would refuse. Quartz extensions (`L`, `W`, `#`) and
- * backwards ranges are refused with a message saying what to write instead.
+ * Why croner and not node-cron: node-cron validates and runs timers, but lists
+ * runs only from the real current moment (its `getNextRuns` starts at
+ * `new Date()`), while the planner needs them from any instant, as pure data
+ * (`plan --from`, `simulate` on a virtual clock); and it requires BOTH day
+ * fields to match where classic (Vixie) cron needs EITHER. croner does all
+ * three (`nextRun(from)`) and keeps the classic rule (`domAndDow: false`).
  */
-export { cronOccurrences, cronMatchesDate } from './cron-occurrences';
+import { Cron, type CronOptions } from 'croner';
+export { cronOccurrences, cronWallTimes } from './cron-occurrences';
 
-/** A parsed cron expression: sorted value lists per field. */
+/** A cron expression croner accepted, as written (trimmed). */
 export interface CronSchedule {
-  /** The expression as written (trimmed). */
   readonly expression: string;
-  readonly seconds: readonly number[];
-  readonly minutes: readonly number[];
-  readonly hours: readonly number[];
-  /** 1–31. */
-  readonly daysOfMonth: readonly number[];
-  /** 1–12. */
-  readonly months: readonly number[];
-  /** 0–6, 0 = Sunday (7 is folded into 0). */
-  readonly daysOfWeek: readonly number[];
-  /**
-   * Whether day-of-month / day-of-week were restricted (not `*` or `?`). When both
-   * are, a day matches if EITHER matches (the classic cron rule).
-   */
-  readonly dayOfMonthRestricted: boolean;
-  readonly dayOfWeekRestricted: boolean;
 }
 
 export type CronParseResult = { ok: true; value: CronSchedule } | { ok: false; message: string };
 
 const EXAMPLE = 'e.g. `0 18 * * 0` is Sundays at 18:00';
 
-const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const FULL_MONTH_NAMES = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const FULL_DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTH_LABELS = FULL_MONTH_NAMES.map((name) => name[0]!.toUpperCase() + name.slice(1));
-
-const NICKNAMES: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-
-interface FieldSpec {
-  label: string;
-  min: number;
-  /** Highest value accepted as written (7 for day-of-week, folded to 0). */
-  max: number;
-  names?: Record<string, number>;
-  /** `?` means "any" (day-of-month and day-of-week only, as node-cron allows). */
-  allowsQuestionMark?: boolean;
+/**
+ * How quota-herald reads every cron expression. Five fields, or six with
+ * leading seconds; when both day-of-month and day-of-week are restricted a day
+ * matches if EITHER does (classic Vixie cron, croner's default, spelled out).
+ * Around clock changes the timers follow croner's Vixie-like rule: a fixed
+ * time skipped by a gap runs when the clock has jumped, a repeated one once.
+ */
+export function cronOptions(zone: string): CronOptions {
+  return { timezone: zone, mode: '5-or-6-parts', domAndDow: false, fixedTimeRule: 'no-wildcard' };
 }
 
-function nameTable(short: string[], full: string[], first: number): Record<string, number> {
-  const table: Record<string, number> = {};
-  short.forEach((name, i) => (table[name] = i + first));
-  full.forEach((name, i) => (table[name] = i + first));
-  return table;
+/** The same reading, on a clock without a zone: the planner's wall-clock walk (see cron-occurrences). */
+export function wallClockCron(schedule: CronSchedule): Cron {
+  const { timezone: _zone, ...options } = cronOptions('UTC');
+  return new Cron(cronerPattern(schedule.expression), { ...options, utcOffset: 0 });
 }
-
-const SECOND: FieldSpec = { label: 'second', min: 0, max: 59 };
-const MINUTE: FieldSpec = { label: 'minute', min: 0, max: 59 };
-const HOUR: FieldSpec = { label: 'hour', min: 0, max: 23 };
-const DAY_OF_MONTH: FieldSpec = { label: 'day-of-month', min: 1, max: 31, allowsQuestionMark: true };
-const MONTH: FieldSpec = { label: 'month', min: 1, max: 12, names: nameTable(MONTH_NAMES, FULL_MONTH_NAMES, 1) };
-const DAY_OF_WEEK: FieldSpec = {
-  label: 'day-of-week',
-  min: 0,
-  max: 7,
-  names: nameTable(DAY_NAMES, FULL_DAY_NAMES, 0),
-  allowsQuestionMark: true,
-};
-
-/** Days in each month in a leap year: a day-of-month that fits no chosen month never fires. */
-const MAX_DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-interface ParsedField {
-  values: number[];
-  restricted: boolean;
-}
-
-type FieldResult = { ok: true; value: ParsedField } | { ok: false; message: string };
 
 /**
- * Parses a cron expression: `minute hour day-of-month month day-of-week`, or six
- * fields with leading seconds. Every problem found is reported in one message
- * that says what is wrong and shows a valid example.
+ * A timer that calls `job` at every occurrence in `zone`. Unnamed on purpose:
+ * croner refuses a second live job with the same name, and tests run several
+ * bots in one process.
+ */
+export function startCronTimer(expression: string, zone: string, job: () => void): Cron {
+  return new Cron(cronerPattern(expression), { ...cronOptions(zone), protect: true }, job);
+}
+
+const FULL_NAMES = [
+  'sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday',
+  'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+];
+const FULL_NAME_PATTERN = new RegExp(`\\b(${FULL_NAMES.join('|')})\\b`, 'gi');
+
+/**
+ * croner takes three-letter names only; node-cron, which ran the bot's timers
+ * before, also took full ones (`sunday`, `February`), so configs may hold them.
+ */
+function cronerPattern(expression: string): string {
+  return expression.trim().replace(FULL_NAME_PATTERN, (name: string) => name.slice(0, 3));
+}
+
+/**
+ * Checks an expression with croner. Every message says what is wrong and ends
+ * with a valid example; croner's own wording is replaced where it is cryptic
+ * (it counts months from 0: `month 13` would read "Invalid value for month: 12").
  */
 export function parseCron(expr: string): CronParseResult {
-  const trimmed = expr.trim();
-  if (trimmed === '') return fail('the cron expression is empty');
-  const resolved = NICKNAMES[trimmed.toLowerCase()] ?? trimmed;
-  if (resolved.startsWith('@')) {
-    return fail(`unknown nickname \`${trimmed}\`; use one of ${Object.keys(NICKNAMES).join(', ')} or five fields`);
+  const expression = expr.trim();
+  if (expression === '') return fail('the cron expression is empty');
+  let cron: Cron;
+  try {
+    cron = new Cron(cronerPattern(expression), cronOptions('UTC'));
+  } catch (error) {
+    const croner = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, '');
+    return fail(explainCronProblem(expression) ?? croner);
   }
-  const illegal = /[^A-Za-z0-9*/,\-?# ]/.exec(resolved);
-  if (illegal) {
-    // node-cron refuses tabs and other whitespace too; say so plainly instead of echoing an invisible character.
-    const what = /\s/.test(illegal[0]) ? 'a tab or other non-space whitespace' : `character \`${illegal[0]}\``;
-    return fail(`${what} is not allowed; use digits, names, \`* , - / ?\` and spaces between fields`);
+  // `0 0 30 2 *` parses but never fires: a digest that silently never goes out.
+  if (cron.nextRun(new Date(Date.UTC(2000, 0, 1))) === null) {
+    return fail('this expression never fires (a day that does not exist in the chosen months?); pick a day that exists');
   }
-  const fields = resolved.split(/ +/);
-  if (fields.length !== 5 && fields.length !== 6) {
-    return fail(
-      `expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds, got ${fields.length}`,
-    );
-  }
-  const specs = fields.length === 6 ? [SECOND, MINUTE, HOUR, DAY_OF_MONTH, MONTH, DAY_OF_WEEK] : [MINUTE, HOUR, DAY_OF_MONTH, MONTH, DAY_OF_WEEK];
-  const messages: string[] = [];
-  const parsed = fields.map((text, i) => {
-    const result = parseField(text, specs[i]!);
-    if (!result.ok) {
-      messages.push(result.message);
-      return null;
-    }
-    return result.value;
-  });
-  if (messages.length > 0) return fail(messages.join('; '));
-  const [second, minute, hour, dayOfMonth, month, dayOfWeek] =
-    fields.length === 6 ? (parsed as ParsedField[]) : [{ values: [0], restricted: true }, ...(parsed as ParsedField[])];
-  const impossible = impossibleDayMessage(dayOfMonth!, month!);
-  if (impossible) return fail(impossible);
-  return {
-    ok: true,
-    value: {
-      expression: trimmed,
-      seconds: second!.values,
-      minutes: minute!.values,
-      hours: hour!.values,
-      daysOfMonth: dayOfMonth!.values,
-      months: month!.values,
-      daysOfWeek: dayOfWeek!.values,
-      dayOfMonthRestricted: dayOfMonth!.restricted,
-      dayOfWeekRestricted: dayOfWeek!.restricted,
-    },
-  };
+  return { ok: true, value: { expression } };
 }
 
 function fail(message: string): { ok: false; message: string } {
   return { ok: false, message: `${message}; ${EXAMPLE}` };
 }
 
-function parseField(text: string, spec: FieldSpec): FieldResult {
-  if (spec.allowsQuestionMark && text === '?') text = '*';
-  const values = new Set<number>();
-  for (const item of text.split(',')) {
-    if (item === '') return { ok: false, message: `${spec.label} \`${text}\` has an empty list item; write lists like \`1,15\`` };
-    const error = addItem(item, spec, values);
-    if (error) return { ok: false, message: error };
-  }
-  if (spec === DAY_OF_WEEK && values.delete(7)) values.add(0);
-  return { ok: true, value: { values: [...values].sort((a, b) => a - b), restricted: text !== '*' } };
+interface FieldSpec {
+  label: string;
+  min: number;
+  max: number;
+  names?: string;
 }
 
-/** Adds the values of one list item (`*`, `5`, `1-5`, `*\/15`, `1-5/2`) or returns what is wrong. */
-function addItem(item: string, spec: FieldSpec, into: Set<number>): string | null {
-  const [base, stepText, extra] = item.split('/');
-  if (extra !== undefined) return `${spec.label} \`${item}\` has more than one \`/\`; write steps like \`*/15\``;
-  let step = 1;
-  if (stepText !== undefined) {
-    if (!/^\d+$/.test(stepText) || Number(stepText) < 1) {
-      return `${spec.label} step \`${stepText}\` must be a whole number of 1 or more, like \`*/15\``;
-    }
-    step = Number(stepText);
+const MONTH_NAMES = 'jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec';
+const DAY_NAMES = 'sun|mon|tue|wed|thu|fri|sat';
+const FIELDS: FieldSpec[] = [
+  { label: 'minute', min: 0, max: 59 },
+  { label: 'hour', min: 0, max: 23 },
+  { label: 'day-of-month', min: 1, max: 31 },
+  { label: 'month', min: 1, max: 12, names: MONTH_NAMES },
+  { label: 'day-of-week', min: 0, max: 7, names: DAY_NAMES },
+];
+const SECOND: FieldSpec = { label: 'second', min: 0, max: 59 };
+
+/**
+ * A plain-words reason for an expression croner refused, when the mistake is a
+ * common one (field count, a value out of range, an unknown name); null lets
+ * croner's message stand. It only explains: croner alone decides what is valid.
+ */
+function explainCronProblem(expression: string): string | null {
+  if (expression.startsWith('@')) return `unknown nickname \`${expression}\`; use @yearly, @monthly, @weekly, @daily, @hourly or five fields`;
+  const fields = expression.split(/\s+/);
+  if (fields.length !== 5 && fields.length !== 6) {
+    return `expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds, got ${fields.length}`;
   }
-  let low: number;
-  let high: number;
-  if (base === '*') {
-    low = spec.min;
-    high = spec === DAY_OF_WEEK ? 6 : spec.max;
-    if (step > high - low) {
-      return `${spec.label} step ${step} is larger than the range ${spec.min}–${high}, so \`${item}\` would only match ${low}; write \`${low}\` instead`;
-    }
-  } else {
-    const bounds = base!.split('-');
-    if (bounds.length > 2 || bounds.some((b) => b === '')) {
-      return `${spec.label} \`${item}\` is not a value or a range; write ranges like \`1-5\``;
-    }
-    const first = readValue(bounds[0]!, spec);
-    if (typeof first === 'string') return first;
-    let last = bounds.length === 2 ? readValue(bounds[1]!, spec) : first;
-    if (typeof last === 'string') return last;
-    // `mon-sun`: Sunday written as a name is 0, but as a range end it means 7.
-    if (spec === DAY_OF_WEEK && last === 0 && first > 0) last = 7;
-    if (stepText !== undefined && bounds.length === 1) {
-      return `${spec.label} \`${item}\` puts a step after a single value; write \`${first}-${spec.max === 7 ? 6 : spec.max}/${step}\` or \`*/${step}\``;
-    }
-    if (last < first) {
-      return `${spec.label} range \`${base}\` runs backwards; ranges go from low to high like \`1-5\` (split a wrap-around into two, like \`22-23,0-2\`)`;
-    }
-    low = first;
-    high = last;
-  }
-  for (let v = low; v <= high; v += step) into.add(v);
-  return null;
+  const specs = fields.length === 6 ? [SECOND, ...FIELDS] : FIELDS;
+  const problems = fields.flatMap((field, i) => fieldProblems(field, specs[i]!));
+  return problems.length > 0 ? problems.join('; ') : null;
 }
 
-function readValue(token: string, spec: FieldSpec): number | string {
-  if (/^\d+$/.test(token)) {
-    const value = Number(token);
-    if (value < spec.min || value > spec.max) {
-      return `${spec.label} ${value} is out of range ${spec.min}–${spec.max}${spec === DAY_OF_WEEK ? ' (0 and 7 are Sunday)' : ''}`;
+function fieldProblems(field: string, spec: FieldSpec): string[] {
+  const problems: string[] = [];
+  // Values are what is left after taking out list commas, ranges and steps.
+  for (const token of field.split(/[,/-]/)) {
+    if (token === '' || token === '*' || token === '?') continue;
+    if (/^\d+$/.test(token)) {
+      const value = Number(token);
+      if (value < spec.min || value > spec.max) {
+        problems.push(`${spec.label} ${value} is out of range ${spec.min}–${spec.max}${spec.label === 'day-of-week' ? ' (0 and 7 are Sunday)' : ''}`);
+      }
+      continue;
     }
-    return value;
+    if (spec.names && new RegExp(`^(${spec.names})\\w*$`, 'i').test(token)) continue;
+    if (/^[\dLW#]+$/i.test(token)) continue; // croner's L, W and # forms: its message is the better one
+    const hint = spec.names === MONTH_NAMES ? ' or a month name (jan–dec)' : spec.names === DAY_NAMES ? ' or a day name (sun–sat)' : '';
+    problems.push(`${spec.label} \`${token}\` is not a number${hint}`);
   }
-  const named = spec.names?.[token.toLowerCase()];
-  if (named !== undefined) return named;
-  if (/^[LW#]|[LW#]$|#/i.test(token) && /^[\dLW#-]+$/i.test(token)) {
-    return `${spec.label} \`${token}\` uses the L/W/# extensions, which quota-herald does not support; list the days instead`;
-  }
-  const hint = spec === MONTH ? ' or a month name (jan–dec)' : spec === DAY_OF_WEEK ? ' or a day name (sun–sat)' : '';
-  return `${spec.label} \`${token}\` is not a number${hint}`;
-}
-
-function impossibleDayMessage(dayOfMonth: ParsedField, month: ParsedField): string | null {
-  if (!dayOfMonth.restricted) return null;
-  const smallest = dayOfMonth.values[0]!;
-  const fits = month.values.some((m) => smallest <= MAX_DAYS_IN_MONTH[m - 1]!);
-  if (fits) return null;
-  const monthList = month.values.map((m) => MONTH_LABELS[m - 1]).join(', ');
-  return `day-of-month ${dayOfMonth.values.join(',')} never occurs in ${monthList}, so this would never run; pick a day that exists`;
+  return problems;
 }

@@ -97,7 +97,69 @@ describe('cli', () => {
   it('a bad time option says how to write it, exit 2', async () => {
     const result = await cli(['plan', '--from', 'next friday']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--from "next friday" is not a date or time; use ISO 8601/);
+    expect(result.stderr).toBe(
+      "error: option '--from <T>' argument 'next friday' is invalid. \"next friday\" is not ISO 8601; write e.g. 2027-02-01, 2027-02-01T14:00 (office time) or 2027-02-01T14:00+07:00.\n(run with --help for usage)\n",
+    );
+  });
+
+  describe('arguments that made no sense were taken', () => {
+    it.each(['abc', '0', '-5', '1.5', '7days'])('check --days %s: says what to write, exit 2', async (days) => {
+      const result = await cli(['check', '--days', days]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`error: option '--days <n>' argument '${days}' is invalid. write a whole number of 1 or more, e.g. 7.\n(run with --help for usage)\n`);
+    });
+
+    it.each([
+      ['2027-02-30', '2027-02-30 does not exist: February 2027 has 28 days'],
+      ['2027-13-45', 'month 13 does not exist in "2027-13-45" (01–12)'],
+      ['2028-02-30T10:00+07:00', '2028-02-30 does not exist: February 2028 has 29 days'],
+      ['2027-02-01T24:30', '24:30 is not a time of day (00:00–23:59)'],
+      ['2027-02-01T10:00+15:00', '+15:00 is not a UTC offset (-12:00 to +14:00)'],
+    ])('plan --from %s: a date that does not exist is refused, not rolled over, exit 2', async (value, reason) => {
+      const result = await cli(['plan', '--from', value, '--to', '2027-12-31']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`error: option '--from <T>' argument '${value}' is invalid. ${reason}; write e.g. 2027-02-01`);
+    });
+
+    it('plan --to is checked the same way', async () => {
+      const result = await cli(['plan', '--from', '2027-02-01', '--to', '2027-04-31']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("argument '2027-04-31' is invalid. 2027-04-31 does not exist: April 2027 has 30 days");
+    });
+
+    it.each([['simulate'], ['plan'], ['preview']])('%s with --from after --to: says so, writes nothing, exit 2', async (command) => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-range-'));
+      try {
+        const outArgs = command === 'plan' ? [] : ['--out', path.join(out, 'result')];
+        const result = await cli([command, '--from', '2026-12-10', '--to', '2026-12-01', ...outArgs]);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toBe('error: --from (2026-12-10) must be before --to (2026-12-01): swap them or pick a later --to\n');
+        expect(fs.readdirSync(out)).toEqual([]);
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('plan --to before now (no --from) names the start it used', async () => {
+      const result = await cli(['plan', '--to', '2026-11-01']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: --from \(now, .+\) must be before --to \(2026-11-01\)/);
+    });
+
+    it('simulate prints each load warning once', async () => {
+      const dir = copySampleConfig();
+      try {
+        fs.rmSync(path.join(dir, 'config', 'calendar.yaml'));
+        const result = await cli(['simulate', '--config', path.join(dir, 'config'), '--from', '2026-12-01', '--to', '2026-12-02', '--out', path.join(dir, 'sim')], { cwd: dir });
+        expect(result.code).toBe(0);
+        expect(result.stderr.match(/missing calendar\.yaml/g)).toHaveLength(1);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('plan --json lists the coming posts with ids, due times and deadlines', async () => {

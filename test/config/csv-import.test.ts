@@ -1,6 +1,8 @@
 import path from 'node:path';
+import fs from 'node:fs';
+import { loadAll } from '../../src/app/load-all';
 import { importQuotaCsv, parseDateCell, parseQuotaCsv, parseTimeCell } from '../../src/config/csv-import';
-import { errorsOf, problemAt, writeTempDir } from './helpers';
+import { errorsOf, MINIMAL_HERALD, MINIMAL_TEMPLATES, problemAt, writeTempDir } from './helpers';
 
 const services = { serviceIds: ['regular', 'express'] };
 const parse = (text: string) => parseQuotaCsv(text, 'kuota.csv', 'kuota.csv', services);
@@ -28,8 +30,18 @@ describe('config/csv-import', () => {
         cancelled: false,
         location: { file: 'kuota.csv', line: 2, col: 1 },
         days: [
-          { date: '2027-01-15', quota: { regular: 30 }, location: { file: 'kuota.csv', line: 4, col: 1 } },
-          { date: '2027-01-16', quota: { regular: 60, express: 10 }, location: { file: 'kuota.csv', line: 2, col: 1 } },
+          {
+            date: '2027-01-15',
+            quota: { regular: 30 },
+            location: { file: 'kuota.csv', line: 4, col: 1 },
+            quotaLocations: { regular: { file: 'kuota.csv', line: 4, col: 29 } },
+          },
+          {
+            date: '2027-01-16',
+            quota: { regular: 60, express: 10 },
+            location: { file: 'kuota.csv', line: 2, col: 1 },
+            quotaLocations: { regular: { file: 'kuota.csv', line: 2, col: 29 }, express: { file: 'kuota.csv', line: 3, col: 29 } },
+          },
         ],
       },
       expect.objectContaining({ id: 'csv:kuota.csv@2027-01-09T08:30', days: [expect.objectContaining({ date: '2027-01-23', quota: { regular: 40 } })] }),
@@ -65,9 +77,72 @@ describe('config/csv-import', () => {
     expect(problemAt(typo.problems, 'kuota.csv', 1, 40).message).toContain('the header has `kouta`; rename it');
   });
 
-  it('reports a row with too few cells at the end of the line', () => {
-    const { problems } = parse('opens_on,opens_at,service_date,service,count\n2027-01-08,10:00,2027-01-11,regular\n');
-    expect(problemAt(problems, 'kuota.csv', 2, 36).message).toContain('empty `count/kuota` cell');
+  describe('a row with too few cells', () => {
+    const HEADER = 'opens_on,opens_at,service_date,service,count';
+    // `2027-01-08,10:00,2027-01-11,regular` is 35 characters: column 35 is its last, 36 would be past the end.
+    it.each([
+      ['LF', `${HEADER}\n2027-01-08,10:00,2027-01-11,regular\n`, 2, 35],
+      ['CRLF', `${HEADER}\r\n2027-01-08,10:00,2027-01-11,regular\r\n`, 2, 35],
+      ['CRLF after a blank line', `${HEADER}\r\n\r\n2027-01-08,10:00,2027-01-11,regular\r\n\r\n`, 3, 35],
+      ['without a final line end', `${HEADER}\n2027-01-08,10:00,2027-01-11,regular`, 2, 35],
+    ])('%s: reported once, at the last character of the line, saying which cell is missing', (_label, text, line, col) => {
+      const { problems, releases } = parse(text);
+      expect(problems).toEqual([
+        {
+          location: { file: 'kuota.csv', line, col },
+          message: 'the row ends after 4 cell(s) but the header has 5: the `count/kuota` cell is missing; add it after a `,` at the end of the line, or delete the row.',
+          severity: 'error',
+        },
+      ]);
+      expect(releases).toEqual([]);
+    });
+
+    it('names every missing cell in one problem', () => {
+      const { problems } = parse(`${HEADER}\n2027-01-08,10:00,2027-01-11\n`);
+      expect(problems).toEqual([
+        expect.objectContaining({
+          location: { file: 'kuota.csv', line: 2, col: 27 },
+          message: 'the row ends after 3 cell(s) but the header has 5: the `service/layanan`, `count/kuota` cells are missing; add them after a `,` at the end of the line, or delete the row.',
+        }),
+      ]);
+    });
+  });
+
+  it('finds columns in a CRLF file after a blank line (a leftover \\r shifted them by one)', () => {
+    const { problems } = parse('opens_on,opens_at,service_date,service,count\r\n\r\n2027-01-08,10:00,31/02/2027,regular,5\r\n');
+    expect(problems).toEqual([expect.objectContaining({ location: { file: 'kuota.csv', line: 3, col: 18 } })]);
+  });
+
+  it('reports an overlap with a YAML release at the CSV row that overlaps, not the first row of that day', () => {
+    const dir = writeTempDir({
+      'herald.yaml': MINIMAL_HERALD,
+      ...MINIMAL_TEMPLATES,
+      'calendar.yaml': [
+        'releases:',
+        '  - id: percepatan',
+        '    opensAt: "2027-01-07 09:00"',
+        '    days:',
+        '      - { date: 2027-01-16, quota: { express: 10 } }',
+        'imports:',
+        '  - file: kuota.csv',
+        '',
+      ].join('\n'),
+      'kuota.csv': ['opens_on,opens_at,service_date,service,count', '2027-01-08,10:00,2027-01-16,regular,60', '2027-01-08,10:00,2027-01-16,express,10', ''].join('\n'),
+    });
+    try {
+      const { problems } = loadAll(dir, { now: new Date('2027-01-01T00:00:00Z') });
+      const csv = path.join(dir, 'kuota.csv');
+      // (The minimal templates lack cards and alt texts: those errors have no file location.)
+      expect(errorsOf(problems).filter((p) => p.location !== undefined)).toEqual([
+        {
+          location: { file: csv, line: 3, col: 29 },
+          message: `csv release csv:kuota.csv@2027-01-08T10:00 and explicit release percepatan (${path.join(dir, 'calendar.yaml')}:5:9) both give counts for Paspor Percepatan on 2027-01-16: keep the day in one of them only.`,
+          severity: 'error',
+        },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects formula injection in text cells', () => {

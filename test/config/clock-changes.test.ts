@@ -1,0 +1,77 @@
+/**
+ * Opening and digest times that a clock change of the office zone skips or
+ * repeats: warned at load (and so in `check`), at the rule, with the date and
+ * what the bot will do.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadAll } from '../../src/app/load-all';
+import { MINIMAL_HERALD, MINIMAL_TEMPLATES, writeTempDir } from './helpers';
+
+const BERLIN_HERALD = `${MINIMAL_HERALD.replace('timezone: Asia/Pontianak', 'timezone: Europe/Berlin')}digests:
+  - { id: malam, cron: "30 2 * * 0", channels: [x], template: h-1 }
+  - { id: sore, cron: "0 18 * * 0", channels: [x], template: h-1 }
+`;
+
+const CALENDAR = [
+  'recurring:',
+  '  - id: minggu-dini',
+  '    weekly: { weekday: sunday, weeksAhead: 1 }',
+  '    at: "02:30"',
+  '    serviceWeekdays: [monday]',
+  '    quota: { regular: 10 }',
+  '  - id: jumat',
+  '    weekly: { weekday: friday, weeksAhead: 1 }',
+  '    at: "14:00"',
+  '    serviceWeekdays: [monday]',
+  '    quota: { express: 5 }',
+  'releases:',
+  '  - id: khusus',
+  '    opensAt: "2027-10-31 02:15"',
+  '    days:',
+  '      - { date: 2027-11-03, quota: { express: 5 } }',
+  '',
+].join('\n');
+
+function warningsFor(files: Record<string, string>, now: string, checkDays: number): string[] {
+  const dir = writeTempDir({ ...MINIMAL_TEMPLATES, ...files });
+  try {
+    const { problems } = loadAll(dir, { now: new Date(now), checkDays });
+    return problems
+      .filter((p) => p.severity === 'warning' && /clocks/.test(p.message))
+      .map((p) => `${path.relative(dir, p.location!.file)}:${p.location!.line}:${p.location!.col}: ${p.message}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('config: times a clock change skips or repeats', () => {
+  it('warns at each rule and release, once per kind of change, saying when it will happen instead', () => {
+    expect(warningsFor({ 'herald.yaml': BERLIN_HERALD, 'calendar.yaml': CALENDAR }, '2027-03-01T12:00:00Z', 300)).toEqual([
+      'calendar.yaml:2:5: recurring rule minggu-dini opens at 02:30 on Sunday 2027-03-28, a time that does not exist in Europe/Berlin: the clocks jump from 02:00 to 03:00. The opening is at 03:30 instead; pick a time outside 02:00–03:00 if that is not what you want.',
+      'calendar.yaml:2:5: recurring rule minggu-dini opens at 02:30 on Sunday 2027-10-31, a time that happens twice in Europe/Berlin: the clocks go back from 03:00 to 02:00. The opening is at the first 02:30 (UTC+02:00), once; pick a time outside 02:00–03:00 to leave no doubt.',
+      'calendar.yaml:13:5: release khusus opens at 02:15 on Sunday 2027-10-31, a time that happens twice in Europe/Berlin: the clocks go back from 03:00 to 02:00. The opening is at the first 02:15 (UTC+02:00), once; pick a time outside 02:00–03:00 to leave no doubt.',
+      'herald.yaml:13:5: digest rule malam posts at 02:30 on Sunday 2027-03-28, a time that does not exist in Europe/Berlin: the clocks jump from 02:00 to 03:00. The digest goes out at 03:30 instead; pick a time outside 02:00–03:00 if that is not what you want.',
+      'herald.yaml:13:5: digest rule malam posts at 02:30 on Sunday 2027-10-31, a time that happens twice in Europe/Berlin: the clocks go back from 03:00 to 02:00. The digest goes out at the first 02:30 (UTC+02:00), once; pick a time outside 02:00–03:00 to leave no doubt.',
+    ]);
+  });
+
+  it('counts the further dates of a rule in one warning (to 2029-05-10: 2028-03-26, 2029-03-25)', () => {
+    const warnings = warningsFor({ 'herald.yaml': BERLIN_HERALD, 'calendar.yaml': CALENDAR }, '2027-03-01T12:00:00Z', 800);
+    expect(warnings[0]).toContain('recurring rule minggu-dini opens at 02:30 on Sunday 2027-03-28 (also 2 more date(s), the next 2028-03-26), a time that does not exist');
+  });
+
+  it('says nothing when no change falls in the days checked, or the zone has none', () => {
+    expect(warningsFor({ 'herald.yaml': BERLIN_HERALD, 'calendar.yaml': CALENDAR }, '2027-04-01T12:00:00Z', 60)).toEqual([]);
+    const pontianak = BERLIN_HERALD.replace('timezone: Europe/Berlin', 'timezone: Asia/Pontianak');
+    expect(warningsFor({ 'herald.yaml': pontianak, 'calendar.yaml': CALENDAR }, '2027-03-01T12:00:00Z', 300)).toEqual([]);
+  });
+
+  it('finds the half-hour change of Lord Howe', () => {
+    const lordHowe = MINIMAL_HERALD.replace('timezone: Asia/Pontianak', 'timezone: Australia/Lord_Howe');
+    const calendar = ['recurring:', '  - id: sabtu', '    weekly: { weekday: sunday, weeksAhead: 1 }', '    at: "02:15"', '    serviceWeekdays: [monday]', '    quota: { regular: 10 }', ''].join('\n');
+    expect(warningsFor({ 'herald.yaml': lordHowe, 'calendar.yaml': calendar }, '2027-09-01T00:00:00Z', 60)).toEqual([
+      'calendar.yaml:2:5: recurring rule sabtu opens at 02:15 on Sunday 2027-10-03, a time that does not exist in Australia/Lord_Howe: the clocks jump from 02:00 to 02:30. The opening is at 02:45 instead; pick a time outside 02:00–02:30 if that is not what you want.',
+    ]);
+  });
+});
