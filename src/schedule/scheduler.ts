@@ -47,6 +47,12 @@ export interface SchedulerDeps {
   mediaRoot: string;
   leaseMs?: number;
   publishTimeoutMs?: number;
+  /**
+   * How long a publish attempt usually takes, start to post on the account
+   * (default 15 s, at most publishTimeoutMs). A retry is never scheduled so
+   * late that it could not finish before the post's deadline (retry-policy.ts).
+   */
+  attemptEstimateMs?: number;
   random?: () => number;
   alert: (alert: Alert) => void;
   /** Reconciliation timing (settle delay, read-back margins); defaults in reconcile.ts. */
@@ -65,10 +71,13 @@ export interface Scheduler {
 }
 
 const CLAIM_BATCH = 20;
+/** An image post with container processing (Instagram) takes a few seconds; leave room for a slow platform. */
+const DEFAULT_ATTEMPT_ESTIMATE_MS = 15_000;
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const leaseMs = deps.leaseMs ?? 120_000;
   const publishTimeoutMs = deps.publishTimeoutMs ?? 60_000;
+  const attemptMs = Math.min(publishTimeoutMs, deps.attemptEstimateMs ?? DEFAULT_ATTEMPT_ESTIMATE_MS);
   const random = deps.random ?? Math.random;
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
   const renderAhead = createRenderAhead(deps);
@@ -110,15 +119,23 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     } catch (thrown) {
       const error = toPublishError(thrown);
       const now = deps.clock.now();
-      const decision = decideAfterFailure(error, { now, attempts: post.attempts, random });
-      await markFailed(deps.store, claim, { state: decision.state, error: `${error.kind}: ${error.message}`, retryAt: decision.retryAt }, now);
-      deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, retryAt: decision.retryAt }, 'publish failed');
+      const decision = decideAfterFailure(error, { now, attempts: post.attempts, random, deadline: post.deadline, attemptMs });
+      const failure = `${error.kind}: ${error.message}`;
+      await markFailed(deps.store, claim, { state: decision.state, error: decision.state === 'expired' ? `${failure} (${decision.reason})` : failure, retryAt: decision.retryAt }, now);
+      deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, state: decision.state, retryAt: decision.retryAt }, 'publish failed');
       // `unknown` is not alerted: reconciliation decides, and alerts when it cannot.
       if (decision.state === 'dead') {
         deps.alert({
           kind: error.kind === 'auth' ? 'auth' : 'dead',
           post,
           message: `${describe(post)} failed (${error.kind}): ${error.message}`,
+        });
+      }
+      if (decision.state === 'expired') {
+        deps.alert({
+          kind: 'expired',
+          post,
+          message: `${describe(post)} failed (${error.message}) and cannot be tried again in time: ${decision.reason}. It expired and will not be sent; post it by hand if it still matters`,
         });
       }
     }
