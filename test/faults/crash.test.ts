@@ -37,7 +37,7 @@ describe('faults: SIGKILL at random moments', () => {
         // A random moment of its work (publishing, reconciling). On a busy machine start-up
         // alone can outlast the life above: without these the bot would never publish at all.
         const running = bot;
-        await waitFor(() => running.output().stderr.includes('quota-herald running') || running.exitCode !== null, 60_000, () => `run ${kill} to start`);
+        await waitFor(() => running.output().stderr.includes('quota-herald running') || running.exitCode !== null, 60_000, () => `run ${kill} to start; it said:\n${running.output().stderr.slice(-3_000)}`);
         await sleep(lifeMs - 1_500);
       }
       bot.kill('SIGKILL');

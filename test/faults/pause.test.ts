@@ -28,7 +28,7 @@ describe('faults: SIGSTOP / SIGCONT across due times', () => {
     bot.kill('SIGCONT');
     const continuedAt = Date.now();
     // Wait for the paused-over posts rather than a fixed time, so the bound below can fail.
-    await waitFor(() => world.fakeX.tweets.length >= 2 && world.fakeIg.published.length >= 2, 90_000, () => 'the posts paused over to go out');
+    await waitFor(() => world.fakeX.tweets.length >= 2 && world.fakeIg.published.length >= 2, 90_000, () => `the posts paused over to go out (X has ${world.fakeX.tweets.length}, Instagram ${world.fakeIg.published.length}); the bot said:\n${bot.output().stderr.slice(-3_000)}`);
     await sleep(Math.max(0, continuedAt + 12_000 - Date.now())); // time for a wrong second copy to show up
     bot.kill('SIGTERM');
     expect(await exitOf(bot)).toBe(0);
