@@ -111,8 +111,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   async function publishOne(channel: Channel, post: LedgerPost): Promise<void> {
     const claim = { id: post.id, revision: post.revision, owner: deps.owner };
     const request = requestFor(post, deps.mediaRoot);
+    // The call is aborted when the deadline comes, whatever the timeout: no step of it
+    // (an Instagram media_publish after a slow container) may start late.
+    const leftMs = post.deadline ? post.deadline.getTime() - deps.clock.now().getTime() : Infinity;
+    if (leftMs <= 0) {
+      const reason = 'its deadline passed while it waited for its turn on the channel, before the call started';
+      await markFailed(deps.store, claim, { state: 'expired', error: reason, retryAt: null }, deps.clock.now());
+      deps.alert({ kind: 'expired', post, message: `${describe(post)} was not sent: ${reason}. Post it by hand if it still matters` });
+      return;
+    }
     try {
-      const result = await channel.publish(request, timeoutSignal(publishTimeoutMs));
+      const result = await channel.publish(request, timeoutSignal(Math.min(publishTimeoutMs, leftMs)));
       // Recorded the moment it is known; nothing after this may fail the publish step.
       await markPublished(deps.store, claim, result);
       deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');

@@ -69,4 +69,10 @@ describe.each(DIALECTS)('schedule: retries before the deadline with the X driver
     expect(rig.alerts[0]!.message).toMatch(/cannot be tried again in time: the platform accepts no new attempt before 2026-11-27T06:10:00.000Z/);
     expect(x.server.tweets).toEqual([]);
   });
+
+  it('gives a publish call no more time than is left before the deadline', async () => {
+    await rig.tickAt(after(START, DEADLINE_MS - 20_000));
+    expect(rig.timeoutMs).toEqual([20_000]); // not the 60 s publish timeout
+    expect((await rig.post(1)).state).toBe('published');
+  });
 });
