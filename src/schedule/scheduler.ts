@@ -150,10 +150,27 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  /**
+   * Claims and publishes what is due, in rounds of at most one post per
+   * configured channel. A claimed post whose holder dies counts as sent in
+   * doubt (it waits for reconciliation), so claiming a whole batch up front
+   * would put every post behind the one in flight in doubt at a crash.
+   */
   async function publishDue(now: Date): Promise<number> {
-    const claimed = await claimDue(deps.store, { now, owner: deps.owner, leaseMs, limit: CLAIM_BATCH });
-    if (claimed.length === 0) return 0;
-    const { channels } = deps.runtime();
+    let total = 0;
+    while (total < CLAIM_BATCH) {
+      const { channels } = deps.runtime();
+      // Later rounds claim on the clock: a round can take a while.
+      const at = total === 0 ? now : deps.clock.now();
+      const claimed = await claimDue(deps.store, { now: at, owner: deps.owner, leaseMs, limit: Math.min(Math.max(1, channels.size), CLAIM_BATCH - total) });
+      if (claimed.length === 0) break;
+      total += claimed.length;
+      await publishRound(claimed, channels);
+    }
+    return total;
+  }
+
+  async function publishRound(claimed: LedgerPost[], channels: ReadonlyMap<string, Channel>): Promise<void> {
     // Different channels go out in parallel; one channel's posts go in due order.
     const byChannel = new Map<string, LedgerPost[]>();
     for (const post of claimed) {
@@ -177,7 +194,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         }
       }),
     );
-    return claimed.length;
   }
 
   return {

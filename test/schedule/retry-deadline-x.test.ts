@@ -6,6 +6,7 @@
  * again with a 2-minute deadline. The next backoff (120 s) passes the
  * deadline; the post must still go out, in a last attempt that finishes in time.
  */
+import { releaseAllLeases } from '../../src/store/claims';
 import { DIALECTS, useTestStore } from '../support/databases';
 import { START, startXRig, writePngCard, type XRig } from '../channels/x/x-harness';
 import { after, createReconcileRig, type ReconcileRig } from './reconcile-rig';
@@ -74,5 +75,21 @@ describe.each(DIALECTS)('schedule: retries before the deadline with the X driver
     await rig.tickAt(after(START, DEADLINE_MS - 20_000));
     expect(rig.timeoutMs).toEqual([20_000]); // not the 60 s publish timeout
     expect((await rig.post(1)).state).toBe('published');
+  });
+
+  it('a crash mid-publish leaves only the post in flight in doubt, not the ones queued behind it', async () => {
+    // Replaces the plan: post-1 is cancelled, posts 2 and 3 are due at once on X.
+    await rig.seed([2, 3].map((n) => ({ n, channelId: 'x', text: `${TEXT} (${n})`, dueAt: START, deadline: after(START, DEADLINE_MS) })));
+    x.server.faults.push({ route: CREATE, hang: true });
+    const created = new Promise<void>((resolve) => x.server.events.on('request', (r: { route: string }) => r.route === CREATE && resolve()));
+    const tick = rig.tickAt(START).catch((error: unknown) => error);
+    await created;
+    // The process dies here; its successor finds the claims it left.
+    const inDoubt = await releaseAllLeases(ctx.store, START);
+    expect(inDoubt.map((p) => p.id)).toEqual(['post-2']);
+    // The one queued behind it was never claimed: it goes out at the next start, no read-back needed.
+    expect((await rig.post(3)).state).toBe('ready');
+    rig.timeouts.forEach((t) => t.abort());
+    await tick;
   });
 });
