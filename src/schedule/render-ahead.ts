@@ -11,7 +11,13 @@ import type { LedgerPost } from '../store/types';
 import { mediaDirFor, plannedFromLedger } from './ledger-post';
 import type { SchedulerDeps } from './scheduler';
 
-const RENDER_BATCH = 50;
+/**
+ * Posts rendered per tick. Small: a tick publishes only after rendering, and a
+ * card can take a while on a busy machine; the loop ticks again at once while
+ * there is more to render, and renders in due order, so a due post never waits
+ * behind cards for later ones (after a restart, a whole window renders).
+ */
+const RENDER_BATCH = 5;
 
 export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<number> {
   /** `id:revision` → generation in which rendering failed. */

@@ -3,24 +3,38 @@
  */
 import type { PublishError } from '../channels/publish-error';
 
-export interface FailureDecision {
-  state: 'retrying' | 'dead' | 'unknown';
-  retryAt: Date | null;
+export type FailureDecision =
+  | { state: 'retrying'; retryAt: Date }
+  | { state: 'dead' | 'unknown'; retryAt: null }
+  /** No attempt can finish before the deadline: `reason` says why, for the alert. */
+  | { state: 'expired'; retryAt: null; reason: string };
+
+export interface FailureContext {
+  now: Date;
+  /** Attempts made so far, the failed one included. */
+  attempts: number;
+  random: () => number;
+  /** The post's hard deadline; null when it has none. */
+  deadline: Date | null;
+  /**
+   * How long one attempt may take from its start until the post is out. A
+   * retry starts at least this long before the deadline, so it completes in time.
+   */
+  attemptMs: number;
 }
 
 const BASE_BACKOFF_MS = 15_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 
 /**
- * Exponential backoff with ±20 % jitter, honouring the platform's reset time.
- * A retry that would land after the deadline is still recorded as `retrying`:
- * the deadline sweep then expires it at the deadline and alerts, so a late post
- * is never sent and never silently dropped.
+ * Exponential backoff with ±20 % jitter, honouring the platform's reset time,
+ * and using every chance before the deadline: when the backoff would start the
+ * retry too late to finish before the deadline, the retry is moved earlier, to
+ * the last moment an attempt can still finish (never before the platform's
+ * reset: sending earlier would only be refused again). The post expires here
+ * only when no attempt can finish in time.
  */
-export function decideAfterFailure(
-  error: PublishError,
-  context: { now: Date; attempts: number; random: () => number },
-): FailureDecision {
+export function decideAfterFailure(error: PublishError, context: FailureContext): FailureDecision {
   switch (error.kind) {
     case 'auth':
     case 'permanent':
@@ -28,13 +42,44 @@ export function decideAfterFailure(
     case 'unclear':
       return { state: 'unknown', retryAt: null };
     case 'rate-limited':
-    case 'transient': {
-      const exponent = Math.max(0, context.attempts - 1);
-      const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** exponent);
-      const jittered = backoff * (0.8 + 0.4 * context.random());
-      const byBackoff = context.now.getTime() + jittered;
-      const byPlatform = error.retryAt ? error.retryAt.getTime() : 0;
-      return { state: 'retrying', retryAt: new Date(Math.max(byBackoff, byPlatform)) };
-    }
+    case 'transient':
+      return retryBeforeDeadline(error, context);
   }
+}
+
+function retryBeforeDeadline(error: PublishError, context: FailureContext): FailureDecision {
+  const now = context.now.getTime();
+  const exponent = Math.max(0, context.attempts - 1);
+  const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** exponent);
+  const byBackoff = now + backoff * (0.8 + 0.4 * context.random());
+  const reset = error.retryAt ? error.retryAt.getTime() : null;
+  const wanted = Math.max(byBackoff, reset ?? 0);
+  if (context.deadline === null) return { state: 'retrying', retryAt: new Date(wanted) };
+
+  const deadline = context.deadline.getTime();
+  const latestStart = deadline - context.attemptMs;
+  if (wanted <= latestStart) return { state: 'retrying', retryAt: new Date(wanted) };
+
+  const needs = `an attempt needs up to ${seconds(context.attemptMs)}`;
+  if (reset !== null && reset > latestStart) {
+    return {
+      state: 'expired',
+      retryAt: null,
+      reason: `the platform accepts no new attempt before ${new Date(reset).toISOString()} (its rate-limit reset), too late to finish before the deadline ${context.deadline.toISOString()} (${needs})`,
+    };
+  }
+  if (now > latestStart) {
+    return {
+      state: 'expired',
+      retryAt: null,
+      reason: `only ${seconds(Math.max(0, deadline - now))} were left before the deadline ${context.deadline.toISOString()}, and ${needs}`,
+    };
+  }
+  // The last chance (now, the reset and the backoff all allow it): as late as
+  // still finishes in time, to give the platform the most time to recover.
+  return { state: 'retrying', retryAt: new Date(latestStart) };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
 }

@@ -47,6 +47,12 @@ export interface SchedulerDeps {
   mediaRoot: string;
   leaseMs?: number;
   publishTimeoutMs?: number;
+  /**
+   * How long a publish attempt usually takes, start to post on the account
+   * (default 15 s, at most publishTimeoutMs). A retry is never scheduled so
+   * late that it could not finish before the post's deadline (retry-policy.ts).
+   */
+  attemptEstimateMs?: number;
   random?: () => number;
   alert: (alert: Alert) => void;
   /** Reconciliation timing (settle delay, read-back margins); defaults in reconcile.ts. */
@@ -65,10 +71,13 @@ export interface Scheduler {
 }
 
 const CLAIM_BATCH = 20;
+/** An image post with container processing (Instagram) takes a few seconds; leave room for a slow platform. */
+const DEFAULT_ATTEMPT_ESTIMATE_MS = 15_000;
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const leaseMs = deps.leaseMs ?? 120_000;
   const publishTimeoutMs = deps.publishTimeoutMs ?? 60_000;
+  const attemptMs = Math.min(publishTimeoutMs, deps.attemptEstimateMs ?? DEFAULT_ATTEMPT_ESTIMATE_MS);
   const random = deps.random ?? Math.random;
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
   const renderAhead = createRenderAhead(deps);
@@ -102,17 +111,27 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   async function publishOne(channel: Channel, post: LedgerPost): Promise<void> {
     const claim = { id: post.id, revision: post.revision, owner: deps.owner };
     const request = requestFor(post, deps.mediaRoot);
+    // The call is aborted when the deadline comes, whatever the timeout: no step of it
+    // (an Instagram media_publish after a slow container) may start late.
+    const leftMs = post.deadline ? post.deadline.getTime() - deps.clock.now().getTime() : Infinity;
+    if (leftMs <= 0) {
+      const reason = 'its deadline passed while it waited for its turn on the channel, before the call started';
+      await markFailed(deps.store, claim, { state: 'expired', error: reason, retryAt: null }, deps.clock.now());
+      deps.alert({ kind: 'expired', post, message: `${describe(post)} was not sent: ${reason}. Post it by hand if it still matters` });
+      return;
+    }
     try {
-      const result = await channel.publish(request, timeoutSignal(publishTimeoutMs));
+      const result = await channel.publish(request, timeoutSignal(Math.min(publishTimeoutMs, leftMs)));
       // Recorded the moment it is known; nothing after this may fail the publish step.
       await markPublished(deps.store, claim, result);
       deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');
     } catch (thrown) {
       const error = toPublishError(thrown);
       const now = deps.clock.now();
-      const decision = decideAfterFailure(error, { now, attempts: post.attempts, random });
-      await markFailed(deps.store, claim, { state: decision.state, error: `${error.kind}: ${error.message}`, retryAt: decision.retryAt }, now);
-      deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, retryAt: decision.retryAt }, 'publish failed');
+      const decision = decideAfterFailure(error, { now, attempts: post.attempts, random, deadline: post.deadline, attemptMs });
+      const failure = `${error.kind}: ${error.message}`;
+      await markFailed(deps.store, claim, { state: decision.state, error: decision.state === 'expired' ? `${failure} (${decision.reason})` : failure, retryAt: decision.retryAt }, now);
+      deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, state: decision.state, retryAt: decision.retryAt }, 'publish failed');
       // `unknown` is not alerted: reconciliation decides, and alerts when it cannot.
       if (decision.state === 'dead') {
         deps.alert({
@@ -121,13 +140,37 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           message: `${describe(post)} failed (${error.kind}): ${error.message}`,
         });
       }
+      if (decision.state === 'expired') {
+        deps.alert({
+          kind: 'expired',
+          post,
+          message: `${describe(post)} failed (${error.message}) and cannot be tried again in time: ${decision.reason}. It expired and will not be sent; post it by hand if it still matters`,
+        });
+      }
     }
   }
 
+  /**
+   * Claims and publishes what is due, in rounds of at most one post per
+   * configured channel. A claimed post whose holder dies counts as sent in
+   * doubt (it waits for reconciliation), so claiming a whole batch up front
+   * would put every post behind the one in flight in doubt at a crash.
+   */
   async function publishDue(now: Date): Promise<number> {
-    const claimed = await claimDue(deps.store, { now, owner: deps.owner, leaseMs, limit: CLAIM_BATCH });
-    if (claimed.length === 0) return 0;
-    const { channels } = deps.runtime();
+    let total = 0;
+    while (total < CLAIM_BATCH) {
+      const { channels } = deps.runtime();
+      // Later rounds claim on the clock: a round can take a while.
+      const at = total === 0 ? now : deps.clock.now();
+      const claimed = await claimDue(deps.store, { now: at, owner: deps.owner, leaseMs, limit: Math.min(Math.max(1, channels.size), CLAIM_BATCH - total) });
+      if (claimed.length === 0) break;
+      total += claimed.length;
+      await publishRound(claimed, channels);
+    }
+    return total;
+  }
+
+  async function publishRound(claimed: LedgerPost[], channels: ReadonlyMap<string, Channel>): Promise<void> {
     // Different channels go out in parallel; one channel's posts go in due order.
     const byChannel = new Map<string, LedgerPost[]>();
     for (const post of claimed) {
@@ -151,7 +194,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         }
       }),
     );
-    return claimed.length;
   }
 
   return {

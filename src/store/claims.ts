@@ -131,8 +131,8 @@ export async function markPublished(
 
 /**
  * Records a failed channel call: `retrying` (clear transient failure, tried
- * again at `retryAt`), `dead` (permanent) or `unknown` (outcome unclear:
- * reconcile first). Only while `claim.owner` holds the claimed post.
+ * again at `retryAt`), `dead` (permanent), `unknown` (outcome unclear:
+ * reconcile first) or `expired` (no retry could finish before the deadline). Only while `claim.owner` holds the claimed post.
  * `now` (optional) stamps the attempt's end and the row's update time.
  * @throws LeaseLostError when the caller lost the lease.
  * @throws AppError('store-failed') for `retrying` without `retryAt`.
@@ -140,7 +140,7 @@ export async function markPublished(
 export async function markFailed(
   store: Store,
   claim: ClaimKey,
-  outcome: { state: 'retrying' | 'dead' | 'unknown'; error: string; retryAt: Date | null },
+  outcome: { state: 'retrying' | 'dead' | 'unknown' | 'expired'; error: string; retryAt: Date | null },
   now?: Date,
 ): Promise<void> {
   if (outcome.state === 'retrying' && outcome.retryAt === null) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../src/errors';
@@ -20,9 +20,18 @@ export function errorsOf(problems: Problem[]): Problem[] {
   return problems.filter((p) => p.severity === 'error');
 }
 
-/** A fresh directory with the given files (relative path → content). */
+/** Directories writeTempDir made for the running test file. */
+const tempDirs: string[] = [];
+
+// Registered when a test file imports this module: its directories go when the file is done.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory with the given files (relative path → content), removed after the test file. */
 export function writeTempDir(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'herald-config-'));
+  tempDirs.push(dir);
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), content);

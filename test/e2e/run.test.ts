@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readOutbox } from '../../src/channels/outbox/outbox-channel';
+import { listPosts } from '../../src/store/ledger';
+import { openStore } from '../../src/store/open';
 import { toLocal } from '../../src/time/zone';
 import { addDays } from '../../src/time/plain-date';
 import { REPO_ROOT, runCli, startCli } from '../support/cli';
@@ -134,11 +136,19 @@ describe('e2e: run follows live edits of the calendar', () => {
 
       // Removing the release cancels its pending posts.
       fs.writeFileSync(calendarFile, 'releases: []\n');
-      await until('the removed release is cancelled', (s) => s.upcoming.every((p) => p.releaseId !== 'edit-drill'));
+      await until('the removed release leaves the upcoming posts', (s) => s.upcoming.every((p) => p.releaseId !== 'edit-drill'));
     } finally {
       bot.kill('SIGTERM');
       await exitOf(bot);
     }
     expect(bot.exitCode).toBe(0);
+    // Not merely gone from "upcoming" (expired or dead posts are gone too): each one is cancelled.
+    const store = await openStore({ dataDir });
+    try {
+      const drill = (await listPosts(store)).filter((p) => p.releaseId === 'edit-drill');
+      expect(drill.map((p) => `r${p.revision} ${p.state}`)).toEqual(['r2 cancelled', 'r2 cancelled', 'r2 cancelled', 'r2 cancelled']);
+    } finally {
+      await store.close();
+    }
   }, 90_000);
 });

@@ -41,6 +41,22 @@ export interface InstagramFault {
   times?: number;
 }
 
+/**
+ * Meta's rate limiting as the Graph API answers it (not HTTP 429): every call
+ * is refused with code 4 (app), 17 (user), 32 (page) or 613 (custom) until
+ * `until` on the platform clock, with the usage headers Meta sends:
+ * `X-App-Usage` for the app limit, `X-Business-Use-Case-Usage` (with
+ * `estimated_time_to_regain_access` in minutes) for the others.
+ */
+export interface InstagramRateLimit {
+  code: 4 | 17 | 32 | 613;
+  until: Date;
+  /** Graph answers 400 mostly, 403 for some limits. */
+  status?: 400 | 403;
+  /** Send estimated_time_to_regain_access 0, as Meta does when it gives no estimate. */
+  withoutEstimate?: boolean;
+}
+
 export interface FakeContainer {
   id: string;
   mediaType: 'IMAGE' | 'CAROUSEL';
@@ -94,7 +110,15 @@ export interface FakeInstagramServer {
   readonly url: string;
   readonly accountId: string;
   /** Live settings; change them between requests. */
-  settings: { pollsUntilFinished: number; quotaUsage: number; quotaTotal: number; validateImages: boolean; finalStatus: 'FINISHED' | 'ERROR' | 'EXPIRED' };
+  settings: {
+    pollsUntilFinished: number;
+    quotaUsage: number;
+    quotaTotal: number;
+    validateImages: boolean;
+    finalStatus: 'FINISHED' | 'ERROR' | 'EXPIRED';
+    /** Throttle every call until a time (see InstagramRateLimit); null: no throttling. */
+    rateLimit: InstagramRateLimit | null;
+  };
   faults: InstagramFault[];
   /**
    * A silent platform: every request is accepted and recorded, and never
@@ -131,6 +155,7 @@ export async function startFakeInstagramServer(options: FakeInstagramOptions = {
     quotaTotal: options.quotaTotal ?? 50,
     validateImages: options.validateImages ?? true,
     finalStatus: 'FINISHED',
+    rateLimit: null,
   });
   let nextId = 1;
   const newId = (prefix: string): string => `${prefix}${String(nextId++).padStart(6, '0')}`;
@@ -164,6 +189,21 @@ export async function startFakeInstagramServer(options: FakeInstagramOptions = {
     return Object.fromEntries(Object.entries(object).filter(([key]) => key === 'id' || wanted.includes(key)));
   };
   const graphTime = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, '+0000');
+
+  /** The refusal while `settings.rateLimit` holds, as Meta sends it; null when calls go through. */
+  function rateLimited(): Answer | null {
+    const limit = fake.settings.rateLimit;
+    const left = limit ? limit.until.getTime() - now().getTime() : 0;
+    if (!limit || left <= 0) return null;
+    const spec = { 4: GRAPH_ERRORS.throttled, 17: GRAPH_ERRORS.userThrottled, 32: GRAPH_ERRORS.pageThrottled, 613: GRAPH_ERRORS.customThrottled }[limit.code];
+    const minutes = limit.withoutEstimate ? 0 : Math.ceil(left / 60_000);
+    const usage = { call_count: 100, total_cputime: 12, total_time: 35 };
+    const headers: Record<string, string> =
+      limit.code === 4
+        ? { 'x-app-usage': JSON.stringify(usage) }
+        : { 'x-business-use-case-usage': JSON.stringify({ [accountId]: [{ type: 'instagram', ...usage, estimated_time_to_regain_access: minutes }] }) };
+    return { status: limit.status ?? spec.status, body: graphErrorBody(spec), headers };
+  }
 
   function routeOf(method: string, parts: string[]): FakeInstagramRoute | null {
     const [first, second] = parts;
@@ -297,6 +337,8 @@ export async function startFakeInstagramServer(options: FakeInstagramOptions = {
     const expiresAt = tokens.get(token);
     if (expiresAt && expiresAt <= now()) return send(res, error(GRAPH_ERRORS.expiredToken));
     if (!route) return send(res, error(GRAPH_ERRORS.unknownObject));
+    const throttled = rateLimited();
+    if (throttled) return send(res, throttled);
 
     const index = fake.faults.findIndex((fault) => fault.route === route);
     const fault = index >= 0 ? fake.faults[index]! : null;

@@ -21,9 +21,16 @@ class Capture extends Writable {
   }
 }
 
+/** Copies made by the current test, removed after it. */
+const copies: string[] = [];
+afterEach(() => {
+  for (const dir of copies.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A copy of the sample office to spoil one file at a time. */
 function sampleCopy(): { dir: string; config: string; templates: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-hostile-'));
+  copies.push(dir);
   fs.cpSync(path.join(REPO_ROOT, 'config'), path.join(dir, 'config'), { recursive: true });
   fs.cpSync(path.join(REPO_ROOT, 'templates'), path.join(dir, 'templates'), { recursive: true });
   return { dir, config: path.join(dir, 'config'), templates: path.join(dir, 'templates') };

@@ -33,6 +33,8 @@ export interface ReconcileRig {
   alerts: Alert[];
   /** One per publish or read-back call, in order: abort one to make that call time out. */
   timeouts: AbortController[];
+  /** The time each of those calls was given, in ms. */
+  timeoutMs: number[];
   seed(posts: SeedPost[]): Promise<void>;
   /**
    * Sets the clock and ticks like the schedule loop: again at once while a
@@ -52,6 +54,7 @@ export function createReconcileRig(options: { store: Store; clock: VirtualClock;
   const runtime = { config: loaded.config, templates: loaded.templates, channels, generation: 1 };
   const alerts: Alert[] = [];
   const timeouts: AbortController[] = [];
+  const timeoutMs: number[] = [];
   const scheduler = createScheduler({
     store: options.store,
     clock: options.clock,
@@ -62,9 +65,10 @@ export function createReconcileRig(options: { store: Store; clock: VirtualClock;
     alert: (alert) => alerts.push(alert),
     random: () => 0.5,
     reconcile: { settleMs: SETTLE_MS },
-    timeoutSignal: () => {
+    timeoutSignal: (ms) => {
       const controller = new AbortController();
       timeouts.push(controller);
+      timeoutMs.push(ms);
       return controller.signal;
     },
   });
@@ -74,6 +78,7 @@ export function createReconcileRig(options: { store: Store; clock: VirtualClock;
     scheduler,
     alerts,
     timeouts,
+    timeoutMs,
     async seed(posts) {
       const planned = posts.map((p) => buildPost({ n: p.n, channelId: p.channelId, dueAt: p.dueAt, deadline: p.deadline }));
       const earliest = Math.min(...posts.map((p) => p.dueAt.getTime()));

@@ -148,7 +148,10 @@ describe.each(DIALECTS)('store/claims on %s', (dialect) => {
     await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW }), buildPost({ n: 2, dueAt: NOW })]);
     await claimDue(ctx.store, { now: NOW, owner: 'w', leaseMs: LEASE, limit: 2 });
     await markPublished(ctx.store, { id: 'post-1', revision: 1, owner: 'w' }, { remoteId: 'same', url: null, publishedAt: NOW });
-    await expect(markPublished(ctx.store, { id: 'post-2', revision: 1, owner: 'w' }, { remoteId: 'same', url: null, publishedAt: NOW })).rejects.toBeDefined();
+    // The unique index posts_one_remote_post (migration 0002) refuses it, in each engine's words.
+    await expect(markPublished(ctx.store, { id: 'post-2', revision: 1, owner: 'w' }, { remoteId: 'same', url: null, publishedAt: NOW })).rejects.toThrow(
+      ctx.database.dialect === 'sqlite' ? 'UNIQUE constraint failed: posts.channel_id, posts.remote_id' : 'duplicate key value violates unique constraint "posts_one_remote_post"',
+    );
     expect((await getPostHistory(ctx.store, 'post-2'))[0]?.state).toBe('claimed');
   });
 

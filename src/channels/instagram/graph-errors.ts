@@ -16,7 +16,10 @@ export interface ClassifyContext {
 }
 
 const HOUR = 3_600_000;
-const THROTTLE_WAIT = 15 * 60_000;
+/**
+ * Meta's rate limits, answered as HTTP 400/403 (rarely 429) with one of these
+ * codes: 4 app, 17 user, 32 page, 613 custom (business use case) limit.
+ */
 const THROTTLING_CODES = new Set([4, 17, 32, 613]);
 
 /** Advice for refusals of the post itself, keyed by subcode (the code varies by API version). */
@@ -75,10 +78,16 @@ export function classifyGraphError(error: unknown, phase: GraphPhase, ctx: Class
     });
   }
   if ((code !== undefined && THROTTLING_CODES.has(code)) || status === 429) {
-    return new PublishError('rate-limited', `instagram: API calls are throttled; will retry later (${said})`, {
-      ...options,
-      retryAt: retryAtFrom(error.headers, ctx.now, THROTTLE_WAIT),
-    });
+    // Only a time the platform gave is a reset; without one the retry policy backs
+    // off, so a post with a short deadline still gets its chances (the throttling
+    // windows are rolling: a guessed wait would only make it expire).
+    const reset = platformResetAt(error.headers, ctx.now);
+    const usage = usageSummary(error.headers);
+    return new PublishError(
+      'rate-limited',
+      `instagram: API calls are throttled (code ${code ?? status}${usage}); ${reset ? `Instagram lets calls through again at ${reset.toISOString()}` : 'Instagram gave no time, will retry with backoff'} (${said})`,
+      { ...options, ...(reset ? { retryAt: reset } : {}) },
+    );
   }
   if (code === 9004 || subcode === 2207052) {
     return new PublishError('transient', `instagram could not fetch the card image: check that settings.mediaServer.publicBaseUrl is reachable from the internet (${said})`, options);
@@ -104,6 +113,11 @@ function graphCode(error: GraphRequestError): string | undefined {
  * (`estimated_time_to_regain_access`, minutes); else the default wait.
  */
 export function retryAtFrom(headers: Headers | null, now: Date, fallbackMs: number): Date {
+  return platformResetAt(headers, now) ?? new Date(now.getTime() + fallbackMs);
+}
+
+/** When the platform says calls go through again: Retry-After, else the longest regain estimate; null when it says nothing. */
+function platformResetAt(headers: Headers | null, now: Date): Date | null {
   const retryAfter = headers?.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -113,16 +127,49 @@ export function retryAtFrom(headers: Headers | null, now: Date, fallbackMs: numb
   }
   const minutes = regainMinutes(headers?.get('x-business-use-case-usage') ?? null);
   if (minutes !== null && minutes > 0) return new Date(now.getTime() + minutes * 60_000);
-  return new Date(now.getTime() + fallbackMs);
+  return null;
 }
 
+/**
+ * `X-Business-Use-Case-Usage: {"<id>":[{"type":"instagram","call_count":100,…,
+ * "estimated_time_to_regain_access":12}]}`: the longest wait, in minutes.
+ */
 function regainMinutes(header: string | null): number | null {
+  const entries = bucEntries(header);
+  const all = entries.map((entry) => entry.estimated_time_to_regain_access ?? 0);
+  return all.length > 0 ? Math.max(...all) : null;
+}
+
+interface UsageEntry {
+  call_count?: number;
+  total_cputime?: number;
+  total_time?: number;
+  estimated_time_to_regain_access?: number;
+}
+
+function bucEntries(header: string | null): UsageEntry[] {
+  const usage = parseJson(header);
+  if (!usage) return [];
+  return Object.values(usage)
+    .flatMap((value) => (Array.isArray(value) ? (value as unknown[]) : []))
+    .filter((entry): entry is UsageEntry => typeof entry === 'object' && entry !== null);
+}
+
+function parseJson(header: string | null): Record<string, unknown> | null {
   if (!header) return null;
   try {
-    const usage = JSON.parse(header) as Record<string, { estimated_time_to_regain_access?: number }[]>;
-    const all = Object.values(usage).flat().map((entry) => entry.estimated_time_to_regain_access ?? 0);
-    return all.length > 0 ? Math.max(...all) : null;
+    const parsed: unknown = JSON.parse(header);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** The highest usage share (%) from `X-App-Usage` or the business-use-case header, for staff: ", usage 100 %". */
+function usageSummary(headers: Headers | null): string {
+  const app = parseJson(headers?.get('x-app-usage') ?? null) as UsageEntry | null;
+  const shares = [app, ...bucEntries(headers?.get('x-business-use-case-usage') ?? null)]
+    .flatMap((entry) => (entry ? [entry.call_count, entry.total_cputime, entry.total_time] : []))
+    .filter((share): share is number => typeof share === 'number' && Number.isFinite(share));
+  return shares.length > 0 ? `, usage ${Math.max(...shares)} %` : '';
 }

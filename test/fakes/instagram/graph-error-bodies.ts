@@ -41,5 +41,8 @@ export const GRAPH_ERRORS = {
   publishLimit: { status: 400, code: 9, subcode: 2207042, message: 'Application request limit reached', userMessage: 'You reached maximum number of posts that is allowed to be published by Content Publishing API.' },
   serverError: { status: 500, code: 2, type: 'OAuthException', message: 'An unexpected error has occurred. Please retry your request later.' },
   throttled: { status: 400, code: 4, message: 'Application request limit reached' },
+  userThrottled: { status: 400, code: 17, message: 'User request limit reached' },
+  pageThrottled: { status: 400, code: 32, message: 'Page request limit reached' },
+  customThrottled: { status: 400, code: 613, message: 'Calls to this api have exceeded the rate limit.' },
   spam: { status: 400, code: 4, subcode: 2207051, message: 'Application request limit reached', userMessage: 'We restrict certain activity to protect our community.' },
 } satisfies Record<string, GraphErrorSpec>;
