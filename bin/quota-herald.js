@@ -8,8 +8,41 @@
 // .js.map as it loads; idle memory stayed the same (README, "Development").
 process.setSourceMapsEnabled(true);
 
+const fs = require('node:fs');
 const path = require('node:path');
-const entry = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+const root = path.join(__dirname, '..');
+const entry = path.join(root, 'dist', 'cli', 'main.js');
+
+/** The first file under src/ changed after dist/ was built (a `git pull` without `npm run build`), if any. */
+function newerSource(dir, builtAtMs) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return null; // an install without src/: nothing to compare
+  }
+  for (const item of entries) {
+    const full = path.join(dir, item.name);
+    if (item.isDirectory()) {
+      const found = newerSource(full, builtAtMs);
+      if (found) return found;
+    } else if (item.name.endsWith('.ts') && fs.statSync(full).mtimeMs > builtAtMs) {
+      return full;
+    }
+  }
+  return null;
+}
+
+// Running yesterday's code after pulling today's would announce with the old
+// rules: refuse, and say what to run (a few hundred stat calls, ~1 ms).
+if (fs.existsSync(entry)) {
+  const changed = newerSource(path.join(root, 'src'), fs.statSync(entry).mtimeMs);
+  if (changed) {
+    process.stderr.write(`quota-herald's build is older than its source (${path.relative(root, changed)} changed after dist/ was built): run \`npm run build\` in ${root}\n`);
+    process.exit(2);
+  }
+}
+
 let cli;
 try {
   cli = require(entry);

@@ -97,6 +97,26 @@ test('an install that was never built says what to run instead of a stack trace'
   }
 });
 
+test('a build older than its source (a pull without a rebuild) refuses to run and says what to run', () => {
+  const source = path.join(install, 'src', 'cli');
+  fs.mkdirSync(source, { recursive: true });
+  const changed = path.join(source, 'main.ts');
+  fs.writeFileSync(changed, '// changed after the build\n');
+  try {
+    const built = fs.statSync(path.join(install, 'dist', 'cli', 'main.js')).mtime;
+    fs.utimesSync(changed, built, new Date(built.getTime() - 60_000));
+    expect(shipped(['--help']).code).toBe(0); // older source: the build is current
+    fs.utimesSync(changed, built, new Date(built.getTime() + 60_000));
+    const result = shipped(['--help']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `quota-herald's build is older than its source (${path.join('src', 'cli', 'main.ts')} changed after dist/ was built): run \`npm run build\` in ${install}\n`,
+    );
+  } finally {
+    fs.rmSync(path.join(install, 'src'), { recursive: true, force: true });
+  }
+});
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
