@@ -101,6 +101,9 @@ const NOTE_WORDS = {
 const rowHeightOf = (size: number): number => Math.round(size * 1.62);
 const HEADER_BLOCK = 80; // header baseline at top+52, rule at top+74, rows from +80
 const PANEL_PAD = 14;
+/** Room under the panel of a card that continues on the next one, for the "continued" hint. */
+const CONTINUED_HINT = 56;
+const CONTINUED = ' (lanjutan)';
 
 interface TableInput {
   rows: readonly DayRowView[];
@@ -132,7 +135,7 @@ function sizeAt(size: number, input: TableInput, env: FormatEnv, fonts: FontSet,
   const headerSize = Math.max(20, Math.min(26, Math.round(size * 0.75)));
   const labels = input.rows.map((row) => rowLabel(row, env, compactLabels));
   const labelWidth = Math.max(
-    fonts.measure(input.headerLabel, headerSize, 600),
+    fonts.measure(input.headerLabel + CONTINUED, headerSize, 600),
     ...labels.map((label) => fonts.measure(label, size, 400)),
   );
   const countWidth = (column: number): number =>
@@ -177,7 +180,7 @@ function paginate(count: number, rowHeight: number, input: TableInput): number[]
       pages.push(left);
       return pages;
     }
-    const plain = capacity(top, region.bottom, rowHeight, false, 0);
+    const plain = capacity(top, region.bottom, rowHeight, false, CONTINUED_HINT);
     if (plain === 0) return null;
     // Never leave the last card with only the Total row: keep a row for it.
     const take = Math.min(plain, left - 1);
@@ -279,7 +282,7 @@ function buildPages(input: TableInput, sizing: Sizing, split: number[], env: For
       size: { row: size, header: headerSize, note: noteSize, total: size },
       header: {
         y: top + 52,
-        label: input.headerLabel,
+        label: index === 0 ? input.headerLabel : input.headerLabel + CONTINUED,
         columns: sizing.headers.map((text, c) => ({ x: rights[c]!, text })),
       },
       ruleY,

@@ -9,6 +9,7 @@
 import { AppError, type Problem } from '../errors';
 import type { PlannedPost } from '../plan/types';
 import { contextFor, groupFor, runTemplate } from './caption';
+import { cardViews, type CardView } from './card-layout';
 import { CARD_FONT_FAMILY, getFontSet, loadSharp, SHIPPED_WEIGHTS, type FontSet } from './fonts';
 import { inspectSvg, SvgSyntaxError } from './svg-inspect';
 import type { TemplateSet } from './types';
@@ -76,17 +77,33 @@ export function renderCardSvg(templates: TemplateSet, post: PlannedPost): string
   return renderCardPages(templates, post)[0]!.svg;
 }
 
-/** Every card of the post (page 1, then `NAME.2.svg.hbs`, …) with its alt text, each checked. */
+/** Alt text of a continuation card: the first card's alt text already describes every row. */
+function continuationAlt(view: CardView): string {
+  return `Lanjutan tabel kuota, gambar ${view.page} dari ${view.pages}. Rincian lengkap ada pada teks alternatif gambar pertama.`;
+}
+
+/**
+ * Every card of the post, each checked: the card template once per page of its
+ * table (card-layout.ts decides how many), then `NAME.2.svg.hbs`, … with their alt texts.
+ */
 export function renderCardPages(templates: TemplateSet, post: PlannedPost): { svg: string; alt: string }[] {
   const group = groupFor(templates, post);
   const context = contextFor(post);
-  return [{ card: group.card, alt: group.alt }, ...group.extraPages].map((page) => {
-    const svg = runTemplate(page.card, context);
-    const problems = checkCardSvg(svg, page.card.file);
+  const fonts = getFontSet();
+  const views = cardViews(context, fonts);
+  const last = views[views.length - 1]!;
+  const pages = [
+    ...views.map((view) => ({ card: group.card, alt: view.first ? group.alt : null, view })),
+    ...group.extraPages.map((page) => ({ ...page, view: { ...last, table: null } })),
+  ];
+  return pages.map((page) => {
+    const svg = runTemplate(page.card, { ...context, card: page.view });
+    const problems = checkCardSvg(svg, page.card.file, fonts);
     if (problems.length > 0) {
       throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
     }
-    return { svg, alt: runTemplate(page.alt, context).replace(/\s+/g, ' ').trim() };
+    const alt = page.alt ? runTemplate(page.alt, context).replace(/\s+/g, ' ').trim() : continuationAlt(page.view);
+    return { svg, alt };
   });
 }
 

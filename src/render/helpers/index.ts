@@ -21,6 +21,7 @@ import {
   formatWeekday,
   type FormatEnv,
 } from './format';
+import { textWidth } from './measure';
 import { wrapText } from './wrap';
 
 /** What a helper returns, for the template checker: plain text/number, or a list of texts. */
@@ -125,6 +126,18 @@ const HELPERS: Record<string, HelperSpec> = {
           weight: o.hash.weight === undefined ? 400 : num(o.hash.weight, 'wrap'),
           maxLines: o.hash.maxLines === undefined ? undefined : num(o.hash.maxLines, 'wrap'),
         },
+        getFontSet(),
+      ),
+  },
+  /** `textWidth text fontSizePx [weight=800] [letterSpacing=2]`: px width in the card font (e.g. a badge sized to its text). */
+  textWidth: {
+    result: 'scalar',
+    fn: ([text, fontSize], o) =>
+      textWidth(
+        text === null || text === undefined ? '' : String(text),
+        num(fontSize, 'textWidth'),
+        o.hash.weight === undefined ? 400 : num(o.hash.weight, 'textWidth'),
+        o.hash.letterSpacing === undefined ? 0 : num(o.hash.letterSpacing, 'textWidth'),
         getFontSet(),
       ),
   },
