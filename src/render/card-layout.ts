@@ -29,7 +29,8 @@ export const FOOT_TOP = 1168;
 
 /** Row font sizes tried, largest first; 22 px is the smallest that still reads on a phone. */
 const ROW_SIZES = [36, 34, 32, 30, 28, 26, 24, 22] as const;
-const COLUMN_GAP = 28;
+/** Space between columns, narrower only when the table is tight. */
+const COLUMN_GAPS = [28, 18] as const;
 
 /** One cell of a table line: right-aligned at `x`. */
 export interface LaidCell {
@@ -101,14 +102,17 @@ const NOTE_WORDS = {
 const rowHeightOf = (size: number): number => Math.round(size * 1.62);
 const HEADER_BLOCK = 80; // header baseline at top+52, rule at top+74, rows from +80
 const PANEL_PAD = 14;
+/** At most three table cards: with a how-to card that is X's limit of four images. */
+const MAX_TABLE_CARDS = 3;
 /** Room under the panel of a card that continues on the next one, for the "continued" hint. */
 const CONTINUED_HINT = 56;
-const CONTINUED = ' (lanjutan)';
+
 
 interface TableInput {
   rows: readonly DayRowView[];
   totals: readonly QuotaView[];
-  headerLabel: string;
+  /** The label column's header, longest first; a shorter one is used when the table is tight. */
+  headerLabels: string[];
   region: TableRegion;
   /** Space the note takes under the table on the last card. */
   noteHeight: number;
@@ -121,6 +125,8 @@ interface Sizing {
   columnWidths: number[];
   headers: string[];
   labelWidth: number;
+  headerLabel: string;
+  gap: number;
 }
 
 function ellipsize(text: string, maxWidth: number, measure: (t: string) => number): string {
@@ -134,10 +140,7 @@ function ellipsize(text: string, maxWidth: number, measure: (t: string) => numbe
 function sizeAt(size: number, input: TableInput, env: FormatEnv, fonts: FontSet, compactLabels: boolean): Sizing | null {
   const headerSize = Math.max(20, Math.min(26, Math.round(size * 0.75)));
   const labels = input.rows.map((row) => rowLabel(row, env, compactLabels));
-  const labelWidth = Math.max(
-    fonts.measure(input.headerLabel + CONTINUED, headerSize, 600),
-    ...labels.map((label) => fonts.measure(label, size, 400)),
-  );
+  const widest = Math.max(...labels.map((label) => fonts.measure(label, size, 400)));
   const countWidth = (column: number): number =>
     Math.max(
       ...input.rows.map((row) => {
@@ -147,10 +150,17 @@ function sizeAt(size: number, input: TableInput, env: FormatEnv, fonts: FontSet,
       fonts.measure(formatNumber(input.totals[column]!.count, env), size, 800),
     );
   const counts = input.totals.map((_, column) => countWidth(column));
-  const space = PANEL.textRight - PANEL.textLeft - labelWidth - COLUMN_GAP * input.totals.length;
-  for (const names of [input.totals.map((t) => t.serviceName), input.totals.map((t) => t.shortName)]) {
-    const widths = counts.map((w, i) => Math.max(w, fonts.measure(names[i]!, headerSize, 600)));
-    if (widths.reduce((a, b) => a + b, 0) <= space) return { size, headerSize, labels, columnWidths: widths, headers: names, labelWidth };
+  for (const gap of COLUMN_GAPS) {
+    for (const headerLabel of input.headerLabels) {
+      const labelWidth = Math.max(widest, fonts.measure(headerLabel, headerSize, 600));
+      const space = PANEL.textRight - PANEL.textLeft - labelWidth - gap * input.totals.length;
+      for (const names of [input.totals.map((t) => t.serviceName), input.totals.map((t) => t.shortName)]) {
+        const widths = counts.map((w, i) => Math.max(w, fonts.measure(names[i]!, headerSize, 600)));
+        if (widths.reduce((a, b) => a + b, 0) <= space) {
+          return { size, headerSize, labels, columnWidths: widths, headers: names, labelWidth, headerLabel, gap };
+        }
+      }
+    }
   }
   return null;
 }
@@ -167,27 +177,36 @@ function capacity(top: number, bottom: number, rowHeight: number, withTotal: boo
   return Math.max(0, Math.floor(free / rowHeight));
 }
 
-/** Splits rows into cards: as many as fit on each, the Total (and note) on the last. */
+/** Splits rows into cards: as few as possible, rows spread evenly, the Total (and note) on the last. */
 function paginate(count: number, rowHeight: number, input: TableInput): number[] | null {
   const { region } = input;
   const below = region.reserveBelow + input.noteHeight;
+  const capacities = (page: number): { plain: number; finishing: number } => {
+    const top = page === 0 ? region.firstTop : region.nextTop;
+    return { plain: capacity(top, region.bottom, rowHeight, false, CONTINUED_HINT), finishing: capacity(top, region.bottom, rowHeight, true, below) };
+  };
+  // How many cards: fill each as far as it goes.
+  let cards = 0;
+  for (let left = count; ; cards++) {
+    if (cards >= MAX_TABLE_CARDS) return null;
+    const { plain, finishing } = capacities(cards);
+    if (left <= finishing) break;
+    if (plain === 0) return null;
+    left -= Math.min(plain, left - 1);
+  }
+  cards += 1;
+  // Then spread the rows so the last card is not left with one row and the Total.
   const pages: number[] = [];
   let left = count;
-  for (let page = 0; page < 8; page++) {
-    const top = page === 0 ? region.firstTop : region.nextTop;
-    const finishing = capacity(top, region.bottom, rowHeight, true, below);
-    if (left <= finishing) {
-      pages.push(left);
-      return pages;
-    }
-    const plain = capacity(top, region.bottom, rowHeight, false, CONTINUED_HINT);
-    if (plain === 0) return null;
-    // Never leave the last card with only the Total row: keep a row for it.
-    const take = Math.min(plain, left - 1);
+  for (let page = 0; page < cards; page++) {
+    const { plain, finishing } = capacities(page);
+    const isLast = page === cards - 1;
+    const take = isLast ? left : Math.min(plain, Math.ceil(left / (cards - page)), left - 1);
+    if (isLast && take > finishing) return null;
     pages.push(take);
     left -= take;
   }
-  return null;
+  return pages;
 }
 
 /** Lays out a table of `rows` over as few cards as possible; [] when there are no service rows. */
@@ -226,6 +245,8 @@ function fallbackSizing(input: TableInput, env: FormatEnv, fonts: FontSet): Sizi
     headerSize: 20,
     labels,
     headers: input.totals.map((t) => t.shortName),
+    headerLabel: input.headerLabels[input.headerLabels.length - 1]!,
+    gap: COLUMN_GAPS[COLUMN_GAPS.length - 1]!,
     columnWidths: input.totals.map((t) => fonts.measure(formatNumber(t.count, env), size, 800)),
     labelWidth: Math.max(...labels.map((l) => fonts.measure(l, size, 400))),
   };
@@ -240,9 +261,9 @@ function buildPages(input: TableInput, sizing: Sizing, split: number[], env: For
   let right: number = PANEL.textRight;
   for (let i = sizing.columnWidths.length - 1; i >= 0; i--) {
     rights[i] = Math.round(right);
-    right -= sizing.columnWidths[i]! + COLUMN_GAP;
+    right -= sizing.columnWidths[i]! + sizing.gap;
   }
-  const noteLeft = PANEL.textLeft + sizing.labelWidth + COLUMN_GAP;
+  const noteLeft = PANEL.textLeft + sizing.labelWidth + sizing.gap;
   const measureNote = (text: string): number => fonts.measure(text, noteSize, 600);
   const pages: TablePage[] = [];
   let offset = 0;
@@ -282,7 +303,7 @@ function buildPages(input: TableInput, sizing: Sizing, split: number[], env: For
       size: { row: size, header: headerSize, note: noteSize, total: size },
       header: {
         y: top + 52,
-        label: index === 0 ? input.headerLabel : input.headerLabel + CONTINUED,
+        label: sizing.headerLabel,
         columns: sizing.headers.map((text, c) => ({ x: rights[c]!, text })),
       },
       ruleY,
@@ -311,7 +332,7 @@ export function cardViews(context: RenderContext, fonts: FontSet): CardView[] {
       {
         rows: context.digest.rows,
         totals: context.digest.totals,
-        headerLabel: 'Hari',
+        headerLabels: ['Hari'],
         region: REGIONS.digest,
         noteHeight: context.digest.openings.length > 0 ? 130 : 0,
       },
@@ -323,7 +344,7 @@ export function cardViews(context: RenderContext, fonts: FontSet): CardView[] {
       {
         rows: context.release.rows,
         totals: context.release.totals,
-        headerLabel: 'Tanggal layanan',
+        headerLabels: ['Tanggal layanan', 'Tanggal'],
         region: REGIONS.release,
         noteHeight: noteBlock(context.release.note),
       },
