@@ -6,9 +6,12 @@
  * becomes an empty box, an unknown font-family silently falls back, and a
  * broken SVG gives a one-line error without the template's name.
  */
-import { AppError, type Problem } from '../errors';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError, type Problem, type SourceLocation } from '../errors';
 import type { PlannedPost } from '../plan/types';
 import { contextFor, groupFor, runTemplate } from './caption';
+import { checkLayout } from './card-geometry';
 import { cardViews, type CardView } from './card-layout';
 import { CARD_FONT_FAMILY, getFontSet, loadSharp, SHIPPED_WEIGHTS, type FontSet } from './fonts';
 import { inspectSvg, SvgSyntaxError } from './svg-inspect';
@@ -58,6 +61,7 @@ export function checkCardSvg(svg: string, file: string, fonts: FontSet = getFont
       add(`font-weight "${value}" is not shipped; use one of ${SHIPPED_WEIGHTS.join(', ')} (or normal/bold).`);
     }
   }
+  for (const message of checkLayout(facts.painted, CARD_WIDTH, CARD_HEIGHT, fonts)) add(message);
   const missing = new Map<number, string>();
   for (const text of facts.texts) {
     for (const char of text) {
@@ -67,9 +71,43 @@ export function checkCardSvg(svg: string, file: string, fonts: FontSet = getFont
     }
   }
   for (const [codePoint, text] of missing) {
-    add(`the card font has no glyph for ${describe(codePoint)} in "${text.slice(0, 60)}"; it would print as an empty box. Remove or replace it (in the calendar note, office config or template).`);
+    const source = findInTemplates(String.fromCodePoint(codePoint), file);
+    if (source) {
+      // The character is in a template file: name that file (a partial, not the card using it), once.
+      problems.push({
+        location: source,
+        message: `the card font has no glyph for ${describe(codePoint)}; it would print as an empty box on every card using this file. Remove or replace it here.`,
+        severity: 'error',
+      });
+    } else {
+      add(`the card font has no glyph for ${describe(codePoint)} in "${text.slice(0, 60)}"; it would print as an empty box. Remove or replace it (in the calendar note or office config).`);
+    }
   }
   return problems;
+}
+
+/** Template sources by file, read once per process (templates are loaded once too). */
+const sourceCache = new Map<string, string | null>();
+
+function readSource(file: string): string | null {
+  if (!sourceCache.has(file)) {
+    sourceCache.set(file, fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
+  }
+  return sourceCache.get(file)!;
+}
+
+/** Where `char` first occurs in the card template or a partial next to it, or null (it came from the data). */
+function findInTemplates(char: string, cardFile: string): SourceLocation | null {
+  const partialsDir = path.join(path.dirname(path.dirname(cardFile)), 'partials');
+  const partials = fs.existsSync(partialsDir) ? fs.readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort().map((f) => path.join(partialsDir, f)) : [];
+  for (const file of [cardFile, ...partials]) {
+    const source = readSource(file);
+    const index = source?.indexOf(char) ?? -1;
+    if (index < 0) continue;
+    const before = source!.slice(0, index).split('\n');
+    return { file, line: before.length, col: before[before.length - 1]!.length + 1 };
+  }
+  return null;
 }
 
 /** The card SVG of a post, checked. Pure apart from reading the font files once. */
