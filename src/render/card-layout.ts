@@ -20,7 +20,20 @@
  */
 import type { DayRowView, QuotaView, RenderContext } from './context';
 import type { FontSet } from './fonts';
-import { formatDayRange, formatNumber, type FormatEnv } from './helpers/format';
+import { formatDayRange, formatNumber as formatNumberSlow, type FormatEnv } from './helpers/format';
+
+/** formatNumber builds an Intl.NumberFormat per call (~0.1 ms); a table asks for the same few numbers many times. */
+const numberCache = new Map<string, string>();
+function formatNumber(value: number, env: FormatEnv): string {
+  const key = `${env.locale}|${value}`;
+  let text = numberCache.get(key);
+  if (text === undefined) {
+    if (numberCache.size > 50_000) numberCache.clear();
+    text = formatNumberSlow(value, env);
+    numberCache.set(key, text);
+  }
+  return text;
+}
 
 /** Horizontal extent of the text inside a card panel (the panel is x 70–1010). */
 export const PANEL = { x: 70, width: 940, textLeft: 110, textRight: 970 } as const;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { AppError } from '../errors';
 import type { PlannedPost } from '../plan/types';
 import { renderCaption } from './caption';
-import { rasterizeCard, renderCardPages } from './card';
+import { rasterizeCard, renderCardPages, type Rasterizer } from './card';
 import type { RenderedPost, RenderTarget, TemplateSet } from './types';
 
 /** Where the card goes: `<rootDir>/<relDir>/card.png|jpg`; `relDir` is what the ledger and outbox keep. */
@@ -22,6 +22,8 @@ export async function renderPost(
   post: PlannedPost,
   target: RenderTarget,
   out: RenderOutput,
+  /** A shared `RasterCache().rasterize` when rendering many posts (preview, check, simulate). */
+  rasterize: Rasterizer = rasterizeCard,
 ): Promise<RenderedPost> {
   if (path.isAbsolute(out.relDir) || out.relDir.split(/[\\/]/).includes('..')) {
     throw new AppError('render-failed', `media directory "${out.relDir}" must be relative and stay inside ${out.rootDir}.`);
@@ -31,8 +33,10 @@ export async function renderPost(
   const dir = path.join(out.rootDir, out.relDir);
   fs.mkdirSync(dir, { recursive: true });
   const media: RenderedPost['media'] = [];
+  // Every page at once: sharp draws them on its worker threads.
+  const images = await Promise.all(pages.map((page) => rasterize(page.svg, target.mime)));
   for (const [index, page] of pages.entries()) {
-    const image = await rasterizeCard(page.svg, target.mime);
+    const image = images[index]!;
     // card.png, then card-2.png, …: page 1 keeps the name it always had.
     const name = `card${index === 0 ? '' : `-${index + 1}`}.${target.mime === 'image/png' ? 'png' : 'jpg'}`;
     const file = path.join(dir, name);
