@@ -79,19 +79,24 @@ export async function renderPlannedPosts(
 /**
  * A problem in a template file (it has a location, no post) is the same for
  * every post using the file: report it once, on the first post, not 40 times.
+ * Takes and returns one list of problems per post.
  */
-function withoutRepeats(results: RenderedPlannedPost[]): RenderedPlannedPost[] {
+export function reportOnce(perPost: readonly (readonly Problem[])[]): Problem[][] {
   const seen = new Set<string>();
-  return results.map((result) => ({
-    ...result,
-    problems: result.problems.filter((problem) => {
+  return perPost.map((problems) =>
+    problems.filter((problem) => {
       if (!problem.location) return true;
       const key = formatProblem(problem);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     }),
-  }));
+  );
+}
+
+function withoutRepeats(results: RenderedPlannedPost[]): RenderedPlannedPost[] {
+  const problems = reportOnce(results.map((r) => r.problems));
+  return results.map((result, i) => ({ ...result, problems: problems[i]! }));
 }
 
 /** `POST-ID (channel, rule, due time)`: how CONTRACT.md names a post in a problem line. */
