@@ -126,12 +126,20 @@ export function formatTime(value: DateInput, env: FormatEnv, withZone = true): s
   return withZone ? `${clock} ${zoneAbbreviation(env.zone, instant, env.locale)}` : clock;
 }
 
+/** One Intl.NumberFormat per locale: building one costs ~0.1 ms, and a card's alt text formats dozens of numbers. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 /** `1.250` in Indonesian, `1,250` in English. */
 export function formatNumber(value: number, env: FormatEnv): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
   }
-  return new Intl.NumberFormat(env.locale, { maximumFractionDigits: 2 }).format(value);
+  let format = numberFormats.get(env.locale);
+  if (!format) {
+    format = new Intl.NumberFormat(env.locale, { maximumFractionDigits: 2 });
+    numberFormats.set(env.locale, format);
+  }
+  return format.format(value);
 }
 
 /**
