@@ -115,3 +115,17 @@ describe('render/card layout: offices unlike the sample', () => {
     expect(textsOf(renderCardPages(templates!, none)[0]!.svg)).toEqual(expect.arrayContaining(['Tidak ada kuota', 'belum diumumkan.']));
   });
 });
+
+describe('render/card layout: corrections', () => {
+  it('lists at most five changed counts and counts the rest, within the card', () => {
+    const before = aRelease({
+      days: Array.from({ length: 20 }, (_, d) => ({ date: addDays('2027-03-01', d), quota: { reguler: 120, percepatan: 20 } })),
+      removedDays: [],
+    });
+    const after = { ...before, opensAt: '2026-12-18T08:00:00.000Z', days: before.days.map((d) => ({ ...d, quota: { reguler: 99_999, percepatan: 10 } })) };
+    const post = aPost({ kind: 'correction', template: 'correction', facts: { previous: before, release: after } });
+    const texts = textsOf(renderCardPages(templates!, post)[0]!.svg);
+    expect(texts).toContain('dan 35 perubahan lainnya (lihat keterangan)');
+    expect(texts.filter((t) => t.includes('›') && /\d$/.test(t))).toHaveLength(6);
+  });
+});
