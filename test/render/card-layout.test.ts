@@ -79,6 +79,13 @@ describe('render/card layout: offices unlike the sample', () => {
     expect(textsOf(pages[0]!.svg)).not.toContain('3.096.714');
   });
 
+  it('many long hashtags stay on one footer line, cut with "…"', () => {
+    const post = batamTwiceMonthly();
+    post.facts.office.info.hashtags = ['KantorImigrasiBatamKepulauanRiau', 'PasporElektronikBatam', 'AntreanPasporOnline', 'MPasporIndonesia', 'ImigrasiKepri'];
+    const texts = textsOf(renderCardPages(templates!, post)[0]!.svg);
+    expect(texts.find((t) => t.startsWith('#KantorImigrasiBatam'))).toMatch(/…$/);
+  });
+
   it('one service on one day in WIT: the largest row size, one card', () => {
     const post = oneServiceOneDay();
     const [view] = cardViews(buildRenderContext(post) as never, fonts);

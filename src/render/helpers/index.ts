@@ -21,6 +21,7 @@ import {
   formatWeekday,
   type FormatEnv,
 } from './format';
+import { joinWith } from './join-with';
 import { textWidth } from './measure';
 import { wrapText } from './wrap';
 
@@ -129,6 +130,8 @@ const HELPERS: Record<string, HelperSpec> = {
         getFontSet(),
       ),
   },
+  /** `joinWith list "   "`: items joined by a literal separator (`join` reads "A, B dan C"). */
+  joinWith: { result: 'scalar', fn: ([items, separator]) => joinWith(list(items, 'joinWith'), separator === undefined ? ' ' : String(separator)) },
   /** `textWidth text fontSizePx [weight=800] [letterSpacing=2]`: px width in the card font (e.g. a badge sized to its text). */
   textWidth: {
     result: 'scalar',
