@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/errors';
-import { checkCardSvg, rasterizeCard, renderCardSvg, withWhiteBackground } from '../../src/render/card';
+import { checkCardSvg, RasterCache, rasterizeCard, renderCardSvg, withWhiteBackground } from '../../src/render/card';
 import { measureLines } from '../../src/render/card-geometry';
 import { getFontSet, loadSharp } from '../../src/render/fonts';
 import { inspectSvg } from '../../src/render/svg-inspect';
@@ -70,6 +70,19 @@ describe('render/card', () => {
     expect(empty.channels[0]!.max).toBeLessThan(30);
     expect(stats.channels[0]!.max).toBeGreaterThan(240);
     expect(stats.channels[0]!.min).toBeLessThan(30);
+  });
+
+  it('draws a card once for PNG and JPEG (RasterCache) with the same pixels as drawing it twice', async () => {
+    const sharp = loadSharp();
+    const svg = renderCardSvg(templates!, samplePosts('x')['h-1']!);
+    const cache = new RasterCache();
+    const [png, jpg] = await Promise.all([cache.rasterize(svg, 'image/png'), cache.rasterize(svg, 'image/jpeg')]);
+    const direct = await rasterizeCard(svg, 'image/png');
+    const pixels = async (data: Buffer) => sharp(data).removeAlpha().raw().toBuffer();
+    expect((await pixels(png.data)).equals(await pixels(direct.data))).toBe(true);
+    expect([png.mime, png.width, png.height, jpg.mime, jpg.width, jpg.height]).toEqual(['image/png', 1080, 1350, 'image/jpeg', 1080, 1350]);
+    const meta = await sharp(jpg.data).metadata();
+    expect([meta.format, meta.hasAlpha, meta.space]).toEqual(['jpeg', false, 'srgb']);
   });
 
   it('gives JPEG cards a white (not black) background where the SVG is transparent', async () => {
