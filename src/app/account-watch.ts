@@ -22,16 +22,20 @@ export interface StoredAccountReport {
   checkedAt: string;
 }
 
+/** One channel's whole check (a token refresh and several reads) gives up after this long. */
+export const ACCOUNT_CHECK_TIMEOUT_MS = 120_000;
+
 export async function verifyAccounts(
   channels: ReadonlyMap<string, Channel>,
-  deps: { store: Store; clock: Clock; logger: Logger; alert: (alert: Alert) => void },
+  deps: { store: Store; clock: Clock; logger: Logger; alert: (alert: Alert) => void; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<StoredAccountReport[]> {
   const reports: StoredAccountReport[] = [];
+  const timeoutMs = deps.timeoutMs ?? ACCOUNT_CHECK_TIMEOUT_MS;
   for (const channel of channels.values()) {
-    if (!channel.verify) continue;
+    if (!channel.verify || deps.signal?.aborted) continue;
     const now = deps.clock.now();
     try {
-      const report = await channel.verify(now);
+      const report = await withTimeout((signal) => channel.verify!(now, signal), timeoutMs, deps.signal, `the account check of channel ${channel.id} got no answer within ${seconds(timeoutMs)}`);
       reports.push({
         channelId: channel.id,
         account: report.account,
@@ -45,9 +49,42 @@ export async function verifyAccounts(
       }
     } catch (error) {
       // The platform may simply be unreachable right now; publishing has its own retries.
+      const message = error instanceof Error ? error.message : String(error);
       deps.logger.warn({ channel: channel.id, err: error }, 'account check failed');
+      reports.push({ channelId: channel.id, account: null, details: [], tokenExpiresAt: null, problems: [`account check failed: ${message}`], checkedAt: now.toISOString() });
     }
   }
   await setRuntimeStatus(deps.store, ACCOUNTS_STATUS_KEY, reports);
   return reports;
+}
+
+export class TimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * Runs `call` with a signal that aborts after `ms` (or when `outer` aborts),
+ * and rejects with a TimeoutError at that moment even if `call` ignores its
+ * signal: a driver that never settles cannot hold the caller.
+ */
+export async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, ms: number, outer: AbortSignal | undefined, message: string): Promise<T> {
+  const timeout = AbortSignal.timeout(ms);
+  const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new TimeoutError(timeout.aborted ? message : 'stopped before the answer came'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([call(signal), aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -6,7 +6,8 @@
 import cron from 'node-cron';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
-import { ConfigError, formatProblem } from '../errors';
+import { resolveTemplatesDir } from '../config/load';
+import { AppError, ConfigError, formatProblem } from '../errors';
 import type { Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
@@ -18,6 +19,7 @@ import { setRuntimeStatus } from '../store/runtime-status';
 import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
+import { readConfigContent, type ConfigContent } from './config-content';
 import { loadAll, type Loaded } from './load-all';
 import { replanInto } from './replan';
 import { buildRuntime } from './runtime';
@@ -35,6 +37,23 @@ export interface BotOptions {
   signal: AbortSignal;
   /** Re-plan when files change (default true). */
   watch?: boolean;
+  /** How long edits must settle before they are read (default 300 ms). */
+  watchDebounceMs?: number;
+  /** Every platform request gives up after this long (default 30 s). */
+  requestTimeoutMs?: number;
+  /** One channel's whole account check gives up after this long (default 2 min). */
+  accountCheckTimeoutMs?: number;
+}
+
+/** What `status` shows under `config`: the last load, and the content the running plan was built from. */
+export type ConfigStatus =
+  | { ok: true; loadedAt: string; problems: string[]; content: StoredContent }
+  | { ok: false; checkedAt: string; problems: string[]; content: StoredContent; rejectedHash: string };
+
+/** A ConfigContent as JSON (ISO times). */
+export interface StoredContent {
+  hash: string;
+  files: { file: string; modifiedAt: string }[];
 }
 
 export const CONFIG_STATUS_KEY = 'config';
@@ -43,6 +62,8 @@ export const INSTANCE_STATUS_KEY = 'instance';
 
 export async function runBot(options: BotOptions): Promise<void> {
   const { clock, logger } = options;
+  // Hashed BEFORE loading: an edit racing the load shows up as a different hash next time.
+  const firstContent = readConfigContent([options.configDir, resolveTemplatesDir(options.configDir, options.templatesDir)]);
   const first = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
   first.problems.filter((p) => p.severity === 'warning').forEach((p) => logger.warn(formatProblem(p, process.cwd())));
   if (!first.loaded) throw new ConfigError(first.problems);
@@ -52,14 +73,14 @@ export async function runBot(options: BotOptions): Promise<void> {
   let store: Store | null = null;
   try {
     store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir });
-    await serve(store, first.loaded, options);
+    await serve(store, { ...first.loaded, content: firstContent }, options);
   } finally {
     await store?.close();
     lock?.release();
   }
 }
 
-async function serve(store: Store, firstLoaded: Loaded, options: BotOptions): Promise<void> {
+async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptions): Promise<void> {
   const { clock, logger } = options;
   const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
   // Instagram fetches images from us: the media server runs for the bot's whole life.
@@ -89,6 +110,7 @@ async function serve(store: Store, firstLoaded: Loaded, options: BotOptions): Pr
     ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),
     // Drivers report what staff must act on soon (an account near its daily cap).
     alert: (kind, message) => alert({ kind, message }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   };
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
   try {
@@ -98,9 +120,22 @@ async function serve(store: Store, firstLoaded: Loaded, options: BotOptions): Pr
   }
 }
 
-async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink): Promise<void> {
+/** A loaded config with the on-disk content it was read from. */
+type LoadedContent = Loaded & { content: ConfigContent };
+
+const storedContent = (content: ConfigContent): StoredContent => ({
+  hash: content.hash,
+  files: content.files.map((f) => ({ file: f.file, modifiedAt: f.modifiedAt.toISOString() })),
+});
+
+async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink): Promise<void> {
   const { clock, logger } = options;
   let runtime: Runtime = buildRuntime(firstLoaded, channelDeps, 1);
+  /** The content the running plan was built from. */
+  let running: ConfigContent = firstLoaded.content;
+  /** The content last read, good or bad: a bad edit is reported once, not at every event. */
+  let lastRead: string = firstLoaded.content.hash;
+  const contentDirs = (): string[] => [options.configDir, runtime.config.templatesDir];
 
   if (!options.databaseUrl) {
     // We hold the data-dir lock, so any claim still open belongs to a process
@@ -116,44 +151,104 @@ async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions,
     await setRuntimeStatus(store, INSTANCE_STATUS_KEY, { pid: process.pid, owner, heartbeatAt: clock.now().toISOString() });
     logger.info({ reason, ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, 're-planned');
   };
-  await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: clock.now().toISOString(), problems: [] });
+  const okStatus = (problems: string[]): ConfigStatus => ({ ok: true, loadedAt: clock.now().toISOString(), problems, content: storedContent(running) });
+  await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus([]));
   await replan('start');
 
   let wake = new AbortController();
-  const reload = async (): Promise<void> => {
+  /**
+   * Re-reads the files; reloads and re-plans only when their content changed
+   * since the last read. Returns whether it re-planned.
+   */
+  const reloadIfChanged = async (reason: string): Promise<boolean> => {
+    const content = readConfigContent(contentDirs());
+    if (content.hash === lastRead) return false;
     const outcome = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
-    if (!outcome.loaded) {
-      const lines = outcome.problems.map((p) => formatProblem(p, process.cwd()));
-      await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: false, checkedAt: clock.now().toISOString(), problems: lines });
+    // Only now: had the load thrown (an I/O error), the next event or period tries again.
+    lastRead = content.hash;
+    const reject = async (lines: string[]): Promise<false> => {
+      const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash };
+      await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
       alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
-      return;
+      return false;
+    };
+    if (!outcome.loaded) return reject(outcome.problems.map((p) => formatProblem(p, process.cwd())));
+    let next: Runtime;
+    try {
+      next = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
+    } catch (error) {
+      // A channel that cannot be built (a credential variable not set): the old channels keep running.
+      if (error instanceof AppError) return reject([error.message]);
+      throw error;
     }
-    runtime = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
-    await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: clock.now().toISOString(), problems: outcome.problems.map((p) => formatProblem(p, process.cwd())) });
+    runtime = next;
+    running = content;
+    await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus(outcome.problems.map((p) => formatProblem(p, process.cwd()))));
     await resetRendered(store, clock.now());
-    await replan('config changed');
+    await replan(reason);
     wake.abort();
+    return true;
   };
 
   // Reloads and cron re-plans run one at a time, never overlapping a tick's writes badly:
-  // the ledger is transactional, and this chain keeps their own order.
+  // the ledger is transactional, and this chain keeps their own order. Nothing
+  // that waits on a platform belongs on it (account checks run beside it).
   let chain: Promise<void> = Promise.resolve();
-  const enqueue = (job: () => Promise<void>): void => {
-    chain = chain.then(job).catch((error: unknown) => logger.error({ err: error }, 'background job failed'));
+  const enqueue = (job: () => Promise<unknown>): void => {
+    chain = chain.then(job).then(
+      () => undefined,
+      (error: unknown) => logger.error({ err: error }, 'background job failed'),
+    );
   };
 
-  const watcher = options.watch === false ? null : watchConfig([options.configDir, runtime.config.templatesDir], () => enqueue(reload), { logger });
+  const watcher =
+    options.watch === false
+      ? null
+      : watchConfig(contentDirs(), () => enqueue(() => reloadIfChanged('config changed')), { logger, ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }) });
   const firstOffice = runtime.config.offices[0];
-  const replanTask = cron.schedule(runtime.config.settings.replanCron, () => enqueue(() => replan('periodic')), {
-    timezone: firstOffice?.timezone ?? 'UTC',
-    noOverlap: true,
-    name: 'replan',
-  });
+  // The safety net: a lost file event is caught here, within one period.
+  const replanTask = cron.schedule(
+    runtime.config.settings.replanCron,
+    () =>
+      enqueue(async () => {
+        if (!(await reloadIfChanged('config changed (found by the periodic re-read)'))) await replan('periodic');
+      }),
+    { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'replan' },
+  );
 
-  // Tokens expire and get revoked: check the accounts at start and four times a day.
-  const checkAccounts = (): Promise<void> => verifyAccounts(runtime.channels, { store, clock, logger, alert }).then(() => undefined);
-  enqueue(checkAccounts);
-  const accountTask = cron.schedule(ACCOUNT_CHECK_CRON, () => enqueue(checkAccounts), { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'accounts' });
+  // Tokens expire and get revoked: check the accounts at start and four times a
+  // day, beside the chain (a silent platform must not hold up reloads), one check at a time.
+  const stopChecks = new AbortController();
+  let accountCheck: Promise<void> | null = null;
+  const checkAccounts = (): void => {
+    if (accountCheck) {
+      logger.warn('the previous account check is still running; skipping this one');
+      return;
+    }
+    accountCheck = verifyAccounts(runtime.channels, {
+      store,
+      clock,
+      logger,
+      alert,
+      signal: stopChecks.signal,
+      ...(options.accountCheckTimeoutMs === undefined ? {} : { timeoutMs: options.accountCheckTimeoutMs }),
+    })
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error({ err: error }, 'account check failed'),
+      )
+      .finally(() => {
+        accountCheck = null;
+      });
+  };
+  checkAccounts();
+  const accountTask = cron.schedule(ACCOUNT_CHECK_CRON, checkAccounts, { timezone: firstOffice?.timezone ?? 'UTC', noOverlap: true, name: 'accounts' });
+
+  if (watcher) {
+    // Until chokidar's first scan is done an edit may go unseen: read once more after it.
+    await watcher.ready;
+    enqueue(() => reloadIfChanged('config changed while starting'));
+  }
 
   const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
@@ -173,7 +268,9 @@ async function serveWith(store: Store, firstLoaded: Loaded, options: BotOptions,
   } finally {
     await replanTask.stop();
     await accountTask.stop();
-    watcher?.close();
+    await watcher?.close();
+    stopChecks.abort();
+    await accountCheck;
     await chain;
     await alert.close();
     logger.info('quota-herald stopped');

@@ -75,7 +75,9 @@ export function templateUses(config: Config): Parameters<typeof loadTemplates>[1
       add(CANCELLATION_RULE, 'cancellation', rule.channels);
     }
   }
-  return [...uses.values()].map((use) => ({ name: use.name, kind: use.kind, channelIds: [...use.channelIds] }));
+  // Overrides are found by channel id, then by platform (captions/NAME.x.hbs serves every X channel).
+  const platforms = Object.fromEntries(config.offices.flatMap((office) => office.channels.map((c) => [c.id, c.platform] as const)));
+  return [...uses.values()].map((use) => ({ name: use.name, kind: use.kind, channelIds: [...use.channelIds], platforms }));
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

@@ -14,7 +14,7 @@ export type ClosedDayLookup = (date: PlainDate) => RemovedDay | null;
 /**
  * A memoised lookup for one office. A date that is both a holiday and inside a
  * closure reports the holiday: its name is the more precise reason ("Hari Raya
- * Idul Fitri" rather than "Cuti bersama Lebaran"). `openAnyway` only overrides
+ * Idulfitri 1448 Hijriah" rather than "Cuti bersama Lebaran"). `openAnyway` only overrides
  * holidays; a closure the office declared itself always closes.
  */
 export function createClosedDayLookup(holidays: HolidaySettings, closures: readonly Closure[]): ClosedDayLookup {

@@ -10,11 +10,12 @@
 import Holidays from 'date-holidays';
 import type { HolidaysTypes } from 'date-holidays';
 import type { PlainDate } from '../time/plain-date';
+import { officialIndonesianName } from './holiday-names-id';
 
 /** One date on which public offices are closed. */
 export interface PublicHoliday {
   date: PlainDate;
-  /** Name in the country's own language ("Hari Raya Natal" for ID). */
+  /** Name in the country's own language; for ID the official name ("Tahun Baru 2027 Masehi"). */
   name: string;
 }
 
@@ -33,12 +34,11 @@ export interface PublicHoliday {
 const CLOSING_TYPES: ReadonlySet<HolidaysTypes.HolidayType> = new Set(['public']);
 
 /**
- * Names fixed where date-holidays' Indonesian translation is wrong, keyed by its
- * rule. Upstream names 27 Rajab (Isra Mi'raj) "Maulid Nabi Muhammad", which is
- * the name of 12 Rabi al-awwal: the public would see the wrong feast twice a year.
+ * Per-country name sources: Indonesian holidays take the official names of the
+ * joint decree (holiday-names-id.ts); other countries keep date-holidays' names.
  */
-const NAME_FIXES: Record<string, Record<string, string>> = {
-  ID: { '27 Rajab': "Isra Mi'raj Nabi Muhammad SAW" },
+const OFFICIAL_NAMES: Record<string, (holiday: { rule: string; name: string; date: PlainDate }) => string | null> = {
+  ID: officialIndonesianName,
 };
 
 const instances = new Map<string, Holidays | null>();
@@ -63,7 +63,7 @@ function instanceFor(country: string, region: string | undefined): Holidays | nu
 
 /**
  * Closed dates of one year, date → name. Several holidays on one date (in 2027
- * Isra Mi'raj and Christmas both fall on 25 December) share one entry, names
+ * Isra Mikraj and Christmas both fall on 25 December) share one entry, names
  * joined with " / ".
  */
 export function holidaysOfYear(country: string, region: string | undefined, year: number): ReadonlyMap<PlainDate, string> {
@@ -72,14 +72,14 @@ export function holidaysOfYear(country: string, region: string | undefined, year
   if (cached) return cached;
   const byDate = new Map<PlainDate, string>();
   const instance = instanceFor(country, region);
-  const fixes = NAME_FIXES[country.toUpperCase()] ?? {};
+  const official = OFFICIAL_NAMES[country.toUpperCase()];
   for (const holiday of instance?.getHolidays(year) ?? []) {
     if (!CLOSING_TYPES.has(holiday.type)) continue;
     // `date` is the local calendar date ("2026-03-20 00:00:00 -0600" for Islamic
     // feasts that begin at the previous sunset); `start` is an instant and would
     // land on the previous day in UTC, so it must not be used.
     const date = holiday.date.slice(0, 10);
-    const name = fixes[holiday.rule] ?? holiday.name;
+    const name = official?.({ rule: holiday.rule, name: holiday.name, date }) ?? holiday.name;
     const existing = byDate.get(date);
     if (existing === undefined) byDate.set(date, name);
     else if (!existing.split(' / ').includes(name)) byDate.set(date, `${existing} / ${name}`);

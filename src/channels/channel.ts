@@ -28,6 +28,8 @@ export interface ChannelLimits {
   maxWidth?: number;
   /** Posts per rolling 24 h for one account. */
   dailyCap?: number;
+  /** Maximum alt text of one image, in characters (X: 1,000). */
+  maxAltTextLength?: number;
 }
 
 /** Everything a driver needs to know about the post besides its content. */
@@ -76,14 +78,14 @@ export interface Channel {
   readonly id: string;
   readonly driver: string;
   readonly limits: ChannelLimits;
-  /** Asks the platform who we are and what we may do; never posts. */
-  verify?(now: Date): Promise<AccountReport>;
+  /** Asks the platform who we are and what we may do; never posts. `signal` gives up on the calls in flight. */
+  verify?(now: Date, signal?: AbortSignal): Promise<AccountReport>;
   /** Pure: problems of a rendered post against this channel's limits. Empty when fine. */
   check(post: RenderedPost): Problem[];
   /** Sends the post. Throws a PublishError (src/channels/publish-error.ts) on failure. */
   publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult>;
-  /** Recent posts of the account since `since`, newest first. */
-  readBack(since: Date): Promise<RemotePost[]>;
+  /** Recent posts of the account since `since`, newest first. `signal` gives up on the calls in flight. */
+  readBack(since: Date, signal?: AbortSignal): Promise<RemotePost[]>;
   close?(): Promise<void>;
 }
 
@@ -107,7 +109,16 @@ export interface ChannelDeps {
    * wires it to its alert sink). `message` says what to do; never a secret.
    */
   alert?: (kind: ChannelAlertKind, message: string) => void;
+  /**
+   * Every request to a platform gives up after this long (default
+   * DEFAULT_REQUEST_TIMEOUT_MS): a platform that accepts the connection and
+   * never answers must not hold a publish, a read-back or an account check.
+   */
+  requestTimeoutMs?: number;
 }
+
+/** 30 s: far above a healthy platform's answer time, far below a post's deadline. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** What a driver may alert about: `daily-cap`: the account is (almost) out of posts for the rolling 24 h. */
 export type ChannelAlertKind = 'daily-cap';

@@ -6,14 +6,14 @@ import type { Problem } from '../errors';
 import type { PlatformName } from '../config/types';
 import type { RenderedPost } from '../render/types';
 import type { ChannelLimits } from './channel';
-import { countCodePoints, countHashtags, countMentions, countXWeighted, findUrls } from './text-length';
+import { countCodePoints, countForPlatform, countHashtags, countMentions, findUrls } from './text-length';
 
 export function checkRenderedPost(post: RenderedPost, limits: ChannelLimits, platform: PlatformName): Problem[] {
   const problems: Problem[] = [];
   const error = (message: string): void => void problems.push({ message, severity: 'error' });
   const warn = (message: string): void => void problems.push({ message, severity: 'warning' });
 
-  const length = platform === 'x' ? countXWeighted(post.text) : countCodePoints(post.text);
+  const length = countForPlatform(post.text, platform);
   if (length > limits.maxTextLength) {
     error(`caption is ${length} characters${platform === 'x' ? ' (weighted as X counts them)' : ''}, over the limit of ${limits.maxTextLength}: shorten the caption template`);
   }
@@ -41,6 +41,10 @@ export function checkRenderedPost(post: RenderedPost, limits: ChannelLimits, pla
     if (limits.minWidth !== undefined && media.width < limits.minWidth) error(`${media.file} is ${media.width} px wide, under ${limits.minWidth}`);
     if (limits.maxWidth !== undefined && media.width > limits.maxWidth) error(`${media.file} is ${media.width} px wide, over ${limits.maxWidth}`);
     if (media.alt.trim() === '') error(`${media.file} has no alt text: the alt template produced nothing`);
+    const altLength = countCodePoints(media.alt);
+    if (limits.maxAltTextLength !== undefined && altLength > limits.maxAltTextLength) {
+      error(`${media.file} alt text is ${altLength} characters, over the limit of ${limits.maxAltTextLength}: shorten the alt template (e.g. list fewer rows under {{#if (compact)}})`);
+    }
   }
   return problems;
 }

@@ -15,6 +15,8 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     imageMimes: ['image/png', 'image/jpeg'],
     preferredMime: 'image/png',
     dailyCap: 100,
+    // The media metadata endpoint refuses longer alt text.
+    maxAltTextLength: 1000,
   },
   instagram: {
     maxTextLength: 2200,

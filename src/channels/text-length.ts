@@ -49,3 +49,8 @@ export function countHashtags(text: string): number {
 export function countMentions(text: string): number {
   return (text.match(/(^|\s)@[A-Za-z0-9._]+/g) ?? []).length;
 }
+
+/** A caption's length as `platform` counts it: X weighted, everyone else code points. */
+export function countForPlatform(text: string, platform: string): number {
+  return platform === 'x' ? countXWeighted(text) : countCodePoints(text);
+}

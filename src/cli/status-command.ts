@@ -1,7 +1,8 @@
 /** `status [--json]`: what the ledger knows — upcoming, recent, failures, config errors. */
 import { ACCOUNTS_STATUS_KEY, type StoredAccountReport } from '../app/account-watch';
 import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
-import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY } from '../app/bot';
+import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type StoredContent } from '../app/bot';
+import { shortHash } from '../app/config-content';
 import { loadConfig } from '../config/load';
 import { openStore } from '../store/open';
 import { countByState, listPosts } from '../store/ledger';
@@ -10,6 +11,9 @@ import type { LedgerPost } from '../store/types';
 import type { CliContext } from './context';
 import { write } from './context';
 import { localStamp, table } from './format';
+
+/** Config files listed in the text output (templates add dozens). */
+const SHOWN_FILES = 8;
 
 export async function statusCommand(ctx: CliContext, options: { json?: boolean }): Promise<number> {
   const store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
@@ -38,12 +42,23 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
     const rows = (posts: LedgerPost[], when: (p: LedgerPost) => Date | null): string[][] =>
       posts.map((p) => [localStamp(when(p), zone), p.state, p.channelId, p.ruleId, p.releaseId ?? p.subject, p.id, p.lastError ?? '']);
     const headers = [`time (${zone})`, 'state', 'channel', 'rule', 'about', 'id', 'note'];
-    const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[] } | null;
+    // Written by the bot as a ConfigStatus; a record from an older version lacks `content`.
+    const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[]; content?: StoredContent; rejectedHash?: string } | null;
     write(ctx.stdout, `ledger: ${Object.entries(states).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 'empty'}`);
     if (instance) write(ctx.stdout, `last heartbeat: ${(instance as { heartbeatAt?: string }).heartbeatAt ?? '?'} (pid ${(instance as { pid?: number }).pid ?? '?'})`);
     if (configStatus) {
       write(ctx.stdout, configStatus.ok ? `config: ok (loaded ${configStatus.loadedAt})` : `config: INVALID since ${configStatus.checkedAt}; the last good schedule keeps running. Problems:`);
       if (!configStatus.ok) (configStatus.problems ?? []).forEach((line) => write(ctx.stdout, `  ${line}`));
+      // Which files, as of when: staff compare this with what they just saved.
+      const content = configStatus.content;
+      if (content) {
+        const rejected = !configStatus.ok && configStatus.rejectedHash ? ` (the edited content ${shortHash(configStatus.rejectedHash)} was rejected)` : '';
+        write(ctx.stdout, `plan built from config content ${shortHash(content.hash)}${rejected}:`);
+        // The most recently modified first: the edit staff just made is what they look for.
+        const newest = [...content.files].sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : 0));
+        newest.slice(0, SHOWN_FILES).forEach((f) => write(ctx.stdout, `  ${f.file}  modified ${localStamp(new Date(f.modifiedAt), zone)}`));
+        if (newest.length > SHOWN_FILES) write(ctx.stdout, `  … and ${newest.length - SHOWN_FILES} older file(s); \`status --json\` lists them all`);
+      }
     }
     for (const report of accounts) {
       const expiry = report.tokenExpiresAt ? `, token expires ${report.tokenExpiresAt}` : '';

@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import type { ExplicitRelease } from './types';
 import type { Problem, SourceLocation } from '../errors';
 import { cellOffsets, detectDelimiter, parseClosesCell, parseDateCell, parseTimeCell } from './csv-cells';
+import { TEXT_LIMITS } from './schema';
 import { didYouMean } from './suggest';
 import { MAX_CONFIG_BYTES } from './yaml-source';
 
@@ -214,6 +215,9 @@ function groupRows(
       if (text && /^[=+\-@\t\r]/.test(text.text)) {
         fail(text.at, `cell starts with \`${text.text[0]}\`, which spreadsheets run as a formula: remove the leading character.`);
       }
+    }
+    if (note && note.text.length > TEXT_LIMITS.note) {
+      fail(note.at, `note is ${note.text.length} characters long; posts have room for ${TEXT_LIMITS.note}: keep the note to one or two sentences.`);
     }
     const openDate = opensOn.text && parseDateCell(opensOn.text);
     if (opensOn.text && !openDate) fail(opensOn.at, badDate(opensOn.text, 'opens_on'));

@@ -51,6 +51,32 @@ const dateTimeText = z
   .refine((text) => isPlainDate(text.slice(0, 10)), { error: 'this date does not exist in the calendar: check the day and month.' })
   .describe('Local date and time in the office time zone, "YYYY-MM-DD HH:mm" (e.g. "2026-12-11 09:00").');
 
+/**
+ * Free text that posts show, bounded: the shipped templates are written and
+ * tested (test/render/caption-fit.test.ts) to fit every platform for texts up
+ * to these lengths, so a longer one is refused here rather than cut off on X.
+ */
+const shownText = (max: number, advice: string) =>
+  z.string().max(max, {
+    error: (issue) =>
+      `is ${typeof issue.input === 'string' ? issue.input.length : 'over ' + max} characters long; posts have room for ${max}: ${advice}.`,
+  });
+
+/** The bounds of `shownText`, for tests and docs. */
+export const TEXT_LIMITS = {
+  officeName: 100,
+  officeShortName: 40,
+  serviceName: 50,
+  serviceShortName: 20,
+  bookingChannel: 80,
+  website: 60,
+  hashtags: 5,
+  hashtag: 30,
+  note: 200,
+  cancelReason: 200,
+  closureReason: 100,
+} as const;
+
 const count = z
   .number()
   .int({ error: 'a quota count is a whole number of slots, without decimals.' })
@@ -87,19 +113,24 @@ const cron = z
 
 export const officeInfoSchema = z
   .strictObject({
-    bookingChannel: z.string().optional().describe('Where the public books, e.g. "aplikasi M-Paspor".'),
-    website: z.string().optional().describe('Office website shown in posts, e.g. pontianak.imigrasi.go.id.'),
+    bookingChannel: shownText(TEXT_LIMITS.bookingChannel, 'name just the app or site, e.g. "aplikasi M-Paspor"').optional().describe('Where the public books, e.g. "aplikasi M-Paspor".'),
+    website: shownText(TEXT_LIMITS.website, 'give the address without https:// or a path').optional().describe('Office website shown in posts, e.g. pontianak.imigrasi.go.id.'),
     address: z.string().optional().describe('Street address shown in posts.'),
     phone: z.string().optional().describe('Phone or WhatsApp number shown in posts.'),
-    hashtags: z.array(z.string()).optional().describe('Hashtags added to posts, without #, e.g. [ImigrasiPontianak].'),
+    hashtags: z
+      .array(shownText(TEXT_LIMITS.hashtag, 'use a shorter hashtag'))
+      .max(TEXT_LIMITS.hashtags, { error: `list at most ${TEXT_LIMITS.hashtags} hashtags: X has room for no more next to the text.` })
+      .optional().describe('Hashtags added to posts, without #, e.g. [ImigrasiPontianak].'),
   })
   .describe('Facts the templates may show.');
 
 export const officeSchema = z
   .strictObject({
     id: id('office'),
-    name: z.string().min(1, { error: 'the office name cannot be empty.' }).describe('Full office name shown in posts.'),
-    shortName: z.string().min(1).optional().describe('Short name for image cards (default: name).'),
+    name: shownText(TEXT_LIMITS.officeName, 'use the name as the public knows it and put the rest in the website')
+      .min(1, { error: 'the office name cannot be empty.' }).describe('Full office name shown in posts.'),
+    shortName: shownText(TEXT_LIMITS.officeShortName, 'use a short form such as "Imigrasi Pontianak"').min(1).optional()
+      .describe('Short name for cards and X posts, up to 40 characters (default: name).'),
     timezone: z.string().describe('IANA time zone of the office, e.g. Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT).'),
     locale: z.string().optional().describe('Language for dates and numbers, e.g. id-ID (default).'),
     info: officeInfoSchema.optional(),
@@ -109,8 +140,10 @@ export const officeSchema = z
 export const serviceSchema = z
   .strictObject({
     id: id('service'),
-    name: z.string().min(1, { error: 'the service name cannot be empty.' }).describe('Full name shown in captions, e.g. "Paspor Reguler".'),
-    shortName: z.string().min(1).optional().describe('Short label for card tables, e.g. "Reguler" (default: name).'),
+    name: shownText(TEXT_LIMITS.serviceName, 'use a shorter name, e.g. "Paspor Reguler"')
+      .min(1, { error: 'the service name cannot be empty.' }).describe('Full name shown in captions, e.g. "Paspor Reguler".'),
+    shortName: shownText(TEXT_LIMITS.serviceShortName, 'use one word, e.g. "Reguler"').min(1).optional()
+      .describe('Short label for card tables and X posts, up to 20 characters, e.g. "Reguler" (default: name).'),
   })
   .describe('A kind of appointment with its own quota.');
 
@@ -301,7 +334,10 @@ export const heraldSchema = z
 // --------------------------------------------------------------- calendar.yaml
 
 export const cancelledOnSchema = z
-  .strictObject({ date: dateText, reason: z.string().optional().describe('Shown in the cancellation post.') })
+  .strictObject({
+    date: dateText,
+    reason: shownText(TEXT_LIMITS.cancelReason, 'say why in one sentence').optional().describe('Shown in the cancellation post (up to 200 characters).'),
+  })
   .describe('An opening date on which this rule does not open.');
 
 export const recurringSchema = z
@@ -340,7 +376,7 @@ export const recurringSchema = z
     from: dateText.optional().describe('First opening date of this rule (optional).'),
     until: dateText.optional().describe('Last opening date of this rule (optional).'),
     cancelledOn: z.array(cancelledOnSchema).optional().describe('Opening dates on which this rule does not open.'),
-    note: z.string().optional().describe('Extra text shown in the posts.'),
+    note: shownText(TEXT_LIMITS.note, 'keep the note to one or two sentences').optional().describe('Extra text shown in the posts, up to 200 characters.'),
   })
   .describe('A release that repeats: give exactly one of weekly, monthly, twiceMonthly.');
 
@@ -357,9 +393,10 @@ export const releaseSchema = z
       .optional()
       .describe('When booking closes: "YYYY-MM-DD HH:mm", or just HH:mm on the opening day (optional).'),
     days: z.array(releaseDaySchema).min(1, { error: 'list at least one service day under `days`.' }).describe('Service days this opening covers.'),
-    note: z.string().optional().describe('Extra text shown in the posts.'),
+    note: shownText(TEXT_LIMITS.note, 'keep the note to one or two sentences').optional().describe('Extra text shown in the posts, up to 200 characters.'),
     cancelled: z.boolean().optional().describe('true keeps the release visible as cancelled (default false).'),
-    cancelReason: z.string().optional().describe('Why it was cancelled; shown in the cancellation post.'),
+    cancelReason: shownText(TEXT_LIMITS.cancelReason, 'say why in one sentence').optional()
+      .describe('Why it was cancelled; shown in the cancellation post (up to 200 characters).'),
   })
   .describe('One opening of quota.');
 
@@ -368,7 +405,8 @@ export const closureSchema = z
     date: dateText.optional().describe('A single closed day.'),
     from: dateText.optional().describe('First closed day of a range.'),
     to: dateText.optional().describe('Last closed day of a range (included).'),
-    reason: z.string().min(1, { error: 'write a reason: posts show why a day has no quota.' }).describe('Why the office is closed, shown in posts (e.g. Cuti bersama Natal).'),
+    reason: shownText(TEXT_LIMITS.closureReason, 'a short reason such as "Cuti bersama Hari Raya Natal"')
+      .min(1, { error: 'write a reason: posts show why a day has no quota.' }).describe('Why the office is closed, shown in posts (e.g. Cuti bersama Natal).'),
   })
   .describe('Days without service: { date, reason } or { from, to, reason }.');
 

@@ -123,16 +123,20 @@ function continuationAlt(view: CardView): string {
 /**
  * Every card of the post, each checked: the card template once per page of its
  * table (card-layout.ts decides how many), then `NAME.2.svg.hbs`, … with their alt texts.
+ * `alts` are the alt texts of the template pages (first card, then each extra
+ * card) as `renderAltTexts` fits them for a channel; without them the alt
+ * templates are rendered here. A table's continuation cards get a short alt
+ * text of their own: the first card's already describes every row.
  */
-export function renderCardPages(templates: TemplateSet, post: PlannedPost): { svg: string; alt: string }[] {
+export function renderCardPages(templates: TemplateSet, post: PlannedPost, alts?: readonly string[]): { svg: string; alt: string }[] {
   const group = groupFor(templates, post);
   const context = contextFor(post);
   const fonts = getFontSet();
   const views = cardViews(context, fonts);
   const last = views[views.length - 1]!;
   const pages = [
-    ...views.map((view) => ({ card: group.card, alt: view.first ? group.alt : null, view })),
-    ...group.extraPages.map((page) => ({ ...page, view: { ...last, table: null } })),
+    ...views.map((view) => ({ card: group.card, alt: view.first ? group.alt : null, altIndex: view.first ? 0 : null, view })),
+    ...group.extraPages.map((page, i) => ({ card: page.card, alt: page.alt, altIndex: i + 1, view: { ...last, table: null } })),
   ];
   return pages.map((page) => {
     const svg = runTemplate(page.card, { ...context, card: page.view });
@@ -140,7 +144,8 @@ export function renderCardPages(templates: TemplateSet, post: PlannedPost): { sv
     if (problems.length > 0) {
       throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
     }
-    const alt = page.alt ? runTemplate(page.alt, context).replace(/\s+/g, ' ').trim() : continuationAlt(page.view);
+    if (page.altIndex === null || !page.alt) return { svg, alt: continuationAlt(page.view) };
+    const alt = alts?.[page.altIndex] ?? runTemplate(page.alt, context).replace(/\s+/g, ' ').trim();
     return { svg, alt };
   });
 }

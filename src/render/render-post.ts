@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import type { PlannedPost } from '../plan/types';
-import { renderCaption } from './caption';
+import { renderAltTexts, renderCaption } from './caption';
 import { rasterizeCard, renderCardPages, type Rasterizer } from './card';
 import type { RenderedPost, RenderTarget, TemplateSet } from './types';
 
@@ -29,7 +29,8 @@ export async function renderPost(
     throw new AppError('render-failed', `media directory "${out.relDir}" must be relative and stay inside ${out.rootDir}.`);
   }
   const text = renderCaption(templates, post, target.channelId);
-  const pages = renderCardPages(templates, post);
+  // Alt text per channel: its override and its platform's limit (caption.ts).
+  const pages = renderCardPages(templates, post, renderAltTexts(templates, post, target.channelId));
   const dir = path.join(out.rootDir, out.relDir);
   fs.mkdirSync(dir, { recursive: true });
   const media: RenderedPost['media'] = [];

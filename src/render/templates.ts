@@ -5,14 +5,16 @@
  *
  * Layout of a templates directory (docs/templates.md):
  *   captions/NAME.hbs            caption (required)
- *   captions/NAME.CHANNEL.hbs    caption for one channel (optional, e.g. shorter for X)
+ *   captions/NAME.PLATFORM.hbs   caption for every channel of a platform (optional, e.g. NAME.x.hbs, shorter for X)
+ *   captions/NAME.CHANNEL.hbs    caption for one channel id (optional; wins over the platform's)
  *   cards/NAME.svg.hbs           1080×1350 SVG card (required)
- *   alt/NAME.hbs                 alt text of the card (required)
+ *   alt/NAME.hbs                 alt text of the card (required; .PLATFORM/.CHANNEL overrides as for captions)
  *   partials/PARTIAL.hbs         shared pieces, `{{> PARTIAL}}`
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import type { PlatformName } from '../config/types';
 import type { Problem, SourceLocation } from '../errors';
 import type { PostKind } from '../plan/types';
 import { registerHelpers } from './helpers';
@@ -26,6 +28,13 @@ export interface TemplateUse {
   name: string;
   kind: PostKind;
   channelIds: string[];
+  /**
+   * The platform of each channel (channel id → `x`, `instagram`, `generic`):
+   * overrides are looked up by channel id, then by platform, and captions are
+   * fitted to the platform's limits. A channel left out is taken to be the
+   * platform it is named after (`x`, `instagram`), else `generic`.
+   */
+  platforms?: Readonly<Record<string, PlatformName>>;
   /** Where the rule naming the template is, for "missing file" problems. */
   location?: SourceLocation;
 }
@@ -103,7 +112,15 @@ function compileNow(env: Env, ast: hbs.AST.Program, mode: Mode): Delegate {
 function wrapTemplate(file: string, delegate: Delegate, partials: Record<string, Delegate>): CompiledTemplate {
   // Prototype access stays blocked: Handlebars ≥ 4.6 refuses it unless
   // allowProtoPropertiesByDefault is set, which we never do.
-  return { file, render: (context) => delegate(context, { partials }) };
+  return { file, render: (context, data) => delegate(context, data ? { partials, data } : { partials }) };
+}
+
+const PLATFORMS: readonly PlatformName[] = ['x', 'instagram', 'generic'];
+
+function platformOf(use: TemplateUse, channelId: string): PlatformName {
+  const given = use.platforms?.[channelId];
+  if (given) return given;
+  return (PLATFORMS as readonly string[]).includes(channelId) ? (channelId as PlatformName) : 'generic';
 }
 
 /** Loads every template the uses refer to. `templates` is null when any problem is an error. */
@@ -134,6 +151,7 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
   }
 
   const byName = new Map<string, { kinds: Set<PostKind>; channels: Set<string>; location?: SourceLocation }>();
+  const platforms = new Map<string, PlatformName>();
   for (const use of uses) {
     if (!isValidTemplateName(use.name)) {
       problems.push({
@@ -145,7 +163,10 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
       continue;
     }
     const entry = byName.get(use.name) ?? { kinds: new Set(), channels: new Set(), location: use.location };
-    use.channelIds.forEach((id) => entry.channels.add(id));
+    for (const id of use.channelIds) {
+      entry.channels.add(id);
+      platforms.set(id, platformOf(use, id));
+    }
     entry.kinds.add(use.kind);
     byName.set(use.name, entry);
   }
@@ -176,28 +197,48 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
     }
   };
 
+  /**
+   * Override of `base` (e.g. `captions/h-1`) for each channel: NAME.CHANNEL.hbs,
+   * then NAME.PLATFORM.hbs. Why by platform: a channel `{ id: tw, driver: x }`
+   * must get the X-length caption, not the Instagram one. All-digit suffixes are
+   * skipped: `alt/weekly.2.hbs` is the alt text of page 2, not of a channel "2".
+   */
+  const overrides = (base: string, channels: Set<string>, kinds: Set<PostKind>): Map<string, CompiledTemplate> => {
+    const found = new Map<string, CompiledTemplate>();
+    const bySuffix = new Map<string, CompiledTemplate | null>();
+    for (const channelId of [...channels].sort()) {
+      for (const suffix of [channelId, platforms.get(channelId)!]) {
+        if (!isValidTemplateName(suffix) || /^\d+$/.test(suffix)) continue;
+        if (!bySuffix.has(suffix)) bySuffix.set(suffix, load(`${base}.${suffix}.hbs`, kinds, 'text', false));
+        const template = bySuffix.get(suffix);
+        if (template) {
+          found.set(channelId, template);
+          break;
+        }
+      }
+    }
+    return found;
+  };
+
   const groups = new Map<string, TemplateGroup>();
   const MAX_CARD_PAGES = 10; // Instagram's carousel limit
   for (const [name, use] of byName) {
     const caption = load(`captions/${name}.hbs`, use.kinds, 'text', true, use.location);
     const card = load(`cards/${name}.svg.hbs`, use.kinds, 'xml', true, use.location);
     const alt = load(`alt/${name}.hbs`, use.kinds, 'text', true, use.location);
-    const channelCaptions = new Map<string, CompiledTemplate>();
-    for (const channelId of [...use.channels].sort()) {
-      if (!isValidTemplateName(channelId)) continue;
-      const override = load(`captions/${name}.${channelId}.hbs`, use.kinds, 'text', false);
-      if (override) channelCaptions.set(channelId, override);
-    }
+    const channelCaptions = overrides(`captions/${name}`, use.channels, use.kinds);
+    const channelAlts = overrides(`alt/${name}`, use.channels, use.kinds);
     // Extra pages are numbered from 2 without gaps; a card page needs its alt text.
     const extraPages: TemplateGroup['extraPages'] = [];
     for (let page = 2; page <= MAX_CARD_PAGES && fs.existsSync(path.join(templatesDir, `cards/${name}.${page}.svg.hbs`)); page++) {
       const pageCard = load(`cards/${name}.${page}.svg.hbs`, use.kinds, 'xml', true, use.location);
       const pageAlt = load(`alt/${name}.${page}.hbs`, use.kinds, 'text', true, use.location);
-      if (pageCard && pageAlt) extraPages.push({ card: pageCard, alt: pageAlt });
+      const pageAlts = overrides(`alt/${name}.${page}`, use.channels, use.kinds);
+      if (pageCard && pageAlt) extraPages.push({ card: pageCard, alt: pageAlt, channelAlts: pageAlts });
     }
-    if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt, extraPages });
+    if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt, channelAlts, extraPages });
   }
 
   const failed = problems.some((p) => p.severity === 'error');
-  return { templates: failed ? null : { dir: templatesDir, groups }, problems };
+  return { templates: failed ? null : { dir: templatesDir, groups, platforms }, problems };
 }

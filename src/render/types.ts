@@ -1,3 +1,4 @@
+import type { PlatformName } from '../config/types';
 import type { PostKind } from '../plan/types';
 
 /** One image attached to a post, already on disk. */
@@ -21,7 +22,8 @@ export interface RenderedPost {
 export interface CompiledTemplate {
   /** The template file, as reported in problems. */
   file: string;
-  render(context: object): string;
+  /** `data` becomes Handlebars' @-data (e.g. the compact level read by the `compact` helper). */
+  render(context: object, data?: Record<string, unknown>): string;
 }
 
 /** The templates of one name (one announcement or digest rule), compiled and checked. */
@@ -30,21 +32,28 @@ export interface TemplateGroup {
   /** Post kinds the template was checked for. */
   kinds: PostKind[];
   caption: CompiledTemplate;
-  /** Per-channel caption overrides (`captions/NAME.CHANNELID.hbs`), by channel id. */
+  /**
+   * Caption overrides by channel id, resolved at load time: `captions/NAME.CHANNEL.hbs`,
+   * else `captions/NAME.PLATFORM.hbs` (e.g. `h-1.x.hbs` for every channel posting to X).
+   */
   channelCaptions: ReadonlyMap<string, CompiledTemplate>;
   card: CompiledTemplate;
   alt: CompiledTemplate;
+  /** Alt text overrides by channel id, resolved like `channelCaptions` (`alt/NAME.x.hbs`). */
+  channelAlts: ReadonlyMap<string, CompiledTemplate>;
   /**
    * Further cards of a multi-image post (`cards/NAME.2.svg.hbs` + `alt/NAME.2.hbs`, then .3, …):
    * a carousel on Instagram, up to four images on X.
    */
-  extraPages: { card: CompiledTemplate; alt: CompiledTemplate }[];
+  extraPages: { card: CompiledTemplate; alt: CompiledTemplate; channelAlts: ReadonlyMap<string, CompiledTemplate> }[];
 }
 
 /** Every template in use, loaded by `loadTemplates` (src/render/templates.ts). */
 export interface TemplateSet {
   dir: string;
   groups: ReadonlyMap<string, TemplateGroup>;
+  /** The platform of each channel the templates were loaded for: captions and alt text are fitted to its limits. */
+  platforms: ReadonlyMap<string, PlatformName>;
 }
 
 /** What `renderPost` produces its card for. */

@@ -1,7 +1,9 @@
 /**
  * Small facts the `status` command shows and that outlive a process: the last
- * config load (ok, problems, loadedAt), the last re-plan, the running
- * instance's heartbeat. Values are stored as JSON (Dates become ISO strings).
+ * config load (ok, problems, loadedAt, and the content hash and file times the
+ * running plan was built from: `ConfigStatus` in app/bot.ts), the running
+ * instance's heartbeat, account checks, alerts. Values are stored as JSON
+ * (Dates become ISO strings).
  */
 import type { Store } from './open';
 

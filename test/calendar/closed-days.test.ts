@@ -17,7 +17,7 @@ describe('calendar/closed-days', () => {
       const isClosed = createClosedDayLookup({ country: 'ID', openAnyway: [] }, []);
       expect(isClosed('2026-08-17')).toEqual({
         date: '2026-08-17',
-        reason: 'Hari Ulang Tahun Kemerdekaan Republik Indonesia',
+        reason: 'Hari Proklamasi Kemerdekaan Republik Indonesia',
         kind: 'holiday',
       });
       expect(isClosed('2026-08-18')).toBeNull();
@@ -102,7 +102,7 @@ describe('calendar/closed-days', () => {
       ['2026-12-29', 'Libur akhir tahun'],
       ['2026-12-30', 'Libur akhir tahun'],
       ['2026-12-31', 'Libur akhir tahun'],
-      ['2027-01-01', 'Hari tahun baru'],
+      ['2027-01-01', 'Tahun Baru 2027 Masehi'],
       ['2027-01-02', 'Libur akhir tahun'],
     ]);
     expect(listClosedDays({ from: '2027-01-02', to: '2027-01-01' }, holidays, closures, isClosed)).toEqual([]);

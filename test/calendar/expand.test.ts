@@ -59,9 +59,9 @@ describe('calendar/expand', () => {
       const [release] = expandCalendar(office, { from: '2027-03-05', to: '2027-03-05' }).releases;
       expect(release!.days.map((d) => d.date)).toEqual(['2027-03-11', '2027-03-12']);
       expect(release!.removedDays).toEqual([
-        { date: '2027-03-08', reason: 'Hari Raya Nyepi', kind: 'holiday' },
-        { date: '2027-03-09', reason: 'Hari Raya Idul Fitri', kind: 'holiday' },
-        { date: '2027-03-10', reason: 'Hari Raya Idul Fitri', kind: 'holiday' },
+        { date: '2027-03-08', reason: 'Hari Suci Nyepi Tahun Baru Saka 1949', kind: 'holiday' },
+        { date: '2027-03-09', reason: 'Hari Raya Idulfitri 1448 Hijriah', kind: 'holiday' },
+        { date: '2027-03-10', reason: 'Hari Raya Idulfitri 1448 Hijriah', kind: 'holiday' },
       ]);
     });
 
@@ -74,7 +74,7 @@ describe('calendar/expand', () => {
         { date: '2026-05-01', reason: 'Hari Buruh Internasional', kind: 'holiday' },
         { date: '2026-05-11', reason: 'Rapat kerja', kind: 'closure' },
         { date: '2026-05-14', reason: 'Kenaikan Yesus Kristus', kind: 'holiday' },
-        { date: '2026-05-27', reason: 'Hari Raya Idul Adha', kind: 'holiday' },
+        { date: '2026-05-27', reason: 'Hari Raya Iduladha 1447 Hijriah', kind: 'holiday' },
       ]);
     });
 

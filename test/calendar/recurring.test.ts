@@ -42,7 +42,7 @@ describe('calendar/recurring', () => {
       expect(christmasWeek!.removedDays).toEqual([{ date: '2026-12-25', reason: 'Hari Raya Natal', kind: 'holiday' }]);
       const newYearWeek = releases.find((r) => r.opensOn === '2026-12-25');
       expect(datesOf(newYearWeek)).toEqual(['2026-12-28', '2026-12-29', '2026-12-30', '2026-12-31']);
-      expect(newYearWeek!.removedDays).toEqual([{ date: '2027-01-01', reason: 'Hari tahun baru', kind: 'holiday' }]);
+      expect(newYearWeek!.removedDays).toEqual([{ date: '2027-01-01', reason: 'Tahun Baru 2027 Masehi', kind: 'holiday' }]);
     });
 
     it('covers a week further ahead with weeksAhead 2', () => {
@@ -106,7 +106,7 @@ describe('calendar/recurring', () => {
       expect(release!.days).toHaveLength(19);
       expect(release!.days[0]!.date).toBe('2026-02-02');
       expect(release!.days.at(-1)!.date).toBe('2026-02-27');
-      expect(release!.removedDays).toEqual([{ date: '2026-02-17', reason: 'Tahun Baru Imlek', kind: 'holiday' }]);
+      expect(release!.removedDays).toEqual([{ date: '2026-02-17', reason: 'Tahun Baru Imlek 2577 Kongzili', kind: 'holiday' }]);
     });
 
     it('covers a month further ahead with monthsAhead, across the year end', () => {

@@ -88,26 +88,53 @@ describe('e2e: simulate a month of the sample office', () => {
     }
   });
 
-  it('states the opening time in WIB and the counts of the release', () => {
-    const opening = records.find((r) => r.rule === 'opening' && r.releaseId === 'mingguan@2026-12-04' && r.channel === 'instagram')!;
-    expect(opening.text).toContain('14.00 WIB');
-    expect(opening.text).toContain('120');
-    const simpatik = records.find((r) => r.rule === 'h-1' && r.releaseId === 'simpatik-desember' && r.channel === 'instagram')!;
-    expect(simpatik.text).toContain('09.00 WIB');
-    expect(simpatik.text).toContain('80');
+  /** The record of one post, failing clearly when it is missing. */
+  const recordOf = (rule: string, channel: string, match: (r: OutboxRecord) => boolean): OutboxRecord => {
+    const found = records.filter((r) => r.rule === rule && r.channel === channel && match(r));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const linesOf = (record: OutboxRecord): string[] => record.text.split('\n');
+
+  it('states the opening time in WIB and the counts of the release, line by line', () => {
+    const opening = recordOf('opening', 'instagram', (r) => r.releaseId === 'mingguan@2026-12-04');
+    expect(linesOf(opening)).toEqual(
+      expect.arrayContaining([
+        'Mulai pukul 14.00 WIB hari ini, Jumat, 4 Desember 2026, kuota antrean paspor Kantor Imigrasi Kelas I TPI Pontianak dapat dipesan.',
+        '• Senin–Jumat, 7–11 Desember 2026: Reguler 120 dan Percepatan 20 per hari',
+      ]),
+    );
+    const simpatik = recordOf('h-1', 'instagram', (r) => r.releaseId === 'simpatik-desember');
+    expect(linesOf(simpatik)).toEqual(
+      expect.arrayContaining([
+        'Kuota antrean paspor Kantor Imigrasi Kelas I TPI Pontianak dibuka besok, Jumat, 11 Desember 2026, pukul 09.00 WIB.',
+        '• Sabtu, 19 Desember 2026: Reguler 80',
+        'Total: 80 Paspor Reguler.',
+      ]),
+    );
   });
 
-  it('shows the closed days of a week with holidays, with their reasons', () => {
+  it('shows the closed days of a week with holidays in date order, with their reasons', () => {
     // Release of 2026-12-18 covers 21–25 December: the 24th is cuti bersama, the 25th Christmas.
-    const h1 = records.find((r) => r.rule === 'h-1' && r.releaseId === 'mingguan@2026-12-18' && r.channel === 'instagram')!;
-    expect(h1.text).toMatch(/Cuti bersama Hari Raya Natal/i);
-    expect(h1.text).toMatch(/Natal/);
-    const digest = records.find((r) => r.rule === 'weekly' && r.scheduledAt.startsWith('2026-12-20') && r.channel === 'instagram')!;
-    expect(digest.text).toMatch(/Natal/);
-    // The opening of Christmas Day is cancelled: the weekly post must not invite people to it.
-    expect(digest.text).toMatch(/Jumat, 25 Desember 2026 pukul 14\.00 WIB: DIBATALKAN/);
-    const digestX = records.find((r) => r.rule === 'weekly' && r.scheduledAt.startsWith('2026-12-20') && r.channel === 'x')!;
-    expect(digestX.text).toMatch(/Pembukaan 25 Des DIBATALKAN|DIBATALKAN/);
-    expect(digestX.text).not.toMatch(/Dibuka lagi: .*25 Des/);
+    const h1 = recordOf('h-1', 'instagram', (r) => r.releaseId === 'mingguan@2026-12-18');
+    const rows = linesOf(h1).filter((line) => line.startsWith('• '));
+    expect(rows).toEqual([
+      '• Senin–Rabu, 21–23 Desember 2026: Reguler 120 dan Percepatan 20 per hari',
+      '• Kamis, 24 Desember 2026: tidak ada layanan (Cuti bersama Hari Raya Natal)',
+      '• Jumat, 25 Desember 2026: tidak ada layanan (Hari Raya Natal)',
+    ]);
+    const digest = recordOf('weekly', 'instagram', (r) => r.scheduledAt.startsWith('2026-12-20'));
+    expect(linesOf(digest)).toEqual(
+      expect.arrayContaining([
+        '🗓️ JADWAL KUOTA ANTREAN PASPOR PEKAN DEPAN, 21–27 DES 2026',
+        '• Kamis, 24 Desember 2026: LIBUR, Cuti bersama Hari Raya Natal',
+        '• Jumat, 25 Desember 2026: LIBUR, Hari Raya Natal',
+        // The opening of Christmas Day is cancelled: the weekly post must not invite people to it.
+        '• Jumat, 25 Desember 2026 pukul 14.00 WIB: DIBATALKAN (Hari Raya Natal; tidak ada layanan paspor 28 Desember 2026–1 Januari 2027)',
+      ]),
+    );
+    const digestX = recordOf('weekly', 'x', (r) => r.scheduledAt.startsWith('2026-12-20'));
+    expect(linesOf(digestX)).toContain('Pembukaan Jum, 25 Des DIBATALKAN.');
+    expect(digestX.text).not.toContain('Dibuka lagi');
   });
 });

@@ -96,6 +96,12 @@ export interface FakeInstagramServer {
   /** Live settings; change them between requests. */
   settings: { pollsUntilFinished: number; quotaUsage: number; quotaTotal: number; validateImages: boolean; finalStatus: 'FINISHED' | 'ERROR' | 'EXPIRED' };
   faults: InstagramFault[];
+  /**
+   * A silent platform: every request is accepted and recorded, and never
+   * answered (the connection stays open until the client gives up or the
+   * server closes). For timeout tests.
+   */
+  silent: boolean;
   readonly containers: Map<string, FakeContainer>;
   readonly published: FakePublishedMedia[];
   readonly requests: FakeRequest[];
@@ -134,6 +140,7 @@ export async function startFakeInstagramServer(options: FakeInstagramOptions = {
     accountId,
     settings: initialSettings(),
     faults: [],
+    silent: false,
     containers: new Map(),
     published: [],
     requests: [],
@@ -142,6 +149,7 @@ export async function startFakeInstagramServer(options: FakeInstagramOptions = {
     revokeToken: (token) => (token === undefined ? tokens.clear() : void tokens.delete(token)),
     reset: () => {
       fake.settings = initialSettings();
+      fake.silent = false;
       for (const list of [fake.faults, fake.published, fake.requests, fake.refreshes]) list.length = 0;
       fake.containers.clear();
     },
@@ -283,6 +291,7 @@ export async function startFakeInstagramServer(options: FakeInstagramOptions = {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
     const token = bearer ?? params.access_token ?? null;
     fake.requests.push({ method, route, path: url.pathname, token, receivedAt });
+    if (fake.silent) return; // the answer never comes
     if (!token) return send(res, error(GRAPH_ERRORS.missingToken));
     if (!tokens.has(token)) return send(res, error(GRAPH_ERRORS.invalidToken));
     const expiresAt = tokens.get(token);

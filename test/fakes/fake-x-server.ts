@@ -39,6 +39,12 @@ export interface FakeXServer {
   readonly requests: FakeXRequestRecord[];
   /** Pushed faults hit matching requests in order; see XFault. */
   readonly faults: XFault[];
+  /**
+   * A silent platform: every request is accepted and recorded, and never
+   * answered (the connection stays open until the client gives up or the
+   * server closes). For timeout tests.
+   */
+  silent: boolean;
   /** Emits `request` (FakeXRequestRecord) on arrival and `tweet` (FakeXTweet) when one is created. */
   readonly events: EventEmitter;
   /** X's clock; replace to follow a virtual clock. */
@@ -67,6 +73,7 @@ export async function startFakeXServer(options: FakeXServerOptions): Promise<Fak
   const nonces = new Set<string>();
   const windows = new Map<string, { start: number; used: number }>();
   let revoked = false;
+  let silent = false;
   const state: RouteState & { requests: FakeXRequestRecord[]; faults: XFault[] } = {
     user,
     media: new Map(),
@@ -124,6 +131,7 @@ export async function startFakeXServer(options: FakeXServerOptions): Promise<Fak
     const record: FakeXRequestRecord = { method, route: matched?.route ?? '?', path: url.pathname, status: null, authProblem: null, receivedAt };
     state.requests.push(record);
     events.emit('request', record);
+    if (silent) return; // the answer never comes
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -212,6 +220,12 @@ export async function startFakeXServer(options: FakeXServerOptions): Promise<Fak
     set now(clock: () => Date) {
       state.now = clock;
     },
+    get silent() {
+      return silent;
+    },
+    set silent(value: boolean) {
+      silent = value;
+    },
     revokeToken: () => {
       revoked = true;
     },
@@ -222,6 +236,7 @@ export async function startFakeXServer(options: FakeXServerOptions): Promise<Fak
       state.faults.length = 0;
       windows.clear();
       revoked = false;
+      silent = false;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,6 +4,9 @@ import {
   formatDayRange,
   formatList,
   formatNumber,
+  formatPeriod,
+  formatQuotaList,
+  formatRelativeDate,
   formatRelativeDay,
   formatShortDate,
   formatTime,
@@ -56,6 +59,9 @@ describe('render/helpers/format', () => {
 
   it('formats numbers per locale', () => {
     expect(formatNumber(1250, pontianak)).toBe('1.250');
+    // Whole numbers are grouped by hand in Indonesian: the same as Intl, without its cost.
+    for (const n of [0, 7, 999, 1000, 99_999, 1_234_567, -1250]) expect(formatNumber(n, pontianak)).toBe(new Intl.NumberFormat('id-ID').format(n));
+    expect(formatNumber(12.5, pontianak)).toBe('12,5');
     expect(formatNumber(1250, { locale: 'en-US', zone: 'UTC' })).toBe('1,250');
     expect(() => formatNumber(Number.NaN, pontianak)).toThrow(/expected a number/);
   });
@@ -111,5 +117,36 @@ describe('render/helpers/format', () => {
 
   it('rejects something that is not a date', () => {
     expect(() => formatDate('morgen', pontianak)).toThrow(/expected a date/);
+  });
+
+  describe('words true at the moment the post goes out', () => {
+    it('says "besok" with the date for an opening at 00.00 announced at 23.00 the day before', () => {
+      // 23.00 WIB on Sunday 17 Jan = 16.00 UTC; the opening is 00.00 WIB on Monday 18 Jan = 17.00 UTC.
+      expect(formatRelativeDate('2027-01-17T17:00:00Z', '2027-01-17T16:00:00Z', pontianak)).toBe('besok, Senin, 18 Januari 2027');
+      expect(formatRelativeDate('2027-01-17T17:00:00Z', '2027-01-17T16:00:00Z', pontianak, true)).toBe('besok, Sen, 18 Jan');
+      expect(formatRelativeDate('2027-01-17T17:00:00Z', '2027-01-17T17:00:00Z', pontianak)).toBe('hari ini, Senin, 18 Januari 2027');
+      expect(formatRelativeDate('2027-01-17T17:00:00Z', '2027-01-15T17:00:00Z', pontianak)).toBe('lusa, Senin, 18 Januari 2027');
+      expect(formatRelativeDate('2027-01-17T17:00:00Z', '2027-01-14T17:00:00Z', pontianak)).toBe('Senin, 18 Januari 2027');
+    });
+
+    it('is the same whatever the host zone (the test suite also runs under America/Sao_Paulo)', () => {
+      const jayapura = { locale: 'id-ID', zone: 'Asia/Jayapura' };
+      // 22.30 WIT on the 17th (13.30 UTC) about 00.30 WIT on the 18th (15.30 UTC).
+      expect(formatRelativeDate('2027-01-17T15:30:00Z', '2027-01-17T13:30:00Z', jayapura)).toBe('besok, Senin, 18 Januari 2027');
+    });
+
+    it('names a digest period from digest.when, with its dates', () => {
+      expect(formatPeriod('next-week', '2027-01-04', '2027-01-10', pontianak)).toBe('pekan depan, 4–10 Jan 2027');
+      expect(formatPeriod('this-week', '2027-01-04', '2027-01-10', pontianak)).toBe('pekan ini, 4–10 Jan 2027');
+      expect(formatPeriod('period', '2027-01-04', '2027-01-17', pontianak)).toBe('4–17 Jan 2027');
+    });
+
+    it('lists counts as "A, B dan C"', () => {
+      const q = (name: string, count: number) => ({ serviceName: `Paspor ${name}`, shortName: name, count });
+      const quotas = [q('Reguler', 200), q('Percepatan', 35), q('Prioritas', 1250)];
+      expect(formatQuotaList(quotas, pontianak)).toBe('Paspor Reguler 200, Paspor Percepatan 35 dan Paspor Prioritas 1.250');
+      expect(formatQuotaList(quotas, pontianak, { short: true, countFirst: true })).toBe('200 Reguler, 35 Percepatan dan 1.250 Prioritas');
+      expect(formatQuotaList(quotas.slice(0, 1), pontianak)).toBe('Paspor Reguler 200');
+    });
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { formatProblem } from '../../src/errors';
 import { loadTemplates } from '../../src/render/templates';
-import { renderCaption } from '../../src/render/caption';
+import { renderAlt, renderCaption } from '../../src/render/caption';
 import { aPost } from './post-builder';
 import { minimalFiles, SAMPLE_TEMPLATES, SAMPLE_USES, writeTemplateDir } from './template-dir';
 
@@ -133,5 +133,52 @@ describe('render/templates', () => {
       'captions/h-1.hbs': '{{> foot}}',
     });
     expect(problems).toEqual([expect.stringMatching(/^partials\/foot\.hbs:1:6: unknown variable "office\.nama".*"name"/)]);
+  });
+
+  describe('overrides by channel, then platform', () => {
+    const files = {
+      ...minimalFiles(),
+      'captions/h-1.hbs': 'panjang (Instagram)',
+      'captions/h-1.x.hbs': 'pendek (X)',
+      'alt/h-1.x.hbs': 'alt X',
+      'captions/h-1.kantor-x.hbs': 'khusus kanal kantor-x',
+    };
+    const uses = [
+      {
+        name: 'h-1',
+        kind: 'announcement' as const,
+        channelIds: ['tw', 'kantor-x', 'ig'],
+        platforms: { tw: 'x' as const, 'kantor-x': 'x' as const, ig: 'instagram' as const },
+      },
+    ];
+
+    it('gives a channel { id: tw, driver: x } the X caption and alt text (NAME.PLATFORM.hbs)', () => {
+      const { templates, problems } = loadTemplates(writeTemplateDir(files), uses);
+      expect(problems).toEqual([]);
+      expect(renderCaption(templates!, aPost({ channelId: 'tw' }))).toBe('pendek (X)');
+      expect(renderAlt(templates!, aPost({ channelId: 'tw' }))).toBe('alt X');
+    });
+
+    it('prefers NAME.CHANNEL.hbs (the old channel-id names keep working) and falls back to NAME.hbs', () => {
+      const { templates } = loadTemplates(writeTemplateDir(files), uses);
+      expect(renderCaption(templates!, aPost({ channelId: 'kantor-x' }))).toBe('khusus kanal kantor-x');
+      expect(renderAlt(templates!, aPost({ channelId: 'kantor-x' }))).toBe('alt X');
+      expect(renderCaption(templates!, aPost({ channelId: 'ig' }))).toBe('panjang (Instagram)');
+      expect(renderAlt(templates!, aPost({ channelId: 'ig' }))).toBe('Kartu Kantor Imigrasi Kelas I TPI Pontianak');
+    });
+
+    it('checks a platform override when it loads, like any template', () => {
+      const problems = problemsOf({ ...files, 'captions/h-1.x.hbs': '{{release.opensAtt}}' }, uses);
+      expect(problems).toEqual([expect.stringMatching(/^captions\/h-1\.x\.hbs:1:3: unknown variable "release\.opensAtt"/)]);
+    });
+
+    it('renders the shipped X caption for a channel whose id is not "x"', () => {
+      const { templates } = loadTemplates(SAMPLE_TEMPLATES, [{ name: 'opening', kind: 'announcement', channelIds: ['tw'], platforms: { tw: 'x' } }]);
+      const post = aPost({ template: 'opening', channelId: 'tw', dueAt: '2026-12-18T07:00:00.000Z', facts: { timing: { kind: 'before-opening', minutes: 0 } } });
+      const viaTw = renderCaption(templates!, post);
+      const { templates: asX } = loadTemplates(SAMPLE_TEMPLATES, [{ name: 'opening', kind: 'announcement', channelIds: ['x'] }]);
+      expect(viaTw).toBe(renderCaption(asX!, { ...post, channelId: 'x' }));
+      expect(viaTw).not.toBe(renderCaption(asX!, { ...post, channelId: 'instagram' }));
+    });
   });
 });

@@ -81,13 +81,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
-      throw networkError(method, url.pathname, error);
+      throw networkError(method, url.pathname, error, options.timeoutMs);
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      throw networkError(method, url.pathname, error);
+      throw networkError(method, url.pathname, error, options.timeoutMs);
     }
     const body = parseJson(text);
     if (!response.ok) {
@@ -107,11 +107,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 }
 
-function networkError(method: string, pathname: string, error: unknown): GraphRequestError {
+function networkError(method: string, pathname: string, error: unknown, timeoutMs: number): GraphRequestError {
   const code = errorCode(error);
   // Only a refused/unresolvable connection proves nothing was sent.
   const refused = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-  const why = (error as Error)?.name === 'TimeoutError' ? 'timed out' : code ?? (error as Error)?.message ?? 'network error';
+  const why = (error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s (timeout)` : code ?? (error as Error)?.message ?? 'network error';
   return new GraphRequestError(refused ? 'refused' : 'network', `${method} ${pathname}: ${why}`, null, null, null, { cause: error });
 }
 

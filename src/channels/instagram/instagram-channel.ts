@@ -5,7 +5,7 @@
  */
 import type { ChannelConfig } from '../../config/types';
 import { AppError } from '../../errors';
-import type { Channel, ChannelDeps, PublishRequest, PublishResult, RemotePost } from '../channel';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { checkRenderedPost } from '../check-post';
 import { PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
@@ -24,7 +24,7 @@ export const DEFAULT_API_VERSION = 'v23.0';
 /** Knobs tests turn down; production uses the defaults. */
 export interface InstagramChannelOptions {
   poll?: Partial<PollOptions>;
-  /** Per-request timeout (default 30 s). */
+  /** Per-request timeout (default: deps.requestTimeoutMs, else 30 s). */
   requestTimeoutMs?: number;
   /** How many pages of recent media readBack walks at most (default 4 × 50). */
   readBackPages?: number;
@@ -42,7 +42,7 @@ export interface InstagramSettings {
 export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps, options: InstagramChannelOptions = {}): Channel {
   const settings = resolveSettings(config, deps.env);
   const limits = { ...PLATFORM_LIMITS.instagram, ...(config.dailyCap !== undefined ? { dailyCap: config.dailyCap } : {}) };
-  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const timeoutMs = options.requestTimeoutMs ?? deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const poll: PollOptions = { ...DEFAULT_POLL, ...options.poll };
   // Built lazily: reading the token file is I/O, and a channel may be created only to `check`.
   let keeper: TokenKeeper | null = null;
@@ -100,13 +100,13 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
       return { remoteId, url, publishedAt };
     },
 
-    async readBack(since: Date): Promise<RemotePost[]> {
+    async readBack(since: Date, signal?: AbortSignal): Promise<RemotePost[]> {
       const posts: RemotePost[] = [];
       let after: string | undefined;
       for (let page = 0; page < (options.readBackPages ?? 4); page += 1) {
         let answer: MediaPage;
         try {
-          answer = await graph.get<MediaPage>(`${settings.accountId}/media`, { fields: 'id,caption,timestamp,permalink', limit: 50, after });
+          answer = await graph.get<MediaPage>(`${settings.accountId}/media`, { fields: 'id,caption,timestamp,permalink', limit: 50, after }, signal);
         } catch (error) {
           throw classifyGraphError(error, 'read', { now: deps.clock.now(), tokenVariable: settings.tokenVariable });
         }
@@ -126,7 +126,8 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
       return posts.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime());
     },
 
-    verify: (now: Date) => verifyInstagramAccount({ channelId: config.id, settings, graph, tokens: tokens(), now, hasMediaServer: Boolean(deps.publicMediaUrl), stateDir: deps.stateDir }),
+    verify: (now: Date, signal?: AbortSignal) =>
+      verifyInstagramAccount({ channelId: config.id, settings, graph, tokens: tokens(), now, hasMediaServer: Boolean(deps.publicMediaUrl), stateDir: deps.stateDir, ...(signal ? { signal } : {}) }),
   };
 }
 

@@ -22,6 +22,8 @@ export interface VerifyInput {
   now: Date;
   hasMediaServer: boolean;
   stateDir: string | undefined;
+  /** Gives up on the reads in flight (each also has the client's own timeout). */
+  signal?: AbortSignal;
 }
 
 export async function verifyInstagramAccount(input: VerifyInput): Promise<AccountReport> {
@@ -41,14 +43,14 @@ export async function verifyInstagramAccount(input: VerifyInput): Promise<Accoun
 
   let account: string | null = null;
   try {
-    const user = await graph.get<{ username?: string }>(settings.accountId, { fields: 'username' });
+    const user = await graph.get<{ username?: string }>(settings.accountId, { fields: 'username' }, input.signal);
     account = user.username ? `@${user.username}` : null;
   } catch (error) {
     fail(error);
   }
   if (account) {
     try {
-      const limit = await graph.get<{ data?: { quota_usage?: number; config?: { quota_total?: number } }[] }>(`${settings.accountId}/content_publishing_limit`, { fields: 'quota_usage,config' });
+      const limit = await graph.get<{ data?: { quota_usage?: number; config?: { quota_total?: number } }[] }>(`${settings.accountId}/content_publishing_limit`, { fields: 'quota_usage,config' }, input.signal);
       const entry = limit.data?.[0];
       const used = entry?.quota_usage ?? 0;
       const total = entry?.config?.quota_total ?? 50;

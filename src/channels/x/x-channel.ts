@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { TwitterApiv2 } from 'twitter-api-v2';
 import type { ChannelConfig } from '../../config/types';
 import type { Problem } from '../../errors';
-import type { AccountReport, Channel, ChannelDeps, PublishRequest, PublishResult, RemotePost } from '../channel';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type AccountReport, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { checkRenderedPost } from '../check-post';
 import { PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
@@ -53,12 +53,14 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
   // moment should not pay for a new TCP handshake.
   const httpAgent = baseUrl?.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : undefined;
   let user: XUser | null = null;
+  const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   const client = (signal?: AbortSignal): TwitterApiv2 =>
     createXClient(credentials, {
       ...(baseUrl ? { baseUrl } : {}),
       ...(httpAgent ? { httpAgent } : {}),
       ...(signal ? { signal } : {}),
+      timeoutMs,
       onHeaders: (endpoint, headers) => {
         const state = parseRateLimitHeaders(endpoint, headers, deps.clock.now());
         if (state) book.record(state);
@@ -126,8 +128,8 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
       return { remoteId: created.data.id, url: postUrl(created.data.id), publishedAt };
     },
 
-    async readBack(since: Date): Promise<RemotePost[]> {
-      const api = client();
+    async readBack(since: Date, signal?: AbortSignal): Promise<RemotePost[]> {
+      const api = client(signal);
       const account = await step('read', 'GET /2/users/me', () => me(api));
       const pageSize = Math.min(100, Math.max(5, options.readBackPageSize ?? 100));
       const posts: RemotePost[] = [];
@@ -145,15 +147,16 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
       return posts.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime());
     },
 
-    async verify(now: Date): Promise<AccountReport> {
+    async verify(now: Date, signal?: AbortSignal): Promise<AccountReport> {
       const problems: Problem[] = [];
       let account: string | null = null;
       try {
         user = null; // ask again: the token may have been replaced since
-        account = `@${(await step('read', 'GET /2/users/me', () => me(client()))).username}`;
+        account = `@${(await step('read', 'GET /2/users/me', () => me(client(signal)))).username}`;
       } catch (error) {
         const failure = error instanceof PublishError ? error : classifyXError(error, 'read', now, 'GET /2/users/me');
-        problems.push({ severity: 'error', message: `X account check failed: ${failure.message}` });
+        const message = failure.code === 'timeout' && !signal?.aborted ? `X did not answer GET /2/users/me within ${timeoutMs / 1000} s (timeout); publishing retries on its own` : failure.message;
+        problems.push({ severity: 'error', message: `X account check failed: ${message}` });
       }
       const tweets = book.get('POST /2/tweets');
       const daily = tweets?.userDay;

@@ -17,6 +17,11 @@ export interface XClientOptions {
   httpAgent?: http.Agent;
   /** Aborts the request in flight (the scheduler's timeout). */
   signal?: AbortSignal;
+  /**
+   * Each request gives up after this long, whatever `signal` does: X that
+   * accepts the connection and never answers would otherwise hold the caller forever.
+   */
+  timeoutMs?: number;
   /** Called with every answer's headers, errors included, keyed `METHOD /2/path` with `:id` templates. */
   onHeaders?: (endpoint: string, headers: HeaderBag) => void;
 }
@@ -40,7 +45,9 @@ function redirectPlugin(options: XClientOptions): ITwitterApiClientPlugin {
         if (basePath !== '') url.pathname = basePath + url.pathname;
       }
       // https.request() accepts an AbortSignal; the library passes these options through.
-      if (options.signal) requestOptions.signal = options.signal;
+      // The timeout starts here, per request, so a long media upload is not cut short as a whole.
+      const signals = [options.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s): s is AbortSignal => s !== undefined);
+      if (signals.length > 0) requestOptions.signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
     },
     onAfterRequest({ params, response }) {
       options.onHeaders?.(endpointOf(params.method, params.url), response.headers);

@@ -126,13 +126,17 @@ export function formatTime(value: DateInput, env: FormatEnv, withZone = true): s
   return withZone ? `${clock} ${zoneAbbreviation(env.zone, instant, env.locale)}` : clock;
 }
 
-/** One Intl.NumberFormat per locale: building one costs ~0.1 ms, and a card's alt text formats dozens of numbers. */
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
 /** `1.250` in Indonesian, `1,250` in English. */
 export function formatNumber(value: number, env: FormatEnv): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
+  }
+  // Whole counts in Indonesian are grouped by hand (1.250): Intl's format is the
+  // slowest step of a monthly caption (hundreds of counts, each rendered up to
+  // four times while the caption is fitted), and the output must not depend on ICU.
+  if (isIndonesian(env.locale) && Number.isSafeInteger(value)) {
+    const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+    return value < 0 ? `-${digits}` : digits;
   }
   let format = numberFormats.get(env.locale);
   if (!format) {
@@ -141,6 +145,9 @@ export function formatNumber(value: number, env: FormatEnv): string {
   }
   return format.format(value);
 }
+
+/** Building an Intl.NumberFormat costs ~50 µs; a monthly post formats hundreds of counts. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
 
 /**
  * `hari ini`, `besok`, `lusa` relative to `now` — both taken as calendar dates
@@ -158,6 +165,49 @@ export function formatRelativeDay(value: DateInput, now: DateInput, env: FormatE
     return new Intl.RelativeTimeFormat(env.locale, { numeric: 'auto' }).format(diff, 'day');
   }
   return formatDate(target, env);
+}
+
+/**
+ * The day of `value` seen from `now` in the office zone, always with its
+ * absolute date: `besok, Senin, 18 Januari 2027`, `hari ini, Jumat, 18 Desember
+ * 2026`, `lusa, …`, or just the date further away. With `short`: `besok, Sen, 18 Jan`.
+ *
+ * Why both: a post written for 23.00 about an opening at 00.00 must say
+ * "besok", and a post read hours later (or a screenshot passed on) must still
+ * name the day without knowing when it was posted.
+ */
+export function formatRelativeDate(value: DateInput, now: DateInput, env: FormatEnv, short = false): string {
+  const target = localDateOf(value, env.zone);
+  const diff = daysBetween(localDateOf(now, env.zone), target);
+  const absolute = short ? formatShortDate(target, env) : formatDate(target, env);
+  if (isIndonesian(env.locale)) {
+    const word = ({ 0: 'hari ini', 1: 'besok', 2: 'lusa' } as Record<number, string>)[diff];
+    return word ? `${word}, ${absolute}` : absolute;
+  }
+  if (diff >= 0 && diff <= 1) return `${new Intl.RelativeTimeFormat(env.locale, { numeric: 'auto' }).format(diff, 'day')}, ${absolute}`;
+  return absolute;
+}
+
+/** One service's count, as `quotaList` lists it. */
+export interface CountLike {
+  serviceName: string;
+  shortName: string;
+  count: number;
+}
+
+/**
+ * `Paspor Reguler 120 dan Paspor Percepatan 20`; `countFirst`: `120 Paspor
+ * Reguler, …`; `short`: the short names. Lists read "A, B dan C".
+ */
+export function formatQuotaList(quotas: readonly CountLike[], env: FormatEnv, options: { short?: boolean; countFirst?: boolean } = {}): string {
+  return formatList(
+    quotas.map((q) => {
+      const name = options.short ? q.shortName : q.serviceName;
+      const count = formatNumber(q.count, env);
+      return options.countFirst ? `${count} ${name}` : `${name} ${count}`;
+    }),
+    env,
+  );
 }
 
 /**
@@ -210,4 +260,19 @@ export function formatDateRange(from: DateInput, to: DateInput, env: FormatEnv):
   if (a.y === b.y && a.m === b.m) return `${a.d}–${b.d} ${ID_MONTHS_SHORT[b.m - 1]} ${b.y}`;
   if (a.y === b.y) return `${a.d} ${ID_MONTHS_SHORT[a.m - 1]} – ${b.d} ${ID_MONTHS_SHORT[b.m - 1]} ${b.y}`;
   return `${a.d} ${ID_MONTHS_SHORT[a.m - 1]} ${a.y} – ${b.d} ${ID_MONTHS_SHORT[b.m - 1]} ${b.y}`;
+}
+
+/**
+ * A digest's period seen from the post: `pekan ini, 21–27 Des 2026`,
+ * `pekan depan, 4–10 Jan 2027`, or just the dates (`when` is `period`).
+ * `when` comes from the render context (`digest.when`), computed from the day
+ * the post goes out: a Sunday post about the following week says "pekan depan".
+ */
+export function formatPeriod(when: string, from: DateInput, to: DateInput, env: FormatEnv): string {
+  const dates = formatDateRange(from, to, env);
+  const words: Record<string, string> = isIndonesian(env.locale)
+    ? { 'this-week': 'pekan ini', 'next-week': 'pekan depan' }
+    : { 'this-week': 'this week', 'next-week': 'next week' };
+  const word = Object.hasOwn(words, when) ? words[when] : undefined;
+  return word ? `${word}, ${dates}` : dates;
 }

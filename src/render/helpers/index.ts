@@ -15,10 +15,14 @@ import {
   formatDayRange,
   formatList,
   formatNumber,
+  formatPeriod,
+  formatQuotaList,
+  formatRelativeDate,
   formatRelativeDay,
   formatShortDate,
   formatTime,
   formatWeekday,
+  type CountLike,
   type FormatEnv,
 } from './format';
 import { joinWith } from './join-with';
@@ -72,6 +76,25 @@ const HELPERS: Record<string, HelperSpec> = {
     result: 'scalar',
     fn: ([d], o) => formatRelativeDay(d as string, (o.data as { root: RootLike }).root.post.dueAt, envOf(o)),
   },
+  /**
+   * `relativeDate release.opensAt`: `besok, Senin, 18 Januari 2027` — the word
+   * right at the post's due time in the office zone, and always the date; `short=true`: `besok, Sen, 18 Jan`.
+   */
+  relativeDate: {
+    result: 'scalar',
+    fn: ([d], o) => formatRelativeDate(d as string, (o.data as { root: RootLike }).root.post.dueAt, envOf(o), o.hash.short === true),
+  },
+  /** `quotaList release.totals`: `Paspor Reguler 480 dan Paspor Percepatan 80`; `short=true`, `countFirst=true`. */
+  quotaList: {
+    result: 'scalar',
+    fn: ([items], o) =>
+      formatQuotaList(list(items, 'quotaList') as CountLike[], envOf(o), { short: o.hash.short === true, countFirst: o.hash.countFirst === true }),
+  },
+  /** `periodName digest.when digest.from digest.to`: `pekan depan, 4–10 Jan 2027`, or the dates alone. */
+  periodName: {
+    result: 'scalar',
+    fn: ([when, a, b], o) => formatPeriod(String(when), a as string, b as string, envOf(o)),
+  },
   dateRange: { result: 'scalar', fn: ([a, b], o) => formatDateRange(a as string, b as string, envOf(o)) },
   /** `dayRange row.from row.to`: `Sen–Jum, 4–8 Jan`, `Sen, 4 Jan`; `long=true`: `Senin–Jumat, 4–8 Januari 2027`. */
   dayRange: { result: 'scalar', fn: ([a, b], o) => formatDayRange(a as string, b as string, envOf(o), o.hash.long === true) },
@@ -108,6 +131,15 @@ const HELPERS: Record<string, HelperSpec> = {
   sub: { result: 'scalar', fn: ([a, b]) => num(a, 'sub') - num(b, 'sub') },
   mul: { result: 'scalar', fn: (args) => args.reduce((t: number, v) => t * num(v, 'mul'), 1) },
   div: { result: 'scalar', fn: ([a, b]) => num(a, 'div') / num(b, 'div') },
+  /**
+   * `{{#if (compact)}}`: true when the post has to be shorter to fit its
+   * platform (compact level 1 and up); `(compact 2)` from level 2. The renderer
+   * raises the level until the caption or alt text fits (caption.ts).
+   */
+  compact: {
+    result: 'scalar',
+    fn: ([level], o) => ((o.data as { compact?: number }).compact ?? 0) >= (level === undefined ? 1 : num(level, 'compact')),
+  },
   /** `choose cond a b`: a when cond is true, else b (the built-in `if` only opens blocks). */
   choose: { result: 'scalar', fn: ([cond, a, b]) => (cond ? a : b) },
   concat: { result: 'scalar', fn: (args) => args.map((a) => (a === null || a === undefined ? '' : String(a))).join('') },
