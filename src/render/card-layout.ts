@@ -173,6 +173,14 @@ function sizeAt(size: number, input: TableInput, env: FormatEnv, fonts: FontSet,
           return { size, headerSize, labels, columnWidths: widths, headers: names, labelWidth, headerLabel, gap };
         }
       }
+      // Even the short names are too wide (six services of 20 characters): share out the room left and cut them with "…".
+      const extra = space - counts.reduce((a, b) => a + b, 0);
+      if (extra >= 0 && gap === COLUMN_GAPS[COLUMN_GAPS.length - 1] && headerLabel === input.headerLabels[input.headerLabels.length - 1]) {
+        const measureHeader = (text: string): number => fonts.measure(text, headerSize, 600);
+        const headers = input.totals.map((t, i) => ellipsize(t.shortName, counts[i]! + extra / counts.length, measureHeader));
+        const widths = counts.map((w, i) => Math.max(w, measureHeader(headers[i]!)));
+        if (widths.reduce((a, b) => a + b, 0) <= space) return { size, headerSize, labels, columnWidths: widths, headers, labelWidth, headerLabel, gap };
+      }
     }
   }
   return null;

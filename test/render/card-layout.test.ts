@@ -136,3 +136,21 @@ describe('render/card layout: corrections', () => {
     expect(texts.filter((t) => t.includes('›') && /\d$/.test(t))).toHaveLength(6);
   });
 });
+
+describe('render/card layout: the longest texts the config accepts', () => {
+  it('fits office name 100, short name 40, six services named 50/20, booking 80, 5 hashtags of 30, note 200, closure reason 100', () => {
+    const name = (n: number, word: string): string => `${word} `.repeat(n).slice(0, n).trim().padEnd(n, 'x');
+    const services = Array.from({ length: 6 }, (_, i) => ({ id: `s${i}`, name: name(50, `Layanan${i}`), shortName: name(20, `Pendek${i}`) }));
+    const office = {
+      name: name(100, 'Kantor Imigrasi'),
+      shortName: name(40, 'Imigrasi'),
+      info: { bookingChannel: name(80, 'aplikasi M-Paspor'), hashtags: Array.from({ length: 5 }, (_, i) => `#${name(29, `Tagar${i}`).replace(/ /g, '')}`) },
+    };
+    const days = Array.from({ length: 22 }, (_, d) => ({ date: addDays('2027-03-01', d), quota: Object.fromEntries(services.map((s, i) => [s.id, 99_999 - d - i])) }));
+    const release = aRelease({ days, removedDays: [{ date: '2027-03-23', reason: name(100, 'Penutupan sementara'), kind: 'closure' }], note: name(200, 'Catatan panjang'), cancelReason: name(200, 'Alasan') });
+    for (const [kind, template] of [['announcement', 'h-1'], ['announcement', 'opening'], ['cancellation', 'cancellation'], ['digest', 'weekly']] as const) {
+      const post = aPost({ kind, template, office: office as never, facts: { services, release: kind === 'cancellation' ? { ...release, status: 'cancelled' } : release } });
+      expect([template, renderCardPages(templates!, post).length <= 4]).toEqual([template, true]);
+    }
+  });
+});
