@@ -149,7 +149,7 @@ export function oneServiceOneDay(): PlannedPost {
     template: 'h-60m',
     channelId: 'x',
     dueAt: '2027-03-05T05:00:00.000Z',
-    office: { ...BATAM, id: 'kanim-jayapura', name: 'Kantor Imigrasi Kelas I TPI Jayapura', shortName: 'Imigrasi Jayapura', timezone: 'Asia/Jayapura' },
+    office: { ...BATAM, id: 'kanim-jayapura', name: 'Kantor Imigrasi Kelas I TPI Jayapura', shortName: 'Imigrasi Jayapura', timezone: 'Asia/Jayapura', info: { ...BATAM.info, hashtags: ['ImigrasiJayapura', 'MPaspor'] } },
     facts: {
       services: [{ id: 'reguler', name: 'Paspor Reguler', shortName: 'Reguler' }],
       timing: { kind: 'before-opening', minutes: 60 },
