@@ -115,6 +115,22 @@ export function renderCardSvg(templates: TemplateSet, post: PlannedPost): string
   return renderCardPages(templates, post)[0]!.svg;
 }
 
+/**
+ * The X and the Instagram post of a rule draw the same SVG: measure it once.
+ * Keyed by the whole SVG text (checkCardSvg is pure); the last 64 are kept.
+ */
+const checked = new Map<string, Problem[]>();
+function checkedOnce(svg: string, file: string, fonts: FontSet): Problem[] {
+  const key = `${file}\n${svg}`;
+  let problems = checked.get(key);
+  if (!problems) {
+    problems = checkCardSvg(svg, file, fonts);
+    checked.set(key, problems);
+    if (checked.size > 64) checked.delete(checked.keys().next().value!);
+  }
+  return problems;
+}
+
 /** Alt text of a continuation card: the first card's alt text already describes every row. */
 function continuationAlt(view: CardView): string {
   return `Lanjutan tabel kuota, gambar ${view.page} dari ${view.pages}. Rincian lengkap ada pada teks alternatif gambar pertama.`;
@@ -140,7 +156,7 @@ export function renderCardPages(templates: TemplateSet, post: PlannedPost, alts?
   ];
   return pages.map((page) => {
     const svg = runTemplate(page.card, { ...context, card: page.view });
-    const problems = checkCardSvg(svg, page.card.file, fonts);
+    const problems = checkedOnce(svg, page.card.file, fonts);
     if (problems.length > 0) {
       throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
     }
