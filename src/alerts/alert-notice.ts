@@ -1,8 +1,10 @@
 /**
  * What an alert sink sends: one notice with a subject and a plain-text body,
  * built from an alert the same way for every sink, so e-mail and Telegram
- * say the same thing.
+ * say the same thing. Times are the office's wall clock with its zone
+ * (`Jum 4 Des 14.00 WIB`), as staff read them.
  */
+import { formatStaffTime, localizeInstants } from '../render/helpers/staff-time';
 
 /** One message for staff, ready for any sink. */
 export interface AlertNotice {
@@ -18,6 +20,13 @@ export interface AlertNotice {
   text: string;
 }
 
+/** Who an alert is for: the office's name, and the zone its staff read times in. */
+export interface OfficeLabel {
+  name: string;
+  /** IANA zone, e.g. `Asia/Jakarta`. */
+  zone: string;
+}
+
 /** The facts of an alert a notice needs (a subset of `Alert` and its post). */
 export interface AlertFacts {
   kind: string;
@@ -28,31 +37,34 @@ export interface AlertFacts {
 const SHORT_MAX = 70;
 
 /** Builds the notice for one alert of `office`, raised at `at`. */
-export function composeNotice(alert: AlertFacts, office: string, at: Date): AlertNotice {
-  const lines = [`${office}: ${alert.kind}`, '', alert.message, ''];
+export function composeNotice(alert: AlertFacts, office: OfficeLabel, at: Date): AlertNotice {
+  const time = (instant: Date): string => formatStaffTime(instant, office.zone, at);
+  // Messages are written with ISO times where the zone is unknown (scheduler, drivers).
+  const message = localizeInstants(alert.message, office.zone, at);
+  const lines = [`${office.name}: ${alert.kind}`, '', message, ''];
   if (alert.post) {
-    const deadline = alert.post.deadline ? `, deadline ${alert.post.deadline.toISOString()}` : '';
-    lines.push(`Post: ${alert.post.id} on ${alert.post.channelId}, due ${alert.post.dueAt.toISOString()}${deadline}`);
+    const deadline = alert.post.deadline ? `, deadline ${time(alert.post.deadline)}` : '';
+    lines.push(`Post: ${alert.post.id} on ${alert.post.channelId}, due ${time(alert.post.dueAt)}${deadline}`);
   }
-  lines.push(`Raised: ${at.toISOString()}`, 'Everything that needs attention: run `quota-herald status`.');
+  lines.push(`Raised: ${time(at)}`, 'Everything that needs attention: run `quota-herald status`.');
   return {
     kind: alert.kind,
     postId: alert.post?.id ?? null,
     message: alert.message,
-    subject: `[quota-herald] ${alert.kind}: ${shorten(alert.message)}`,
+    subject: `[quota-herald] ${alert.kind}: ${shorten(message)}`,
     text: lines.join('\n'),
   };
 }
 
 /** The one message that stands for alerts the rate limit held back. */
-export function composeSummary(count: number, office: string, at: Date): AlertNotice {
+export function composeSummary(count: number, office: OfficeLabel, at: Date): AlertNotice {
   const message = `${count} more alert${count === 1 ? '' : 's'}, see \`quota-herald status\``;
   return {
     kind: 'summary',
     postId: null,
     message,
     subject: `[quota-herald] summary: ${message}`,
-    text: [`${office}: summary`, '', `${message} (held back so staff are not flooded).`, '', `Raised: ${at.toISOString()}`].join('\n'),
+    text: [`${office.name}: summary`, '', `${message} (held back so staff are not flooded).`, '', `Raised: ${formatStaffTime(at, office.zone, at)}`].join('\n'),
   };
 }
 

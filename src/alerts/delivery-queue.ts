@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { composeSummary, type AlertNotice } from './alert-notice';
+import { composeSummary, type AlertNotice, type OfficeLabel } from './alert-notice';
 import { AlertDeliveryError, type AlertSender } from './alert-sender';
 import { redactSecrets } from './redact';
 
@@ -37,8 +37,8 @@ export interface DeliveryQueueDeps {
   policy: DeliveryPolicy;
   clock: Clock;
   logger: Logger;
-  /** Office name for the summary notice. */
-  office: () => string;
+  /** The office the summary notice speaks for. */
+  office: () => OfficeLabel;
   /** 0 ≤ x < 1, for jitter (default Math.random). */
   random?: () => number;
 }

@@ -5,6 +5,7 @@
  * changes.
  */
 import { createAlertDelivery, type AlertDelivery, type DeliveredMemory, type DeliveredStore } from '../alerts/alert-delivery';
+import type { OfficeLabel } from '../alerts/alert-notice';
 import { createAlertSenders } from '../alerts/create-senders';
 import { DEFAULT_RETRY_DELAYS_MS } from '../alerts/delivery-queue';
 import type { Clock } from '../clock';
@@ -68,8 +69,8 @@ export interface ConfiguredAlertSinkDeps {
   settings: AlertSettings | undefined;
   env: Readonly<Record<string, string | undefined>>;
   fetch: typeof fetch;
-  /** Name of the office (`officeId`), or of the whole deployment when absent. */
-  officeName: (officeId?: string) => string;
+  /** Name and zone of the office (`officeId`), or of the whole deployment when absent. */
+  office: (officeId?: string) => OfficeLabel;
 }
 
 /**
@@ -90,7 +91,7 @@ export function createConfiguredAlertSink(deps: ConfiguredAlertSinkDeps): AlertS
         },
         clock: deps.clock,
         logger: deps.logger,
-        officeName: deps.officeName,
+        office: deps.office,
         store: createDeliveredStore(deps.store),
       });
   const sink = createAlertSink({ logger: deps.logger, store: deps.store, now: () => deps.clock.now(), ...(delivery ? { delivery } : {}) });

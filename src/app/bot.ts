@@ -98,7 +98,10 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     settings: firstLoaded.config.settings.alerts,
     env: options.env,
     fetch: options.fetch ?? fetch,
-    officeName: (officeId) => offices.find((office) => office.id === officeId)?.name ?? (offices.map((office) => office.name).join(', ') || 'quota-herald'),
+    office: (officeId) => {
+      const office = offices.find((candidate) => candidate.id === officeId);
+      return { name: office?.name ?? (offices.map((each) => each.name).join(', ') || 'quota-herald'), zone: (office ?? offices[0])?.timezone ?? 'UTC' };
+    },
   });
   const channelDeps: ChannelDeps = {
     clock,

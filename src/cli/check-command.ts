@@ -9,6 +9,7 @@ import path from 'node:path';
 import { planAll } from '../app/plan-all';
 import { describePlanned, limitChannels, renderPlannedPosts } from '../app/render-batch';
 import { formatProblem, type Problem } from '../errors';
+import { localizeInstants } from '../render/helpers/staff-time';
 import { createSilentLogger } from '../logger';
 import { X_DEFAULT_PRICING } from '../channels/platform-limits';
 import { findUrls } from '../channels/text-length';
@@ -61,7 +62,9 @@ export async function checkCommand(ctx: CliContext, options: { days: number; onl
     problems.push({ severity: 'warning', subject: `${skip.ruleId} for ${skip.subject} on ${skip.channelId}`, message: `not planned: ${skip.reason}` });
   }
 
-  problems.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
+  // Problems name posts and limits by ISO instant (they are written far from the office zone).
+  const zone = loaded.config.offices[0]?.timezone ?? 'UTC';
+  problems.forEach((problem) => write(ctx.stderr, localizeInstants(formatProblem(problem, ctx.cwd), zone, now)));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors + loadWarnings;
   const channelsUsed = new Set(posts.map((post) => post.channelId)).size;
@@ -69,6 +72,6 @@ export async function checkCommand(ctx: CliContext, options: { days: number; onl
   for (const cost of costs) {
     write(ctx.stdout, `estimated API cost on ${cost.channelId}, next ${costDays} day(s): US$${cost.usd.toFixed(2)} for ${cost.posts} post(s), ${cost.postsWithUrl} with a URL`);
   }
-  if (posts.length > 0 && errors === 0) write(ctx.stdout, `next post: ${describePlanned(posts[0]!)}`);
+  if (posts.length > 0 && errors === 0) write(ctx.stdout, `next post: ${localizeInstants(describePlanned(posts[0]!), zone, now)}`);
   return errors > 0 ? 1 : 0;
 }

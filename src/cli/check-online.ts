@@ -14,6 +14,7 @@ import { createSilentLogger } from '../logger';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import type { CliContext } from './context';
 import { write } from './context';
+import { formatStaffTime, localizeInstants } from '../render/helpers/staff-time';
 
 const VERIFY_TIMEOUT_MS = 20_000;
 
@@ -42,7 +43,7 @@ export async function checkOnline(ctx: CliContext, loaded: Loaded): Promise<Prob
         const channel = createChannels([config], deps).get(config.id)!;
         if (!channel.verify) continue;
         const report = await withTimeout(channel.verify(now), VERIFY_TIMEOUT_MS, `${config.driver} did not answer within ${VERIFY_TIMEOUT_MS / 1000} s`);
-        printReport(ctx, config.driver, report, now);
+        printReport(ctx, config.driver, report, { now, zone: loaded.config.offices[0]?.timezone ?? 'UTC' });
         problems.push(...report.problems.map((p) => ({ ...p, subject: p.subject ?? subject })));
         await channel.close?.();
       } catch (error) {
@@ -56,12 +57,12 @@ export async function checkOnline(ctx: CliContext, loaded: Loaded): Promise<Prob
   return problems;
 }
 
-function printReport(ctx: CliContext, driver: string, report: AccountReport, now: Date): void {
+function printReport(ctx: CliContext, driver: string, report: AccountReport, { now, zone }: { now: Date; zone: string }): void {
   write(ctx.stdout, `${report.channelId} (${driver}): ${report.account ?? 'account unknown'}`);
-  for (const detail of report.details) write(ctx.stdout, `  ${detail}`);
+  for (const detail of report.details) write(ctx.stdout, `  ${localizeInstants(detail, zone, now)}`);
   if (report.tokenExpiresAt) {
     const days = Math.floor((report.tokenExpiresAt.getTime() - now.getTime()) / 86_400_000);
-    write(ctx.stdout, `  token expires ${report.tokenExpiresAt.toISOString()} (in ${days} day(s))`);
+    write(ctx.stdout, `  token expires ${formatStaffTime(report.tokenExpiresAt, zone, now)} (in ${days} day(s))`);
   }
 }
 

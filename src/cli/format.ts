@@ -1,10 +1,12 @@
 /** Human-readable output helpers: local times with the zone, aligned tables. */
-import { toLocal } from '../time/zone';
+import { formatStaffTime } from '../render/helpers/staff-time';
 
-export function localStamp(instant: Date | null, zone: string): string {
-  if (!instant) return '-';
-  const local = toLocal(instant, zone);
-  return `${local.date} ${local.time}`;
+/**
+ * An instant as staff read it, in the office zone: `Jum 4 Des 14.00 WIB`, with
+ * the year when it is not `now`'s (see render/helpers/staff-time); `-` for none.
+ */
+export function localStamp(instant: Date | null, zone: string, now?: Date): string {
+  return instant ? formatStaffTime(instant, zone, now) : '-';
 }
 
 export function table(headers: string[], rows: string[][]): string {

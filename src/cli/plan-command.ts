@@ -43,13 +43,13 @@ export async function planCommand(ctx: CliContext, options: PlanCommandOptions):
     );
     return 0;
   }
-  write(ctx.stdout, `${posts.length} post(s) from ${localStamp(from, zone)} to ${localStamp(to, zone)} (${zone})\n`);
+  write(ctx.stdout, `${posts.length} post(s) from ${localStamp(from, zone, now)} to ${localStamp(to, zone, now)} (${zone})\n`);
   if (posts.length > 0) {
     write(
       ctx.stdout,
       table(
         ['due', 'deadline', 'channel', 'rule', 'kind', 'about', 'id'],
-        posts.map((post) => [localStamp(post.dueAt, zone), localStamp(post.deadline, zone), post.channelId, post.ruleId, post.kind, post.releaseId ?? post.subject, post.id]),
+        posts.map((post) => [localStamp(post.dueAt, zone, now), localStamp(post.deadline, zone, now), post.channelId, post.ruleId, post.kind, post.releaseId ?? post.subject, post.id]),
       ),
     );
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { planAll } from '../app/plan-all';
 import { limitChannels, renderPlannedPosts, type RenderedPlannedPost } from '../app/render-batch';
 import { formatProblem } from '../errors';
+import { localizeInstants } from '../render/helpers/staff-time';
 import { createSilentLogger } from '../logger';
 import { toLocal } from '../time/zone';
 import type { CliContext } from './context';
@@ -44,7 +45,7 @@ export async function previewCommand(ctx: CliContext, options: { from?: string; 
   fs.writeFileSync(path.join(outDir, 'index.html'), indexHtml(results, zone, loaded.config.offices[0]?.name ?? 'quota-herald'));
 
   const problems = results.flatMap((r) => r.problems);
-  problems.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
+  problems.forEach((problem) => write(ctx.stderr, localizeInstants(formatProblem(problem, ctx.cwd), zone, now)));
   write(ctx.stdout, `wrote ${results.filter((r) => r.rendered).length} of ${posts.length} post(s) to ${outDir} (open index.html)`);
   return problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
@@ -74,7 +75,7 @@ function indexHtml(results: RenderedPlannedPost[], zone: string, officeName: str
       const media = (result.rendered?.media ?? [])
         .map((m) => `<img src="${escapeHtml(m.file)}" alt="${escapeHtml(m.alt)}" width="270" height="${Math.round((270 * m.height) / m.width)}">`)
         .join('');
-      const problems = result.problems.map((p) => `<li class="${p.severity}">${escapeHtml(formatProblem(p))}</li>`).join('');
+      const problems = result.problems.map((p) => `<li class="${p.severity}">${escapeHtml(localizeInstants(formatProblem(p), zone))}</li>`).join('');
       return `<article>
   <header><strong>${escapeHtml(localStamp(result.post.dueAt, zone))}</strong> · ${escapeHtml(result.post.channelId)} · ${escapeHtml(result.post.ruleId)} · ${escapeHtml(result.post.kind)}</header>
   ${media}

@@ -32,12 +32,12 @@ export async function simulateCommand(ctx: CliContext, options: { from: string; 
         ctx.stdout,
         table(
           ['published', 'channel', 'rule', 'kind', 'about', 'first line'],
-          records.map((r) => [localStamp(new Date(r.publishedAt), zone), r.channel, r.rule, r.kind, r.releaseId ?? '-', (r.text.split('\n')[0] ?? '').slice(0, 60)]),
+          records.map((r) => [localStamp(new Date(r.publishedAt), zone, ctx.clock.now()), r.channel, r.rule, r.kind, r.releaseId ?? '-', (r.text.split('\n')[0] ?? '').slice(0, 60)]),
         ),
       );
     }
     const states = Object.entries(result.states).map(([state, count]) => `${state} ${count}`).join(', ');
-    write(ctx.stdout, `\nsimulated ${localStamp(from, zone)} → ${localStamp(to, zone)} (${zone}): ${records.length} post(s) sent to ${result.outboxFile}${states ? ` (ledger: ${states})` : ''}`);
+    write(ctx.stdout, `\nsimulated ${localStamp(from, zone, ctx.clock.now())} → ${localStamp(to, zone, ctx.clock.now())} (${zone}): ${records.length} post(s) sent to ${result.outboxFile}${states ? ` (ledger: ${states})` : ''}`);
   }
   const failed = (result.states.expired ?? 0) + (result.states.dead ?? 0) + (result.states.unknown ?? 0);
   return failed > 0 ? 1 : 0;

@@ -10,6 +10,7 @@ import { getRuntimeStatus } from '../store/runtime-status';
 import type { LedgerPost } from '../store/types';
 import type { CliContext } from './context';
 import { write } from './context';
+import { localizeInstants } from '../render/helpers/staff-time';
 import { localStamp, table } from './format';
 
 /** Config files listed in the text output (templates add dozens). */
@@ -39,15 +40,17 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
     }
     // Times in the office's zone when the config is readable; status must work even when it is not.
     const zone = loadConfig(ctx.configDir, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : undefined).config?.offices[0]?.timezone ?? 'UTC';
+    // Stored times are ISO (so is --json); staff read them in the office zone: `Jum 4 Des 14.00 WIB`.
+    const staff = (text: string): string => localizeInstants(text, zone, now);
     const rows = (posts: LedgerPost[], when: (p: LedgerPost) => Date | null): string[][] =>
-      posts.map((p) => [localStamp(when(p), zone), p.state, p.channelId, p.ruleId, p.releaseId ?? p.subject, p.id, p.lastError ?? '']);
+      posts.map((p) => [localStamp(when(p), zone, now), p.state, p.channelId, p.ruleId, p.releaseId ?? p.subject, p.id, staff(p.lastError ?? '')]);
     const headers = [`time (${zone})`, 'state', 'channel', 'rule', 'about', 'id', 'note'];
     // Written by the bot as a ConfigStatus; a record from an older version lacks `content`.
     const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[]; content?: StoredContent; rejectedHash?: string } | null;
     write(ctx.stdout, `ledger: ${Object.entries(states).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 'empty'}`);
-    if (instance) write(ctx.stdout, `last heartbeat: ${(instance as { heartbeatAt?: string }).heartbeatAt ?? '?'} (pid ${(instance as { pid?: number }).pid ?? '?'})`);
+    if (instance) write(ctx.stdout, `last heartbeat: ${staff((instance as { heartbeatAt?: string }).heartbeatAt ?? '?')} (pid ${(instance as { pid?: number }).pid ?? '?'})`);
     if (configStatus) {
-      write(ctx.stdout, configStatus.ok ? `config: ok (loaded ${configStatus.loadedAt})` : `config: INVALID since ${configStatus.checkedAt}; the last good schedule keeps running. Problems:`);
+      write(ctx.stdout, configStatus.ok ? `config: ok (loaded ${staff(configStatus.loadedAt ?? '?')})` : `config: INVALID since ${staff(configStatus.checkedAt ?? '?')}; the last good schedule keeps running. Problems:`);
       if (!configStatus.ok) (configStatus.problems ?? []).forEach((line) => write(ctx.stdout, `  ${line}`));
       // Which files, as of when: staff compare this with what they just saved.
       const content = configStatus.content;
@@ -61,14 +64,14 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
       }
     }
     for (const report of accounts) {
-      const expiry = report.tokenExpiresAt ? `, token expires ${report.tokenExpiresAt}` : '';
-      write(ctx.stdout, `account ${report.channelId}: ${report.account ?? '?'}${expiry} (checked ${report.checkedAt})`);
-      report.problems.forEach((line) => write(ctx.stdout, `  ${line}`));
+      const expiry = report.tokenExpiresAt ? `, token expires ${staff(report.tokenExpiresAt)}` : '';
+      write(ctx.stdout, `account ${report.channelId}: ${report.account ?? '?'}${expiry} (checked ${staff(report.checkedAt)})`);
+      report.problems.forEach((line) => write(ctx.stdout, `  ${staff(line)}`));
     }
     write(ctx.stdout, `\nupcoming:\n${upcoming.length ? table(headers, rows(upcoming, (p) => p.dueAt)) : '  none'}`);
     write(ctx.stdout, `\nrecently published:\n${recent.length ? table(headers, rows(recent, (p) => p.publishedAt)) : '  none'}`);
     write(ctx.stdout, `\nfailures:\n${failures.length ? table(headers, rows(failures, (p) => p.dueAt)) : '  none'}`);
-    if (recentAlerts.length) write(ctx.stdout, `\nalerts:\n${recentAlerts.map((a) => `  ${a.at} ${a.kind}: ${a.message}`).join('\n')}`);
+    if (recentAlerts.length) write(ctx.stdout, `\nalerts:\n${recentAlerts.map((a) => `  ${staff(a.at)} ${a.kind}: ${staff(a.message)}`).join('\n')}`);
     return 0;
   } finally {
     await store.close();

@@ -45,7 +45,7 @@ describe('alerts/alert-delivery', () => {
       policy: { ...POLICY, ...extra.policy },
       clock,
       logger: logs.logger,
-      officeName: () => OFFICE,
+      office: () => ({ name: OFFICE, zone: 'Asia/Pontianak' }),
       random: () => 0,
       ...(memory
         ? {

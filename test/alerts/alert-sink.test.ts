@@ -39,7 +39,7 @@ describe.each(DIALECTS)('app/alert-sink with e-mail and Telegram (%s)', (dialect
       settings: settings(),
       env,
       fetch,
-      officeName: (id) => (id ? OFFICES[id] : undefined) ?? 'all offices',
+      office: (id) => ({ name: (id ? OFFICES[id] : undefined) ?? 'all offices', zone: 'Asia/Pontianak' }),
     });
   /** close() gives deliveries a 5 s grace on the manual clock. */
   const close = async (sink: AlertSink): Promise<void> => {
@@ -82,6 +82,9 @@ describe.each(DIALECTS)('app/alert-sink with e-mail and Telegram (%s)', (dialect
     expect(stored).toEqual([expect.objectContaining({ kind: 'expired', postId: post.id })]);
     expect(smtp.mails[0]!.text).toContain('Kantor Imigrasi Kelas I TPI Pontianak: expired');
     expect(telegram.messages[0]!.text).toContain(`Post: ${post.id} on x`);
+    // The manual clock stands at 06:30 UTC: 13.30 in Pontianak.
+    expect(smtp.mails[0]!.text).toContain('Raised: Jum 27 Nov 13.30 WIB');
+    expect(telegram.messages[0]!.text).toContain('Raised: Jum 27 Nov 13.30 WIB');
     expect(await getRuntimeStatus(db.store, DELIVERED_ALERTS_KEY)).toEqual({ [`expired|${post.id}`]: expect.objectContaining({ at: '2026-11-27T06:30:00.000Z' }) });
 
     const everywhere = logs.text() + (await everythingStored(db.store)) + JSON.stringify(smtp.mails) + JSON.stringify(telegram.messages);

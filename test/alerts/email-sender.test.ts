@@ -25,7 +25,7 @@ const notice = composeNotice(
     message: 'x-main: X refused the access token (401): create a new token pair in the developer portal, put it in .env and restart — Instagram and X posts wait until then',
     post: { id: 'p-1a2b', channelId: 'x-main', dueAt: new Date('2026-11-27T06:00:00Z'), deadline: new Date('2026-11-27T07:00:00Z') },
   },
-  'Kantor Imigrasi Kelas I TPI Pontianak',
+  { name: 'Kantor Imigrasi Kelas I TPI Pontianak', zone: 'Asia/Pontianak' },
   new Date('2026-11-27T05:59:00Z'),
 );
 
@@ -55,7 +55,7 @@ describe('alerts/email-sender', () => {
     expect(mail.subject).toBe('[quota-herald] auth: x-main: X refused the access token (401): create a new token pair in…');
     expect(mail.text).toContain('Kantor Imigrasi Kelas I TPI Pontianak: auth');
     expect(mail.text).toContain('put it in .env and restart');
-    expect(mail.text).toContain('Post: p-1a2b on x-main, due 2026-11-27T06:00:00.000Z, deadline 2026-11-27T07:00:00.000Z');
+    expect(mail.text).toContain('Post: p-1a2b on x-main, due Jum 27 Nov 13.00 WIB, deadline Jum 27 Nov 14.00 WIB');
     expect(mail.text).toContain('quota-herald status');
     expect(mail.raw).not.toContain(LOGIN.password);
   });

@@ -14,7 +14,7 @@ function settings(baseUrl: string, chatId = CHAT): TelegramAlertSettings {
 
 const notice = composeNotice(
   { kind: 'expired', message: 'h-1 on x-main missed its deadline: nothing was published; post by hand if still useful' },
-  'Kantor Imigrasi Pontianak',
+  { name: 'Kantor Imigrasi Pontianak', zone: 'Asia/Pontianak' },
   new Date('2026-11-27T07:00:00Z'),
 );
 
@@ -45,7 +45,7 @@ describe('alerts/telegram-sender', () => {
 
   it('cuts a text longer than Telegram allows instead of losing the alert', async () => {
     const sender = createTelegramSender({ settings: settings(server.url), botToken: TOKEN, fetch });
-    const long = composeNotice({ kind: 'config-invalid', message: 'x'.repeat(6000) }, 'Office', new Date());
+    const long = composeNotice({ kind: 'config-invalid', message: 'x'.repeat(6000) }, { name: 'Office', zone: 'Asia/Jakarta' }, new Date());
     await sender.send(long, live.signal);
     expect(server.messages[0]!.text).toHaveLength(TELEGRAM_TEXT_MAX);
     expect(server.messages[0]!.text.endsWith('…')).toBe(true);

@@ -68,7 +68,7 @@ describe('cli', () => {
     fs.writeFileSync(xCaption, `${fs.readFileSync(base, 'utf8')}\n${'Jangan lewatkan! '.repeat(20)}`);
     const result = await cli(['check', '--config', path.join(dir, 'config')], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^[0-9a-f]{20} \(x, opening, [0-9T:.-]+Z\): caption is \d+ characters .*over the limit of 280.*template "opening"/m);
+    expect(result.stderr).toMatch(/^[0-9a-f]{20} \(x, opening, \w{3} \d{1,2} \w{3} \d\d\.\d\d WIB\): caption is \d+ characters .*over the limit of 280.*template "opening"/m);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,9 +1,14 @@
-/** Runs the real CLI (bin/quota-herald.js) as a child process, as staff and CI do. */
+/**
+ * Runs the real CLI as a child process, as staff and CI do, from src/ through
+ * the dev entry (bin/quota-herald-dev.js, swc require hook): a test can never
+ * run a stale dist/. The shipped entry (bin/quota-herald.js on dist/) has its
+ * own test, which builds first: test/build/shipped-cli.test.ts.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const BIN = path.join(REPO_ROOT, 'bin', 'quota-herald.js');
+export const BIN = path.join(REPO_ROOT, 'bin', 'quota-herald-dev.js');
 
 export interface CliRun {
   code: number | null;

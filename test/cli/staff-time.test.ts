@@ -1,0 +1,113 @@
+/**
+ * What staff read from the CLI is office-local time with its zone
+ * (`Jum 4 Des 14.00 WIB`), for Indonesian zones and others; --json keeps ISO.
+ * The real CLI in-process on a virtual clock, over a real SQLite ledger.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { ALERTS_KEY, type StoredAlert } from '../../src/app/alert-sink';
+import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY } from '../../src/app/bot';
+import { createVirtualClock } from '../../src/clock';
+import { main } from '../../src/cli/main';
+import { openStore } from '../../src/store/open';
+import { syncPlan } from '../../src/store/ledger';
+import { setRuntimeStatus } from '../../src/store/runtime-status';
+import { REPO_ROOT } from '../support/cli';
+import { at, buildPost } from '../store/post-builder';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+const NOW = at('2026-12-04T06:30:00Z');
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-staff-time-'));
+  fs.cpSync(path.join(REPO_ROOT, 'config'), path.join(dir, 'config'), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, 'templates'), path.join(dir, 'templates'), { recursive: true });
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The sample office moved to `zone`. */
+function officeIn(zone: string): string {
+  const file = path.join(dir, 'config', 'herald.yaml');
+  const text = fs.readFileSync(file, 'utf8');
+  expect(text).toContain('timezone: Asia/Pontianak');
+  fs.writeFileSync(file, text.replace('timezone: Asia/Pontianak', `timezone: ${zone}`));
+  return path.join(dir, 'config');
+}
+
+/** A ledger with one post due 07:00 UTC on Friday 4 December 2026, an alert, a heartbeat and a config load. */
+async function ledger(): Promise<string> {
+  const dataDir = path.join(dir, 'data');
+  const store = await openStore({ dataDir });
+  try {
+    const post = buildPost({ n: 1, dueAt: at('2026-12-04T07:00:00Z'), deadline: at('2026-12-04T08:00:00Z') });
+    await syncPlan(store, [post], { from: at('2026-12-01T00:00:00Z'), to: at('2026-12-08T00:00:00Z') }, at('2026-12-04T06:00:00Z'));
+    const alert: StoredAlert = { kind: 'auth', message: 'X refused the token; posts due from 2026-12-04T07:00:00.000Z wait', postId: null, at: '2026-12-04T06:20:00.000Z' };
+    await setRuntimeStatus(store, ALERTS_KEY, [alert]);
+    await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: '2026-12-04T06:00:00.000Z', problems: [] });
+    await setRuntimeStatus(store, INSTANCE_STATUS_KEY, { pid: 4242, owner: 'test', heartbeatAt: '2026-12-04T06:29:50.000Z' });
+  } finally {
+    await store.close();
+  }
+  return dataDir;
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(['node', 'quota-herald', ...args], { clock: createVirtualClock(NOW), env: {}, stdout, stderr, cwd: dir });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('cli: staff read office-local time', () => {
+  it.each([
+    // zone, the post's due time, the heartbeat, the config load, the alert's time
+    ['Asia/Pontianak', 'Jum 4 Des 14.00 WIB', 'Jum 4 Des 13.29 WIB', 'Jum 4 Des 13.00 WIB', 'Jum 4 Des 13.20 WIB'],
+    ['Asia/Makassar', 'Jum 4 Des 15.00 WITA', 'Jum 4 Des 14.29 WITA', 'Jum 4 Des 14.00 WITA', 'Jum 4 Des 14.20 WITA'],
+    ['Asia/Jayapura', 'Jum 4 Des 16.00 WIT', 'Jum 4 Des 15.29 WIT', 'Jum 4 Des 15.00 WIT', 'Jum 4 Des 15.20 WIT'],
+    ['Europe/Berlin', 'Jum 4 Des 08.00 CET', 'Jum 4 Des 07.29 CET', 'Jum 4 Des 07.00 CET', 'Jum 4 Des 07.20 CET'],
+  ])('status of an office in %s', async (zone, due, heartbeat, loaded, raised) => {
+    const configDir = officeIn(zone);
+    const dataDir = await ledger();
+    const result = await cli(['status', '--config', configDir, '--data', dataDir]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`last heartbeat: ${heartbeat} (pid 4242)`);
+    expect(lines).toContain(`config: ok (loaded ${loaded})`);
+    const upcoming = lines.slice(lines.indexOf('upcoming:') + 1, lines.indexOf('upcoming:') + 4);
+    expect(upcoming[0]).toMatch(new RegExp(`^time \\(${zone.replace('/', '\\/')}\\) +state +channel`));
+    expect(upcoming[2]).toMatch(new RegExp(`^${due} +planned +x +h-60 +rel-1 +post-1$`));
+    expect(lines).toContain(`  ${raised} auth: X refused the token; posts due from ${due} wait`);
+    expect(result.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+  });
+
+  it('status --json keeps ISO 8601', async () => {
+    const dataDir = await ledger();
+    const result = await cli(['status', '--json', '--config', officeIn('Asia/Makassar'), '--data', dataDir]);
+    const parsed = JSON.parse(result.stdout) as { upcoming: { dueAt: string; deadline: string }[]; alerts: StoredAlert[]; instance: { heartbeatAt: string } };
+    expect(parsed.upcoming[0]).toMatchObject({ dueAt: '2026-12-04T07:00:00.000Z', deadline: '2026-12-04T08:00:00.000Z' });
+    expect(parsed.alerts[0]!.at).toBe('2026-12-04T06:20:00.000Z');
+    expect(parsed.instance.heartbeatAt).toBe('2026-12-04T06:29:50.000Z');
+  });
+
+  it('plan and check name due times in the office zone, with the year when it is not this year', async () => {
+    const configDir = officeIn('Asia/Jayapura');
+    const plan = await cli(['plan', '--config', configDir, '--from', '2026-12-31T00:00', '--to', '2027-01-02T00:00']);
+    expect(plan.stdout.split('\n')[0]).toBe('2 post(s) from Kam 31 Des 00.00 WIT to Sab 2 Jan 2027 00.00 WIT (Asia/Jayapura)');
+
+    const week = await cli(['plan', '--config', configDir, '--from', '2026-12-01T00:00', '--to', '2026-12-05T00:00']);
+    expect(week.stdout).toMatch(/^Kam 3 Des 19\.00 WIT {2}Jum 4 Des 14\.00 WIT {2}x +h-1 +announcement/m);
+
+    const check = await cli(['check', '--config', configDir, '--days', '7']);
+    expect(check.stdout).toMatch(/^next post: \w+ \(x, weekly, Min 6 Des 18\.00 WIT\)$/m);
+  });
+});
