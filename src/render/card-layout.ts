@@ -150,19 +150,45 @@ function ellipsize(text: string, maxWidth: number, measure: (t: string) => numbe
 }
 
 /** Column widths at one row size, or null when the table is wider than the panel. */
-function sizeAt(size: number, input: TableInput, env: FormatEnv, fonts: FontSet, compactLabels: boolean): Sizing | null {
-  const headerSize = Math.max(20, Math.min(26, Math.round(size * 0.75)));
-  const labels = input.rows.map((row) => rowLabel(row, env, compactLabels));
-  const widest = Math.max(...labels.map((label) => fonts.measure(label, size, 400)));
-  const countWidth = (column: number): number =>
+/**
+ * What does not depend on the font size, worked out once per table: the row
+ * labels and the widths at 1 px (widths scale with the size), so trying eight
+ * sizes costs arithmetic, not eight rounds of formatting and measuring.
+ */
+interface Prepared {
+  labels: Record<'full' | 'compact', string[]>;
+  labelUnits: Record<'full' | 'compact', number>;
+  countUnits: number[];
+}
+const prepared = new WeakMap<TableInput, Prepared>();
+
+function prepare(input: TableInput, env: FormatEnv, fonts: FontSet): Prepared {
+  let ready = prepared.get(input);
+  if (ready) return ready;
+  const full = input.rows.map((row) => rowLabel(row, env, false));
+  const compact = input.rows.map((row) => rowLabel(row, env, true));
+  const widest = (labels: string[]): number => Math.max(...labels.map((label) => fonts.measure(label, 1, 400)));
+  const countUnits = input.totals.map((total, column) =>
     Math.max(
       ...input.rows.map((row) => {
         const count = row.cells[column]?.count;
-        return row.kind === 'service' ? fonts.measure(count === null || count === undefined ? '–' : formatNumber(count, env), size, 700) : 0;
+        return row.kind === 'service' ? fonts.measure(count === null || count === undefined ? '–' : formatNumber(count, env), 1, 700) : 0;
       }),
-      fonts.measure(formatNumber(input.totals[column]!.count, env), size, 800),
-    );
-  const counts = input.totals.map((_, column) => countWidth(column));
+      fonts.measure(formatNumber(total.count, env), 1, 800),
+    ),
+  );
+  ready = { labels: { full, compact }, labelUnits: { full: widest(full), compact: widest(compact) }, countUnits };
+  prepared.set(input, ready);
+  return ready;
+}
+
+function sizeAt(size: number, input: TableInput, env: FormatEnv, fonts: FontSet, compactLabels: boolean): Sizing | null {
+  const headerSize = Math.max(20, Math.min(26, Math.round(size * 0.75)));
+  const ready = prepare(input, env, fonts);
+  const variant = compactLabels ? 'compact' : 'full';
+  const labels = ready.labels[variant];
+  const widest = ready.labelUnits[variant] * size;
+  const counts = ready.countUnits.map((units) => units * size);
   for (const gap of COLUMN_GAPS) {
     for (const headerLabel of input.headerLabels) {
       const labelWidth = Math.max(widest, fonts.measure(headerLabel, headerSize, 600));
