@@ -6,9 +6,13 @@
  * becomes an empty box, an unknown font-family silently falls back, and a
  * broken SVG gives a one-line error without the template's name.
  */
-import { AppError, type Problem } from '../errors';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError, type Problem, type SourceLocation } from '../errors';
 import type { PlannedPost } from '../plan/types';
 import { contextFor, groupFor, runTemplate } from './caption';
+import { checkLayout } from './card-geometry';
+import { cardViews, type CardView } from './card-layout';
 import { CARD_FONT_FAMILY, getFontSet, loadSharp, SHIPPED_WEIGHTS, type FontSet } from './fonts';
 import { inspectSvg, SvgSyntaxError } from './svg-inspect';
 import type { TemplateSet } from './types';
@@ -57,6 +61,7 @@ export function checkCardSvg(svg: string, file: string, fonts: FontSet = getFont
       add(`font-weight "${value}" is not shipped; use one of ${SHIPPED_WEIGHTS.join(', ')} (or normal/bold).`);
     }
   }
+  for (const message of checkLayout(facts.painted, CARD_WIDTH, CARD_HEIGHT, fonts)) add(message);
   const missing = new Map<number, string>();
   for (const text of facts.texts) {
     for (const char of text) {
@@ -66,9 +71,43 @@ export function checkCardSvg(svg: string, file: string, fonts: FontSet = getFont
     }
   }
   for (const [codePoint, text] of missing) {
-    add(`the card font has no glyph for ${describe(codePoint)} in "${text.slice(0, 60)}"; it would print as an empty box. Remove or replace it (in the calendar note, office config or template).`);
+    const source = findInTemplates(String.fromCodePoint(codePoint), file);
+    if (source) {
+      // The character is in a template file: name that file (a partial, not the card using it), once.
+      problems.push({
+        location: source,
+        message: `the card font has no glyph for ${describe(codePoint)}; it would print as an empty box on every card using this file. Remove or replace it here.`,
+        severity: 'error',
+      });
+    } else {
+      add(`the card font has no glyph for ${describe(codePoint)} in "${text.slice(0, 60)}"; it would print as an empty box. Remove or replace it (in the calendar note or office config).`);
+    }
   }
   return problems;
+}
+
+/** Template sources by file, read once per process (templates are loaded once too). */
+const sourceCache = new Map<string, string | null>();
+
+function readSource(file: string): string | null {
+  if (!sourceCache.has(file)) {
+    sourceCache.set(file, fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
+  }
+  return sourceCache.get(file)!;
+}
+
+/** Where `char` first occurs in the card template or a partial next to it, or null (it came from the data). */
+function findInTemplates(char: string, cardFile: string): SourceLocation | null {
+  const partialsDir = path.join(path.dirname(path.dirname(cardFile)), 'partials');
+  const partials = fs.existsSync(partialsDir) ? fs.readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort().map((f) => path.join(partialsDir, f)) : [];
+  for (const file of [cardFile, ...partials]) {
+    const source = readSource(file);
+    const index = source?.indexOf(char) ?? -1;
+    if (index < 0) continue;
+    const before = source!.slice(0, index).split('\n');
+    return { file, line: before.length, col: before[before.length - 1]!.length + 1 };
+  }
+  return null;
 }
 
 /** The card SVG of a post, checked. Pure apart from reading the font files once. */
@@ -76,17 +115,54 @@ export function renderCardSvg(templates: TemplateSet, post: PlannedPost): string
   return renderCardPages(templates, post)[0]!.svg;
 }
 
-/** Every card of the post (page 1, then `NAME.2.svg.hbs`, …) with its alt text, each checked. */
-export function renderCardPages(templates: TemplateSet, post: PlannedPost): { svg: string; alt: string }[] {
+/**
+ * The X and the Instagram post of a rule draw the same SVG: measure it once.
+ * Keyed by the whole SVG text (checkCardSvg is pure); the last 64 are kept.
+ */
+const checked = new Map<string, Problem[]>();
+function checkedOnce(svg: string, file: string, fonts: FontSet): Problem[] {
+  const key = `${file}\n${svg}`;
+  let problems = checked.get(key);
+  if (!problems) {
+    problems = checkCardSvg(svg, file, fonts);
+    checked.set(key, problems);
+    if (checked.size > 64) checked.delete(checked.keys().next().value!);
+  }
+  return problems;
+}
+
+/** Alt text of a continuation card: the first card's alt text already describes every row. */
+function continuationAlt(view: CardView): string {
+  return `Lanjutan tabel kuota, gambar ${view.page} dari ${view.pages}. Rincian lengkap ada pada teks alternatif gambar pertama.`;
+}
+
+/**
+ * Every card of the post, each checked: the card template once per page of its
+ * table (card-layout.ts decides how many), then `NAME.2.svg.hbs`, … with their alt texts.
+ * `alts` are the alt texts of the template pages (first card, then each extra
+ * card) as `renderAltTexts` fits them for a channel; without them the alt
+ * templates are rendered here. A table's continuation cards get a short alt
+ * text of their own: the first card's already describes every row.
+ */
+export function renderCardPages(templates: TemplateSet, post: PlannedPost, alts?: readonly string[]): { svg: string; alt: string }[] {
   const group = groupFor(templates, post);
   const context = contextFor(post);
-  return [{ card: group.card, alt: group.alt }, ...group.extraPages].map((page) => {
-    const svg = runTemplate(page.card, context);
-    const problems = checkCardSvg(svg, page.card.file);
+  const fonts = getFontSet();
+  const views = cardViews(context, fonts);
+  const last = views[views.length - 1]!;
+  const pages = [
+    ...views.map((view) => ({ card: group.card, alt: view.first ? group.alt : null, altIndex: view.first ? 0 : null, view })),
+    ...group.extraPages.map((page, i) => ({ card: page.card, alt: page.alt, altIndex: i + 1, view: { ...last, table: null } })),
+  ];
+  return pages.map((page) => {
+    const svg = runTemplate(page.card, { ...context, card: page.view });
+    const problems = checkedOnce(svg, page.card.file, fonts);
     if (problems.length > 0) {
       throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
     }
-    return { svg, alt: runTemplate(page.alt, context).replace(/\s+/g, ' ').trim() };
+    if (page.altIndex === null || !page.alt) return { svg, alt: continuationAlt(page.view) };
+    const alt = alts?.[page.altIndex] ?? runTemplate(page.alt, context).replace(/\s+/g, ' ').trim();
+    return { svg, alt };
   });
 }
 
@@ -146,4 +222,50 @@ export async function rasterizeCard(svg: string, mime: 'image/png' | 'image/jpeg
   } catch (cause) {
     throw new AppError('render-failed', `the card could not be rasterised: ${(cause as Error).message}`, { cause });
   }
+}
+
+/** Turns a card SVG into an image; `rasterizeCard`, or a `RasterCache`'s `rasterize`. */
+export type Rasterizer = (svg: string, mime: 'image/png' | 'image/jpeg') => Promise<CardImage>;
+
+/**
+ * Rasterises each distinct SVG once and encodes it as often as asked: the X
+ * (PNG) and Instagram (JPEG) posts of one rule draw the same card, and drawing
+ * it (librsvg) costs about three times an encode. Measured in bench/render.ts.
+ *
+ * The pixels are drawn on white (as the JPEG needs), so a template that leaves
+ * parts of the card transparent gets a white background in the PNG too.
+ * Holds the last `size` drawings; posts come in due order, so the pair of a
+ * card is near.
+ */
+export class RasterCache {
+  private readonly drawn = new Map<string, Promise<{ data: Buffer; width: number; height: number; channels: 1 | 2 | 3 | 4 }>>();
+
+  constructor(private readonly size = 16) {}
+
+  readonly rasterize: Rasterizer = async (svg, mime) => {
+    const sharp = loadSharp();
+    let pixels = this.drawn.get(svg);
+    if (!pixels) {
+      pixels = sharp(Buffer.from(withWhiteBackground(svg)), { density: 72 })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+        .then(({ data, info }) => ({ data, width: info.width, height: info.height, channels: info.channels }));
+      this.drawn.set(svg, pixels);
+      if (this.drawn.size > this.size) this.drawn.delete(this.drawn.keys().next().value!);
+    }
+    try {
+      const { data, width, height, channels } = await pixels;
+      const image = sharp(data, { raw: { width, height, channels } });
+      const encoded =
+        mime === 'image/png'
+          ? image.png({ compressionLevel: 3, adaptiveFiltering: false })
+          : image.toColourspace('srgb').jpeg({ quality: 90, optimiseCoding: false });
+      const out = await encoded.toBuffer({ resolveWithObject: true });
+      return { data: out.data, mime, width: out.info.width, height: out.info.height };
+    } catch (cause) {
+      this.drawn.delete(svg);
+      throw new AppError('render-failed', `the card could not be rasterised: ${(cause as Error).message}`, { cause });
+    }
+  };
 }

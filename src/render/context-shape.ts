@@ -82,6 +82,28 @@ const digest = obj({
 
 const timing = obj({ kind: scalar, minutesBefore: scalar, daysBefore: scalar, atOpening: scalar });
 
+const laidCell = obj({ x: scalar, text: scalar });
+const band = obj({ y: scalar, height: scalar });
+
+/** `card`: the layout of a card template (card-layout.ts); captions and alt text do not get it. */
+const card = obj({
+  page: scalar,
+  pages: scalar,
+  first: scalar,
+  last: scalar,
+  table: obj({
+    panel: band,
+    size: obj({ row: scalar, header: scalar, note: scalar, total: scalar }),
+    header: obj({ y: scalar, label: scalar, columns: list(laidCell) }),
+    ruleY: scalar,
+    labelX: scalar,
+    noteX: scalar,
+    rows: list(obj({ kind: scalar, y: scalar, label: scalar, cells: list(laidCell), note: scalar, band })),
+    total: obj({ y: scalar, band, label: scalar, cells: list(laidCell) }),
+    below: scalar,
+  }),
+});
+
 const common: Record<string, Shape> = {
   office: obj({
     id: scalar,
@@ -114,3 +136,8 @@ export const CONTEXT_SHAPES: Record<PostKind, Shape> = {
   }),
   cancellation: obj({ ...common, release }),
 };
+
+/** Card templates (cards/*.svg.hbs) also get `card`, their layout. */
+export const CARD_CONTEXT_SHAPES: Record<PostKind, Shape> = Object.fromEntries(
+  Object.entries(CONTEXT_SHAPES).map(([kind, shape]) => [kind, obj({ ...(shape as { fields: Record<string, Shape> }).fields, card })]),
+) as Record<PostKind, Shape>;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { AppError } from '../errors';
 import type { PlannedPost } from '../plan/types';
 import { renderAltTexts, renderCaption } from './caption';
-import { rasterizeCard, renderCardPages } from './card';
+import { rasterizeCard, renderCardPages, type Rasterizer } from './card';
 import type { RenderedPost, RenderTarget, TemplateSet } from './types';
 
 /** Where the card goes: `<rootDir>/<relDir>/card.png|jpg`; `relDir` is what the ledger and outbox keep. */
@@ -22,19 +22,22 @@ export async function renderPost(
   post: PlannedPost,
   target: RenderTarget,
   out: RenderOutput,
+  /** A shared `RasterCache().rasterize` when rendering many posts (preview, check, simulate). */
+  rasterize: Rasterizer = rasterizeCard,
 ): Promise<RenderedPost> {
   if (path.isAbsolute(out.relDir) || out.relDir.split(/[\\/]/).includes('..')) {
     throw new AppError('render-failed', `media directory "${out.relDir}" must be relative and stay inside ${out.rootDir}.`);
   }
   const text = renderCaption(templates, post, target.channelId);
-  const pages = renderCardPages(templates, post);
   // Alt text per channel: its override and its platform's limit (caption.ts).
-  const alts = renderAltTexts(templates, post, target.channelId);
+  const pages = renderCardPages(templates, post, renderAltTexts(templates, post, target.channelId));
   const dir = path.join(out.rootDir, out.relDir);
   fs.mkdirSync(dir, { recursive: true });
   const media: RenderedPost['media'] = [];
+  // Every page at once: sharp draws them on its worker threads.
+  const images = await Promise.all(pages.map((page) => rasterize(page.svg, target.mime)));
   for (const [index, page] of pages.entries()) {
-    const image = await rasterizeCard(page.svg, target.mime);
+    const image = images[index]!;
     // card.png, then card-2.png, …: page 1 keeps the name it always had.
     const name = `card${index === 0 ? '' : `-${index + 1}`}.${target.mime === 'image/png' ? 'png' : 'jpg'}`;
     const file = path.join(dir, name);
@@ -43,7 +46,7 @@ export async function renderPost(
     fs.writeFileSync(tmp, image.data);
     fs.renameSync(tmp, file);
     const relFile = path.posix.join(out.relDir.split(path.sep).join('/'), name);
-    media.push({ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt: alts[index] ?? page.alt });
+    media.push({ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt: page.alt });
   }
   return { text, media };
 }

@@ -13,6 +13,62 @@ export interface SvgFacts {
   /** Every font-family value (attribute, style attribute, <style> sheet). */
   fontFamilies: string[];
   fontWeights: string[];
+  /** What is painted, in paint order: filled boxes (rect, circle) and lines of text, for the layout checks (card-geometry.ts). */
+  painted: Painted[];
+}
+
+/** A filled box: a <rect> or the bounding box of a <circle>, in card coordinates. */
+export interface PaintedBox {
+  type: 'box';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  fill: string | null;
+}
+
+/** One run of text with one style, inside a line. */
+export interface TextRun {
+  text: string;
+  fontSize: number;
+  fontWeight: string;
+  letterSpacing: number;
+  fill: string | null;
+}
+
+/** One line of text: a <text>, or a <tspan> that sets its own x or y, with the runs drawn after it. */
+export interface PaintedText {
+  type: 'text';
+  x: number;
+  y: number;
+  anchor: 'start' | 'middle' | 'end';
+  runs: TextRun[];
+}
+
+export type Painted = PaintedBox | PaintedText;
+
+/** Presentation attributes that inherit, and the translation in force. */
+interface Frame {
+  name: string;
+  tx: number;
+  ty: number;
+  fontSize: number;
+  fontWeight: string;
+  letterSpacing: number;
+  fill: string | null;
+  anchor: PaintedText['anchor'];
+}
+
+function translateOf(transform: string | undefined): [number, number] {
+  const m = /translate\(\s*(-?[\d.]+)(?:[\s,]+(-?[\d.]+))?\s*\)/.exec(transform ?? '');
+  return m ? [Number(m[1]), Number(m[2] ?? 0)] : [0, 0];
+}
+
+function length(value: string | undefined, whole: number, fallback = 0): number {
+  if (value === undefined) return fallback;
+  if (value.endsWith('%')) return (Number(value.slice(0, -1)) / 100) * whole;
+  const n = Number(value.replace(/px$/, ''));
+  return Number.isFinite(n) ? n : fallback;
 }
 
 export class SvgSyntaxError extends Error {
@@ -47,8 +103,57 @@ export function inspectSvg(svg: string): SvgFacts {
       return value!;
     });
 
-  const facts: SvgFacts = { width: null, height: null, texts: [], fontFamilies: [], fontWeights: [] };
+  const facts: SvgFacts = { width: null, height: null, texts: [], fontFamilies: [], fontWeights: [], painted: [] };
   const stack: string[] = [];
+  const frames: Frame[] = [{ name: '', tx: 0, ty: 0, fontSize: 16, fontWeight: '400', letterSpacing: 0, fill: '#000000', anchor: 'start' }];
+  let line: PaintedText | null = null;
+  /** Current text position (for a <tspan> with only dy). */
+  let cursor = { x: 0, y: 0 };
+  const addRun = (text: string): void => {
+    const frame = frames[frames.length - 1]!;
+    if (!line) return;
+    line.runs.push({ text, fontSize: frame.fontSize, fontWeight: frame.fontWeight, letterSpacing: frame.letterSpacing, fill: frame.fill });
+  };
+  const openFrame = (name: string, attrs: Map<string, string>): void => {
+    const parent = frames[frames.length - 1]!;
+    const [dx, dy] = translateOf(attrs.get('transform'));
+    const anchor = attrs.get('text-anchor');
+    frames.push({
+      name,
+      tx: parent.tx + dx,
+      ty: parent.ty + dy,
+      fontSize: length(attrs.get('font-size'), parent.fontSize, parent.fontSize),
+      fontWeight: attrs.get('font-weight') ?? parent.fontWeight,
+      letterSpacing: length(attrs.get('letter-spacing'), 0, parent.letterSpacing),
+      fill: attrs.get('fill') ?? parent.fill,
+      anchor: anchor === 'middle' || anchor === 'end' || anchor === 'start' ? anchor : parent.anchor,
+    });
+    const frame = frames[frames.length - 1]!;
+    if (name === 'rect') {
+      const x = length(attrs.get('x'), 1080) + frame.tx;
+      const y = length(attrs.get('y'), 1350) + frame.ty;
+      facts.painted.push({ type: 'box', x, y, width: length(attrs.get('width'), 1080), height: length(attrs.get('height'), 1350), fill: attrs.get('fill') ?? null });
+    } else if (name === 'circle') {
+      const r = length(attrs.get('r'), 0);
+      const cx = length(attrs.get('cx'), 1080) + frame.tx;
+      const cy = length(attrs.get('cy'), 1350) + frame.ty;
+      facts.painted.push({ type: 'box', x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, fill: attrs.get('fill') ?? null });
+    } else if (name === 'text' || name === 'tspan') {
+      const hasX = attrs.has('x');
+      const hasY = attrs.has('y') || attrs.has('dy');
+      if (name === 'text' || hasX || hasY) {
+        const x = hasX ? length(attrs.get('x'), 1080) + frame.tx : cursor.x;
+        const y = attrs.has('y') ? length(attrs.get('y'), 1350) + frame.ty : cursor.y + length(attrs.get('dy'), 0);
+        cursor = { x, y };
+        line = { type: 'text', x, y, anchor: frame.anchor, runs: [] };
+        facts.painted.push(line);
+      }
+    }
+  };
+  const closeFrame = (): void => {
+    const frame = frames.pop();
+    if (frame?.name === 'text') line = null;
+  };
   let rootSeen = false;
   const collectStyle = (css: string): void => {
     for (const m of css.matchAll(/font-family\s*:\s*([^;}]+)/g)) facts.fontFamilies.push(m[1]!.trim());
@@ -73,7 +178,10 @@ export function inspectSvg(svg: string): SvgFacts {
       if (end < 0) fail('CDATA is not closed with "]]>"');
       const content = svg.slice(pos + 9, end);
       const parent = stack[stack.length - 1];
-      if (parent && TEXT_ELEMENTS.has(parent)) facts.texts.push(content);
+      if (parent && TEXT_ELEMENTS.has(parent)) {
+        facts.texts.push(content);
+        addRun(content);
+      }
       if (parent === 'style') collectStyle(content);
       pos = end + 3;
     } else if (svg.startsWith('</', pos)) {
@@ -83,6 +191,7 @@ export function inspectSvg(svg: string): SvgFacts {
       const name = match![0];
       const expected = stack.pop();
       if (expected !== name) fail(expected ? `</${name}> closes <${expected}>` : `</${name}> has no opening tag`);
+      closeFrame();
       pos = NAME.lastIndex;
       while (/\s/.test(svg[pos] ?? '')) pos++;
       if (svg[pos] !== '>') fail(`expected ">" to end </${name}>`);
@@ -130,8 +239,10 @@ export function inspectSvg(svg: string): SvgFacts {
         facts.width = attrs.get('width') ?? null;
         facts.height = attrs.get('height') ?? null;
       }
+      openFrame(name, attrs);
       if (svg.startsWith('/>', pos)) {
         pos += 2;
+        closeFrame();
       } else {
         pos++;
         stack.push(name);
@@ -146,7 +257,10 @@ export function inspectSvg(svg: string): SvgFacts {
       } else {
         const text = decode(raw, pos);
         const parent = stack[stack.length - 1]!;
-        if (TEXT_ELEMENTS.has(parent)) facts.texts.push(text);
+        if (TEXT_ELEMENTS.has(parent)) {
+          facts.texts.push(text);
+          addRun(text);
+        }
         if (parent === 'style') collectStyle(text);
       }
       pos = end;

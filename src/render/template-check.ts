@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../errors';
 import type { PostKind } from '../plan/types';
-import { CONTEXT_SHAPES, type Shape } from './context-shape';
+import { CARD_CONTEXT_SHAPES, CONTEXT_SHAPES, type Shape } from './context-shape';
 import { HELPER_RESULTS } from './helpers';
 
 type Node = hbs.AST.Node;
@@ -32,6 +32,8 @@ export interface CheckInput {
   kind: PostKind;
   /** Parsed partials by name, with their files, for checking at the call site. */
   partials: ReadonlyMap<string, { ast: hbs.AST.Program; file: string }>;
+  /** A card template: it also gets `card`, its layout (card-layout.ts). */
+  card?: boolean;
 }
 
 const SCALAR: Shape = { t: 'scalar' };
@@ -68,7 +70,7 @@ function closest(name: string, options: string[]): string | null {
 export function checkTemplate(input: CheckInput): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  const root = CONTEXT_SHAPES[input.kind];
+  const root = (input.card ? CARD_CONTEXT_SHAPES : CONTEXT_SHAPES)[input.kind];
   const partialStack: string[] = [];
 
   const report = (file: string, node: Node, message: string): void => {

@@ -187,7 +187,7 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
     const parsed = parseFile(env, file, problems);
     if (!parsed) return null;
     const before = problems.length;
-    for (const kind of kinds) problems.push(...checkTemplate({ ast: parsed.ast, file, kind, partials: parsedPartials }));
+    for (const kind of kinds) problems.push(...checkTemplate({ ast: parsed.ast, file, kind, partials: parsedPartials, card: mode === 'xml' }));
     if (problems.length > before) return null;
     try {
       return wrapTemplate(file, compileNow(env, parsed.ast, mode), partials[mode]);

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/errors';
-import { checkCardSvg, rasterizeCard, renderCardSvg, withWhiteBackground } from '../../src/render/card';
-import { loadSharp } from '../../src/render/fonts';
+import { checkCardSvg, RasterCache, rasterizeCard, renderCardSvg, withWhiteBackground } from '../../src/render/card';
+import { measureLines } from '../../src/render/card-geometry';
+import { getFontSet, loadSharp } from '../../src/render/fonts';
 import { inspectSvg } from '../../src/render/svg-inspect';
 import { renderPost } from '../../src/render/render-post';
 import { loadTemplates } from '../../src/render/templates';
@@ -13,8 +14,13 @@ import { minimalFiles, SAMPLE_TEMPLATES, SAMPLE_USES, writeTemplateDir } from '.
 
 const h1Use = [{ name: 'h-1', kind: 'announcement' as const, channelIds: [] }];
 
+/** Template directories made by this file, removed at the end. */
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function cardTemplates(card: string) {
   const dir = writeTemplateDir({ ...minimalFiles(), 'cards/h-1.svg.hbs': card });
+  tempDirs.push(dir);
   const { templates, problems } = loadTemplates(dir, h1Use);
   expect(problems).toEqual([]);
   return templates!;
@@ -31,6 +37,7 @@ async function regionStats(image: Buffer, region: { left: number; top: number; w
 describe('render/card', () => {
   const { templates } = loadTemplates(SAMPLE_TEMPLATES, SAMPLE_USES);
   const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-cards-'));
+  afterAll(() => fs.rmSync(outRoot, { recursive: true, force: true }));
 
   it.each(Object.keys(samplePosts('x')))('renders the %s sample card SVG', (name) => {
     const svg = renderCardSvg(templates!, samplePosts('x')[name]!);
@@ -65,6 +72,19 @@ describe('render/card', () => {
     expect(stats.channels[0]!.min).toBeLessThan(30);
   });
 
+  it('draws a card once for PNG and JPEG (RasterCache) with the same pixels as drawing it twice', async () => {
+    const sharp = loadSharp();
+    const svg = renderCardSvg(templates!, samplePosts('x')['h-1']!);
+    const cache = new RasterCache();
+    const [png, jpg] = await Promise.all([cache.rasterize(svg, 'image/png'), cache.rasterize(svg, 'image/jpeg')]);
+    const direct = await rasterizeCard(svg, 'image/png');
+    const pixels = async (data: Buffer) => sharp(data).removeAlpha().raw().toBuffer();
+    expect((await pixels(png.data)).equals(await pixels(direct.data))).toBe(true);
+    expect([png.mime, png.width, png.height, jpg.mime, jpg.width, jpg.height]).toEqual(['image/png', 1080, 1350, 'image/jpeg', 1080, 1350]);
+    const meta = await sharp(jpg.data).metadata();
+    expect([meta.format, meta.hasAlpha, meta.space]).toEqual(['jpeg', false, 'srgb']);
+  });
+
   it('gives JPEG cards a white (not black) background where the SVG is transparent', async () => {
     const svg = `${svgOpen}<rect x="0" y="0" width="540" height="1350" fill="#0B2545"/></svg>`;
     const { data } = await rasterizeCard(svg, 'image/jpeg');
@@ -95,9 +115,18 @@ describe('render/card', () => {
     digest.days[5] = { date: '2026-12-26', quota: { percepatan: 15 }, weekend: true };
     const svg = renderCardSvg(templates!, post);
     expect(svg.match(/Tutup \(akhir pekan\)/g)).toHaveLength(1);
-    // Percepatan is the second column (x=970); the empty Reguler cell shows a dash.
-    expect(svg).toMatch(/x="970" y="928"[^>]*>15<\/text>/);
-    expect(svg).toMatch(/x="770" y="928"[^>]*>–<\/text>/);
+    const lines = measureLines(inspectSvg(svg).painted, getFontSet());
+    const find = (text: string) => lines.filter((l) => l.text === text);
+    const saturday = find('Sab, 26 Des')[0]!;
+    const sameRow = (text: string) => find(text).find((l) => Math.abs(l.line.y - saturday.line.y) < 1)!;
+    const underHeader = (cell: { box: { x0: number; x1: number } }, header: string) => {
+      const head = find(header)[0]!;
+      return cell.box.x1 > head.box.x0 && cell.box.x0 < head.box.x1;
+    };
+    // Percepatan is the second column: the 15 sits under it, the empty Reguler cell shows a dash.
+    expect(underHeader(sameRow('15'), 'Paspor Percepatan')).toBe(true);
+    expect(underHeader(sameRow('–'), 'Paspor Reguler')).toBe(true);
+    expect(underHeader(sameRow('15'), 'Paspor Reguler')).toBe(false);
   });
 
   it('wraps a long note over several lines', () => {
@@ -149,6 +178,8 @@ describe('render/card', () => {
 });
 
 describe('render/card: several cards per post', () => {
+  const cleanups: string[] = [];
+  afterAll(() => cleanups.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
   const page2 = '<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1350"><text x="10" y="50" font-family="Noto Sans">Halaman 2 {{office.shortName}}</text></svg>';
 
   it('renders cards/NAME.2.svg.hbs as a second image with its own alt text', async () => {
@@ -156,6 +187,7 @@ describe('render/card: several cards per post', () => {
     const { templates, problems } = loadTemplates(dir, h1Use);
     expect(problems).toEqual([]);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-pages-'));
+    cleanups.push(out, dir);
     const rendered = await renderPost(templates!, aPost(), { channelId: 'instagram', mime: 'image/jpeg' }, { rootDir: out, relDir: 'p' });
     expect(rendered.media.map((m) => m.file)).toEqual(['p/card.jpg', 'p/card-2.jpg']);
     expect(rendered.media[1]!.alt).toMatch(/^Kartu kedua /);
@@ -166,6 +198,7 @@ describe('render/card: several cards per post', () => {
 
   it('requires the alt text of every extra card', () => {
     const dir = writeTemplateDir({ ...minimalFiles(), 'cards/h-1.2.svg.hbs': page2 });
+    cleanups.push(dir);
     const { templates, problems } = loadTemplates(dir, h1Use);
     expect(templates).toBeNull();
     expect(problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining(`missing template file ${path.join(dir, 'alt/h-1.2.hbs')}`) })]);

@@ -25,6 +25,8 @@ import {
   type CountLike,
   type FormatEnv,
 } from './format';
+import { joinWith } from './join-with';
+import { textWidth } from './measure';
 import { wrapText } from './wrap';
 
 /** What a helper returns, for the template checker: plain text/number, or a list of texts. */
@@ -157,6 +159,20 @@ const HELPERS: Record<string, HelperSpec> = {
           weight: o.hash.weight === undefined ? 400 : num(o.hash.weight, 'wrap'),
           maxLines: o.hash.maxLines === undefined ? undefined : num(o.hash.maxLines, 'wrap'),
         },
+        getFontSet(),
+      ),
+  },
+  /** `joinWith list "   "`: items joined by a literal separator (`join` reads "A, B dan C"). */
+  joinWith: { result: 'scalar', fn: ([items, separator]) => joinWith(list(items, 'joinWith'), separator === undefined ? ' ' : String(separator)) },
+  /** `textWidth text fontSizePx [weight=800] [letterSpacing=2]`: px width in the card font (e.g. a badge sized to its text). */
+  textWidth: {
+    result: 'scalar',
+    fn: ([text, fontSize], o) =>
+      textWidth(
+        text === null || text === undefined ? '' : String(text),
+        num(fontSize, 'textWidth'),
+        o.hash.weight === undefined ? 400 : num(o.hash.weight, 'textWidth'),
+        o.hash.letterSpacing === undefined ? 0 : num(o.hash.letterSpacing, 'textWidth'),
         getFontSet(),
       ),
   },
