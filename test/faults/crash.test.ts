@@ -58,7 +58,7 @@ describe('faults: SIGKILL at random moments', () => {
     // An opening is excused only if its whole window fell inside one downtime.
     const verdict = await judge(world, (o) => downtimes.some((d) => d.from <= o.opensAt.getTime() && o.deadline.getTime() <= d.to));
     const report = { seed: seedUsed, kills: KILLS, ...verdict };
-    console.log(`crash test: ${JSON.stringify({ seed: seedUsed, kills: KILLS, expected: verdict.expected, published: verdict.published, states: verdict.states })}`);
+    console.log(`crash test: ${JSON.stringify({ seed: seedUsed, kills: KILLS, expected: verdict.expected, published: verdict.published, states: verdict.states })}\n${verdict.whyMissing.join("\n")}`);
     expect(report).toMatchObject({ duplicates: [], missing: [], late: [], ledgerDisagrees: [] });
     expect(verdict.expected).toBe(world.openings.length * 2);
 

@@ -112,6 +112,8 @@ export interface Verdict {
   late: string[];
   ledgerDisagrees: string[];
   states: Record<string, number>;
+  /** For each missing post: its ledger state and last error, so a failure says why. */
+  whyMissing: string[];
 }
 
 /** The release id a published text belongs to: the count it shows is unique per release. */
@@ -141,13 +143,17 @@ export async function judge(world: FaultWorld, excused: (opening: Opening) => bo
   const states: Record<string, number> = {};
   posts.forEach((p) => (states[p.state] = (states[p.state] ?? 0) + 1));
 
-  const verdict: Verdict = { expected: 0, published: 0, duplicates: [], missing: [], late: [], ledgerDisagrees: [], states };
+  const verdict: Verdict = { expected: 0, published: 0, duplicates: [], missing: [], late: [], ledgerDisagrees: [], states, whyMissing: [] };
   for (const opening of world.openings) {
     for (const channel of ['x', 'instagram']) {
       const key = `${channel} ${opening.releaseId}`;
       const copies = sent.get(key) ?? [];
       if (copies.length > 1) verdict.duplicates.push(key);
-      if (copies.length === 0 && !excused(opening)) verdict.missing.push(key);
+      if (copies.length === 0 && !excused(opening)) {
+        verdict.missing.push(key);
+        const row = posts.find((p) => p.releaseId === opening.releaseId && p.channelId === channel);
+        verdict.whyMissing.push(`${key}: ${row?.state ?? 'absent'} after ${row?.attempts ?? 0} attempt(s): ${row?.lastError ?? ''}`);
+      }
       if (!excused(opening)) verdict.expected += 1;
       verdict.published += copies.length > 0 ? 1 : 0;
       for (const copy of copies) if (copy.at.getTime() > opening.deadline.getTime()) verdict.late.push(`${key} at ${copy.at.toISOString()}`);
