@@ -45,7 +45,20 @@ export interface PublishRequest {
   post: RenderedPost;
   /** Directory that `post.media[].file` is relative to. */
   mediaRoot: string;
+  /**
+   * The point of no return, recorded in the ledger. A driver calls
+   * `checkpoint('preparing')` before its first request and
+   * `checkpoint('sending')` right before the request that creates the post
+   * (X `POST /2/tweets`, Instagram `media_publish`). A crash in between leaves
+   * a post that is certainly not on the platform, so it is tried again at once
+   * instead of waiting to be read back. It throws when the caller no longer
+   * holds the post: the driver must then send nothing more. Drivers that never
+   * call it are always read back after a crash (the safe default).
+   */
+  checkpoint?: (phase: AttemptPhase) => Promise<void>;
 }
+
+export type AttemptPhase = 'preparing' | 'sending';
 
 export interface PublishResult {
   remoteId: string;

@@ -5,7 +5,7 @@
  * All decisions live in pure functions (next-wake, retry-policy) and in the
  * ledger's atomic claims; this file only wires them to a clock and channels.
  */
-import type { Channel } from '../channels/channel';
+import type { AttemptPhase, Channel } from '../channels/channel';
 import { toPublishError } from '../channels/publish-error';
 import type { Clock } from '../clock';
 import type { Config } from '../config/types';
@@ -16,6 +16,8 @@ import type { LedgerPost } from '../store/types';
 import {
   claimDue,
   expireOverdue,
+  LeaseLostError,
+  markAttemptPhase,
   markFailed,
   markPublished,
   nextWake,
@@ -110,7 +112,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function publishOne(channel: Channel, post: LedgerPost): Promise<void> {
     const claim = { id: post.id, revision: post.revision, owner: deps.owner };
-    const request = requestFor(post, deps.mediaRoot);
+    const request = { ...requestFor(post, deps.mediaRoot), checkpoint: (phase: AttemptPhase) => markAttemptPhase(deps.store, claim, phase) };
     // The call is aborted when the deadline comes, whatever the timeout: no step of it
     // (an Instagram media_publish after a slow container) may start late.
     const leftMs = post.deadline ? post.deadline.getTime() - deps.clock.now().getTime() : Infinity;
@@ -126,6 +128,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       await markPublished(deps.store, claim, result);
       deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');
     } catch (thrown) {
+      if (thrown instanceof LeaseLostError) {
+        // A checkpoint found the post in other hands (our lease ran out): the driver sent nothing more.
+        deps.logger.warn({ postId: post.id, channel: post.channelId, state: thrown.message }, 'lost the post before sending it; leaving it to its new holder');
+        return;
+      }
       const error = toPublishError(thrown);
       const now = deps.clock.now();
       const decision = decideAfterFailure(error, { now, attempts: post.attempts, random, deadline: post.deadline, attemptMs });

@@ -169,6 +169,35 @@ export async function markFailed(
 }
 
 /**
+ * Records how far the holder's current attempt got (channel.ts
+ * `PublishRequest.checkpoint`), only while it still holds the claimed post:
+ * a holder that lost its lease learns it here, before it sends anything more.
+ * @throws LeaseLostError when the caller no longer holds the post.
+ */
+export async function markAttemptPhase(store: Store, claim: ClaimKey, phase: 'preparing' | 'sending'): Promise<void> {
+  await inWriteTransaction(store, async (trx) => {
+    // Touching the post row takes its lock (PostgreSQL): a concurrent release waits for this.
+    const held = await trx
+      .updateTable('posts')
+      .set((eb) => ({ attempts: eb.ref('attempts') }))
+      .where('id', '=', claim.id)
+      .where('revision', '=', claim.revision)
+      .where('lease_owner', '=', claim.owner)
+      .where('state', '=', 'claimed')
+      .returning('attempts')
+      .executeTakeFirst();
+    if (!held) throw new LeaseLostError(claim, await stateOf(trx, claim));
+    await trx
+      .updateTable('attempts')
+      .set({ phase })
+      .where('post_id', '=', claim.id)
+      .where('revision', '=', claim.revision)
+      .where('attempt', '=', held.attempts)
+      .execute();
+  });
+}
+
+/**
  * Claimed posts whose lease ran out (the holder crashed or hung mid-call)
  * become `unknown`: the post may or may not be out, so it waits for
  * reconciliation instead of being sent again. Returns them.
@@ -189,6 +218,37 @@ export async function releaseAllLeases(store: Store, now: Date): Promise<LedgerP
 async function releaseLeases(store: Store, now: Date, options: { all: boolean }): Promise<LedgerPost[]> {
   const at = now.getTime();
   return inWriteTransaction(store, async (trx) => {
+    if (options.all) {
+      // The holder is dead (we hold the data-dir lock): an attempt it left at
+      // `preparing` sent nothing that creates the post, so it is due again now.
+      // (A lease that merely ran out may belong to a hung holder that wakes up;
+      // that one learns at its next checkpoint that it lost the post.)
+      const interrupted = await trx
+        .updateTable('posts')
+        .set({
+          state: 'retrying',
+          next_attempt_at: at,
+          lease_until: null,
+          last_error: 'The sender stopped before it sent the post to the platform: tried again at once.',
+          updated_at: at,
+        })
+        .where('state', '=', 'claimed')
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('attempts')
+              .select('attempts.post_id')
+              .whereRef('attempts.post_id', '=', 'posts.id')
+              .whereRef('attempts.revision', '=', 'posts.revision')
+              .whereRef('attempts.attempt', '=', 'posts.attempts')
+              .where('attempts.phase', '=', 'preparing'),
+          ),
+        )
+        .returningAll()
+        .execute();
+      for (const row of interrupted) {
+        await finishAttempt(trx, row, { finished_at: at, outcome: 'interrupted', error: 'stopped before sending', remote_id: null });
+      }
+    }
     const rows = await trx
       .updateTable('posts')
       .set({

@@ -1,7 +1,7 @@
 /** The ledger: open it, sync the plan into it, claim and record posts. */
 export { openStore, SQLITE_FILE, type OpenStoreOptions, type Store, type StoreDialect } from './open';
 export { syncPlan } from './sync-plan';
-export { claimDue, markPublished, markFailed, releaseExpiredLeases, releaseAllLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';
+export { claimDue, markAttemptPhase, markPublished, markFailed, releaseExpiredLeases, releaseAllLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';
 export {
   listToRender,
   markRendered,

@@ -181,4 +181,4 @@ export async function countByState(store: Store): Promise<Record<PostState, numb
 
 // One import site for the app: the ledger's write paths live in their own modules.
 export { syncPlan } from './sync-plan';
-export { claimDue, markPublished, markFailed, releaseExpiredLeases, releaseAllLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';
+export { claimDue, markAttemptPhase, markPublished, markFailed, releaseExpiredLeases, releaseAllLeases, expireOverdue, LeaseLostError, type ClaimKey } from './claims';

@@ -55,10 +55,12 @@ export interface AttemptsTable {
   owner: string;
   started_at: number;
   finished_at: number | null;
-  /** `published`, `retrying`, `dead`, `unknown`, `reconciled` or `not-found`; null while in flight. */
+  /** `published`, `retrying`, `dead`, `unknown`, `interrupted` (holder died before sending), `reconciled` or `not-found`; null while in flight. */
   outcome: string | null;
   error: string | null;
   remote_id: string | null;
+  /** `preparing`, `sending` or null (the driver does not say): see migrations/0003-attempt-phase.ts. */
+  phase: string | null;
 }
 
 /** `runtime_status`: key → JSON value, for what `status` shows (config loads, re-plans, heartbeats). */

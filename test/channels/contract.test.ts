@@ -20,6 +20,8 @@ import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fak
 interface DriverHarness {
   name: string;
   create(dir: string, clock: ReturnType<typeof createVirtualClock>): Channel;
+  /** How many posts the platform (or the outbox file) holds: what the public could see. */
+  published(dir: string): number;
 }
 
 const location = { file: 'herald.yaml', line: 1, col: 1 };
@@ -34,11 +36,13 @@ const HARNESSES: DriverHarness[] = [
         env: {},
         fetch,
       }),
+    published: (dir) => outboxCount(dir),
   },
   {
     name: 'outbox (as x)',
     create: (dir, clock) =>
       createOutboxChannel({ id: 'x', driver: 'outbox', platform: 'x', credentials: {}, enabled: true, location }, { clock, logger: createSilentLogger(), outboxDir: dir, env: {}, fetch }),
+    published: (dir) => outboxCount(dir),
   },
   {
     name: 'instagram (Graph API, fake server)',
@@ -53,6 +57,7 @@ const HARNESSES: DriverHarness[] = [
         { poll: { maxPolls: 3, initialDelayMs: 1, maxDelayMs: 1 } },
       );
     },
+    published: () => instagramFake.published.length,
   },
   {
     name: 'x (API v2 via twitter-api-v2, fake server)',
@@ -65,8 +70,14 @@ const HARNESSES: DriverHarness[] = [
         { clock, logger: createSilentLogger(), outboxDir: dir, env: X_CONTRACT_ENV, fetch },
       );
     },
+    published: () => xFake.tweets.length,
   },
 ];
+
+function outboxCount(dir: string): number {
+  const file = path.join(dir, 'outbox.jsonl');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+}
 
 // X harness: the real twitter-api-v2 against a fake X that checks the OAuth 1.0a signatures.
 const X_CONTRACT_ENV = { X_APP_KEY: 'contract-app-key', X_APP_SECRET: 'contract-app-secret', X_ACCESS_TOKEN: '1-contract-token', X_ACCESS_SECRET: 'contract-access-secret' };
@@ -153,6 +164,27 @@ describe.each(HARNESSES)('channels contract: $name', (harness) => {
     expect(result.remoteId).toEqual(expect.any(String));
     expect(result.remoteId.length).toBeGreaterThan(0);
     expect(result.publishedAt.toISOString()).toBe('2026-11-27T06:00:00.000Z');
+  });
+
+  it('says when it is about to create the post: nothing is public before `sending`, and nothing at all before `preparing`', async () => {
+    const seen: [string, number][] = [];
+    const result = await channel.publish({
+      ...request(dir, 'p1', 'Kuota dibuka'),
+      checkpoint: async (phase) => void seen.push([phase, harness.published(dir)]),
+    });
+    expect(result.remoteId).toEqual(expect.any(String));
+    // The scheduler retries an interrupted `preparing` attempt without reading back: only safe if this holds.
+    expect(seen).toEqual([
+      ['preparing', 0],
+      ['sending', 0],
+    ]);
+    expect(harness.published(dir)).toBe(1);
+  });
+
+  it('sends nothing more when a checkpoint says the post was lost to another sender', async () => {
+    const lost = Object.assign(new Error('lease lost'), { name: 'LeaseLostError' });
+    await expect(channel.publish({ ...request(dir, 'p1', 'Kuota dibuka'), checkpoint: async (phase) => { if (phase === 'sending') throw lost; } })).rejects.toBe(lost);
+    expect(harness.published(dir)).toBe(0);
   });
 
   it('reads back what it published, newest first, by text and time', async () => {

@@ -1,4 +1,4 @@
-import { claimDue, expireOverdue, LeaseLostError, markFailed, markPublished, releaseAllLeases, releaseExpiredLeases } from '../../src/store/claims';
+import { claimDue, expireOverdue, LeaseLostError, markAttemptPhase, markFailed, markPublished, releaseAllLeases, releaseExpiredLeases } from '../../src/store/claims';
 import { getAttempts, getPostHistory, listPosts, markRendered } from '../../src/store/ledger';
 import type { Store } from '../../src/store/open';
 import { syncPlan } from '../../src/store/sync-plan';
@@ -163,6 +163,36 @@ describe.each(DIALECTS)('store/claims on %s', (dialect) => {
     expect(released.map((p) => [p.id, p.state])).toEqual([['post-1', 'unknown']]);
     expect(released[0]!.updatedAt).toEqual(restart);
     expect(await getAttempts(ctx.store, 'post-1')).toMatchObject([{ outcome: 'unknown', finishedAt: restart }]);
+  });
+
+  it('after a crash, tries again at once a post whose sender had not yet sent it; reads back one that may have gone out', async () => {
+    await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW }), buildPost({ n: 2, dueAt: NOW }), buildPost({ n: 3, dueAt: NOW })]);
+    const claimed = await claimDue(ctx.store, { now: NOW, owner: 'died', leaseMs: LEASE, limit: 3 });
+    const key = (id: string) => ({ id, revision: 1, owner: 'died' });
+    await markAttemptPhase(ctx.store, key('post-1'), 'preparing'); // containers only
+    await markAttemptPhase(ctx.store, key('post-2'), 'preparing');
+    await markAttemptPhase(ctx.store, key('post-2'), 'sending'); // the creating call may have landed
+    // post-3: a driver that says nothing is read back, as before.
+    expect(claimed).toHaveLength(3);
+    const restart = new Date(NOW.getTime() + 5_000);
+    const inDoubt = await releaseAllLeases(ctx.store, restart);
+    expect(inDoubt.map((p) => [p.id, p.state])).toEqual([
+      ['post-2', 'unknown'],
+      ['post-3', 'unknown'],
+    ]);
+    const post1 = (await listPosts(ctx.store)).find((p) => p.id === 'post-1')!;
+    expect([post1.state, post1.nextAttemptAt]).toEqual(['retrying', restart]);
+    expect(await getAttempts(ctx.store, 'post-1')).toMatchObject([{ outcome: 'interrupted', finishedAt: restart }]);
+    // ...and is claimed again right away.
+    expect((await claimDue(ctx.store, { now: restart, owner: 'next', leaseMs: LEASE, limit: 3 })).map((p) => [p.id, p.attempts])).toEqual([['post-1', 2]]);
+  });
+
+  it('refuses a checkpoint from a sender that lost the post, so it sends nothing more', async () => {
+    await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW })]);
+    await claimDue(ctx.store, { now: NOW, owner: 'slow', leaseMs: LEASE, limit: 1 });
+    await markAttemptPhase(ctx.store, { id: 'post-1', revision: 1, owner: 'slow' }, 'preparing');
+    await releaseExpiredLeases(ctx.store, new Date(NOW.getTime() + LEASE)); // its lease ran out: unknown
+    await expect(markAttemptPhase(ctx.store, { id: 'post-1', revision: 1, owner: 'slow' }, 'sending')).rejects.toBeInstanceOf(LeaseLostError);
   });
 
   it('expires pending posts whose deadline came, and only those', async () => {

@@ -22,7 +22,7 @@ describe.each(DIALECTS)('store/open on %s', (dialect) => {
     expect(tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort()).toEqual(['attempts', 'posts', 'runtime_status']);
     const again = await ctx.open();
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-unique-remote-id']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-unique-remote-id', '0003-attempt-phase']);
   });
 
   it('stores instants as integer epoch milliseconds and reads back the same Date in any host zone', async () => {

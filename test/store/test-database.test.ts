@@ -36,10 +36,12 @@ describe('the test database from a private checkout', () => {
   beforeAll(async () => {
     privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-private-'));
     checkout = path.join(privateDir, 'quota-herald');
-    for (const file of ['jest.config.js', 'package.json', 'test/global-setup.ts', 'test/global-teardown.ts', 'test/support/reachable-postgres.ts']) {
+    // What the global setup needs: itself, its helpers, and the swc cache warmer (over an empty src/).
+    for (const file of ['jest.config.js', 'package.json', 'test/global-setup.ts', 'test/global-teardown.ts', 'test/support/reachable-postgres.ts', 'bin/ts-cache.js']) {
       fs.mkdirSync(path.dirname(path.join(checkout, file)), { recursive: true });
       fs.copyFileSync(path.join(REPO_ROOT, file), path.join(checkout, file));
     }
+    fs.mkdirSync(path.join(checkout, 'src'));
     fs.writeFileSync(path.join(checkout, 'test', 'probe.test.ts'), PROBE);
     await run('cp', ['-al', path.join(REPO_ROOT, 'node_modules'), path.join(checkout, 'node_modules')]);
     // A TMPDIR of its own (reachable, like /tmp), so the cached copy is this test's.

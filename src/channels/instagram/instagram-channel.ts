@@ -90,9 +90,12 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
       const ctx = flow(signal);
+      await request.checkpoint?.('preparing');
       await tokens().refreshIfDue(deps.clock.now());
       await guardPublishingLimit(ctx);
+      // Containers are not posts: an unpublished one expires on its own after 24 h.
       const creationId = await createContainers(ctx, request);
+      await request.checkpoint?.('sending');
       const remoteId = await publishContainer(ctx, creationId);
       // The remote id is known: nothing below may fail the publish.
       const publishedAt = deps.clock.now();

@@ -39,6 +39,7 @@ export function createOutboxChannel(config: ChannelConfig, deps: ChannelDeps): C
     check: (post) => checkRenderedPost(post, limits, config.platform),
 
     async publish(request: PublishRequest): Promise<PublishResult> {
+      await request.checkpoint?.('preparing');
       const publishedAt = deps.clock.now();
       const media = request.post.media.map((item) => ({
         file: copyIntoOutbox(item.file, request.mediaRoot, deps.outboxDir),
@@ -60,6 +61,7 @@ export function createOutboxChannel(config: ChannelConfig, deps: ChannelDeps): C
         text: request.post.text,
         media,
       };
+      await request.checkpoint?.('sending');
       try {
         appendDurably(outboxPath, `${JSON.stringify(record)}\n`);
       } catch (error) {

@@ -97,6 +97,7 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
       const api = client(signal);
+      await request.checkpoint?.('preparing');
       const mediaIds: string[] = [];
       for (const media of request.post.media) {
         const file = path.resolve(request.mediaRoot, media.file);
@@ -122,6 +123,8 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
         text: request.post.text,
         ...(mediaIds.length > 0 ? { media: { media_ids: mediaIds as [string] } } : {}),
       };
+      // Uploaded media is not a post (unused media expires); the tweet is.
+      await request.checkpoint?.('sending');
       const created = await step('tweet', 'POST /2/tweets', () => api.tweet(payload), signal);
       const publishedAt = deps.clock.now();
       deps.logger.info({ channel: config.id, postId: request.postId, remoteId: created.data.id }, 'posted to X');

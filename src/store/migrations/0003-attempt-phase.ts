@@ -1,0 +1,18 @@
+/**
+ * How far an attempt got: `preparing` (the driver has sent nothing that can
+ * create the post, e.g. only Instagram containers or X media uploads) or
+ * `sending` (the creating request may have reached the platform); null when
+ * the driver does not say. After a crash, an attempt still `preparing` is
+ * certainly not on the platform and is tried again at once instead of waiting
+ * for a read-back: with one-minute deadlines that wait is the difference.
+ */
+import type { Kysely, Migration } from 'kysely';
+
+export const attemptPhaseMigration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('attempts').addColumn('phase', 'text').execute();
+  },
+  async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('attempts').dropColumn('phase').execute();
+  },
+};
