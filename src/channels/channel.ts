@@ -46,19 +46,18 @@ export interface PublishRequest {
   /** Directory that `post.media[].file` is relative to. */
   mediaRoot: string;
   /**
-   * The point of no return, recorded in the ledger. A driver calls
-   * `checkpoint('preparing')` before its first request and
+   * The point of no return, recorded in the ledger. Every driver MUST call
    * `checkpoint('sending')` right before the request that creates the post
-   * (X `POST /2/tweets`, Instagram `media_publish`). A crash in between leaves
-   * a post that is certainly not on the platform, so it is tried again at once
-   * instead of waiting to be read back. It throws when the caller no longer
-   * holds the post: the driver must then send nothing more. Drivers that never
-   * call it are always read back after a crash (the safe default).
+   * (X `POST /2/tweets`, Instagram `media_publish`, the outbox append) and
+   * send nothing that creates a post before it (the channel contract suite,
+   * test/channels/contract.test.ts, holds every driver to this). Until then an
+   * attempt is `preparing`: a crash there leaves a post that is certainly not
+   * on the platform, so it is tried again at once instead of waiting to be read
+   * back. It throws when the caller no longer holds the post: the driver must
+   * then send nothing more.
    */
-  checkpoint?: (phase: AttemptPhase) => Promise<void>;
+  checkpoint?: (phase: 'sending') => Promise<void>;
 }
-
-export type AttemptPhase = 'preparing' | 'sending';
 
 export interface PublishResult {
   remoteId: string;

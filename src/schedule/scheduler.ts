@@ -5,7 +5,7 @@
  * All decisions live in pure functions (next-wake, retry-policy) and in the
  * ledger's atomic claims; this file only wires them to a clock and channels.
  */
-import type { AttemptPhase, Channel } from '../channels/channel';
+import type { Channel } from '../channels/channel';
 import { toPublishError } from '../channels/publish-error';
 import type { Clock } from '../clock';
 import type { Config } from '../config/types';
@@ -112,7 +112,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function publishOne(channel: Channel, post: LedgerPost): Promise<void> {
     const claim = { id: post.id, revision: post.revision, owner: deps.owner };
-    const request = { ...requestFor(post, deps.mediaRoot), checkpoint: (phase: AttemptPhase) => markAttemptPhase(deps.store, claim, phase) };
+    const request = { ...requestFor(post, deps.mediaRoot), checkpoint: (phase: 'sending') => markAttemptPhase(deps.store, claim, phase) };
     // The call is aborted when the deadline comes, whatever the timeout: no step of it
     // (an Instagram media_publish after a slow container) may start late.
     const leftMs = post.deadline ? post.deadline.getTime() - deps.clock.now().getTime() : Infinity;

@@ -86,7 +86,8 @@ export async function claimDue(
     if (rows.length > 0) {
       await trx
         .insertInto('attempts')
-        .values(rows.map((r) => ({ post_id: r.id, revision: r.revision, attempt: r.attempts, owner, started_at: now })))
+        // `preparing`: nothing sent yet; the driver's checkpoint moves it to `sending` (channel.ts).
+        .values(rows.map((r) => ({ post_id: r.id, revision: r.revision, attempt: r.attempts, owner, started_at: now, phase: 'preparing' })))
         .execute();
     }
     return rows.map(rowToPost).sort(byDueThenId);
@@ -174,7 +175,7 @@ export async function markFailed(
  * a holder that lost its lease learns it here, before it sends anything more.
  * @throws LeaseLostError when the caller no longer holds the post.
  */
-export async function markAttemptPhase(store: Store, claim: ClaimKey, phase: 'preparing' | 'sending'): Promise<void> {
+export async function markAttemptPhase(store: Store, claim: ClaimKey, phase: 'sending'): Promise<void> {
   await inWriteTransaction(store, async (trx) => {
     // Touching the post row takes its lock (PostgreSQL): a concurrent release waits for this.
     const held = await trx

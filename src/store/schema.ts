@@ -59,7 +59,7 @@ export interface AttemptsTable {
   outcome: string | null;
   error: string | null;
   remote_id: string | null;
-  /** `preparing`, `sending` or null (the driver does not say): see migrations/0003-attempt-phase.ts. */
+  /** `preparing` (claimed, nothing sent that creates the post), `sending`, or null (before migration 0003): see migrations/0003-attempt-phase.ts. */
   phase: string | null;
 }
 

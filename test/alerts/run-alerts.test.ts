@@ -52,7 +52,8 @@ describe('alerts: run delivers alerts by e-mail and Telegram', () => {
       baseUrl: ${telegram.url}
 `;
     fs.writeFileSync(path.join(configDir, 'herald.yaml'), herald);
-    fs.writeFileSync(path.join(configDir, 'calendar.yaml'), 'releases: []\n');
+    // The sample calendar and its CSV import: one problem only, the typo below.
+    for (const file of ['calendar.yaml', 'kuota.csv']) fs.copyFileSync(path.join(REPO_ROOT, 'config', file), path.join(configDir, file));
 
     const child = startCli(['run', '--config', configDir, '--data', dataDir], { env: { ...SECRETS, LOG_LEVEL: 'debug' } });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

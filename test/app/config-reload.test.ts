@@ -9,9 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type ConfigStatus } from '../../src/app/bot';
 import { readConfigContent } from '../../src/app/config-content';
+import { localStamp } from '../../src/cli/format';
 import { runCli, REPO_ROOT } from '../support/cli';
 import { waitFor } from '../support/process';
-import { csvDate, heraldYaml, LedgerReader, makeTempDir, officeDay, startBot, waitForAnnounced } from './bot-harness';
+import { csvDate, heraldYaml, LedgerReader, makeTempDir, officeDay, startBot, waitForAnnounced, ZONE } from './bot-harness';
 
 /** calendar.yaml: one release `edit` whose regular count is the marker, plus the CSV imports. */
 function calendarYaml(regular: number, imports: string[]): string {
@@ -163,7 +164,8 @@ describe('config reload: every save style is noticed', () => {
     expect(status.code).toBe(0);
     const hash = readConfigContent([configDir, path.join(REPO_ROOT, 'templates')]).hash;
     expect(status.stdout).toContain(`plan built from config content ${hash.slice(0, 12)}:`);
-    expect(status.stdout).toMatch(new RegExp(`${calendarFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  modified \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}`));
+    // Staff read the file time in the office zone, as everywhere else (`Rab 2 Des 19.26 WIB`).
+    expect(status.stdout).toContain(`${calendarFile}  modified ${localStamp(new Date(fs.statSync(calendarFile).mtimeMs), ZONE)}\n`);
     const json = await runCli(['status', '--json', '--config', configDir, '--data', dataDir]);
     const parsed = JSON.parse(json.stdout) as { config: ConfigStatus };
     expect(parsed.config.content.hash).toBe(hash);

@@ -158,6 +158,7 @@ describe.each(DIALECTS)('store/claims on %s', (dialect) => {
   it('at start-up, releases every open claim at the real time, lease or not', async () => {
     await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW })]);
     await claimDue(ctx.store, { now: NOW, owner: 'died', leaseMs: LEASE, limit: 1 });
+    await markAttemptPhase(ctx.store, { id: 'post-1', revision: 1, owner: 'died' }, 'sending'); // died mid-call
     const restart = new Date(NOW.getTime() + 5_000); // long before the lease would run out
     const released = await releaseAllLeases(ctx.store, restart);
     expect(released.map((p) => [p.id, p.state])).toEqual([['post-1', 'unknown']]);
@@ -169,10 +170,10 @@ describe.each(DIALECTS)('store/claims on %s', (dialect) => {
     await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW }), buildPost({ n: 2, dueAt: NOW }), buildPost({ n: 3, dueAt: NOW })]);
     const claimed = await claimDue(ctx.store, { now: NOW, owner: 'died', leaseMs: LEASE, limit: 3 });
     const key = (id: string) => ({ id, revision: 1, owner: 'died' });
-    await markAttemptPhase(ctx.store, key('post-1'), 'preparing'); // containers only
-    await markAttemptPhase(ctx.store, key('post-2'), 'preparing');
+    // post-1: claimed, the driver only built containers or uploaded media (still `preparing`).
     await markAttemptPhase(ctx.store, key('post-2'), 'sending'); // the creating call may have landed
-    // post-3: a driver that says nothing is read back, as before.
+    // post-3: an attempt from before migration 0003 says nothing: read back, as before.
+    await ctx.store.db.updateTable('attempts').set({ phase: null }).where('post_id', '=', 'post-3').execute();
     expect(claimed).toHaveLength(3);
     const restart = new Date(NOW.getTime() + 5_000);
     const inDoubt = await releaseAllLeases(ctx.store, restart);
@@ -190,7 +191,6 @@ describe.each(DIALECTS)('store/claims on %s', (dialect) => {
   it('refuses a checkpoint from a sender that lost the post, so it sends nothing more', async () => {
     await readyPosts(ctx.store, [buildPost({ n: 1, dueAt: NOW })]);
     await claimDue(ctx.store, { now: NOW, owner: 'slow', leaseMs: LEASE, limit: 1 });
-    await markAttemptPhase(ctx.store, { id: 'post-1', revision: 1, owner: 'slow' }, 'preparing');
     await releaseExpiredLeases(ctx.store, new Date(NOW.getTime() + LEASE)); // its lease ran out: unknown
     await expect(markAttemptPhase(ctx.store, { id: 'post-1', revision: 1, owner: 'slow' }, 'sending')).rejects.toBeInstanceOf(LeaseLostError);
   });

@@ -90,7 +90,6 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
       const ctx = flow(signal);
-      await request.checkpoint?.('preparing');
       await tokens().refreshIfDue(deps.clock.now());
       await guardPublishingLimit(ctx);
       // Containers are not posts: an unpublished one expires on its own after 24 h.

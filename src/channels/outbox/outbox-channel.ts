@@ -39,7 +39,6 @@ export function createOutboxChannel(config: ChannelConfig, deps: ChannelDeps): C
     check: (post) => checkRenderedPost(post, limits, config.platform),
 
     async publish(request: PublishRequest): Promise<PublishResult> {
-      await request.checkpoint?.('preparing');
       const publishedAt = deps.clock.now();
       const media = request.post.media.map((item) => ({
         file: copyIntoOutbox(item.file, request.mediaRoot, deps.outboxDir),

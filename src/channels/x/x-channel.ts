@@ -97,7 +97,6 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
       const api = client(signal);
-      await request.checkpoint?.('preparing');
       const mediaIds: string[] = [];
       for (const media of request.post.media) {
         const file = path.resolve(request.mediaRoot, media.file);

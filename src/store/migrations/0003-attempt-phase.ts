@@ -1,8 +1,8 @@
 /**
- * How far an attempt got: `preparing` (the driver has sent nothing that can
- * create the post, e.g. only Instagram containers or X media uploads) or
- * `sending` (the creating request may have reached the platform); null when
- * the driver does not say. After a crash, an attempt still `preparing` is
+ * How far an attempt got: `preparing` (from the claim until the driver's
+ * checkpoint: nothing that can create the post was sent, at most Instagram
+ * containers or X media uploads) or `sending` (the creating request may have
+ * reached the platform); null for attempts from before this migration. After a crash, an attempt still `preparing` is
  * certainly not on the platform and is tried again at once instead of waiting
  * for a read-back: with one-minute deadlines that wait is the difference.
  */
