@@ -68,7 +68,8 @@ function retryBeforeDeadline(error: PublishError, context: FailureContext): Fail
       reason: `the platform accepts no new attempt before ${new Date(reset).toISOString()} (its rate-limit reset), too late to finish before the deadline ${context.deadline.toISOString()} (${needs})`,
     };
   }
-  if (now > latestStart) {
+  // At or past the last start: the last chance was this attempt (a retry "now" would loop).
+  if (now >= latestStart) {
     return {
       state: 'expired',
       retryAt: null,

@@ -57,8 +57,13 @@ describe('schedule/retry-policy', () => {
       expect(decideAfterFailure(transient, context(4, later(85_000), 60_000))).toEqual({ state: 'retrying', retryAt: later(25_000) });
     });
 
-    it('retries at once when just enough time is left for one attempt', () => {
-      expect(decideAfterFailure(transient, context(3, later(15_000)))).toEqual({ state: 'retrying', retryAt: now });
+    it('retries at the last start when just enough time is left for one more attempt', () => {
+      expect(decideAfterFailure(transient, context(3, later(15_001)))).toEqual({ state: 'retrying', retryAt: later(1) });
+    });
+
+    it('expires when this failure happened at the last start: retrying "now" again would repeat forever on a virtual clock', () => {
+      // test/faults/full-disk.test.ts hung here: an ENOSPC at the last start, retried at the same instant, again and again.
+      expect(decideAfterFailure(transient, context(3, later(15_000))).state).toBe('expired');
     });
 
     it('honours a platform reset that falls early enough before the deadline', () => {
