@@ -1,20 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PublishError } from '../../../src/channels/publish-error';
 import { AppError } from '../../../src/errors';
 import { graphErrorBody, GRAPH_ERRORS } from '../../fakes/instagram/graph-error-bodies';
-import { SECRET_TOKEN, startInstagramWorld, visibleText, type InstagramWorld } from '../../fakes/instagram/instagram-setup';
-
-async function publishError(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected the publish to fail');
-}
+import { publishError, SECRET_TOKEN, startInstagramWorld, visibleText, type InstagramWorld } from '../../fakes/instagram/instagram-setup';
 
 describe('channels/instagram/instagram-channel', () => {
   let world: InstagramWorld;

@@ -7,22 +7,12 @@
  * the post goes out; a reset after it expires the post with the reason.
  */
 import { PublishError } from '../../../src/channels/publish-error';
-import { startInstagramWorld, type InstagramWorld } from '../../fakes/instagram/instagram-setup';
+import { publishError, startInstagramWorld, type InstagramWorld } from '../../fakes/instagram/instagram-setup';
 import { after, createReconcileRig } from '../../schedule/reconcile-rig';
 import { useTestStore } from '../../support/databases';
 
 const START = new Date('2026-11-27T06:00:00Z');
 const MINUTE = 60_000;
-
-async function publishError(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected the publish to fail');
-}
 
 describe('channels/instagram: Graph rate limits (codes 4, 17, 32, 613)', () => {
   let world: InstagramWorld;

@@ -11,6 +11,7 @@ import type { Channel, ChannelDeps, PublishRequest } from '../../../src/channels
 import { createInstagramChannel, type InstagramChannelOptions } from '../../../src/channels/instagram/instagram-channel';
 import { createVirtualClock, type VirtualClock } from '../../../src/clock';
 import type { ChannelConfig } from '../../../src/config/types';
+import { PublishError } from '../../../src/channels/publish-error';
 import { createLogger } from '../../../src/logger';
 import { startMediaServer, type MediaServer } from '../../../src/media-server/media-server';
 import { startFakeInstagramServer, type FakeInstagramOptions, type FakeInstagramServer } from '../fake-instagram-server';
@@ -100,4 +101,15 @@ export async function startInstagramWorld(options: FakeInstagramOptions & { star
 export function visibleText(world: InstagramWorld, errors: unknown[]): string {
   const described = errors.map((error) => `${String(error)} ${JSON.stringify(error)} ${(error as Error)?.stack ?? ''}`);
   return [...world.logLines, ...described].join('\n');
+}
+
+/** The PublishError a publish call fails with (fails the test when it succeeds or throws anything else). */
+export async function publishError(promise: Promise<unknown>): Promise<PublishError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(PublishError);
+    return error as PublishError;
+  }
+  throw new Error('expected the publish to fail');
 }
