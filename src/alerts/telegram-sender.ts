@@ -6,6 +6,7 @@
 import type { TelegramAlertSettings } from '../config/types';
 import type { AlertNotice } from './alert-notice';
 import { AlertDeliveryError, type AlertSender } from './alert-sender';
+import { deadlineSignal } from '../time/deadline-signal';
 
 /** Telegram's limit for one message. */
 export const TELEGRAM_TEXT_MAX = 4096;
@@ -43,7 +44,7 @@ export function createTelegramSender(options: TelegramSenderOptions): AlertSende
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ chat_id: settings.chatId, text, link_preview_options: { is_disabled: true } }),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
+          signal: deadlineSignal(options.timeoutMs ?? 15_000, signal),
         });
       } catch (error) {
         throw new AlertDeliveryError(`could not reach the Telegram Bot API at ${origin}: ${networkReason(error)}`, { permanent: false });

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { Alert } from '../schedule/alerts';
 import type { Store } from '../store/open';
 import { setRuntimeStatus } from '../store/runtime-status';
+import { deadlineSignal, isDeadlineReason } from '../time/deadline-signal';
 
 export const ACCOUNTS_STATUS_KEY = 'accounts';
 
@@ -71,11 +72,10 @@ export class TimeoutError extends Error {
  * signal: a driver that never settles cannot hold the caller.
  */
 export async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, ms: number, outer: AbortSignal | undefined, message: string): Promise<T> {
-  const timeout = AbortSignal.timeout(ms);
-  const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+  const signal = deadlineSignal(ms, outer);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new TimeoutError(timeout.aborted ? message : 'stopped before the answer came'));
+    onAbort = () => reject(new TimeoutError(isDeadlineReason(signal.reason) && !outer?.aborted ? message : 'stopped before the answer came'));
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {

@@ -15,6 +15,7 @@ import { startMediaServer, type MediaServer } from '../media-server/media-server
 import type { CliContext } from './context';
 import { write } from './context';
 import { formatStaffTime, localizeInstants } from '../render/helpers/staff-time';
+import { deadlineSignal } from '../time/deadline-signal';
 
 const VERIFY_TIMEOUT_MS = 20_000;
 
@@ -100,7 +101,7 @@ async function probeMediaUrl(ctx: CliContext, media: MediaProbe): Promise<Proble
   fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), bytes]));
   const url = media.server.publicUrl(relative);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(url, { signal: deadlineSignal(10_000) });
     const body = Buffer.from(await response.arrayBuffer());
     if (response.ok && body.equals(fs.readFileSync(file))) {
       write(ctx.stdout, `media server: ${new URL(url).origin} serves rendered cards (probe answered ${response.status})`);

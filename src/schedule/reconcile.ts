@@ -19,6 +19,7 @@ import { findHeldRemoteIds, listUnknownPosts, markReconciledNotFound, markReconc
 import type { LedgerPost } from '../store/types';
 import type { Alert } from './alerts';
 import { matchRemotePosts, type ReconcileCandidate } from './reconcile-match';
+import { deadlineSignal } from '../time/deadline-signal';
 
 /** Timing of reconciliation; every field has a default. */
 export interface ReconcileSettings {
@@ -69,7 +70,7 @@ const LIST_LIMIT = 200;
 
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const settings = { ...DEFAULT_RECONCILE_SETTINGS, ...deps.settings };
-  const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
+  const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => deadlineSignal(ms));
   /**
    * When this process first saw each unknown post (`id#revision#attempts`).
    * The settle delay counts from the earlier of this and the row's update

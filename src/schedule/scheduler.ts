@@ -28,6 +28,7 @@ import { createRenderAhead } from './render-ahead';
 import { requestFor } from './ledger-post';
 import type { Alert } from './alerts';
 import { createReconciler, type ReconcileSettings } from './reconcile';
+import { deadlineSignal } from '../time/deadline-signal';
 
 /** What can change when staff edit the config: swapped as a whole on a valid reload. */
 export interface Runtime {
@@ -81,7 +82,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const publishTimeoutMs = deps.publishTimeoutMs ?? 60_000;
   const attemptMs = Math.min(publishTimeoutMs, deps.attemptEstimateMs ?? DEFAULT_ATTEMPT_ESTIMATE_MS);
   const random = deps.random ?? Math.random;
-  const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
+  const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => deadlineSignal(ms));
   const renderAhead = createRenderAhead(deps);
   const reconciler = createReconciler({
     store: deps.store,

@@ -1,3 +1,4 @@
+import { deadlineSignal } from '../../time/deadline-signal';
 /**
  * A thin Graph API caller over Node's fetch. The token travels in the
  * `Authorization: Bearer` header (never in a URL, so it cannot leak through a
@@ -71,14 +72,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       (method === 'GET' ? url.searchParams : form).set(key, String(value));
     }
     const token = await options.token();
-    const timeout = AbortSignal.timeout(options.timeoutMs);
     let response: Response;
     try {
       response = await options.fetch(url, {
         method,
         headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
         ...(method === 'POST' ? { body: form.toString() } : {}),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal: deadlineSignal(options.timeoutMs, signal),
       });
     } catch (error) {
       throw networkError(method, url.pathname, error, options.timeoutMs);

@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../../logger';
 import { currentTokenState, readTokenState, shouldRefresh, tokenFilePath, writeTokenState, type TokenState } from './token-store';
+import { deadlineSignal } from '../../time/deadline-signal';
 
 export interface TokenKeeperOptions {
   channelId: string;
@@ -53,7 +54,7 @@ export function createTokenKeeper(options: TokenKeeperOptions, now: Date): Token
     url.searchParams.set('access_token', state.token);
     let status = 0;
     try {
-      const response = await options.fetch(url, { signal: AbortSignal.timeout(options.timeoutMs), headers: { accept: 'application/json' } });
+      const response = await options.fetch(url, { signal: deadlineSignal(options.timeoutMs), headers: { accept: 'application/json' } });
       status = response.status;
       const body = (await response.json().catch(() => null)) as RefreshAnswer | null;
       if (!response.ok || !body || typeof body.access_token !== 'string' || body.access_token === '') {

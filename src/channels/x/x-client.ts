@@ -9,6 +9,7 @@ import http from 'node:http';
 import { TwitterApi, type ITwitterApiClientPlugin, type TwitterApiv2 } from 'twitter-api-v2';
 import type { HeaderBag } from './x-rate-limits';
 import type { XCredentials } from './x-credentials';
+import { deadlineSignal } from '../../time/deadline-signal';
 
 export interface XClientOptions {
   /** Where requests really go; absent means X itself (TLS verified by Node's defaults). */
@@ -46,8 +47,8 @@ function redirectPlugin(options: XClientOptions): ITwitterApiClientPlugin {
       }
       // https.request() accepts an AbortSignal; the library passes these options through.
       // The timeout starts here, per request, so a long media upload is not cut short as a whole.
-      const signals = [options.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter((s): s is AbortSignal => s !== undefined);
-      if (signals.length > 0) requestOptions.signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+      const signal = options.timeoutMs === undefined ? options.signal : deadlineSignal(options.timeoutMs, options.signal);
+      if (signal) requestOptions.signal = signal;
     },
     onAfterRequest({ params, response }) {
       options.onHeaders?.(endpointOf(params.method, params.url), response.headers);
