@@ -10,14 +10,7 @@ import dotenv from 'dotenv';
 import { systemClock, type Clock } from '../clock';
 import { AppError, formatProblem } from '../errors';
 import { parsePositiveInt, parseTimeArgument } from './arguments';
-import { checkCommand } from './check-command';
 import { resolveContext, write, type CliContext, type GlobalOptions } from './context';
-import { planCommand } from './plan-command';
-import { previewCommand } from './preview-command';
-import { runCommand } from './run-command';
-import { schemaCommand } from './schema-command';
-import { simulateCommand } from './simulate-command';
-import { statusCommand } from './status-command';
 
 export interface CliIo {
   clock?: Clock;
@@ -27,6 +20,8 @@ export interface CliIo {
   cwd?: string;
 }
 
+// Each command's module loads when that command runs (`await import` below): `preview`
+// never pays for the database drivers, platform clients and mailer that `run` needs.
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const env = io.env ?? loadEnv(cwd);
@@ -59,7 +54,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .addOption(new Option('--days <n>', 'days ahead to check').default('35').argParser(parsePositiveInt))
     .option('--online', 'also verify every account with its platform (never posts), token expiry and the public image address')
     .action(async (options: { days: number | string; online?: boolean }) => {
-      exitCode = await checkCommand(context(), { days: Number(options.days), ...(options.online ? { online: true } : {}) });
+      exitCode = await (await import('./check-command')).checkCommand(context(), { days: Number(options.days), ...(options.online ? { online: true } : {}) });
     });
   program
     .command('plan')
@@ -68,7 +63,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .option('--to <T>', timeHelp, parseTimeArgument)
     .option('--json', 'machine-readable output')
     .action(async (options: { from?: string; to?: string; json?: boolean }) => {
-      exitCode = await planCommand(context(), options);
+      exitCode = await (await import('./plan-command')).planCommand(context(), options);
     });
   program
     .command('preview')
@@ -77,7 +72,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .option('--to <T>', timeHelp, parseTimeArgument)
     .option('--out <dir>', 'output directory', 'preview')
     .action(async (options: { from?: string; to?: string; out: string }) => {
-      exitCode = await previewCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
+      exitCode = await (await import('./preview-command')).previewCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
     });
   program
     .command('simulate')
@@ -87,27 +82,27 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .option('--out <dir>', 'output directory for outbox.jsonl and media', 'simulation')
     .option('--json', 'machine-readable summary')
     .action(async (options: { from: string; to: string; out: string; json?: boolean }) => {
-      exitCode = await simulateCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
+      exitCode = await (await import('./simulate-command')).simulateCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
     });
   program
     .command('run')
     .description('the long-running bot (until SIGINT/SIGTERM)')
     .action(async () => {
-      exitCode = await runCommand(context());
+      exitCode = await (await import('./run-command')).runCommand(context());
     });
   program
     .command('status')
     .description('upcoming posts, recent results, failures and config errors, from the ledger')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      exitCode = await statusCommand(context(), options);
+      exitCode = await (await import('./status-command')).statusCommand(context(), options);
     });
   program
     .command('schema')
     .description('write the JSON Schema of herald.yaml and calendar.yaml (for editor autocompletion)')
     .option('--out <dir>', 'output directory', 'schema')
     .action(async (options: { out: string }) => {
-      exitCode = await schemaCommand(context(), { out: path.resolve(cwd, options.out) });
+      exitCode = await (await import('./schema-command')).schemaCommand(context(), { out: path.resolve(cwd, options.out) });
     });
 
   try {
