@@ -13,13 +13,13 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'docs', 'gallery');
 
 const DESCRIPTIONS: Record<string, string> = {
-  'weekly-2-services': 'Weekly digest of the sample office (2 services), posted on Sunday for the coming week, with its how-to-book card.',
+  'weekly-2-services': 'Weekly digest of a two-service office like the sample (an illustrative week, not the sample calendar), posted on Sunday for the coming week, with its how-to-book card.',
   'twice-monthly-3-services': 'Twice-monthly opening in Batam: 200 regular, 35 express, 50 priority a day (fewer on Fridays), 11 service days and a regional holiday.',
   'monthly-4-services-long-booking': 'Monthly opening in Makassar (WITA): four services, counts changing by week, two closed days, a ~100-character office name and the booking text "aplikasi M-Paspor (unduh di Play Store atau App Store)".',
   'empty-week': 'A week without quota: says so and names the next opening.',
   cancelled: 'A cancelled opening.',
   correction: 'A correction of a published post.',
-  'six-services-31-days': 'Worst case: six services, 31 different days, counts up to 99.999 (WIT); continues over three cards.',
+  'six-services-31-days': 'Worst case: six services, 31 different days, counts up to 99.999, a long office name (Jayapura, WIT); continues over three cards.',
   'one-service-one-day': 'One service on one day (WIT), 99.999 places.',
 };
 

@@ -135,7 +135,15 @@ export function sixServicesMonth(): PlannedPost {
     template: 'h-1',
     channelId: 'x',
     dueAt: '2027-02-27T02:00:00.000Z',
-    office: { ...MAKASSAR, timezone: 'Asia/Jayapura' },
+    // A long name set in WIT: the name says Jayapura, so the zone on the card matches the place.
+    office: {
+      ...MAKASSAR,
+      id: 'kanim-jayapura',
+      name: 'Kantor Imigrasi Kelas I Tempat Pemeriksaan Imigrasi Jayapura, Direktorat Jenderal Imigrasi Wilayah Papua',
+      shortName: 'Imigrasi Jayapura',
+      timezone: 'Asia/Jayapura',
+      info: { ...MAKASSAR.info, hashtags: ['ImigrasiJayapura', 'MPaspor', 'KuotaPasporJayapura'] },
+    },
     facts: {
       services: SIX_SERVICES,
       release: release({ id: 'bulanan@2027-02-28', opensAt: '2027-02-28T00:00:00.000Z', days, removedDays: [] }),
