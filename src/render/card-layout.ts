@@ -42,6 +42,8 @@ export const FOOT_TOP = 1168;
 
 /** Row font sizes tried, largest first; 22 px is the smallest that still reads on a phone. */
 const ROW_SIZES = [36, 34, 32, 30, 28, 26, 24, 22] as const;
+/** Nothing on a card is smaller: column headers and notes included (test/render/card-layout.test.ts). */
+const MIN_TEXT_PX = ROW_SIZES[ROW_SIZES.length - 1];
 /** Space between columns, narrower only when the table is tight. */
 const COLUMN_GAPS = [28, 18] as const;
 
@@ -183,7 +185,7 @@ function prepare(input: TableInput, env: FormatEnv, fonts: FontSet): Prepared {
 }
 
 function sizeAt(size: number, input: TableInput, env: FormatEnv, fonts: FontSet, compactLabels: boolean): Sizing | null {
-  const headerSize = Math.max(20, Math.min(26, Math.round(size * 0.75)));
+  const headerSize = Math.max(MIN_TEXT_PX, Math.min(26, Math.round(size * 0.75)));
   const ready = prepare(input, env, fonts);
   const variant = compactLabels ? 'compact' : 'full';
   const labels = ready.labels[variant];
@@ -289,7 +291,7 @@ function fallbackSizing(input: TableInput, env: FormatEnv, fonts: FontSet): Sizi
   const labels = input.rows.map((row) => rowLabel(row, env, true));
   return {
     size,
-    headerSize: 20,
+    headerSize: MIN_TEXT_PX,
     labels,
     headers: input.totals.map((t) => t.shortName),
     headerLabel: input.headerLabels[input.headerLabels.length - 1]!,
@@ -302,7 +304,7 @@ function fallbackSizing(input: TableInput, env: FormatEnv, fonts: FontSet): Sizi
 function buildPages(input: TableInput, sizing: Sizing, split: number[], env: FormatEnv, fonts: FontSet): TablePage[] {
   const { size, headerSize } = sizing;
   const rowHeight = rowHeightOf(size);
-  const noteSize = Math.max(20, size - 6);
+  const noteSize = Math.max(MIN_TEXT_PX, size - 6);
   // Right edges of the count columns, laid from the right edge of the panel text.
   const rights: number[] = [];
   let right: number = PANEL.textRight;

@@ -35,6 +35,16 @@ describe('render/card layout: offices unlike the sample', () => {
     for (const page of pages) expect(page.alt.trim()).not.toBe('');
   });
 
+  // Readable on a phone: a 1080-px card shown ~360 px wide scales text by a third, so 22 px
+  // on the card is ~7 pt on screen, the smallest size the layout may step down to (card-layout.ts).
+  it.each(Object.keys(CARD_CASES))('%s: no text on any card is drawn smaller than 22 px', (name) => {
+    for (const page of renderCardPages(templates!, CARD_CASES[name]!())) {
+      const sizes = inspectSvg(page.svg).painted.flatMap((item) => (item.type === 'text' ? item.runs.filter((run) => run.text.trim() !== '').map((run) => run.fontSize) : []));
+      expect(sizes.length).toBeGreaterThan(0);
+      expect(Math.min(...sizes)).toBeGreaterThanOrEqual(22);
+    }
+  });
+
   it('Batam, twice monthly, 3 services: one card, rows folded, the closed day between service days', () => {
     const pages = renderCardPages(templates!, batamTwiceMonthly());
     expect(pages).toHaveLength(1);
