@@ -34,7 +34,10 @@ import { deadlineSignal } from '../time/deadline-signal';
 
 /** Timing of reconciliation; every field has a default. */
 export interface ReconcileSettings {
-  /** Wait this long after the unclear failure before reading back: platforms are eventually consistent. */
+  /**
+   * "Not found" is believed only this long after the unclear failure: platforms are
+   * eventually consistent. (The early read before it can only find a post.)
+   */
   settleMs: number;
   /** Read back from this long before the earliest due time (or first attempt) of a channel's unknown posts. */
   sinceMarginMs: number;
