@@ -1,15 +1,26 @@
 /**
  * Reconciliation (../shared/DESIGN.md, protocol step 3): a post whose publish
- * outcome is unclear (`unknown`) is never sent again blindly. Once the
- * platform had time to settle, the account is read back — one read per
- * channel per pass for all its unknown posts — and each post is matched by
- * text and time (reconcile-match.ts):
+ * outcome is unclear (`unknown`) is never sent again blindly. The account is
+ * read back — one read per channel per pass for all its unknown posts that
+ * need one — and each post is matched by text and time (reconcile-match.ts).
  *
- * - found → `published` with the remote id, URL and time;
- * - not found, deadline not come → `retrying`, due now;
- * - not found, deadline passed → `expired` + alert;
- * - the read fails → stays `unknown`, read again later with backoff; once the
- *   deadline has passed, one `reconcile-undecided` alert (a human decides).
+ * Platforms are eventually consistent: a post that went out may not show in
+ * the account's timeline for a while, but one that shows did go out. So each
+ * attempt of a post gets one early read and then the settled read, and only
+ * "found" is believed early:
+ *
+ * - the early read, at first sight (as soon as the channel is readable): found
+ *   → `published` at once; not found → left `unknown`, untouched. A post that
+ *   went out is recorded without waiting, so a bot killed mid-publish does not
+ *   pay the settle delay (20 s) at each restart and miss its deadline.
+ * - the settled read, once the platform had time (`settleMs` after the
+ *   unclear failure):
+ *   - found → `published` with the remote id, URL and time;
+ *   - not found, deadline not come → `retrying`, due now;
+ *   - not found, deadline passed → `expired` + alert;
+ * - a read fails (early or settled) → stays `unknown`, read again later with
+ *   backoff; once the deadline has passed, one `reconcile-undecided` alert (a
+ *   human decides).
  */
 import type { Channel, RemotePost } from '../channels/channel';
 import { toPublishError } from '../channels/publish-error';
@@ -23,7 +34,10 @@ import { deadlineSignal } from '../time/deadline-signal';
 
 /** Timing of reconciliation; every field has a default. */
 export interface ReconcileSettings {
-  /** Wait this long after the unclear failure before reading back: platforms are eventually consistent. */
+  /**
+   * "Not found" is believed only this long after the unclear failure: platforms are
+   * eventually consistent. (The early read before it can only find a post.)
+   */
   settleMs: number;
   /** Read back from this long before the earliest due time (or first attempt) of a channel's unknown posts. */
   sinceMarginMs: number;
@@ -68,6 +82,11 @@ export interface Reconciler {
 
 const LIST_LIMIT = 200;
 
+/** An unknown post due a read this pass; `early`: before its settle time, so only "found" counts. */
+interface ReadCandidate extends UnknownPost {
+  early: boolean;
+}
+
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const settings = { ...DEFAULT_RECONCILE_SETTINGS, ...deps.settings };
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => deadlineSignal(ms));
@@ -78,6 +97,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
    * still settles, and a post found on restart is not held back again.
    */
   const firstSeen = new Map<string, number>();
+  /**
+   * Posts (`id#revision#attempts`) whose early read answered: not read again
+   * before they settle. A read that failed does not count; the channel's
+   * backoff spaces the next try.
+   */
+  const earlyRead = new Set<string>();
   /** Per channel: consecutive failed read-backs and when to try again. */
   const readFailures = new Map<string, { count: number; retryAt: number }>();
   /** Undecided posts already reported (`id#revision#attempts`): one alert each. */
@@ -133,7 +158,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   }
 
-  async function settle(channel: Channel, posts: UnknownPost[], now: Date): Promise<number> {
+  async function settle(channel: Channel, posts: ReadCandidate[], now: Date): Promise<number> {
     const since = new Date(Math.min(...posts.map(({ post, firstAttemptAt }) => Math.min(post.dueAt.getTime(), firstAttemptAt?.getTime() ?? Infinity))) - settings.sinceMarginMs);
     let remote: RemotePost[];
     try {
@@ -143,6 +168,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       return 0;
     }
     readFailures.delete(channel.id);
+    for (const { post, early } of posts) if (early) earlyRead.add(keyOf(post));
     const held = await findHeldRemoteIds(deps.store, remote.map((r) => r.remoteId));
     const candidates: ReconcileCandidate[] = posts.map(({ post, firstAttemptAt }) => ({
       key: keyOf(post),
@@ -152,14 +178,17 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const matches = matchRemotePosts(candidates, remote, held);
     let moved = 0;
     const context = { now, owner: deps.owner };
-    for (const { post } of posts) {
+    for (const { post, early } of posts) {
       const key = { id: post.id, revision: post.revision, attempts: post.attempts };
       const found = matches.get(keyOf(post));
       if (found) {
         if (await markReconciledPublished(deps.store, key, { remoteId: found.remoteId, url: found.url, publishedAt: found.publishedAt }, context)) {
           moved += 1;
-          deps.logger.info({ postId: post.id, channel: post.channelId, remoteId: found.remoteId }, 'reconciliation: the post is on the account; recorded as published');
+          deps.logger.info({ postId: post.id, channel: post.channelId, remoteId: found.remoteId, early }, 'reconciliation: the post is on the account; recorded as published');
         }
+      } else if (early) {
+        // Not there yet proves nothing before the settle time: it may still appear.
+        // Left untouched (never re-sent from here); the settled read decides.
       } else if (post.deadline && post.deadline <= now) {
         const expired = await markReconciledNotFound(deps.store, key, { state: 'expired', note: 'not found on the account after an unclear publish attempt, and the deadline has passed' }, context);
         if (expired) {
@@ -177,7 +206,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           deps.logger.warn({ postId: post.id, channel: post.channelId }, 'reconciliation: the post is not on the account; sending it again');
         }
       }
-      firstSeen.delete(keyOf(post));
+      // The settle clock keeps running after an early read: only the settled read ends it.
+      if (!early) firstSeen.delete(keyOf(post));
     }
     return moved;
   }
@@ -187,12 +217,15 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const unknown = await listUnknownPosts(deps.store, { limit: LIST_LIMIT });
       const live = new Set(unknown.map(({ post }) => keyOf(post)));
       for (const key of firstSeen.keys()) if (!live.has(key)) firstSeen.delete(key);
+      for (const key of earlyRead) if (!live.has(key)) earlyRead.delete(key);
 
-      const byChannel = new Map<string, UnknownPost[]>();
+      // Settled posts, and unsettled ones not early-read yet, share their channel's one read.
+      const byChannel = new Map<string, ReadCandidate[]>();
       for (const entry of unknown) {
-        if (settledAt(entry.post, now.getTime()) > now.getTime()) continue;
+        const early = settledAt(entry.post, now.getTime()) > now.getTime();
+        if (early && earlyRead.has(keyOf(entry.post))) continue;
         const list = byChannel.get(entry.post.channelId) ?? [];
-        list.push(entry);
+        list.push({ ...entry, early });
         byChannel.set(entry.post.channelId, list);
       }
       const channels = deps.channels();
@@ -212,7 +245,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     async nextAt(now) {
       const unknown = await listUnknownPosts(deps.store, { limit: LIST_LIMIT });
       if (unknown.length === 0) return null;
-      const at = Math.min(...unknown.map(({ post }) => Math.max(settledAt(post, now.getTime()), readableAt(post.channelId))));
+      // A post not early-read yet wants a read now; the others wait for their settle time.
+      const wantsRead = ({ post }: UnknownPost): number => (earlyRead.has(keyOf(post)) ? settledAt(post, now.getTime()) : now.getTime());
+      const at = Math.min(...unknown.map((entry) => Math.max(wantsRead(entry), readableAt(entry.post.channelId))));
       return new Date(at);
     },
   };
