@@ -43,7 +43,7 @@ export const FOOT_TOP = 1168;
 /** Row font sizes tried, largest first; 22 px is the smallest that still reads on a phone. */
 const ROW_SIZES = [36, 34, 32, 30, 28, 26, 24, 22] as const;
 /** Nothing on a card is smaller: column headers and notes included (test/render/card-layout.test.ts). */
-const MIN_TEXT_PX = ROW_SIZES[ROW_SIZES.length - 1];
+const MIN_TEXT_PX: number = ROW_SIZES[ROW_SIZES.length - 1]!;
 /** Space between columns, narrower only when the table is tight. */
 const COLUMN_GAPS = [28, 18] as const;
 
