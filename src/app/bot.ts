@@ -11,6 +11,7 @@ import { AppError, ConfigError, formatProblem } from '../errors';
 import type { Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
+import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
@@ -70,7 +71,10 @@ export async function runBot(options: BotOptions): Promise<void> {
   if (!first.loaded) throw new ConfigError(first.problems);
 
   // One process per SQLite data directory; Postgres instances coordinate through claims instead.
-  const lock = options.databaseUrl ? null : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run' });
+  const zone = first.loaded.config.offices[0]?.timezone ?? 'UTC';
+  const lock = options.databaseUrl
+    ? null
+    : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run', showTime: (instant) => formatStaffTime(instant, zone, clock.now()) });
   let store: Store | null = null;
   try {
     store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir });

@@ -11,6 +11,7 @@ import { ALERTS_KEY, type StoredAlert } from '../../src/app/alert-sink';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY } from '../../src/app/bot';
 import { createVirtualClock } from '../../src/clock';
 import { main } from '../../src/cli/main';
+import { acquireDataDirLock, LOCK_FILE } from '../../src/store/lock';
 import { openStore } from '../../src/store/open';
 import { syncPlan } from '../../src/store/ledger';
 import { setRuntimeStatus } from '../../src/store/runtime-status';
@@ -109,5 +110,20 @@ describe('cli: staff read office-local time', () => {
 
     const check = await cli(['check', '--config', configDir, '--days', '7']);
     expect(check.stdout).toMatch(/^next post: \w+ \(x, weekly, Min 6 Des 18\.00 WIT\)$/m);
+  });
+
+  it('run on a data directory another run holds names the holder and when it started, in office time', async () => {
+    const configDir = officeIn('Asia/Makassar');
+    const dataDir = path.join(dir, 'data');
+    const holder = acquireDataDirLock(dataDir, { pid: process.pid, command: 'run' });
+    try {
+      const started = at('2026-12-04T05:45:00Z');
+      fs.utimesSync(path.join(dataDir, LOCK_FILE), started, started);
+      const result = await cli(['run', '--config', configDir, '--data', dataDir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`error: Another quota-herald (pid ${process.pid}, started Jum 4 Des 13.45 WITA, \`run\`) is running on ${dataDir}. Stop it first, or point --data at another directory.\n`);
+    } finally {
+      holder.release();
+    }
   });
 });
