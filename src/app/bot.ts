@@ -11,6 +11,7 @@ import { AppError, ConfigError, formatProblem } from '../errors';
 import type { Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
+import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
@@ -61,6 +62,15 @@ export const CONFIG_STATUS_KEY = 'config';
 const ACCOUNT_CHECK_CRON = '17 */6 * * *';
 export const INSTANCE_STATUS_KEY = 'instance';
 
+/** The running bot, as `status` shows it (a record from an older version lacks `zone`). */
+export interface InstanceStatus {
+  pid: number;
+  owner: string;
+  heartbeatAt: string;
+  /** IANA zone of the (first) office of the running config. */
+  zone: string;
+}
+
 export async function runBot(options: BotOptions): Promise<void> {
   const { clock, logger } = options;
   // Hashed BEFORE loading: an edit racing the load shows up as a different hash next time.
@@ -70,7 +80,10 @@ export async function runBot(options: BotOptions): Promise<void> {
   if (!first.loaded) throw new ConfigError(first.problems);
 
   // One process per SQLite data directory; Postgres instances coordinate through claims instead.
-  const lock = options.databaseUrl ? null : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run' });
+  const zone = first.loaded.config.offices[0]?.timezone ?? 'UTC';
+  const lock = options.databaseUrl
+    ? null
+    : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run', showTime: (instant) => formatStaffTime(instant, zone, clock.now()) });
   let store: Store | null = null;
   try {
     store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir });
@@ -152,7 +165,9 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
 
   const replan = async (reason: string): Promise<void> => {
     const result = await replanInto(store, runtime.config, clock.now());
-    await setRuntimeStatus(store, INSTANCE_STATUS_KEY, { pid: process.pid, owner, heartbeatAt: clock.now().toISOString() });
+    // The zone lets `status` show office time even while the config on disk cannot be read.
+    const instance: InstanceStatus = { pid: process.pid, owner, heartbeatAt: clock.now().toISOString(), zone: runtime.config.offices[0]?.timezone ?? 'UTC' };
+    await setRuntimeStatus(store, INSTANCE_STATUS_KEY, instance);
     logger.info({ reason, ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, 're-planned');
   };
   const okStatus = (problems: string[]): ConfigStatus => ({ ok: true, loadedAt: clock.now().toISOString(), problems, content: storedContent(running) });

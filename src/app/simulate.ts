@@ -14,7 +14,8 @@ import { createScheduler } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
 import { openStore } from '../store/open';
 import { countByState } from '../store/ledger';
-import { createAlertSink } from './alert-sink';
+import type { Alert } from '../schedule/alerts';
+import { createAlertSink, type AlertSink } from './alert-sink';
 import { loadAll } from './load-all';
 import { replanInto } from './replan';
 import { buildRuntime } from './runtime';
@@ -26,12 +27,27 @@ export interface SimulationOptions {
   to: Date;
   outDir: string;
   logger: Logger;
+  /**
+   * Where alerts are logged (default `logger`). They are also returned, for
+   * the CLI to show in office time: it passes a silent logger unless --debug,
+   * so staff do not read each alert twice, once as ISO JSON.
+   */
+  alertLogger?: Logger;
+}
+
+/** An alert the scheduler raised during the simulated run; `at` is virtual time. */
+export interface SimulatedAlert {
+  kind: string;
+  message: string;
+  at: Date;
 }
 
 export interface SimulationResult {
   outboxFile: string;
   states: Record<string, number>;
   warnings: Problem[];
+  /** In the order raised, each problem once (as the live sink reports it). */
+  alerts: SimulatedAlert[];
 }
 
 const DAY_MS = 86_400_000;
@@ -51,7 +67,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const store = await openStore({ dataDir: scratch });
   try {
     const runtime = buildRuntime(loaded, { clock, logger: options.logger, outboxDir: options.outDir, env: {}, fetch }, 1, { outboxOnly: true });
-    const alert = createAlertSink({ logger: options.logger, store, now: () => clock.now() });
+    const alerts: SimulatedAlert[] = [];
+    const alert = collectAlerts(createAlertSink({ logger: options.alertLogger ?? options.logger, store, now: () => clock.now() }), alerts, () => clock.now());
     const scheduler = createScheduler({ store, clock, logger: options.logger, runtime: () => runtime, owner: 'simulate', mediaRoot: options.outDir, alert, random: () => 0.5 });
     await replanInto(store, loaded.config, clock.now());
     await runScheduleLoop({
@@ -67,11 +84,27 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       replan: { nextAt: (now) => new Date(now.getTime() + DAY_MS), run: async (now) => void (await replanInto(store, loaded.config, now)) },
     });
     await alert.flush();
-    return { outboxFile, states: await countByState(store), warnings: loadedOutcome.problems.filter((p) => p.severity === 'warning') };
+    return { outboxFile, states: await countByState(store), warnings: loadedOutcome.problems.filter((p) => p.severity === 'warning'), alerts };
   } finally {
     await store.close();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** `sink`, also keeping each alert in `into` (once per post, revision and message, as the sink dedupes). */
+function collectAlerts(sink: AlertSink, into: SimulatedAlert[], now: () => Date): AlertSink {
+  const seen = new Set<string>();
+  const collecting = ((alert: Alert) => {
+    const key = `${alert.kind}|${alert.post?.id ?? ''}|${alert.post?.revision ?? ''}|${alert.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      into.push({ kind: alert.kind, message: alert.message, at: now() });
+    }
+    sink(alert);
+  }) as AlertSink;
+  collecting.flush = () => sink.flush();
+  collecting.close = () => sink.close();
+  return collecting;
 }
 
 export function describeProblems(problems: Problem[]): string {

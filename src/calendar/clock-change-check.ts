@@ -1,16 +1,19 @@
 /**
- * Opening and digest times that fall into a clock change of the office zone:
- * a wall time skipped by a spring-forward gap (02:30 on 2027-03-28 in
- * Europe/Berlin) or repeated by an autumn overlap. Nothing fails, but what
- * happens is not what the config says, so `check` and every load warn, at the
- * rule, with the date and what the bot will do.
+ * Opening, digest and fixed-time announcement times (`daysBefore` … `at`)
+ * that fall into a clock change of the office zone: a wall time skipped by a
+ * spring-forward gap (02:30 on 2027-03-28 in Europe/Berlin) or repeated by an
+ * autumn overlap. What happens is not what the config says, so `check` and
+ * every load warn, at the rule, with the date and what the bot will do. An
+ * announcement that the gap pushes to or past its deadline would silently not
+ * go out: that is an error.
  */
-import type { OfficeConfig } from '../config/types';
+import type { AnnouncementRule, OfficeConfig } from '../config/types';
 import type { Problem, SourceLocation } from '../errors';
 import { cronWallTimes, parseCron } from '../plan/cron';
+import { announcementDeadline, announcementDueAt, describeDeadline } from '../plan/deadlines';
 import { addDays, eachDate, type PlainDate } from '../time/plain-date';
 import { classifyLocalTime, clockChanges, toLocal, type ClockChange } from '../time/zone';
-import { createOfficeClosedDayLookup } from './expand';
+import { createOfficeClosedDayLookup, expandCalendar } from './expand';
 import { listRecurringOpenings } from './recurring';
 import type { DateWindow } from './types';
 
@@ -20,7 +23,12 @@ interface Hit {
   date: PlainDate;
   time: string;
   change: ClockChange;
-  kind: 'skipped' | 'repeated';
+  /** `unplaceable`: skipped, and the shifted time is at or after the post's deadline. */
+  kind: 'skipped' | 'repeated' | 'unplaceable';
+  /** The release an announcement is for. */
+  release?: string;
+  /** For `unplaceable`: the deadline and what it is tied to. */
+  deadline?: { at: Date; why: string };
 }
 
 /** What one source (a rule, a release) hits, reported once with the first date and how many more. */
@@ -82,32 +90,69 @@ export function checkClockChanges(office: OfficeConfig, window: DateWindow): Pro
     }
     sources.push({ location: rule.location, subject: `digest rule ${rule.id} posts`, outcome: 'the digest goes out', hits });
   }
+  for (const rule of office.announcements) {
+    const hits = [...changeOn.keys()].flatMap((date) => announcementHits(office, rule, date, affected));
+    sources.push({ location: rule.location, subject: `announcement rule ${rule.id} posts`, outcome: 'the announcement goes out', hits });
+  }
   // One warning per source and kind: a weekly rule at 02:30 gets one for the spring and one for the autumn.
   return sources.flatMap((source) =>
-    (['skipped', 'repeated'] as const)
+    (['skipped', 'repeated', 'unplaceable'] as const)
       .map((kind) => ({ ...source, hits: source.hits.filter((h) => h.kind === kind) }))
       .filter((s) => s.hits.length > 0)
       .map((s) => warning(s, zone)),
   );
 }
 
+/**
+ * A `daysBefore` rule posts at its fixed wall time on `date` for every release
+ * opening `days` later; the due time and deadline are the planner's own
+ * (plan/deadlines), so this check cannot drift from what is planned.
+ */
+function announcementHits(office: OfficeConfig, rule: AnnouncementRule, date: PlainDate, affected: (date: PlainDate, time: string) => Hit | null): Hit[] {
+  if (rule.timing.kind !== 'days-before') return [];
+  const timing = rule.timing;
+  const hit = affected(date, timing.time);
+  if (!hit) return [];
+  const opensOn = addDays(date, timing.days);
+  // Releases without a service day are not announced (and warned about elsewhere).
+  const releases = expandCalendar(office, { from: opensOn, to: opensOn }).releases.filter((r) => r.status === 'open' && r.days.length > 0);
+  return releases.map((release) => {
+    const deadline = announcementDeadline(rule, release);
+    if (hit.kind === 'skipped' && announcementDueAt(timing, release, office.timezone).getTime() >= deadline.getTime()) {
+      return { ...hit, kind: 'unplaceable', release: release.id, deadline: { at: deadline, why: describeDeadline(rule, release, deadline) } };
+    }
+    return { ...hit, release: release.id };
+  });
+}
+
 function warning(source: SourceHits, zone: string): Problem {
   const [hit, ...more] = source.hits.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  const { date, time, change } = hit!;
+  const { date, time, change, release, deadline } = hit!;
   const day = `${WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]} ${date}`;
   const before = wallTime(change.at.getTime() + change.offsetBeforeMs);
   const after = wallTime(change.at.getTime() + change.offsetAfterMs);
   const also = more.length > 0 ? ` (also ${more.length} more date(s), the next ${more[0]!.date})` : '';
+  const about = release ? ` (for release ${release})` : '';
+  const when = `${source.subject} at ${time} on ${day}${about}${also}`;
   const local = classifyLocalTime(date, time, zone);
   let message: string;
+  if (local.kind === 'skipped' && deadline) {
+    const at = toLocal(local.at, zone);
+    const due = toLocal(deadline.at, zone);
+    message =
+      `${when}, a time that does not exist in ${zone}: the clocks jump from ${before} to ${after}. ` +
+      `Moved to ${at.time}, the post would come at or after its deadline ${due.time}${due.date === at.date ? '' : ` on ${due.date}`} (${deadline.why}), so it cannot go out: ` +
+      `pick a time outside ${before}–${after}, earlier than the opening.`;
+    return { location: source.location, message, severity: 'error' };
+  }
   if (local.kind === 'skipped') {
     const at = toLocal(local.at, zone);
     message =
-      `${source.subject} at ${time} on ${day}${also}, a time that does not exist in ${zone}: the clocks jump from ${before} to ${after}. ` +
+      `${when}, a time that does not exist in ${zone}: the clocks jump from ${before} to ${after}. ` +
       `${capitalize(source.outcome)} at ${at.time}${at.date === date ? '' : ` on ${at.date}`} instead; pick a time outside ${before}–${after} if that is not what you want.`;
   } else {
     message =
-      `${source.subject} at ${time} on ${day}${also}, a time that happens twice in ${zone}: the clocks go back from ${before} to ${after}. ` +
+      `${when}, a time that happens twice in ${zone}: the clocks go back from ${before} to ${after}. ` +
       `${capitalize(source.outcome)} at the first ${time} (UTC${offsetText(change.offsetBeforeMs)}), once; pick a time outside ${after}–${before} to leave no doubt.`;
   }
   return { location: source.location, message, severity: 'warning' };

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { runSimulation } from '../app/simulate';
 import { formatProblem } from '../errors';
-import { createLogger } from '../logger';
+import { createLogger, createSilentLogger } from '../logger';
+import { localizeInstants } from '../render/helpers/staff-time';
 import { readOutbox } from '../channels/outbox/outbox-channel';
 import { checkRange } from './arguments';
 import type { CliContext } from './context';
@@ -25,11 +26,17 @@ export async function simulateCommand(ctx: CliContext, options: { from: string; 
     to,
     outDir: path.resolve(options.out),
     logger: createLogger({ level: ctx.debug ? 'debug' : 'warn' }),
+    // Alerts are printed below in office time; the JSON log line (ISO) only with --debug.
+    ...(ctx.debug ? {} : { alertLogger: createSilentLogger() }),
   });
-  result.warnings.forEach((problem) => write(ctx.stderr, formatProblem(problem, ctx.cwd)));
+  // Messages are written where the zone is not known, with ISO instants: staff read office time.
+  const staff = (text: string): string => localizeInstants(text, zone, ctx.clock.now());
+  result.warnings.forEach((problem) => write(ctx.stderr, staff(formatProblem(problem, ctx.cwd))));
+  result.alerts.forEach((alert) => write(ctx.stderr, staff(`warning: ${alert.kind} at ${alert.at.toISOString()}: ${alert.message}`)));
   const records = readOutbox(result.outboxFile);
   if (options.json) {
-    write(ctx.stdout, JSON.stringify({ outbox: result.outboxFile, states: result.states, published: records.length }, null, 2));
+    const alerts = result.alerts.map((a) => ({ kind: a.kind, message: a.message, at: a.at.toISOString() }));
+    write(ctx.stdout, JSON.stringify({ outbox: result.outboxFile, states: result.states, published: records.length, alerts }, null, 2));
   } else {
     if (records.length > 0) {
       write(

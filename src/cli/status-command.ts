@@ -4,6 +4,8 @@ import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type StoredContent } from '../app/bot';
 import { shortHash } from '../app/config-content';
 import { loadConfig } from '../config/load';
+import { formatProblem } from '../errors';
+import { isValidTimeZone } from '../time/zone';
 import { openStore } from '../store/open';
 import { countByState, listPosts } from '../store/ledger';
 import { getRuntimeStatus } from '../store/runtime-status';
@@ -15,6 +17,32 @@ import { localStamp, table } from './format';
 
 /** Config files listed in the text output (templates add dozens). */
 const SHOWN_FILES = 8;
+
+/** Problems listed under the note when the config cannot be read. */
+const SHOWN_PROBLEMS = 3;
+
+/**
+ * The zone status shows times in: the config's office zone; when the config
+ * cannot be read (a bad edit, the very thing staff run `status` about), the
+ * zone the running bot recorded; else UTC. Either fallback says so first, with
+ * the config's problems as FILE:LINE:COL.
+ */
+function readingZone(ctx: CliContext, instance: unknown): { zone: string; note: string[] } {
+  const { config, problems } = loadConfig(ctx.configDir, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : undefined);
+  if (config) return { zone: config.offices[0]?.timezone ?? 'UTC', note: [] };
+  const errors = problems.filter((p) => p.severity === 'error');
+  const shown = (errors.length > 0 ? errors : problems).slice(0, SHOWN_PROBLEMS).map((p) => `  ${formatProblem(p, ctx.cwd)}`);
+  const more = errors.length > SHOWN_PROBLEMS ? [`  … and ${errors.length - SHOWN_PROBLEMS} more`] : [];
+  const count = `${errors.length} problem${errors.length === 1 ? '' : 's'}`;
+  const recorded = (instance as { zone?: unknown } | null)?.zone;
+  if (typeof recorded === 'string' && isValidTimeZone(recorded)) {
+    return { zone: recorded, note: [`times in ${recorded}, the zone the running bot recorded: the config could not be read (${count}); \`quota-herald check\` lists every problem:`, ...shown, ...more] };
+  }
+  return {
+    zone: 'UTC',
+    note: [`times are UTC: the config could not be read (${count}), so the office zone is unknown; fix it and status shows office time again (\`quota-herald check\` lists every problem):`, ...shown, ...more],
+  };
+}
 
 export async function statusCommand(ctx: CliContext, options: { json?: boolean }): Promise<number> {
   const store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
@@ -39,7 +67,8 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
       return 0;
     }
     // Times in the office's zone when the config is readable; status must work even when it is not.
-    const zone = loadConfig(ctx.configDir, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : undefined).config?.offices[0]?.timezone ?? 'UTC';
+    const { zone, note } = readingZone(ctx, instance);
+    note.forEach((line) => write(ctx.stdout, line));
     // Stored times are ISO (so is --json); staff read them in the office zone: `Jum 4 Des 14.00 WIB`.
     const staff = (text: string): string => localizeInstants(text, zone, now);
     const rows = (posts: LedgerPost[], when: (p: LedgerPost) => Date | null): string[][] =>

@@ -36,14 +36,20 @@ export function describeTiming(timing: AnnouncementTiming): string {
   return timing.minutes === 0 ? 'at opening' : `${timing.minutes} minutes before opening`;
 }
 
+function isCappedByClosing(release: Release, deadline: Date): boolean {
+  return release.closesAt !== null && release.closesAt.getTime() === deadline.getTime();
+}
+
+/** What a rule's deadline for `release` is tied to: "when the release opens", "30 minutes after it opens", "when booking closes". */
+export function describeDeadline(rule: AnnouncementRule, release: Release, deadline: Date): string {
+  if (isCappedByClosing(release, deadline)) return 'when booking closes';
+  return rule.deadlineMinutesAfterOpening === 0 ? 'when the release opens' : `${rule.deadlineMinutesAfterOpening} minutes after it opens`;
+}
+
 /** Why an announcement due at `dueAt` cannot go out before `deadline`, and what to change. */
 export function describeTooLate(rule: AnnouncementRule, release: Release, zone: string, dueAt: Date, deadline: Date): string {
-  const capped = release.closesAt !== null && release.closesAt.getTime() === deadline.getTime();
-  const why = capped
-    ? 'when booking closes'
-    : rule.deadlineMinutesAfterOpening === 0
-      ? 'when the release opens'
-      : `${rule.deadlineMinutesAfterOpening} minutes after it opens`;
+  const capped = isCappedByClosing(release, deadline);
+  const why = describeDeadline(rule, release, deadline);
   const fix =
     rule.timing.kind === 'days-before'
       ? 'move the rule earlier (more days before, or an earlier time)'

@@ -24,26 +24,38 @@ export interface DataDirLock {
   release(): void;
 }
 
+export interface LockHolderInfo {
+  pid: number;
+  command: string;
+  /**
+   * How the refusal shows when the holder started. Staff read office time
+   * (`Jum 4 Des 14.00 WIB`), but the store knows no zone: the caller that
+   * does passes it. Default ISO 8601.
+   */
+  showTime?: (instant: Date) => string;
+}
+
 /**
  * Takes the data directory's lock, creating the directory if missing.
  * A lock left by a process that no longer exists is taken over.
  * @throws AppError('data-dir-locked') when a live process holds it.
  * @throws AppError('store-failed') when the directory cannot be created or written.
  */
-export function acquireDataDirLock(dataDir: string, info: { pid: number; command: string }): DataDirLock {
+export function acquireDataDirLock(dataDir: string, info: LockHolderInfo): DataDirLock {
   ensureWritableDir(dataDir);
   const file = path.join(dataDir, LOCK_FILE);
-  const content: LockContent = { ...info, token: `${info.pid}-${process.hrtime.bigint()}` };
+  const content: LockContent = { pid: info.pid, command: info.command, token: `${info.pid}-${process.hrtime.bigint()}` };
+  const lockedError = (holder: LockContent): AppError => describeLocked(dataDir, file, holder, info.showTime ?? ((instant) => instant.toISOString()));
   // Create; if a stale lock is in the way, move it aside and create again
   // (a few rounds, in case another starter races us for the same stale lock).
   for (let round = 0; round < 3; round += 1) {
     if (tryCreate(file, content)) return holdLock(file, content);
     const holder = readLock(file);
-    if (holder && isAlive(holder.pid)) throw lockedError(dataDir, file, holder);
+    if (holder && isAlive(holder.pid)) throw lockedError(holder);
     removeStale(file, holder);
   }
   const holder = readLock(file);
-  throw holder ? lockedError(dataDir, file, holder) : new AppError('data-dir-locked', `Could not take the lock ${file}: another quota-herald is starting on ${dataDir}. Try again in a moment.`);
+  throw holder ? lockedError(holder) : new AppError('data-dir-locked', `Could not take the lock ${file}: another quota-herald is starting on ${dataDir}. Try again in a moment.`);
 }
 
 function tryCreate(file: string, content: LockContent): boolean {
@@ -120,11 +132,12 @@ function holdLock(file: string, content: LockContent): DataDirLock {
   return { release };
 }
 
-function lockedError(dataDir: string, file: string, holder: LockContent): AppError {
+function describeLocked(dataDir: string, file: string, holder: LockContent, showTime: (instant: Date) => string): AppError {
   let started = '';
   try {
     // The lock file's own time: the store reads no clock.
-    started = `, started ${fs.statSync(file).mtime.toISOString()}`;
+    // mtimeMs, not mtime: a Date built by `fs` may come from another realm (a jest sandbox), which date helpers do not take.
+    started = `, started ${showTime(new Date(fs.statSync(file).mtimeMs))}`;
   } catch {
     // released while we looked
   }

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type ConfigStatus } from '../../src/app/bot';
+import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type ConfigStatus, type InstanceStatus } from '../../src/app/bot';
 import { readConfigContent } from '../../src/app/config-content';
 import { localStamp } from '../../src/cli/format';
 import { runCli, REPO_ROOT } from '../support/cli';
@@ -224,6 +224,8 @@ describe('config reload: every save style is noticed', () => {
       const loadedAt = ledger.status<ConfigStatus & { ok: true }>(CONFIG_STATUS_KEY)!.loadedAt;
       // Unchanged files: the periodic re-plans run (the heartbeat moves) but nothing is reloaded.
       const firstBeat = ledger.status<{ heartbeatAt: string }>(INSTANCE_STATUS_KEY)!.heartbeatAt;
+      // `status` shows office time from it when the config on disk cannot be read.
+      expect(ledger.status<InstanceStatus>(INSTANCE_STATUS_KEY)).toMatchObject({ pid: process.pid, zone: 'Asia/Pontianak' });
       await waitFor(() => {
         const beat = ledger.status<{ heartbeatAt: string }>(INSTANCE_STATUS_KEY)?.heartbeatAt;
         return beat !== undefined && beat > firstBeat && bot.logs().split('"reason":"periodic"').length > 2;

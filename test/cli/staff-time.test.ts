@@ -11,6 +11,7 @@ import { ALERTS_KEY, type StoredAlert } from '../../src/app/alert-sink';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY } from '../../src/app/bot';
 import { createVirtualClock } from '../../src/clock';
 import { main } from '../../src/cli/main';
+import { acquireDataDirLock, LOCK_FILE } from '../../src/store/lock';
 import { openStore } from '../../src/store/open';
 import { syncPlan } from '../../src/store/ledger';
 import { setRuntimeStatus } from '../../src/store/runtime-status';
@@ -45,7 +46,7 @@ function officeIn(zone: string): string {
 }
 
 /** A ledger with one post due 07:00 UTC on Friday 4 December 2026, an alert, a heartbeat and a config load. */
-async function ledger(): Promise<string> {
+async function ledger(instance: Record<string, unknown> = {}): Promise<string> {
   const dataDir = path.join(dir, 'data');
   const store = await openStore({ dataDir });
   try {
@@ -54,7 +55,7 @@ async function ledger(): Promise<string> {
     const alert: StoredAlert = { kind: 'auth', message: 'X refused the token; posts due from 2026-12-04T07:00:00.000Z wait', postId: null, at: '2026-12-04T06:20:00.000Z' };
     await setRuntimeStatus(store, ALERTS_KEY, [alert]);
     await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ok: true, loadedAt: '2026-12-04T06:00:00.000Z', problems: [] });
-    await setRuntimeStatus(store, INSTANCE_STATUS_KEY, { pid: 4242, owner: 'test', heartbeatAt: '2026-12-04T06:29:50.000Z' });
+    await setRuntimeStatus(store, INSTANCE_STATUS_KEY, { pid: 4242, owner: 'test', heartbeatAt: '2026-12-04T06:29:50.000Z', ...instance });
   } finally {
     await store.close();
   }
@@ -109,5 +110,60 @@ describe('cli: staff read office-local time', () => {
 
     const check = await cli(['check', '--config', configDir, '--days', '7']);
     expect(check.stdout).toMatch(/^next post: \w+ \(x, weekly, Min 6 Des 18\.00 WIT\)$/m);
+  });
+
+  it('run on a data directory another run holds names the holder and when it started, in office time', async () => {
+    const configDir = officeIn('Asia/Makassar');
+    const dataDir = path.join(dir, 'data');
+    const holder = acquireDataDirLock(dataDir, { pid: process.pid, command: 'run' });
+    try {
+      const started = at('2026-12-04T05:45:00Z');
+      fs.utimesSync(path.join(dataDir, LOCK_FILE), started, started);
+      const result = await cli(['run', '--config', configDir, '--data', dataDir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`error: Another quota-herald (pid ${process.pid}, started Jum 4 Des 13.45 WITA, \`run\`) is running on ${dataDir}. Stop it first, or point --data at another directory.\n`);
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('simulate shows what went wrong during the run in office time', async () => {
+    const configDir = officeIn('Asia/Pontianak');
+    // Over X's 280 characters: the opening post on X cannot render and expires at its deadline, an hour after opening.
+    // (The opening, not h-1: until its deadline the run re-tries every 5 virtual seconds, and h-1's is 19 hours away.)
+    fs.appendFileSync(path.join(dir, 'templates', 'captions', 'opening.x.hbs'), `\n${'Antre ya. '.repeat(40)}\n`);
+    const result = await cli(['simulate', '--config', configDir, '--from', '2026-12-04', '--to', '2026-12-05', '--out', path.join(dir, 'sim')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^warning: render-failed at Jum 4 Des 13\.50 WIB: cannot render \w+ \(x, opening, due Jum 4 Des 14\.00 WIB\): caption is \d+ characters/m);
+    expect(result.stderr).toMatch(/^warning: expired at Jum 4 Des 15\.00 WIB: \w+ \(x, opening, due Jum 4 Des 14\.00 WIB\) could not go out before its deadline Jum 4 Des 15\.00 WIB and expired/m);
+    expect(result.stderr).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+  });
+
+  describe('status when the config cannot be read', () => {
+    /** The sample office with a misspelt zone (herald.yaml line 4, col 13). */
+    function brokenConfig(): string {
+      return officeIn('Asia/Pontianack');
+    }
+
+    it('shows times in the zone the running bot recorded, and says why', async () => {
+      const dataDir = await ledger({ zone: 'Asia/Makassar' });
+      const result = await cli(['status', '--config', brokenConfig(), '--data', dataDir]);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toBe('times in Asia/Makassar, the zone the running bot recorded: the config could not be read (1 problem); `quota-herald check` lists every problem:');
+      expect(lines[1]).toMatch(/^ {2}config\/herald\.yaml:\d+:\d+: .*Asia\/Pontianack/);
+      expect(lines).toContain('last heartbeat: Jum 4 Des 14.29 WITA (pid 4242)');
+      expect(result.stdout).toMatch(/^Jum 4 Des 15\.00 WITA +planned +x +h-60/m);
+    });
+
+    it('says plainly that times are UTC when no running bot recorded a zone, with the config error and what to do', async () => {
+      const dataDir = await ledger();
+      const result = await cli(['status', '--config', brokenConfig(), '--data', dataDir]);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toBe('times are UTC: the config could not be read (1 problem), so the office zone is unknown; fix it and status shows office time again (`quota-herald check` lists every problem):');
+      expect(lines[1]).toMatch(/^ {2}config\/herald\.yaml:\d+:\d+: .*Asia\/Pontianack/);
+      expect(lines).toContain('last heartbeat: Jum 4 Des 06.29 UTC (pid 4242)');
+    });
   });
 });

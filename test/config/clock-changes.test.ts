@@ -75,3 +75,42 @@ describe('config: times a clock change skips or repeats', () => {
     ]);
   });
 });
+
+describe('config: fixed-time announcements a clock change skips or repeats', () => {
+  // Europe/Berlin 2026: clocks jump 02:00 → 03:00 on Sunday 29 March, go back 03:00 → 02:00 on Sunday 25 October.
+  const herald = `${MINIMAL_HERALD.replace('timezone: Asia/Pontianak', 'timezone: Europe/Berlin')}  - { id: malam, when: { daysBefore: 1, at: "02:30" }, channels: [x], template: h-1 }
+  - { id: subuh, when: { daysBefore: 0, at: "02:30" }, channels: [x], template: h-1 }
+`;
+  const calendar = [
+    'recurring:',
+    '  - id: senin',
+    '    weekly: { weekday: monday, weeksAhead: 1 }',
+    '    at: "10:00"',
+    '    serviceWeekdays: [tuesday]',
+    '    quota: { regular: 10 }',
+    'releases:',
+    '  - id: dini',
+    '    opensAt: "2026-03-29 03:00"',
+    '    days:',
+    '      - { date: 2026-03-31, quota: { express: 5 } }',
+    '',
+  ].join('\n');
+
+  function problemsFor(now: string, checkDays: number): string[] {
+    const dir = writeTempDir({ ...MINIMAL_TEMPLATES, 'herald.yaml': herald, 'calendar.yaml': calendar });
+    const { problems } = loadAll(dir, { now: new Date(now), checkDays });
+    return problems.filter((p) => /clocks/.test(p.message)).map((p) => `${p.severity} ${path.relative(dir, p.location!.file)}:${p.location!.line}:${p.location!.col}: ${p.message}`);
+  }
+
+  it('warns at the rule when the post time does not exist or happens twice, and refuses a post the gap pushes past its deadline', () => {
+    expect(problemsFor('2026-03-01T12:00:00Z', 300)).toEqual([
+      'warning herald.yaml:12:5: announcement rule malam posts at 02:30 on Sunday 2026-03-29 (for release senin@2026-03-30), a time that does not exist in Europe/Berlin: the clocks jump from 02:00 to 03:00. The announcement goes out at 03:30 instead; pick a time outside 02:00–03:00 if that is not what you want.',
+      'warning herald.yaml:12:5: announcement rule malam posts at 02:30 on Sunday 2026-10-25 (for release senin@2026-10-26), a time that happens twice in Europe/Berlin: the clocks go back from 03:00 to 02:00. The announcement goes out at the first 02:30 (UTC+02:00), once; pick a time outside 02:00–03:00 to leave no doubt.',
+      'error herald.yaml:13:5: announcement rule subuh posts at 02:30 on Sunday 2026-03-29 (for release dini), a time that does not exist in Europe/Berlin: the clocks jump from 02:00 to 03:00. Moved to 03:30, the post would come at or after its deadline 03:00 (when the release opens), so it cannot go out: pick a time outside 02:00–03:00, earlier than the opening.',
+    ]);
+  });
+
+  it('says nothing when no clock change falls in the days checked', () => {
+    expect(problemsFor('2026-04-01T12:00:00Z', 60)).toEqual([]);
+  });
+});
