@@ -141,9 +141,12 @@ function warning(source: SourceHits, zone: string): Problem {
     const due = toLocal(deadline.at, zone);
     message =
       `${when}, a time that does not exist in ${zone}: the clocks jump from ${before} to ${after}. ` +
-      `Moved to ${at.time}, the post would come at or after its deadline ${due.time}${due.date === at.date ? '' : ` on ${due.date}`} (${deadline.why}), so it cannot go out: ` +
+      `Moved to ${at.time}, the post would come at or after its deadline ${due.time}${due.date === at.date ? '' : ` on ${due.date}`} (${deadline.why}), so this announcement is left out: ` +
       `pick a time outside ${before}–${after}, earlier than the opening.`;
-    return { location: source.location, message, severity: 'error' };
+    // A warning, not an error: an error would stop the whole config from loading (the bot
+    // keeps the last good plan, or refuses to start) over one announcement, months ahead
+    // perhaps, that the planner already leaves out; every other post must still go.
+    return { location: source.location, message, severity: 'warning' };
   }
   if (local.kind === 'skipped') {
     const at = toLocal(local.at, zone);

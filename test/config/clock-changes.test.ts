@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadAll } from '../../src/app/load-all';
+import { planAll } from '../../src/app/plan-all';
+import { loadConfig } from '../../src/config/load';
 import { MINIMAL_HERALD, MINIMAL_TEMPLATES, writeTempDir } from './helpers';
 
 const BERLIN_HERALD = `${MINIMAL_HERALD.replace('timezone: Asia/Pontianak', 'timezone: Europe/Berlin')}digests:
@@ -102,11 +104,23 @@ describe('config: fixed-time announcements a clock change skips or repeats', () 
     return problems.filter((p) => /clocks/.test(p.message)).map((p) => `${p.severity} ${path.relative(dir, p.location!.file)}:${p.location!.line}:${p.location!.col}: ${p.message}`);
   }
 
-  it('warns at the rule when the post time does not exist or happens twice, and refuses a post the gap pushes past its deadline', () => {
+  it('a post the gap pushes past its deadline is a warning, and the planner leaves just that post out', () => {
+    const dir = writeTempDir({ ...MINIMAL_TEMPLATES, 'herald.yaml': herald, 'calendar.yaml': calendar });
+    const now = new Date('2026-03-01T12:00:00Z');
+    const { problems } = loadAll(dir, { now, checkDays: 300 });
+    const { config } = loadConfig(dir);
+    // (The minimal test templates lack the h-1 files: those errors are not this test's business.)
+    expect(problems.filter((p) => /clocks/.test(p.message)).map((p) => p.severity)).toEqual(['warning', 'warning', 'warning']);
+    const posts = planAll(config!, { from: now, to: new Date('2026-04-01T00:00:00Z') }, now).posts.filter((p) => p.releaseId === 'dini');
+    expect(posts.map((p) => p.ruleId).sort()).toEqual(expect.arrayContaining(['malam']));
+    expect(posts.map((p) => p.ruleId)).not.toContain('subuh');
+  });
+
+  it('warns at the rule when the post time does not exist or happens twice, and when the gap pushes a post past its deadline', () => {
     expect(problemsFor('2026-03-01T12:00:00Z', 300)).toEqual([
       'warning herald.yaml:12:5: announcement rule malam posts at 02:30 on Sunday 2026-03-29 (for release senin@2026-03-30), a time that does not exist in Europe/Berlin: the clocks jump from 02:00 to 03:00. The announcement goes out at 03:30 instead; pick a time outside 02:00–03:00 if that is not what you want.',
       'warning herald.yaml:12:5: announcement rule malam posts at 02:30 on Sunday 2026-10-25 (for release senin@2026-10-26), a time that happens twice in Europe/Berlin: the clocks go back from 03:00 to 02:00. The announcement goes out at the first 02:30 (UTC+02:00), once; pick a time outside 02:00–03:00 to leave no doubt.',
-      'error herald.yaml:13:5: announcement rule subuh posts at 02:30 on Sunday 2026-03-29 (for release dini), a time that does not exist in Europe/Berlin: the clocks jump from 02:00 to 03:00. Moved to 03:30, the post would come at or after its deadline 03:00 (when the release opens), so it cannot go out: pick a time outside 02:00–03:00, earlier than the opening.',
+      'warning herald.yaml:13:5: announcement rule subuh posts at 02:30 on Sunday 2026-03-29 (for release dini), a time that does not exist in Europe/Berlin: the clocks jump from 02:00 to 03:00. Moved to 03:30, the post would come at or after its deadline 03:00 (when the release opens), so this announcement is left out: pick a time outside 02:00–03:00, earlier than the opening.',
     ]);
   });
 
