@@ -4,8 +4,9 @@
  *
  * Speed (issue 7, bench/preview.ts): posts render a few at a time, so the
  * JavaScript of one (template, layout check) runs while sharp draws another on
- * its threads, and each distinct card is drawn once even when the X post wants
- * a PNG and the Instagram post a JPEG of it (RasterCache).
+ * its threads, and each distinct card is laid out, checked (DrawnCardCache) and
+ * rasterised once even when the X post wants a PNG and the Instagram post a JPEG
+ * of it (RasterCache).
  */
 import os from 'node:os';
 import type { Channel } from '../channels/channel';
@@ -14,7 +15,7 @@ import type { Clock } from '../clock';
 import { formatProblem, type Problem } from '../errors';
 import type { Logger } from '../logger';
 import type { PlannedPost } from '../plan/types';
-import { RasterCache } from '../render/card';
+import { RasterCache, type DrawnCardCache } from '../render/card';
 import { renderPost } from '../render/render-post';
 import type { RenderedPost } from '../render/types';
 import type { Loaded } from './load-all';
@@ -41,6 +42,7 @@ export async function renderPlannedPosts(
   out: { rootDir: string; relDirFor: (post: PlannedPost, index: number) => string },
 ): Promise<RenderedPlannedPost[]> {
   const raster = new RasterCache(CONCURRENCY * 4);
+  const drawn: DrawnCardCache = new Map();
   const results: RenderedPlannedPost[] = new Array(posts.length);
   const renderOne = async (post: PlannedPost, index: number): Promise<RenderedPlannedPost> => {
     const subject = describePlanned(post);
@@ -55,6 +57,7 @@ export async function renderPlannedPosts(
         { channelId: post.channelId, mime: channel.limits.preferredMime },
         { rootDir: out.rootDir, relDir: out.relDirFor(post, index) },
         raster.rasterize,
+        drawn,
       );
       const problems = channel.check(rendered).map((problem) => ({ ...problem, subject, message: `${problem.message} (template "${post.template}")` }));
       return { post, rendered, problems };

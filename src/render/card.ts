@@ -15,7 +15,7 @@ import { checkLayout } from './card-geometry';
 import { cardViews, type CardView } from './card-layout';
 import { CARD_FONT_FAMILY, getFontSet, loadSharp, SHIPPED_WEIGHTS, type FontSet } from './fonts';
 import { inspectSvg, SvgSyntaxError } from './svg-inspect';
-import type { TemplateSet } from './types';
+import type { CompiledTemplate, TemplateGroup, TemplateSet } from './types';
 
 export const CARD_WIDTH = 1080;
 export const CARD_HEIGHT = 1350;
@@ -144,9 +144,36 @@ function continuationAlt(view: CardView): string {
  * templates are rendered here. A table's continuation cards get a short alt
  * text of their own: the first card's already describes every row.
  */
-export function renderCardPages(templates: TemplateSet, post: PlannedPost, alts?: readonly string[]): { svg: string; alt: string }[] {
+export function renderCardPages(templates: TemplateSet, post: PlannedPost, alts?: readonly string[], drawn?: DrawnCardCache): { svg: string; alt: string }[] {
   const group = groupFor(templates, post);
   const context = contextFor(post);
+  const pages = drawnPages(group, post, context, drawn);
+  return pages.map((page) => {
+    if (page.altIndex === null || !page.alt) return { svg: page.svg, alt: continuationAlt(page.view) };
+    const alt = alts?.[page.altIndex] ?? runTemplate(page.alt, context).replace(/\s+/g, ' ').trim();
+    return { svg: page.svg, alt };
+  });
+}
+
+interface DrawnPage {
+  svg: string;
+  view: CardView;
+  alt: CompiledTemplate | null;
+  altIndex: number | null;
+}
+
+/**
+ * Cards already drawn in one batch (preview, check, simulate), by subject: the X
+ * and the Instagram post of a rule show the same cards, so layout, template and
+ * checks run once. Only for templates that cannot tell the channels apart
+ * (`cardsReadChannel`); alt texts stay per channel.
+ */
+export type DrawnCardCache = Map<string, DrawnPage[]>;
+
+function drawnPages(group: TemplateGroup, post: PlannedPost, context: ReturnType<typeof contextFor>, drawn: DrawnCardCache | undefined): DrawnPage[] {
+  const key = drawn && !group.cardsReadChannel ? [post.officeId, post.ruleId, post.subject, post.template, post.kind, post.dueAt.toISOString(), post.fingerprint].join('\n') : null;
+  const cached = key === null ? undefined : drawn!.get(key);
+  if (cached) return cached;
   const fonts = getFontSet();
   const views = cardViews(context, fonts);
   const last = views[views.length - 1]!;
@@ -154,16 +181,16 @@ export function renderCardPages(templates: TemplateSet, post: PlannedPost, alts?
     ...views.map((view) => ({ card: group.card, alt: view.first ? group.alt : null, altIndex: view.first ? 0 : null, view })),
     ...group.extraPages.map((page, i) => ({ card: page.card, alt: page.alt, altIndex: i + 1, view: { ...last, table: null } })),
   ];
-  return pages.map((page) => {
+  const result = pages.map((page): DrawnPage => {
     const svg = runTemplate(page.card, { ...context, card: page.view });
     const problems = checkedOnce(svg, page.card.file, fonts);
     if (problems.length > 0) {
       throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });
     }
-    if (page.altIndex === null || !page.alt) return { svg, alt: continuationAlt(page.view) };
-    const alt = alts?.[page.altIndex] ?? runTemplate(page.alt, context).replace(/\s+/g, ' ').trim();
-    return { svg, alt };
+    return { svg, view: page.view, alt: page.alt, altIndex: page.altIndex };
   });
+  if (key !== null) drawn!.set(key, result);
+  return result;
 }
 
 /** A rasterised card, ready to write. */

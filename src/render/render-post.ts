@@ -7,7 +7,7 @@ import path from 'node:path';
 import { AppError } from '../errors';
 import type { PlannedPost } from '../plan/types';
 import { renderAltTexts, renderCaption } from './caption';
-import { rasterizeCard, renderCardPages, type Rasterizer } from './card';
+import { rasterizeCard, renderCardPages, type DrawnCardCache, type Rasterizer } from './card';
 import type { RenderedPost, RenderTarget, TemplateSet } from './types';
 
 /** Where the card goes: `<rootDir>/<relDir>/card.png|jpg`; `relDir` is what the ledger and outbox keep. */
@@ -24,13 +24,15 @@ export async function renderPost(
   out: RenderOutput,
   /** A shared `RasterCache().rasterize` when rendering many posts (preview, check, simulate). */
   rasterize: Rasterizer = rasterizeCard,
+  /** A batch's shared cards (`DrawnCardCache`): the other channel's post of a subject reuses them. */
+  drawn?: DrawnCardCache,
 ): Promise<RenderedPost> {
   if (path.isAbsolute(out.relDir) || out.relDir.split(/[\\/]/).includes('..')) {
     throw new AppError('render-failed', `media directory "${out.relDir}" must be relative and stay inside ${out.rootDir}.`);
   }
   const text = renderCaption(templates, post, target.channelId);
   // Alt text per channel: its override and its platform's limit (caption.ts).
-  const pages = renderCardPages(templates, post, renderAltTexts(templates, post, target.channelId));
+  const pages = renderCardPages(templates, post, renderAltTexts(templates, post, target.channelId), drawn);
   const dir = path.join(out.rootDir, out.relDir);
   fs.mkdirSync(dir, { recursive: true });
   const media: RenderedPost['media'] = [];

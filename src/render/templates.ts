@@ -46,6 +46,16 @@ type Delegate = HandlebarsTemplateDelegate;
 interface Parsed {
   ast: hbs.AST.Program;
   file: string;
+  source: string;
+}
+
+/**
+ * Whether a template can show which channel it renders for. Textual on purpose:
+ * any reference (`post.channelId`, `../post.channelId`, `lookup post "channelId"`)
+ * spells the name, so a false "no" is impossible; a false "yes" only costs speed.
+ */
+function readsChannel(source: string): boolean {
+  return source.includes('channelId');
 }
 
 /** Template and partial names become file names: no path tricks. */
@@ -56,7 +66,7 @@ export function isValidTemplateName(name: string): boolean {
 function parseFile(env: Env, file: string, problems: Problem[]): Parsed | null {
   const source = fs.readFileSync(file, 'utf8');
   try {
-    return { ast: env.parse(source), file };
+    return { ast: env.parse(source), file, source };
   } catch (error) {
     problems.push({ location: syntaxErrorLocation(env, error, file), message: syntaxMessage(error), severity: 'error' });
     return null;
@@ -109,10 +119,10 @@ function compileNow(env: Env, ast: hbs.AST.Program, mode: Mode): Delegate {
   return internal.template(spec);
 }
 
-function wrapTemplate(file: string, delegate: Delegate, partials: Record<string, Delegate>): CompiledTemplate {
+function wrapTemplate(file: string, source: string, delegate: Delegate, partials: Record<string, Delegate>): CompiledTemplate {
   // Prototype access stays blocked: Handlebars ≥ 4.6 refuses it unless
   // allowProtoPropertiesByDefault is set, which we never do.
-  return { file, render: (context, data) => delegate(context, data ? { partials, data } : { partials }) };
+  return { file, source, render: (context, data) => delegate(context, data ? { partials, data } : { partials }) };
 }
 
 const PLATFORMS: readonly PlatformName[] = ['x', 'instagram', 'generic'];
@@ -129,6 +139,7 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
   const env = Handlebars.create();
   registerHelpers(env);
 
+  let partialsReadChannel = false;
   const partialsDir = path.join(templatesDir, 'partials');
   const parsedPartials = new Map<string, Parsed>();
   if (fs.existsSync(partialsDir)) {
@@ -141,7 +152,10 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
         continue;
       }
       const parsed = parseFile(env, file, problems);
-      if (parsed) parsedPartials.set(name, parsed);
+      if (parsed) {
+        parsedPartials.set(name, parsed);
+        if (readsChannel(parsed.source)) partialsReadChannel = true;
+      }
     }
   }
   const partials: Record<Mode, Record<string, Delegate>> = { text: {}, xml: {} };
@@ -190,7 +204,7 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
     for (const kind of kinds) problems.push(...checkTemplate({ ast: parsed.ast, file, kind, partials: parsedPartials, card: mode === 'xml' }));
     if (problems.length > before) return null;
     try {
-      return wrapTemplate(file, compileNow(env, parsed.ast, mode), partials[mode]);
+      return wrapTemplate(file, parsed.source, compileNow(env, parsed.ast, mode), partials[mode]);
     } catch (error) {
       problems.push({ location: { file, line: 1, col: 1 }, message: `template cannot be compiled: ${(error as Error).message}`, severity: 'error' });
       return null;
@@ -236,7 +250,8 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
       const pageAlts = overrides(`alt/${name}.${page}`, use.channels, use.kinds);
       if (pageCard && pageAlt) extraPages.push({ card: pageCard, alt: pageAlt, channelAlts: pageAlts });
     }
-    if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt, channelAlts, extraPages });
+    const cardsReadChannel = partialsReadChannel || [card, ...extraPages.map((p) => p.card)].some((c) => c !== null && readsChannel(c.source));
+    if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt, channelAlts, extraPages, cardsReadChannel });
   }
 
   const failed = problems.some((p) => p.severity === 'error');

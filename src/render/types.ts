@@ -22,6 +22,8 @@ export interface RenderedPost {
 export interface CompiledTemplate {
   /** The template file, as reported in problems. */
   file: string;
+  /** The template text as loaded. */
+  source: string;
   /** `data` becomes Handlebars' @-data (e.g. the compact level read by the `compact` helper). */
   render(context: object, data?: Record<string, unknown>): string;
 }
@@ -46,6 +48,11 @@ export interface TemplateGroup {
    * a carousel on Instagram, up to four images on X.
    */
   extraPages: { card: CompiledTemplate; alt: CompiledTemplate; channelAlts: ReadonlyMap<string, CompiledTemplate> }[];
+  /**
+   * False when no card file (nor any partial) names `channelId`: the X and the
+   * Instagram post of one subject then get the same cards, drawn once per batch.
+   */
+  cardsReadChannel: boolean;
 }
 
 /** Every template in use, loaded by `loadTemplates` (src/render/templates.ts). */

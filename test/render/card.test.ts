@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/errors';
-import { checkCardSvg, RasterCache, rasterizeCard, renderCardSvg, withWhiteBackground } from '../../src/render/card';
+import { checkCardSvg, RasterCache, rasterizeCard, renderCardPages, renderCardSvg, withWhiteBackground, type DrawnCardCache } from '../../src/render/card';
 import { measureLines } from '../../src/render/card-geometry';
 import { getFontSet, loadSharp } from '../../src/render/fonts';
 import { inspectSvg } from '../../src/render/svg-inspect';
@@ -202,5 +202,34 @@ describe('render/card: several cards per post', () => {
     const { templates, problems } = loadTemplates(dir, h1Use);
     expect(templates).toBeNull();
     expect(problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining(`missing template file ${path.join(dir, 'alt/h-1.2.hbs')}`) })]);
+  });
+});
+
+describe('render/card: cards drawn once per subject in a batch', () => {
+  const xPost = aPost({ channelId: 'x' });
+  const igPost = { ...xPost, id: 'other-id', channelId: 'instagram' };
+
+  it('the X and the Instagram post of one subject share the drawn cards; the alt texts stay their own', () => {
+    const templates = cardTemplates(`${svgOpen}<text x="10" y="50" font-family="Noto Sans">{{office.name}}</text></svg>`);
+    const drawn: DrawnCardCache = new Map();
+    const first = renderCardPages(templates, xPost, ['alt untuk X'], drawn);
+    const second = renderCardPages(templates, igPost, ['alt untuk Instagram'], drawn);
+    expect(drawn.size).toBe(1);
+    expect(second.map((p) => p.svg)).toEqual(first.map((p) => p.svg));
+    expect([first[0]!.alt, second[0]!.alt]).toEqual(['alt untuk X', 'alt untuk Instagram']);
+    // A different subject is drawn anew.
+    renderCardPages(templates, { ...xPost, subject: 'another-release', fingerprint: 'f2' }, undefined, drawn);
+    expect(drawn.size).toBe(2);
+  });
+
+  it('a card template that can show the channel is drawn for each channel', () => {
+    const templates = cardTemplates(`${svgOpen}<text x="10" y="50" font-family="Noto Sans">{{office.name}} {{post.channelId}}</text></svg>`);
+    const drawn: DrawnCardCache = new Map();
+    const forX = renderCardPages(templates, xPost, undefined, drawn)[0]!.svg;
+    const forInstagram = renderCardPages(templates, igPost, undefined, drawn)[0]!.svg;
+    expect(drawn.size).toBe(0);
+    expect(forX).toContain('>Kantor');
+    expect(forX).toMatch(/ x<\/text>/);
+    expect(forInstagram).toMatch(/ instagram<\/text>/);
   });
 });
