@@ -172,12 +172,14 @@ describe('build/deploy-files: compose.yaml', () => {
     expect(database!.environment).toMatchObject({ POSTGRES_USER: user, POSTGRES_DB: name, POSTGRES_PASSWORD: password });
   });
 
-  it('mounts the config read-only and gives each bot its own writable data directory', () => {
+  it('mounts the config and templates read-only and gives each bot its own writable data directory', () => {
     const dataVolumes = new Set<string>();
     for (const [name, bot] of bots) {
       const mounts = (bot.volumes ?? []).map((volume) => volume.split(':'));
       const config = mounts.find(([, target]) => target === bot.environment?.HERALD_CONFIG_DIR);
       expect({ name, config }).toEqual({ name, config: ['./config', '/app/config', 'ro'] });
+      // Templates beside the config, where src/config/load.ts finds them: edits are live without a rebuild.
+      expect({ name, templates: mounts.find(([source]) => source === './templates') }).toEqual({ name, templates: ['./templates', '/app/templates', 'ro'] });
       const data = mounts.find(([, target]) => target === bot.environment?.HERALD_DATA_DIR);
       expect(data).toHaveLength(2); // no `:ro`
       dataVolumes.add(data![0]!);
