@@ -97,6 +97,14 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .action(async (options: { json?: boolean }) => {
       exitCode = await (await import('./status-command')).statusCommand(context(), options);
     });
+  // --max-age 25: two default re-plan periods (`*/10`) plus slack for a slow re-plan.
+  program
+    .command('health')
+    .description("exit 0 when the ledger opens and a running bot's heartbeat is recent (container health checks), 1 otherwise")
+    .addOption(new Option('--max-age <minutes>', 'oldest heartbeat still healthy; above the settings.replanCron period').default('25').argParser(parsePositiveInt))
+    .action(async (options: { maxAge: number | string }) => {
+      exitCode = await (await import('./health-command')).healthCommand(context(), { maxAgeMinutes: Number(options.maxAge) });
+    });
   program
     .command('schema')
     .description('write the JSON Schema of herald.yaml and calendar.yaml (for editor autocompletion)')
