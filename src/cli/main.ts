@@ -26,6 +26,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const env = io.env ?? loadEnv(cwd);
   const stdout = io.stdout ?? process.stdout;
+  // `quota-herald simulate | head`: the reader went away, so there is no one left to tell.
+  // Stop quietly, as Unix tools do, instead of an unhandled EPIPE with a stack trace.
+  if (!io.stdout) process.stdout.on('error', exitQuietlyOnClosedPipe);
   const stderr = io.stderr ?? process.stderr;
   const clock = io.clock ?? systemClock;
   let exitCode = 0;
@@ -149,4 +152,9 @@ function loadEnv(cwd: string): Record<string, string | undefined> {
     for (const [key, value] of Object.entries(parsed)) if (env[key] === undefined) env[key] = value;
   }
   return env;
+}
+
+function exitQuietlyOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
 }

@@ -2,13 +2,14 @@
  * The CLI in-process, with a fixed clock and captured output: exit codes,
  * problem lines, and the commands' output on the sample office.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createVirtualClock } from '../../src/clock';
 import { main } from '../../src/cli/main';
-import { REPO_ROOT } from '../support/cli';
+import { BIN, REPO_ROOT } from '../support/cli';
 
 class Capture extends Writable {
   text = '';
@@ -200,4 +201,19 @@ describe('cli', () => {
     expect(index).toContain('<img src="001-2026-12-03-1900-h-1-');
     fs.rmSync(out, { recursive: true, force: true });
   });
+});
+
+describe('cli: output into a pipe that closes early', () => {
+  it('simulate | head -2 stops quietly: no EPIPE, no stack trace, exit status 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-pipe-'));
+    try {
+      // The shell reports the CLI's own exit status (PIPESTATUS) and its stderr.
+      const script = `node "${BIN}" simulate --config "${path.join(REPO_ROOT, 'config')}" --data "${dir}/data" --from 2027-01-01 --to 2027-01-20 --out "${dir}/out" 2>"${dir}/err" | head -2 >/dev/null; echo "status=\${PIPESTATUS[0]}"`;
+      const out = execFileSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+      expect(fs.readFileSync(path.join(dir, 'err'), 'utf8')).not.toMatch(/EPIPE|Unhandled|at .*\.ts:\d+/);
+      expect(out.trim()).toBe('status=0');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
