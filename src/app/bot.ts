@@ -15,6 +15,7 @@ import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
+import { describeDatabaseUrl, retryWhileUnreachable } from '../store/outage';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
 import { startCronTimer } from '../plan/cron';
@@ -86,7 +87,16 @@ export async function runBot(options: BotOptions): Promise<void> {
     : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run', showTime: (instant) => formatStaffTime(instant, zone, clock.now()) });
   let store: Store | null = null;
   try {
-    store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir });
+    // A database that is down at start (PostgreSQL restarting, the network not up yet)
+    // is waited for with backoff: the bot never exits for it.
+    const storeOptions = options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir };
+    store = await retryWhileUnreachable(() => openStore(storeOptions), {
+      what: options.databaseUrl ? describeDatabaseUrl(options.databaseUrl) : 'the SQLite ledger',
+      clock,
+      logger,
+      signal: options.signal,
+    });
+    if (!store) return; // stopped while waiting
     await serve(store, { ...first.loaded, content: firstContent }, options);
   } finally {
     await store?.close();
@@ -171,8 +181,18 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     logger.info({ reason, ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, 're-planned');
   };
   const okStatus = (problems: string[]): ConfigStatus => ({ ok: true, loadedAt: clock.now().toISOString(), problems, content: storedContent(running) });
-  await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus([]));
-  await replan('start');
+  const started = await retryWhileUnreachable(
+    async () => {
+      await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus([]));
+      await replan('start');
+      return true;
+    },
+    { what: store.label, clock, logger, signal: options.signal },
+  );
+  if (!started) {
+    await alert.close();
+    return;
+  }
 
   let wake = new AbortController();
   /**
@@ -275,6 +295,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       logger,
       signal: options.signal,
       maxChunkMs: 30_000,
+      databaseLabel: store.label,
       renderAheadMs: () => runtime.config.settings.renderAheadMinutes * 60_000,
       wakeSignal: () => {
         if (wake.signal.aborted) wake = new AbortController();
