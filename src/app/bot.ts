@@ -4,6 +4,7 @@
  * the same reading of cron as the planner's) for the periodic re-plan and
  * account checks, and the config watcher.
  */
+import os from 'node:os';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
@@ -16,6 +17,8 @@ import { startMediaServer, type MediaServer } from '../media-server/media-server
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
 import { describeDatabaseUrl, retryWhileUnreachable } from '../store/outage';
+import { registerInstance, unregisterInstance } from '../store/instances';
+import { runHeartbeat } from './instance-heartbeat';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
 import { startCronTimer } from '../plan/cron';
@@ -61,6 +64,8 @@ export interface StoredContent {
 
 export const CONFIG_STATUS_KEY = 'config';
 const ACCOUNT_CHECK_CRON = '17 */6 * * *';
+/** A claim's lease; renewed by the heartbeat while its holder lives, so it only matters when no instance is left to notice. */
+const LEASE_MS = 120_000;
 export const INSTANCE_STATUS_KEY = 'instance';
 
 /** The running bot, as `status` shows it (a record from an older version lacks `zone`). */
@@ -286,7 +291,11 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     enqueue(() => reloadIfChanged('config changed while starting'));
   }
 
-  const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert });
+  const instance = { id: owner, pid: process.pid, host: os.hostname() };
+  await registerInstance(store, instance, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'could not register this instance; the heartbeat tries again'));
+  const stopHeartbeat = new AbortController();
+  const heartbeat = runHeartbeat({ store, clock, logger, instance, leaseMs: LEASE_MS, signal: stopHeartbeat.signal, onReleased: () => wake.abort() });
+  const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert, leaseMs: LEASE_MS });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
   try {
     await runScheduleLoop({
@@ -303,6 +312,9 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       },
     });
   } finally {
+    stopHeartbeat.abort();
+    await heartbeat;
+    await unregisterInstance(store, owner).catch(() => undefined);
     replanTask.stop();
     accountTask.stop();
     await watcher?.close();

@@ -69,8 +69,18 @@ export interface RuntimeStatusTable {
   value_json: string;
 }
 
+/** `instances`: one row per running bot, its heartbeat renewed every few seconds (store/instances.ts). */
+export interface InstancesTable {
+  id: string;
+  pid: number;
+  host: string;
+  started_at: number;
+  heartbeat_at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
   runtime_status: RuntimeStatusTable;
+  instances: InstancesTable;
 }
