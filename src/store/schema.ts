@@ -78,9 +78,19 @@ export interface InstancesTable {
   heartbeat_at: number;
 }
 
+/** `job_runs`: who runs a periodic job for one period (store/job-runs.ts). */
+export interface JobRunsTable {
+  job: string;
+  period_key: string;
+  owner: string;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
   runtime_status: RuntimeStatusTable;
   instances: InstancesTable;
+  job_runs: JobRunsTable;
 }
