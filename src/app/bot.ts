@@ -4,6 +4,7 @@
  * the same reading of cron as the planner's) for the periodic re-plan and
  * account checks, and the config watcher.
  */
+import os from 'node:os';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
@@ -15,6 +16,10 @@ import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
+import { describeDatabaseUrl, retryWhileUnreachable } from '../store/outage';
+import { registerInstance, unregisterInstance } from '../store/instances';
+import { claimJobRun, minuteKey, runOncePerPeriod } from '../store/job-runs';
+import { runHeartbeat } from './instance-heartbeat';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
 import { startCronTimer } from '../plan/cron';
@@ -60,6 +65,8 @@ export interface StoredContent {
 
 export const CONFIG_STATUS_KEY = 'config';
 const ACCOUNT_CHECK_CRON = '17 */6 * * *';
+/** A claim's lease; renewed by the heartbeat while its holder lives, so it only matters when no instance is left to notice. */
+const LEASE_MS = 120_000;
 export const INSTANCE_STATUS_KEY = 'instance';
 
 /** The running bot, as `status` shows it (a record from an older version lacks `zone`). */
@@ -86,7 +93,16 @@ export async function runBot(options: BotOptions): Promise<void> {
     : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run', showTime: (instant) => formatStaffTime(instant, zone, clock.now()) });
   let store: Store | null = null;
   try {
-    store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir });
+    // A database that is down at start (PostgreSQL restarting, the network not up yet)
+    // is waited for with backoff: the bot never exits for it.
+    const storeOptions = options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir };
+    store = await retryWhileUnreachable(() => openStore(storeOptions), {
+      what: options.databaseUrl ? describeDatabaseUrl(options.databaseUrl) : 'the SQLite ledger',
+      clock,
+      logger,
+      signal: options.signal,
+    });
+    if (!store) return; // stopped while waiting
     await serve(store, { ...first.loaded, content: firstContent }, options);
   } finally {
     await store?.close();
@@ -171,8 +187,18 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     logger.info({ reason, ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, 're-planned');
   };
   const okStatus = (problems: string[]): ConfigStatus => ({ ok: true, loadedAt: clock.now().toISOString(), problems, content: storedContent(running) });
-  await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus([]));
-  await replan('start');
+  const started = await retryWhileUnreachable(
+    async () => {
+      await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus([]));
+      await replan('start');
+      return true;
+    },
+    { what: store.label, clock, logger, signal: options.signal },
+  );
+  if (!started) {
+    await alert.close();
+    return;
+  }
 
   let wake = new AbortController();
   /**
@@ -228,7 +254,10 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   // The safety net: a lost file event is caught here, within one period.
   const replanTask = startCronTimer(runtime.config.settings.replanCron, firstOffice?.timezone ?? 'UTC', () =>
     enqueue(async () => {
-      if (!(await reloadIfChanged('config changed (found by the periodic re-read)'))) await replan('periodic');
+      // Each instance re-reads its own files; the periodic re-plan itself runs once per period across the cluster.
+      if (await reloadIfChanged('config changed (found by the periodic re-read)')) return;
+      const ran = await runOncePerPeriod(store, { job: 'replan', periodKey: minuteKey(clock.now()), owner }, () => clock.now(), () => replan('periodic'));
+      if (!ran) logger.debug('periodic re-plan: another instance runs it this period');
     }),
   );
 
@@ -258,7 +287,13 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       });
   };
   checkAccounts();
-  const accountTask = startCronTimer(ACCOUNT_CHECK_CRON, firstOffice?.timezone ?? 'UTC', checkAccounts);
+  // At start every instance checks (it proves its own credentials); after that once per period for the cluster.
+  const accountTask = startCronTimer(ACCOUNT_CHECK_CRON, firstOffice?.timezone ?? 'UTC', () => {
+    claimJobRun(store, { job: 'account-check', periodKey: minuteKey(clock.now()), owner }, clock.now()).then(
+      (mine) => (mine ? checkAccounts() : logger.debug('account check: another instance runs it this period')),
+      (error: unknown) => logger.error({ err: error }, 'could not coordinate the account check'),
+    );
+  });
 
   if (watcher) {
     // Until chokidar's first scan is done an edit may go unseen: read once more after it.
@@ -266,7 +301,11 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     enqueue(() => reloadIfChanged('config changed while starting'));
   }
 
-  const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert });
+  const instance = { id: owner, pid: process.pid, host: os.hostname() };
+  await registerInstance(store, instance, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'could not register this instance; the heartbeat tries again'));
+  const stopHeartbeat = new AbortController();
+  const heartbeat = runHeartbeat({ store, clock, logger, instance, leaseMs: LEASE_MS, signal: stopHeartbeat.signal, onReleased: () => wake.abort() });
+  const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert, leaseMs: LEASE_MS });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
   try {
     await runScheduleLoop({
@@ -275,6 +314,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       logger,
       signal: options.signal,
       maxChunkMs: 30_000,
+      databaseLabel: store.label,
       renderAheadMs: () => runtime.config.settings.renderAheadMinutes * 60_000,
       wakeSignal: () => {
         if (wake.signal.aborted) wake = new AbortController();
@@ -282,6 +322,9 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       },
     });
   } finally {
+    stopHeartbeat.abort();
+    await heartbeat;
+    await unregisterInstance(store, owner).catch(() => undefined);
     replanTask.stop();
     accountTask.stop();
     await watcher?.close();

@@ -29,6 +29,7 @@ import { requestFor } from './ledger-post';
 import type { Alert } from './alerts';
 import { createReconciler, type ReconcileSettings } from './reconcile';
 import { deadlineSignal } from '../time/deadline-signal';
+import { isDatabaseUnreachable } from '../store/outage';
 
 /** What can change when staff edit the config: swapped as a whole on a valid reload. */
 export interface Runtime {
@@ -111,50 +112,107 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return unclear.length + expired.length;
   }
 
+  /**
+   * Outcomes known but not yet in the ledger because the database was
+   * unreachable when they were recorded: the platform call is never repeated
+   * for them; the write is retried first thing at every tick until it lands.
+   */
+  const unrecorded = new Map<string, { post: LedgerPost; write: () => Promise<void> }>();
+
+  async function record(post: LedgerPost, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isDatabaseUnreachable(error)) throw error;
+      unrecorded.set(`${post.id}#${post.revision}`, { post, write });
+      deps.logger.error({ postId: post.id, channel: post.channelId }, 'the outcome of this post is known but the database is unreachable: kept in memory and recorded when it is back (the post is not sent again)');
+      // Stop the tick: nothing more is claimed or sent while outcomes cannot be recorded.
+      throw error;
+    }
+  }
+
+  async function recordPending(): Promise<void> {
+    for (const [key, { post, write }] of unrecorded) {
+      try {
+        await write();
+        deps.logger.info({ postId: post.id, channel: post.channelId }, 'recorded an outcome kept in memory during the database outage');
+      } catch (error) {
+        if (isDatabaseUnreachable(error)) throw error;
+        // The post moved on meanwhile (a reconciliation found it on the account): nothing to record.
+        deps.logger.warn({ postId: post.id, err: error }, 'an outcome kept during the database outage could not be recorded');
+      }
+      unrecorded.delete(key);
+    }
+  }
+
   async function publishOne(channel: Channel, post: LedgerPost): Promise<void> {
     const claim = { id: post.id, revision: post.revision, owner: deps.owner };
-    const request = { ...requestFor(post, deps.mediaRoot), checkpoint: (phase: 'sending') => markAttemptPhase(deps.store, claim, phase) };
+    /** The checkpoint could not reach the database: the driver stopped before sending anything. */
+    let checkpointFailed = false;
+    const checkpoint = async (phase: 'sending'): Promise<void> => {
+      try {
+        await markAttemptPhase(deps.store, claim, phase);
+      } catch (error) {
+        if (!(error instanceof LeaseLostError)) checkpointFailed = true;
+        throw error;
+      }
+    };
+    const request = { ...requestFor(post, deps.mediaRoot), checkpoint };
     // The call is aborted when the deadline comes, whatever the timeout: no step of it
     // (an Instagram media_publish after a slow container) may start late.
     const leftMs = post.deadline ? post.deadline.getTime() - deps.clock.now().getTime() : Infinity;
     if (leftMs <= 0) {
       const reason = 'its deadline passed while it waited for its turn on the channel, before the call started';
-      await markFailed(deps.store, claim, { state: 'expired', error: reason, retryAt: null }, deps.clock.now());
+      await record(post, () => markFailed(deps.store, claim, { state: 'expired', error: reason, retryAt: null }, deps.clock.now()));
       deps.alert({ kind: 'expired', post, message: `${describe(post)} was not sent: ${reason}. Post it by hand if it still matters` });
       return;
     }
+    let result: Awaited<ReturnType<Channel['publish']>>;
     try {
-      const result = await channel.publish(request, timeoutSignal(Math.min(publishTimeoutMs, leftMs)));
-      // Recorded the moment it is known; nothing after this may fail the publish step.
-      await markPublished(deps.store, claim, result);
-      deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');
+      result = await channel.publish(request, timeoutSignal(Math.min(publishTimeoutMs, leftMs)));
     } catch (thrown) {
       if (thrown instanceof LeaseLostError) {
         // A checkpoint found the post in other hands (our lease ran out): the driver sent nothing more.
         deps.logger.warn({ postId: post.id, channel: post.channelId, state: thrown.message }, 'lost the post before sending it; leaving it to its new holder');
         return;
       }
-      const error = toPublishError(thrown);
-      const now = deps.clock.now();
-      const decision = decideAfterFailure(error, { now, attempts: post.attempts, random, deadline: post.deadline, attemptMs });
-      const failure = `${error.kind}: ${error.message}`;
-      await markFailed(deps.store, claim, { state: decision.state, error: decision.state === 'expired' ? `${failure} (${decision.reason})` : failure, retryAt: decision.retryAt }, now);
-      deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, state: decision.state, retryAt: decision.retryAt }, 'publish failed');
-      // `unknown` is not alerted: reconciliation decides, and alerts when it cannot.
-      if (decision.state === 'dead') {
-        deps.alert({
-          kind: error.kind === 'auth' ? 'auth' : 'dead',
-          post,
-          message: `${describe(post)} failed (${error.kind}): ${error.message}`,
-        });
+      if (checkpointFailed) {
+        // Nothing that creates the post went out: due again at once, when the database is back.
+        const now = deps.clock.now();
+        await record(post, () => markFailed(deps.store, claim, { state: 'retrying', error: 'the database was unreachable before sending; nothing was sent', retryAt: now }, now));
+        return;
       }
-      if (decision.state === 'expired') {
-        deps.alert({
-          kind: 'expired',
-          post,
-          message: `${describe(post)} failed (${error.message}) and cannot be tried again in time: ${decision.reason}. It expired and will not be sent; post it by hand if it still matters`,
-        });
-      }
+      await recordFailure(post, claim, thrown);
+      return;
+    }
+    // Recorded the moment it is known; nothing after this may fail the publish step.
+    await record(post, () => markPublished(deps.store, claim, result));
+    deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');
+  }
+
+  async function recordFailure(post: LedgerPost, claim: { id: string; revision: number; owner: string }, thrown: unknown): Promise<void> {
+    const error = toPublishError(thrown);
+    const now = deps.clock.now();
+    const decision = decideAfterFailure(error, { now, attempts: post.attempts, random, deadline: post.deadline, attemptMs });
+    const failure = `${error.kind}: ${error.message}`;
+    await record(post, () =>
+      markFailed(deps.store, claim, { state: decision.state, error: decision.state === 'expired' ? `${failure} (${decision.reason})` : failure, retryAt: decision.retryAt }, now),
+    );
+    deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, state: decision.state, retryAt: decision.retryAt }, 'publish failed');
+    // `unknown` is not alerted: reconciliation decides, and alerts when it cannot.
+    if (decision.state === 'dead') {
+      deps.alert({
+        kind: error.kind === 'auth' ? 'auth' : 'dead',
+        post,
+        message: `${describe(post)} failed (${error.kind}): ${error.message}`,
+      });
+    }
+    if (decision.state === 'expired') {
+      deps.alert({
+        kind: 'expired',
+        post,
+        message: `${describe(post)} failed (${error.message}) and cannot be tried again in time: ${decision.reason}. It expired and will not be sent; post it by hand if it still matters`,
+      });
     }
   }
 
@@ -206,6 +264,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   return {
     async tick() {
+      // First: outcomes a database outage kept from the ledger (before a sweep could call them unknown).
+      await recordPending();
       const swept = await sweep(deps.clock.now());
       const rendered = await renderAhead(deps.clock.now());
       const published = await publishDue(deps.clock.now());

@@ -216,9 +216,25 @@ export async function releaseAllLeases(store: Store, now: Date): Promise<LedgerP
   return releaseLeases(store, now, { all: true });
 }
 
+/**
+ * Every claim held by `owners` (instances known dead: their heartbeat went
+ * stale) is released at once, by the same rules as `releaseAllLeases`: an
+ * attempt still `preparing` is due again now, one `sending` goes `unknown`.
+ * Runs inside the caller's transaction.
+ */
+export async function releaseLeasesOfOwners(trx: Kysely<Database>, owners: string[], now: Date): Promise<LedgerPost[]> {
+  if (owners.length === 0) return [];
+  return releaseLeasesIn(trx, now, { all: true, owners });
+}
+
 async function releaseLeases(store: Store, now: Date, options: { all: boolean }): Promise<LedgerPost[]> {
+  return inWriteTransaction(store, (trx) => releaseLeasesIn(trx, now, options));
+}
+
+async function releaseLeasesIn(trx: Kysely<Database>, now: Date, options: { all: boolean; owners?: string[] }): Promise<LedgerPost[]> {
   const at = now.getTime();
-  return inWriteTransaction(store, async (trx) => {
+  const owners = options.owners;
+  {
     if (options.all) {
       // The holder is dead (we hold the data-dir lock): an attempt it left at
       // `preparing` sent nothing that creates the post, so it is due again now.
@@ -234,6 +250,7 @@ async function releaseLeases(store: Store, now: Date, options: { all: boolean })
           updated_at: at,
         })
         .where('state', '=', 'claimed')
+        .$if(owners !== undefined, (query) => query.where('lease_owner', 'in', owners!))
         .where(({ exists, selectFrom }) =>
           exists(
             selectFrom('attempts')
@@ -260,13 +277,14 @@ async function releaseLeases(store: Store, now: Date, options: { all: boolean })
       })
       .where('state', '=', 'claimed')
       .$if(!options.all, (query) => query.where('lease_until', '<=', at))
+      .$if(owners !== undefined, (query) => query.where('lease_owner', 'in', owners!))
       .returningAll()
       .execute();
     for (const row of rows) {
-      await finishAttempt(trx, row, { finished_at: at, outcome: 'unknown', error: 'lease expired', remote_id: null });
+      await finishAttempt(trx, row, { finished_at: at, outcome: 'unknown', error: owners ? 'holder stopped heart-beating' : 'lease expired', remote_id: null });
     }
     return rows.map(rowToPost).sort(byDueThenId);
-  });
+  }
 }
 
 /**

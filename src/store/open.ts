@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../errors';
 import { migrationProvider } from './migrations';
+import { describeDatabaseUrl } from './outage';
 import type { Database } from './schema';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -17,6 +18,8 @@ export type StoreDialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: StoreDialect;
+  /** Where it lives, for messages ("PostgreSQL at host:port/db", "the SQLite ledger …"); no credentials. */
+  label: string;
   close(): Promise<void>;
 }
 
@@ -72,7 +75,7 @@ function openSqlite(options: { dataDir: string } | { inMemory: true }): Store {
     );
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', label: `the SQLite ledger ${file}`, close: () => db.destroy() };
 }
 
 function openPostgres(databaseUrl: string): Store {
@@ -88,10 +91,17 @@ function openPostgres(databaseUrl: string): Store {
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its connection must not crash the bot; the next query reports it.
+  // A client losing its connection emits `error`; unhandled, that event kills
+  // the process. The pool listens only while a client is idle, so a client
+  // checked out when the server dies (a paused instance woken by SIGCONT, a
+  // transaction in flight) needs its own listener. The query in flight, or the
+  // next one, reports the loss, and the outage handling retries (outage.ts).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', label: describeDatabaseUrl(databaseUrl), close: () => db.destroy() };
 }
 
 async function migrate(store: Store): Promise<void> {

@@ -69,8 +69,28 @@ export interface RuntimeStatusTable {
   value_json: string;
 }
 
+/** `instances`: one row per running bot, its heartbeat renewed every few seconds (store/instances.ts). */
+export interface InstancesTable {
+  id: string;
+  pid: number;
+  host: string;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+/** `job_runs`: who runs a periodic job for one period (store/job-runs.ts). */
+export interface JobRunsTable {
+  job: string;
+  period_key: string;
+  owner: string;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
   runtime_status: RuntimeStatusTable;
+  instances: InstancesTable;
+  job_runs: JobRunsTable;
 }

@@ -104,11 +104,15 @@ export async function syncPlan(
       result.superseded += Number(done.numUpdatedRows);
     }
     for (const rows of chunk(inserts, INSERT_CHUNK)) {
-      await trx
+      // Instances starting together sync the same plan at once (PostgreSQL): the
+      // one that comes second finds the rows there and inserts nothing, instead of
+      // failing on the primary key or the one-current-revision index.
+      const done = await trx
         .insertInto('posts')
         .values(rows.map(({ post, revision }) => plannedToRow(post, revision, now)))
-        .execute();
-      result.inserted += rows.length;
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      result.inserted += Number(done.numInsertedOrUpdatedRows ?? 0);
     }
     for (const { post, row } of reschedules) {
       await trx

@@ -164,3 +164,29 @@ describe.each(DIALECTS)('store/sync-plan on %s', (dialect) => {
     expect(await listPosts(ctx.store, { states: ['planned'] })).toHaveLength(1900);
   });
 });
+
+describe('store/sync-plan on postgres, several instances at once', () => {
+  const ctx = useTestStore('postgres');
+
+  it('two instances syncing the same new plan at the same moment insert each post once, and neither fails', async () => {
+    const other = await ctx.open();
+    const posts = buildPosts(300, at('2026-11-27T13:00+07:00'));
+    for (let round = 0; round < 3; round += 1) {
+      const results = await Promise.all([syncPlan(ctx.store, posts, WINDOW, NOW), syncPlan(other, posts, WINDOW, NOW)]);
+      expect(results.reduce((sum, r) => sum + r.inserted, 0)).toBe(round === 0 ? 300 : 0);
+    }
+    const rows = await listPosts(ctx.store);
+    expect(rows).toHaveLength(300);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(300);
+  });
+
+  it('two instances superseding the same changed post at once leave one current revision', async () => {
+    const other = await ctx.open();
+    await syncPlan(ctx.store, buildPosts(50, at('2026-11-27T13:00+07:00')), WINDOW, NOW);
+    const changed = buildPosts(50, at('2026-11-27T13:00+07:00')).map((post) => ({ ...post, fingerprint: `${post.fingerprint}-new` }));
+    await Promise.all([syncPlan(ctx.store, changed, WINDOW, NOW), syncPlan(other, changed, WINDOW, NOW)]);
+    const current = await listPosts(ctx.store);
+    expect(current).toHaveLength(50);
+    expect(current.every((post) => post.revision === 2 && post.state === 'planned')).toBe(true);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The live bot's heartbeat: every few seconds it renews its own row and the
+ * leases of the posts it is sending (store/instances.ts), and releases the
+ * claims of instances whose heartbeat went stale. Runs beside the schedule
+ * loop, on the same clock; a database outage only skips beats.
+ */
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { beat, releaseDeadInstances, type InstanceInfo } from '../store/instances';
+import type { Store } from '../store/open';
+import { isDatabaseUnreachable } from '../store/outage';
+
+export const HEARTBEAT_MS = 5_000;
+/** Three missed beats and a little: a dead (or frozen) instance's claims move within ~20 s. */
+export const STALE_AFTER_MS = 3 * HEARTBEAT_MS + 1_000;
+
+export interface HeartbeatOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  instance: InstanceInfo;
+  leaseMs: number;
+  signal: AbortSignal;
+  /** Called when a dead instance's claims moved (wake the schedule loop). */
+  onReleased: () => void;
+  intervalMs?: number;
+  staleMs?: number;
+}
+
+export async function runHeartbeat(options: HeartbeatOptions): Promise<void> {
+  const { store, clock, logger, instance, signal } = options;
+  const intervalMs = options.intervalMs ?? HEARTBEAT_MS;
+  const staleMs = options.staleMs ?? STALE_AFTER_MS;
+  while (!signal.aborted) {
+    try {
+      await beat(store, instance, clock.now(), options.leaseMs);
+      const dead = await releaseDeadInstances(store, instance.id, clock.now(), staleMs);
+      for (const each of dead) {
+        logger.warn(
+          { instance: each.id, silentMs: each.silentMs, retried: each.retried, unknown: each.unknown.map((post) => post.id) },
+          `instance ${each.id} stopped heart-beating ${Math.round(each.silentMs / 1000)} s ago: ${each.retried} of its claims are due again at once, ${each.unknown.length} went unknown (reconciled by read-back)`,
+        );
+      }
+      if (dead.some((each) => each.retried + each.unknown.length > 0)) options.onReleased();
+    } catch (error) {
+      // The schedule loop reports an outage; a beat is just skipped.
+      if (!isDatabaseUnreachable(error)) logger.error({ err: error }, 'heartbeat failed');
+    }
+    await clock.sleep(intervalMs, signal);
+  }
+}

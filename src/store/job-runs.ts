@@ -1,0 +1,68 @@
+/**
+ * Periodic work once per period across the cluster. Every instance's cron
+ * timer fires; each tries to insert (job, period) and only the one whose
+ * insert lands runs the job. A run whose owner died before finishing (its
+ * instance row is gone: store/instances.ts removes dead instances) is taken
+ * over by the next instance that asks.
+ *
+ * Why a table and not node-cron's run-coordinator hook (DESIGN.md): the bot's
+ * timers are croner's (plan/cron.ts explains why), which has no such hook;
+ * the coordinator that hook would call is this same insert-on-conflict, so it
+ * lives here, beside the timers, for every job alike.
+ */
+import type { Store } from './open';
+import { inWriteTransaction } from './transaction';
+
+/**
+ * Whether `owner` should run `job` for `periodKey`: true when it inserted the
+ * run, or took over an unfinished run of an instance no longer alive.
+ */
+export async function claimJobRun(store: Store, run: { job: string; periodKey: string; owner: string }, now: Date): Promise<boolean> {
+  const at = now.getTime();
+  return inWriteTransaction(store, async (trx) => {
+    const inserted = await trx
+      .insertInto('job_runs')
+      .values({ job: run.job, period_key: run.periodKey, owner: run.owner, started_at: at, finished_at: null })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return true;
+    const takenOver = await trx
+      .updateTable('job_runs')
+      .set({ owner: run.owner, started_at: at })
+      .where('job', '=', run.job)
+      .where('period_key', '=', run.periodKey)
+      .where('finished_at', 'is', null)
+      .where('owner', '<>', run.owner)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('instances').select('instances.id').whereRef('instances.id', '=', 'job_runs.owner'))))
+      .executeTakeFirst();
+    return Number(takenOver.numUpdatedRows) > 0;
+  });
+}
+
+/** Marks the run done, so no one takes it over. */
+export async function finishJobRun(store: Store, run: { job: string; periodKey: string; owner: string }, now: Date): Promise<void> {
+  await store.db
+    .updateTable('job_runs')
+    .set({ finished_at: now.getTime() })
+    .where('job', '=', run.job)
+    .where('period_key', '=', run.periodKey)
+    .where('owner', '=', run.owner)
+    .execute();
+}
+
+/**
+ * Runs `work` if this instance wins the period; returns whether it ran.
+ * The period key is the cron occurrence, to the minute (every instance's
+ * timer for one occurrence fires within that minute).
+ */
+export async function runOncePerPeriod(store: Store, run: { job: string; periodKey: string; owner: string }, now: () => Date, work: () => Promise<void>): Promise<boolean> {
+  if (!(await claimJobRun(store, run, now()))) return false;
+  await work();
+  await finishJobRun(store, run, now());
+  return true;
+}
+
+/** The period key of a cron occurrence: its minute, in UTC. */
+export function minuteKey(instant: Date): string {
+  return instant.toISOString().slice(0, 16);
+}
