@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { OUTBOX_FILE, readOutbox } from '../../src/channels/outbox/outbox-channel';
 import { findCard } from '../../src/store/card-store';
 import { getAttempts } from '../../src/store/ledger';
 import { DIALECTS, useTestStore } from '../support/databases';
@@ -74,6 +75,20 @@ describe.each(DIALECTS)('schedule: cards from any instance on %s', (dialect) => 
 
     const [tweet] = rig.x.tweets;
     expect(rig.x.media.get(tweet!.mediaIds[0]!)!.bytes.equals(fs.readFileSync(path.join(a.dataDir, media!.file)))).toBe(true);
+  });
+
+  it('the outbox on B writes the card A rendered into its own data directory, from the database', async () => {
+    const a = await rig.instance('a', { publishes: false });
+    const b = await rig.instance('b', { publishes: false });
+    await a.tickAt(BEFORE_DUE);
+    await b.tickAt(DUE);
+
+    const records = readOutbox(path.join(b.dataDir, OUTBOX_FILE));
+    expect(records.map((r) => r.postId).sort()).toEqual([rig.posts.x.id, rig.posts.instagram.id].sort());
+    for (const record of records) {
+      const [media] = record.media;
+      expect(fs.readFileSync(path.join(b.dataDir, media!.file)).equals(fs.readFileSync(path.join(a.dataDir, media!.file)))).toBe(true);
+    }
   });
 
   it('a card lost everywhere is rendered again on B and published, not dead', async () => {
