@@ -5,6 +5,7 @@
  * account checks, and the config watcher.
  */
 import os from 'node:os';
+import { createCardReader } from '../channels/card-bytes';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
@@ -117,7 +118,16 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   // (A changed mediaServer setting needs a restart; the address is not hot-swapped.)
   const mediaSettings = firstLoaded.config.settings.mediaServer;
   const mediaServer: MediaServer | null = mediaSettings
-    ? await startMediaServer({ rootDir: options.dataDir, stateDir: options.dataDir, host: mediaSettings.host, port: mediaSettings.port, publicBaseUrl: mediaSettings.publicBaseUrl })
+    ? await startMediaServer({
+        rootDir: options.dataDir,
+        stateDir: options.dataDir,
+        host: mediaSettings.host,
+        port: mediaSettings.port,
+        publicBaseUrl: mediaSettings.publicBaseUrl,
+        // Any card any instance rendered, from the ledger (behind a load balancer).
+        store,
+        env: options.env,
+      })
     : null;
   // Alert sinks (e-mail, Telegram) are built once: a changed settings.alerts needs a restart.
   const offices = firstLoaded.config.offices;
@@ -140,6 +150,8 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     env: options.env,
     fetch: options.fetch ?? fetch,
     stateDir: options.dataDir,
+    // Cards from this disk, else from the ledger: another instance may have rendered the post.
+    readCard: createCardReader(store),
     ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),
     // Drivers report what staff must act on soon (an account near its daily cap).
     alert: (kind, message) => alert({ kind, message }),

@@ -69,7 +69,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const runtime = buildRuntime(loaded, { clock, logger: options.logger, outboxDir: options.outDir, env: {}, fetch }, 1, { outboxOnly: true });
     const alerts: SimulatedAlert[] = [];
     const alert = collectAlerts(createAlertSink({ logger: options.alertLogger ?? options.logger, store, now: () => clock.now() }), alerts, () => clock.now());
-    const scheduler = createScheduler({ store, clock, logger: options.logger, runtime: () => runtime, owner: 'simulate', mediaRoot: options.outDir, alert, random: () => 0.5 });
+    const scheduler = createScheduler({ store, clock, logger: options.logger, runtime: () => runtime, owner: 'simulate', mediaRoot: options.outDir, storeCards: false, alert, random: () => 0.5 });
     await replanInto(store, loaded.config, clock.now());
     await runScheduleLoop({
       scheduler,

@@ -8,6 +8,7 @@ import type { Problem } from '../errors';
 import type { PostKind } from '../plan/types';
 import type { RenderedPost } from '../render/types';
 import type { Logger } from '../logger';
+import type { ReadCard } from './card-bytes';
 
 /** What a channel accepts. Checked before anything is due (`check`) and again before publishing. */
 export interface ChannelLimits {
@@ -114,6 +115,12 @@ export interface ChannelDeps {
    * served by the bot's media server; absent when no media server runs.
    */
   publicMediaUrl?: (file: string) => string;
+  /**
+   * How drivers get a card's bytes (card-bytes.ts): this machine's file, else
+   * the ledger database, so a post rendered by another instance can go out
+   * here. Default: the disk only.
+   */
+  readCard?: ReadCard;
   /** A directory for state that must survive restarts (refreshed tokens): the data directory. */
   stateDir?: string;
   /**

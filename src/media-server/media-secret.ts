@@ -6,8 +6,27 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../errors';
 
 export const MEDIA_SECRET_FILE = 'media-secret';
+/** The shared secret of instances behind one public address: 64+ hex characters (`openssl rand -hex 32`). */
+export const MEDIA_SECRET_VARIABLE = 'HERALD_MEDIA_SECRET';
+
+/**
+ * The secret from HERALD_MEDIA_SECRET, or null when unset. Several instances
+ * behind one load balancer must sign and check media URLs with one secret: a
+ * URL signed by the instance that publishes is fetched from whichever instance
+ * the balancer picks. A malformed value is an error saying what to do (its
+ * value is never shown).
+ */
+export function mediaSecretFromEnv(env: Readonly<Record<string, string | undefined>>): Buffer | null {
+  const value = env[MEDIA_SECRET_VARIABLE]?.trim();
+  if (!value) return null;
+  if (!/^(?:[0-9a-f]{2}){32,}$/i.test(value)) {
+    throw new AppError('usage', `${MEDIA_SECRET_VARIABLE} must be at least 64 hex characters (32 random bytes): create one with \`openssl rand -hex 32\` and give every instance the same value`);
+  }
+  return Buffer.from(value, 'hex');
+}
 
 /** Reads `<stateDir>/media-secret`, creating it (32 random bytes, hex, mode 0600) on first use. */
 export function loadOrCreateMediaSecret(stateDir: string): Buffer {

@@ -5,13 +5,21 @@
  * only served under `/m/<hmac>/<path>`, where the HMAC of the path under a
  * secret from the data directory makes URLs unguessable: no listing, no
  * probing for tomorrow's cards.
+ *
+ * Behind a load balancer any instance may be asked for any card: cards are
+ * served from the ledger database (store/card-store.ts) when it has them, else
+ * from this machine's disk (cards rendered before the database kept them). The
+ * instances must then share the HMAC secret: set HERALD_MEDIA_SECRET on each
+ * (media-secret.ts); without it each data directory has its own.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadOrCreateMediaSecret, signMediaPath } from './media-secret';
+import { findCard } from '../store/card-store';
+import type { Store } from '../store/open';
+import { loadOrCreateMediaSecret, mediaSecretFromEnv, signMediaPath } from './media-secret';
 
 export interface MediaServerOptions {
   /** The data directory; files are served from `<rootDir>/media/`. */
@@ -23,6 +31,10 @@ export interface MediaServerOptions {
   port: number;
   /** The public address Instagram uses, e.g. `https://media.example.go.id/herald`; may carry a path prefix. */
   publicBaseUrl: string;
+  /** The ledger, to serve cards any instance rendered; without it only files on disk are served. */
+  store?: Store;
+  /** The environment, read for HERALD_MEDIA_SECRET (shared by instances behind one address). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface MediaServer {
@@ -47,12 +59,12 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Starts the media server; resolves once it listens. */
 export async function startMediaServer(options: MediaServerOptions): Promise<MediaServer> {
-  const secret = loadOrCreateMediaSecret(options.stateDir);
+  const secret = mediaSecretFromEnv(options.env ?? {}) ?? loadOrCreateMediaSecret(options.stateDir);
   const mediaDir = path.resolve(options.rootDir, MEDIA_DIR);
   const base = options.publicBaseUrl.replace(/\/+$/, '');
 
   const server = http.createServer((req, res) => {
-    handle(req, res, mediaDir, secret).catch(() => notFound(res));
+    handle(req, res, mediaDir, secret, options.store ?? null).catch(() => notFound(res));
   });
   // Keep-alive sockets would hold close() open; Instagram's fetcher does not need them.
   server.keepAliveTimeout = 1000;
@@ -90,7 +102,7 @@ function mediaRelative(file: string): string {
   return parts.slice(1).join('/');
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, mediaDir: string, secret: Buffer): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, mediaDir: string, secret: Buffer, store: Store | null): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res);
   const pathname = (req.url ?? '').split('?')[0] ?? '';
   // The prefix of publicBaseUrl is stripped by the proxy or not: accept both by
@@ -108,6 +120,14 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, media
   const given = Buffer.from(match[1]!, 'hex');
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return notFound(res);
 
+  // The database first: it holds the rendering the post was made with, whoever drew
+  // it; a file on this disk may be an older drawing of the same path.
+  const stored = store ? await findCard(store, `${MEDIA_DIR}/${relative}`) : null;
+  if (stored) {
+    writeHeaders(res, stored.mime, stored.bytes.length);
+    return void res.end(req.method === 'HEAD' ? undefined : stored.bytes);
+  }
+
   const file = path.resolve(mediaDir, relative);
   // Symlinks inside the media directory must not lead out of it.
   const [realDir, realFile] = await Promise.all([fs.promises.realpath(mediaDir), fs.promises.realpath(file)]);
@@ -115,18 +135,22 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, media
   const stat = await fs.promises.stat(realFile);
   if (!stat.isFile()) return notFound(res);
 
-  res.writeHead(200, {
-    'content-type': CONTENT_TYPES[path.extname(realFile).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': stat.size,
-    'cache-control': 'private, max-age=86400',
-    'x-content-type-options': 'nosniff',
-  });
+  writeHeaders(res, CONTENT_TYPES[path.extname(realFile).toLowerCase()] ?? 'application/octet-stream', stat.size);
   if (req.method === 'HEAD') return void res.end();
   await new Promise<void>((resolve, reject) => {
     const stream = fs.createReadStream(realFile);
     stream.on('error', reject);
     res.on('close', resolve);
     stream.pipe(res);
+  });
+}
+
+function writeHeaders(res: http.ServerResponse, contentType: string, length: number): void {
+  res.writeHead(200, {
+    'content-type': contentType,
+    'content-length': length,
+    'cache-control': 'private, max-age=86400',
+    'x-content-type-options': 'nosniff',
   });
 }
 

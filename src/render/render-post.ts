@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { sha256Hex } from './card-hash';
 import type { PlannedPost } from '../plan/types';
 import { renderAltTexts, renderCaption } from './caption';
 import { rasterizeCard, renderCardPages, type DrawnCardCache, type Rasterizer } from './card';
@@ -48,7 +49,7 @@ export async function renderPost(
     fs.writeFileSync(tmp, image.data);
     fs.renameSync(tmp, file);
     const relFile = path.posix.join(out.relDir.split(path.sep).join('/'), name);
-    media.push({ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt: page.alt });
+    media.push({ file: relFile, mime: target.mime, width: image.width, height: image.height, bytes: image.data.length, alt: page.alt, sha256: sha256Hex(image.data) });
   }
   return { text, media };
 }

@@ -10,6 +10,12 @@ export interface RenderedMedia {
   height: number;
   bytes: number;
   alt: string;
+  /**
+   * hex SHA-256 of the image: which rendering a post was made with, so a
+   * stale cached file on another instance is noticed (channels/card-bytes.ts).
+   * Absent in renderings recorded before cards were stored in the database.
+   */
+  sha256?: string;
 }
 
 /** A post ready to hand to a channel: nothing left to compute at the due moment. */

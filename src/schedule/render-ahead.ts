@@ -3,9 +3,14 @@
  * call. A post that fails to render stays `planned` and is tried again after
  * the next config reload (not every tick: one alert per problem, no storm).
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Problem } from '../errors';
 import { formatProblem } from '../errors';
+import { sha256Hex } from '../render/card-hash';
 import { renderPost } from '../render/render-post';
+import type { RenderedMedia } from '../render/types';
+import type { StoredCard } from '../store/card-store';
 import { listToRender, markRendered } from '../store/ledger';
 import type { LedgerPost } from '../store/types';
 import { mediaDirFor, plannedFromLedger } from './ledger-post';
@@ -55,11 +60,21 @@ export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<n
       const rendered = await renderPost(templates, plannedFromLedger(post), { channelId: post.channelId, mime: channel.limits.preferredMime }, { rootDir: deps.mediaRoot, relDir: mediaDirFor(post) });
       const problems = channel.check(rendered).filter((p) => p.severity === 'error');
       if (problems.length > 0) return problems;
-      await markRendered(deps.store, { id: post.id, revision: post.revision }, JSON.stringify(rendered), deps.clock.now());
+      // The bytes go to the database with the rendering, so any instance can publish and serve them.
+      const cards = deps.storeCards === false ? undefined : await Promise.all(rendered.media.map((media) => storedCard(deps.mediaRoot, media)));
+      await markRendered(deps.store, { id: post.id, revision: post.revision }, JSON.stringify(rendered), deps.clock.now(), cards);
       return [];
     } catch (error) {
       const problems = (error as { problems?: Problem[] }).problems;
       return problems && problems.length > 0 ? problems : [{ severity: 'error', message: (error as Error).message }];
     }
   }
+}
+
+/** The card just written to disk, as the database keeps it (read back: renderPost writes files). */
+async function storedCard(mediaRoot: string, media: RenderedMedia): Promise<StoredCard> {
+  const bytes = await fs.readFile(path.resolve(mediaRoot, media.file));
+  const sha256 = sha256Hex(bytes);
+  if (media.sha256 && media.sha256 !== sha256) throw new Error(`card ${media.file} changed on disk while it was rendered (another process renders into the same data directory?)`);
+  return { file: media.file, mime: media.mime, width: media.width, height: media.height, bytes, sha256 };
 }

@@ -6,11 +6,13 @@
  * ledger's atomic claims; this file only wires them to a clock and channels.
  */
 import type { Channel } from '../channels/channel';
+import { CardMissingError } from '../channels/card-bytes';
 import { toPublishError } from '../channels/publish-error';
 import type { Clock } from '../clock';
 import type { Config } from '../config/types';
 import type { Logger } from '../logger';
 import type { TemplateSet } from '../render/templates';
+import { returnForRender } from '../store/card-store';
 import type { Store } from '../store/open';
 import type { LedgerPost } from '../store/types';
 import {
@@ -49,6 +51,12 @@ export interface SchedulerDeps {
   owner: string;
   /** Rendered media are written below this directory. */
   mediaRoot: string;
+  /**
+   * Store card bytes in the ledger with each rendering (default true), so any
+   * instance can publish and serve them. `simulate` turns it off: its scratch
+   * ledger is thrown away, and its cards are only wanted on disk.
+   */
+  storeCards?: boolean;
   leaseMs?: number;
   publishTimeoutMs?: number;
   /**
@@ -171,6 +179,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     try {
       result = await channel.publish(request, timeoutSignal(Math.min(publishTimeoutMs, leftMs)));
     } catch (thrown) {
+      if (thrown instanceof CardMissingError) {
+        // Nothing was sent (drivers read cards before their checkpoint): draw the card again, here.
+        await returnForRender(deps.store, claim, thrown.message, deps.clock.now());
+        deps.logger.warn({ postId: post.id, channel: post.channelId, file: thrown.file }, 'card missing on this instance and in the database: rendering the post again');
+        return;
+      }
       if (thrown instanceof LeaseLostError) {
         // A checkpoint found the post in other hands (our lease ran out): the driver sent nothing more.
         deps.logger.warn({ postId: post.id, channel: post.channelId, state: thrown.message }, 'lost the post before sending it; leaving it to its new holder');
@@ -272,6 +286,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       // After publishing, so a slow read-back never delays a post that is due. A post
       // the read-back did not find is due at once: the loop ticks again without sleeping.
       const reconciled = await reconciler.run(deps.clock.now());
+      // A post sent back for a missing card is rendered on the next tick, at once.
       return swept + rendered + published + reconciled;
     },
     async nextEvents() {

@@ -1,7 +1,9 @@
 /** Rendering ahead, waking up, and reading the ledger (status pages, history). */
+import { replaceCards, type StoredCard } from './card-store';
 import type { Store } from './open';
 import { rowToPost } from './rows';
 import type { AttemptsTable } from './schema';
+import { inWriteTransaction } from './transaction';
 import type { LedgerPost, PostState } from './types';
 
 /** Posts to render ahead: state `planned`, due at or before `until`, earliest first. */
@@ -19,24 +21,32 @@ export async function listToRender(store: Store, until: Date, limit: number): Pr
 }
 
 /**
- * Stores a rendering and moves the post `planned` → `ready`. Returns false
- * when that revision moved on meanwhile (superseded, cancelled, re-planned):
- * the rendering is then dropped. `now` (optional) stamps the update time.
+ * Stores a rendering and moves the post `planned` → `ready`, with the bytes
+ * of its cards when given (card-store.ts): in one transaction, so a post is
+ * never claimable before its cards are stored. Returns false when that
+ * revision moved on meanwhile (superseded, cancelled, re-planned): the
+ * rendering is then dropped. `now` (optional) stamps the update time.
  */
 export async function markRendered(
   store: Store,
   key: { id: string; revision: number },
   renderedJson: string,
   now?: Date,
+  cards?: readonly StoredCard[],
 ): Promise<boolean> {
-  const done = await store.db
-    .updateTable('posts')
-    .set({ state: 'ready', rendered_json: renderedJson, ...(now ? { updated_at: now.getTime() } : {}) })
-    .where('id', '=', key.id)
-    .where('revision', '=', key.revision)
-    .where('state', '=', 'planned')
-    .executeTakeFirst();
-  return Number(done.numUpdatedRows) > 0;
+  if (cards && !now) throw new Error('markRendered: storing cards needs `now` (their creation time)');
+  return inWriteTransaction(store, async (trx) => {
+    const done = await trx
+      .updateTable('posts')
+      .set({ state: 'ready', rendered_json: renderedJson, ...(now ? { updated_at: now.getTime() } : {}) })
+      .where('id', '=', key.id)
+      .where('revision', '=', key.revision)
+      .where('state', '=', 'planned')
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) return false;
+    if (cards && now) await replaceCards(trx, key, cards, now);
+    return true;
+  });
 }
 
 /** Every `ready` post back to `planned` (templates changed: render again). Returns how many. */

@@ -87,10 +87,32 @@ export interface JobRunsTable {
   finished_at: number | null;
 }
 
+/**
+ * `media`: the bytes of each rendered card (migrations/0005-card-media.ts),
+ * stored with the rendering so any instance can publish and serve it.
+ */
+export interface MediaTable {
+  /** As the ledger records it: `media/<post>/r<revision>/card.jpg`, relative to the data directory. */
+  file: string;
+  post_id: string;
+  revision: number;
+  /** The file name alone (`card.jpg`, `card-2.jpg`). */
+  name: string;
+  mime: string;
+  width: number;
+  height: number;
+  /** BLOB (SQLite) / BYTEA (PostgreSQL); both drivers return a Buffer. */
+  bytes: Buffer;
+  /** hex SHA-256 of `bytes`: the rendering records it too, so a stale cached file is noticed. */
+  sha256: string;
+  created_at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
   runtime_status: RuntimeStatusTable;
   instances: InstancesTable;
   job_runs: JobRunsTable;
+  media: MediaTable;
 }

@@ -6,6 +6,7 @@
 import type { ChannelConfig } from '../../config/types';
 import { AppError } from '../../errors';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
+import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
 import { PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
@@ -44,6 +45,7 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
   const limits = { ...PLATFORM_LIMITS.instagram, ...(config.dailyCap !== undefined ? { dailyCap: config.dailyCap } : {}) };
   const timeoutMs = options.requestTimeoutMs ?? deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const poll: PollOptions = { ...DEFAULT_POLL, ...options.poll };
+  const readCard = deps.readCard ?? readCardFromDisk;
   // Built lazily: reading the token file is I/O, and a channel may be created only to `check`.
   let keeper: TokenKeeper | null = null;
   const tokens = (): TokenKeeper =>
@@ -90,6 +92,10 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
       const ctx = flow(signal);
+      // Instagram fetches the cards from our media server, which serves them from
+      // the database on any instance: make sure they are there before asking it to
+      // (a card found nowhere throws CardMissingError, and the post is rendered again).
+      for (const media of request.post.media) await readCard(request.mediaRoot, media);
       await tokens().refreshIfDue(deps.clock.now());
       await guardPublishingLimit(ctx);
       // Containers are not posts: an unpublished one expires on its own after 24 h.

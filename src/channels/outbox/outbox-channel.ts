@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { ChannelConfig } from '../../config/types';
 import type { Channel, ChannelDeps, PublishRequest, PublishResult, RemotePost } from '../channel';
 import { limitsFor } from '../platform-limits';
+import { readCardFromDisk, type ReadCard } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
+import type { RenderedMedia } from '../../render/types';
 import { PublishError } from '../publish-error';
 
 /** One line of outbox.jsonl. Field names are part of the external contract: extend, never rename. */
@@ -31,6 +33,7 @@ export const OUTBOX_FILE = 'outbox.jsonl';
 export function createOutboxChannel(config: ChannelConfig, deps: ChannelDeps): Channel {
   const limits = limitsFor(config);
   const outboxPath = path.join(deps.outboxDir, OUTBOX_FILE);
+  const readCard = deps.readCard ?? readCardFromDisk;
 
   return {
     id: config.id,
@@ -40,13 +43,11 @@ export function createOutboxChannel(config: ChannelConfig, deps: ChannelDeps): C
 
     async publish(request: PublishRequest): Promise<PublishResult> {
       const publishedAt = deps.clock.now();
-      const media = request.post.media.map((item) => ({
-        file: copyIntoOutbox(item.file, request.mediaRoot, deps.outboxDir),
-        mime: item.mime,
-        width: item.width,
-        height: item.height,
-        alt: item.alt,
-      }));
+      const media: OutboxRecord['media'] = [];
+      for (const item of request.post.media) {
+        await copyIntoOutbox(item, request.mediaRoot, deps.outboxDir, readCard);
+        media.push({ file: item.file, mime: item.mime, width: item.width, height: item.height, alt: item.alt });
+      }
       const record: OutboxRecord = {
         postId: request.postId,
         office: request.officeId,
@@ -106,12 +107,17 @@ function appendDurably(file: string, line: string): void {
   }
 }
 
-/** Media paths in the record are relative to the outbox directory; copy when rendered elsewhere. */
-function copyIntoOutbox(file: string, mediaRoot: string, outboxDir: string): string {
-  const source = path.resolve(mediaRoot, file);
-  if (path.resolve(mediaRoot) === path.resolve(outboxDir)) return file;
-  const target = path.join(outboxDir, file);
+/**
+ * Media paths in the record are relative to the outbox directory: the card
+ * must be there, also when another instance rendered it (then it comes from
+ * the database) or when it was rendered elsewhere (simulate).
+ */
+async function copyIntoOutbox(item: RenderedMedia, mediaRoot: string, outboxDir: string, readCard: ReadCard): Promise<void> {
+  const card = await readCard(mediaRoot, item);
+  const target = path.resolve(outboxDir, item.file);
+  if (card.from === 'file' && target === path.resolve(mediaRoot, item.file)) return;
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(source, target);
-  return file;
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, card.bytes);
+  fs.renameSync(tmp, target);
 }

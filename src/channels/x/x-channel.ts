@@ -3,13 +3,12 @@
  * X API v2 with twitter-api-v2, signing as the office account (OAuth 1.0a
  * user context). `baseUrl` sends every call elsewhere (x-client.ts).
  */
-import fs from 'node:fs/promises';
 import http from 'node:http';
-import path from 'node:path';
 import type { TwitterApiv2 } from 'twitter-api-v2';
 import type { ChannelConfig } from '../../config/types';
 import type { Problem } from '../../errors';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type AccountReport, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
+import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
 import { PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
@@ -54,6 +53,7 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
   const httpAgent = baseUrl?.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : undefined;
   let user: XUser | null = null;
   const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const readCard = deps.readCard ?? readCardFromDisk;
 
   const client = (signal?: AbortSignal): TwitterApiv2 =>
     createXClient(credentials, {
@@ -99,10 +99,9 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
       const api = client(signal);
       const mediaIds: string[] = [];
       for (const media of request.post.media) {
-        const file = path.resolve(request.mediaRoot, media.file);
-        const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
-          throw new PublishError('permanent', `card ${media.file} cannot be read (${error.code ?? 'error'}): render the post again with \`quota-herald check\`.`, { code: error.code });
-        });
+        // Another instance may have rendered it: the disk, else the database. A card
+        // found nowhere throws CardMissingError, and the post is rendered again.
+        const { bytes } = await readCard(request.mediaRoot, media);
         const id = await step(
           'media',
           'POST /2/media/upload',

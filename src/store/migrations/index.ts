@@ -8,12 +8,14 @@ import { initialMigration } from './0001-initial';
 import { uniqueRemoteIdMigration } from './0002-unique-remote-id';
 import { attemptPhaseMigration } from './0003-attempt-phase';
 import { instancesMigration } from './0004-instances';
+import { cardMediaMigration } from './0005-card-media';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
   '0002-unique-remote-id': uniqueRemoteIdMigration,
   '0003-attempt-phase': attemptPhaseMigration,
   '0004-instances': instancesMigration,
+  '0005-card-media': cardMediaMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import { once } from 'node:events';
+import { CardMissingError } from '../../../src/channels/card-bytes';
 import { PublishError } from '../../../src/channels/publish-error';
 import type { FakeXRequestRecord } from '../../fakes/fake-x-server';
 import { ENV, expectNoSecrets, failureOf, publishRequest, startXRig, writePngCard, type XRig } from './x-harness';
@@ -144,9 +145,11 @@ describe('channels/x errors', () => {
     expectNoSecrets(error);
   });
 
-  it('a card file that cannot be read is permanent and names the file', async () => {
+  it('a card file that cannot be read is a missing card (rendered again by the scheduler), not a permanent failure; nothing is sent', async () => {
     const error = await failureOf(rig.channel.publish(publishRequest(rig.dir, 'p', 'hilang', [{ file: 'media/hilang.png', mime: 'image/png', width: 1, height: 1, bytes: 1, alt: 'a' }])));
-    expect(error).toEqual(expect.objectContaining({ kind: 'permanent', code: 'ENOENT' }));
-    expect((error as Error).message).toContain('media/hilang.png');
+    expect(error).toBeInstanceOf(CardMissingError);
+    expect(error).not.toBeInstanceOf(PublishError);
+    expect((error as Error).message).toMatch(/media\/hilang\.png is missing \(not on this machine's disk: ENOENT\)/);
+    expect(rig.server.requests).toEqual([]);
   });
 });
