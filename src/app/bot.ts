@@ -19,7 +19,7 @@ import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
 import { describeDatabaseUrl, retryWhileUnreachable } from '../store/outage';
 import { registerInstance, unregisterInstance } from '../store/instances';
-import { claimJobRun, minuteKey, runOncePerPeriod } from '../store/job-runs';
+import { claimJobRun, occurrenceKey, runOncePerPeriod } from '../store/job-runs';
 import { runHeartbeat } from './instance-heartbeat';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
@@ -264,11 +264,11 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       : watchConfig(contentDirs(), () => enqueue(() => reloadIfChanged('config changed')), { logger, ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }) });
   const firstOffice = runtime.config.offices[0];
   // The safety net: a lost file event is caught here, within one period.
-  const replanTask = startCronTimer(runtime.config.settings.replanCron, firstOffice?.timezone ?? 'UTC', () =>
+  const replanTask = startCronTimer(runtime.config.settings.replanCron, firstOffice?.timezone ?? 'UTC', (scheduledAt) =>
     enqueue(async () => {
       // Each instance re-reads its own files; the periodic re-plan itself runs once per period across the cluster.
       if (await reloadIfChanged('config changed (found by the periodic re-read)')) return;
-      const ran = await runOncePerPeriod(store, { job: 'replan', periodKey: minuteKey(clock.now()), owner }, () => clock.now(), () => replan('periodic'));
+      const ran = await runOncePerPeriod(store, { job: 'replan', periodKey: occurrenceKey(scheduledAt), owner }, () => clock.now(), () => replan('periodic'));
       if (!ran) logger.debug('periodic re-plan: another instance runs it this period');
     }),
   );
@@ -300,8 +300,8 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   };
   checkAccounts();
   // At start every instance checks (it proves its own credentials); after that once per period for the cluster.
-  const accountTask = startCronTimer(ACCOUNT_CHECK_CRON, firstOffice?.timezone ?? 'UTC', () => {
-    claimJobRun(store, { job: 'account-check', periodKey: minuteKey(clock.now()), owner }, clock.now()).then(
+  const accountTask = startCronTimer(ACCOUNT_CHECK_CRON, firstOffice?.timezone ?? 'UTC', (scheduledAt) => {
+    claimJobRun(store, { job: 'account-check', periodKey: occurrenceKey(scheduledAt), owner }, clock.now()).then(
       (mine) => (mine ? checkAccounts() : logger.debug('account check: another instance runs it this period')),
       (error: unknown) => logger.error({ err: error }, 'could not coordinate the account check'),
     );

@@ -45,8 +45,10 @@ export function wallClockCron(schedule: CronSchedule): Cron {
  * croner refuses a second live job with the same name, and tests run several
  * bots in one process.
  */
-export function startCronTimer(expression: string, zone: string, job: () => void): Cron {
-  return new Cron(cronerPattern(expression), { ...cronOptions(zone), protect: true }, job);
+export function startCronTimer(expression: string, zone: string, job: (scheduledAt: Date) => void): Cron {
+  // The occurrence as scheduled, not the moment the timer woke: instances whose timers
+  // fire a little apart still agree which period it is (store/job-runs.ts).
+  return new Cron(cronerPattern(expression), { ...cronOptions(zone), protect: true }, (self: Cron) => job(self.currentRun() ?? new Date()));
 }
 
 const FULL_NAMES = [

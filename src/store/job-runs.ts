@@ -62,7 +62,10 @@ export async function runOncePerPeriod(store: Store, run: { job: string; periodK
   return true;
 }
 
-/** The period key of a cron occurrence: its minute, in UTC. */
-export function minuteKey(instant: Date): string {
-  return instant.toISOString().slice(0, 16);
+/**
+ * The period key of a cron occurrence: its scheduled instant (to the second, UTC), so
+ * a seconds-level cron (tests, a busy deployment) gets one run per occurrence, not per minute.
+ */
+export function occurrenceKey(scheduledAt: Date): string {
+  return new Date(Math.floor(scheduledAt.getTime() / 1000) * 1000).toISOString();
 }

@@ -124,5 +124,18 @@ describe('plan/cron one reading for the planner and the live timers', () => {
         timer.stop();
       }
     });
+
+    it('gives the job the occurrence as scheduled, to the second, so instances agree on the period', async () => {
+      jest.useFakeTimers({ now: new Date('2026-10-13T01:59:58.500Z') });
+      const scheduled: string[] = [];
+      const timer = startCronTimer('*/2 * * * * *', 'Asia/Pontianak', (at) => scheduled.push(at.toISOString()));
+      try {
+        // Async: croner arms the next timeout after the job's promise settles.
+        await jest.advanceTimersByTimeAsync(4_100);
+        expect(scheduled).toEqual(['2026-10-13T02:00:00.000Z', '2026-10-13T02:00:02.000Z']);
+      } finally {
+        timer.stop();
+      }
+    });
   });
 });
