@@ -34,6 +34,8 @@ import { deadlineSignal } from '../time/deadline-signal';
 export interface Runtime {
   config: Config;
   templates: TemplateSet;
+  /** Many offices: each office's templates by office id (else `templates` serves all). */
+  officeTemplates?: ReadonlyMap<string, TemplateSet>;
   channels: ReadonlyMap<string, Channel>;
   /** Bumped on every reload so failed renders are tried again with the new templates. */
   generation: number;
