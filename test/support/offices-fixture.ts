@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from './cli';
 
 export const OFFICES = [
   { id: 'kanim-jayapura', name: 'Kantor Imigrasi Jayapura', zone: 'Asia/Jayapura' },
@@ -76,8 +75,10 @@ export function writeOfficesConfig(options: { opensOn: string; serviceDay: strin
     writeFile(path.join(officeDir, 'herald.yaml'), office.id === options.broken ? brokenHerald(office) : officeHerald(office));
     writeFile(path.join(officeDir, 'calendar.yaml'), officeCalendar(options.opensOn, options.serviceDay));
   }
-  // Makassar's own h-1 caption: the shipped one with a first line of its own.
-  const shipped = fs.readFileSync(path.join(REPO_ROOT, 'templates', 'captions', 'h-1.hbs'), 'utf8');
-  writeFile(path.join(dir, 'offices', 'kanim-makassar', 'templates', 'captions', 'h-1.hbs'), `${OVERRIDE_MARKER}\n${shipped}`);
+  // Makassar's own h-1 caption, short enough for X too (it serves both of its channels).
+  writeFile(
+    path.join(dir, 'offices', 'kanim-makassar', 'templates', 'captions', 'h-1.hbs'),
+    `${OVERRIDE_MARKER}\nKuota paspor {{office.name}} dibuka {{relativeDate release.opensAt}} pukul {{time release.opensAt}}.\n`,
+  );
   return dir;
 }
