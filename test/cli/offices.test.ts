@@ -86,4 +86,15 @@ describe('cli: many offices', () => {
     expect(run.stdout).toMatch(/^kanim-makassar +[^\n]*10\.00 WITA +kanim-makassar\/x +opening/m);
     expect(run.stdout).toMatch(/^kanim-medan +[^\n]*10\.00 WIB +kanim-medan\/x +opening/m);
   }, 60_000);
+
+  it('status --office: that office only; an unknown office is a usage error (exit 2)', async () => {
+    const dir = fixture();
+    const data = path.join(dir, 'data');
+    const unknown = await runCli(['--config', dir, '--data', data, 'status', '--office', 'kanim-bogor'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown office "kanim-bogor"');
+    const one = await runCli(['--config', dir, '--data', data, 'status', '--office', 'kanim-medan'], { cwd: dir });
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^office kanim-medan:\nledger: empty/);
+  });
 });
