@@ -130,6 +130,8 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     store,
     clock,
     settings: firstLoaded.config.settings.alerts,
+    // Many offices: each office's own recipients too (like the global ones, read at start).
+    officeSettings: new Map(offices.flatMap((office) => (office.alerts ? [[office.id, office.alerts] as const] : []))),
     env: options.env,
     fetch: options.fetch ?? fetch,
     office: (officeId) => {
@@ -263,7 +265,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       for (const id of new Set(brokenIds)) {
         const officeLines = lines.filter((line) => line.startsWith(`[${id}] `));
         const kept = built.offices.has(id) ? 'its last good schedule keeps running' : 'it is not served';
-        alert({ kind: 'config-invalid', message: `office ${id}: the config edit has ${officeLines.length} problem(s); ${kept} until they are fixed; the other offices are re-planned:\n${officeLines.join('\n')}` });
+        alert({ kind: 'config-invalid', officeId: id, message: `office ${id}: the config edit has ${officeLines.length} problem(s); ${kept} until they are fixed; the other offices are re-planned:\n${officeLines.join('\n')}` });
       }
       offices = built.offices;
       runtime = built.runtime;
