@@ -93,18 +93,38 @@ describe('bot: many offices', () => {
     }
   }, 120_000);
 
-  it('at start, a broken office is reported and skipped; the others run', async () => {
-    const configDir = writeOfficesConfig({ opensOn: officeDay(10), serviceDay: officeDay(13), broken: 'kanim-jayapura' });
+  it('at start, a broken office is reported and skipped; the others run; its posts from the last run are neither cancelled nor corrected', async () => {
+    const configDir = writeOfficesConfig({ opensOn: officeDay(10), serviceDay: officeDay(13) });
     const dataDir = makeTempDir('herald-offices-data-');
     dirs.push(configDir, dataDir);
+    const all = { 'kanim-jayapura': 100, 'kanim-makassar': 100, 'kanim-medan': 100 };
+    const first = startBot({ configDir, dataDir, watch: false });
+    try {
+      await waitFor(() => shows(dataDir, all), 45_000, () => `every office planned: ${describeState(dataDir)}\n${first.logs().slice(-2000)}`);
+    } finally {
+      await first.stop();
+    }
+
+    // Broken while the bot was down; the others' calendars edited.
+    const jayapura = OFFICES.find((office) => office.id === 'kanim-jayapura')!;
+    fs.writeFileSync(path.join(configDir, 'offices', 'kanim-jayapura', 'herald.yaml'), brokenHerald(jayapura));
+    fs.writeFileSync(path.join(configDir, 'offices', 'kanim-medan', 'calendar.yaml'), officeCalendar(officeDay(10), officeDay(13), 222));
     const bot = startBot({ configDir, dataDir, watch: false });
     try {
-      await waitFor(() => shows(dataDir, { 'kanim-makassar': 100, 'kanim-medan': 100 }), 45_000, () => `Makassar and Medan planned: ${describeState(dataDir)}\n${bot.logs().slice(-2000)}`);
-      expect(officeState(dataDir).has('kanim-jayapura')).toBe(false);
+      await waitFor(() => shows(dataDir, { 'kanim-makassar': 100, 'kanim-medan': 222 }), 45_000, () => `Medan re-planned: ${describeState(dataDir)}\n${bot.logs().slice(-2000)}`);
       expect(bot.logs()).toContain('office kanim-jayapura is not served: its config has errors');
       expect(bot.logs()).toMatch(/offices\/kanim-jayapura\/herald\.yaml:3:13: unknown time zone/);
+      // Not served now, but its four pending posts wait for the fix: nothing cancelled, no cancellation planned.
+      expect(shows(dataDir, { 'kanim-jayapura': 100 })).toBe(true);
+      const db = new BetterSqlite3(path.join(dataDir, SQLITE_FILE), { readonly: true });
+      try {
+        const rows = db.prepare(`SELECT state, kind FROM posts WHERE office_id = 'kanim-jayapura'`).all() as { state: string; kind: string }[];
+        expect(rows.filter((row) => row.state === 'cancelled' || row.kind !== 'announcement')).toEqual([]);
+      } finally {
+        db.close();
+      }
     } finally {
       await bot.stop();
     }
-  }, 90_000);
+  }, 120_000);
 });
