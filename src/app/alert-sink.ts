@@ -45,7 +45,8 @@ export function createAlertSink(deps: { logger: Logger; store: Store; now: () =>
     seen.add(key);
     deps.logger.error({ alert: alert.kind, postId: alert.post?.id }, alert.message);
     // Before the store: a full disk must not also silence the e-mail about it.
-    deps.delivery?.notify({ ...alert, ...(alert.post ? { officeId: alert.post.officeId } : {}) });
+    const officeId = alert.officeId ?? alert.post?.officeId;
+    deps.delivery?.notify({ ...alert, ...(officeId === undefined ? {} : { officeId }) });
     const stored: StoredAlert = { kind: alert.kind, message: alert.message, postId: alert.post?.id ?? null, at: deps.now().toISOString() };
     pending = pending
       .then(async () => {
@@ -71,6 +72,11 @@ export interface ConfiguredAlertSinkDeps {
   fetch: typeof fetch;
   /** Name and zone of the office (`officeId`), or of the whole deployment when absent. */
   office: (officeId?: string) => OfficeLabel;
+  /**
+   * Many offices: each office's own recipients (`settings.alerts` of its herald.yaml).
+   * An alert about an office goes to its recipients and to the global ones (`settings`).
+   */
+  officeSettings?: ReadonlyMap<string, AlertSettings>;
 }
 
 /**
@@ -78,31 +84,56 @@ export interface ConfiguredAlertSinkDeps {
  * A sink whose secret is not set stays off and says so, as a config-invalid alert.
  */
 export function createConfiguredAlertSink(deps: ConfiguredAlertSinkDeps): AlertSink {
-  const { senders, problems } = createAlertSenders(deps.settings, { env: deps.env, fetch: deps.fetch });
-  const delivery = senders.length === 0 || !deps.settings
-    ? undefined
-    : createAlertDelivery({
-        senders,
-        policy: {
-          maxPerWindow: deps.settings.rateLimit.max,
-          windowMs: deps.settings.rateLimit.windowMinutes * 60_000,
-          retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
-          maxQueued: 100,
-        },
-        clock: deps.clock,
-        logger: deps.logger,
-        office: deps.office,
-        store: createDeliveredStore(deps.store),
-      });
+  const problems: string[] = [];
+  const build = (settings: AlertSettings | undefined, memoryKey: string): AlertDelivery | undefined => {
+    const setup = createAlertSenders(settings, { env: deps.env, fetch: deps.fetch });
+    problems.push(...setup.problems);
+    if (setup.senders.length === 0 || !settings) return undefined;
+    return createAlertDelivery({
+      senders: setup.senders,
+      policy: {
+        maxPerWindow: settings.rateLimit.max,
+        windowMs: settings.rateLimit.windowMinutes * 60_000,
+        retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
+        maxQueued: 100,
+      },
+      clock: deps.clock,
+      logger: deps.logger,
+      office: deps.office,
+      store: createDeliveredStore(deps.store, memoryKey),
+    });
+  };
+  const global = build(deps.settings, DELIVERED_ALERTS_KEY);
+  // Each office's own delivery keeps its own dedupe memory and rate limit.
+  const perOffice = new Map<string, AlertDelivery>();
+  for (const [officeId, settings] of deps.officeSettings ?? []) {
+    const delivery = build(settings, `${DELIVERED_ALERTS_KEY}:${officeId}`);
+    if (delivery) perOffice.set(officeId, delivery);
+  }
+  const delivery = routeAlerts(global, perOffice);
   const sink = createAlertSink({ logger: deps.logger, store: deps.store, now: () => deps.clock.now(), ...(delivery ? { delivery } : {}) });
   for (const problem of problems) sink({ kind: 'config-invalid', message: problem });
   return sink;
 }
 
-/** The dedupe memory of the delivery, kept in the ledger's runtime status. */
-export function createDeliveredStore(store: Store): DeliveredStore {
+/** The global delivery gets every alert; an office's delivery the alerts about that office. */
+function routeAlerts(global: AlertDelivery | undefined, perOffice: ReadonlyMap<string, AlertDelivery>): AlertDelivery | undefined {
+  if (perOffice.size === 0) return global;
+  const all = [...(global ? [global] : []), ...perOffice.values()];
   return {
-    load: () => getRuntimeStatus<DeliveredMemory>(store, DELIVERED_ALERTS_KEY),
-    save: (memory) => setRuntimeStatus(store, DELIVERED_ALERTS_KEY, memory),
+    notify(alert) {
+      global?.notify(alert);
+      if (alert.officeId !== undefined) perOffice.get(alert.officeId)?.notify(alert);
+    },
+    idle: async () => void (await Promise.all(all.map((delivery) => delivery.idle()))),
+    close: async (graceMs) => void (await Promise.all(all.map((delivery) => delivery.close(graceMs)))),
+  };
+}
+
+/** The dedupe memory of the delivery, kept in the ledger's runtime status. */
+export function createDeliveredStore(store: Store, key: string = DELIVERED_ALERTS_KEY): DeliveredStore {
+  return {
+    load: () => getRuntimeStatus<DeliveredMemory>(store, key),
+    save: (memory) => setRuntimeStatus(store, key, memory),
   };
 }

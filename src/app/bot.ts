@@ -9,7 +9,7 @@ import { createCardReader } from '../channels/card-bytes';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
-import { AppError, ConfigError, formatProblem } from '../errors';
+import { AppError, ConfigError, formatProblem, type Problem } from '../errors';
 import type { Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
@@ -28,7 +28,8 @@ import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
 import { readConfigContent, type ConfigContent } from './config-content';
-import { loadAll, type Loaded } from './load-all';
+import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all';
+import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
 import { replanInto } from './replan';
 import { buildRuntime } from './runtime';
 
@@ -56,7 +57,7 @@ export interface BotOptions {
 /** What `status` shows under `config`: the last load, and the content the running plan was built from. */
 export type ConfigStatus =
   | { ok: true; loadedAt: string; problems: string[]; content: StoredContent }
-  | { ok: false; checkedAt: string; problems: string[]; content: StoredContent; rejectedHash: string };
+  | { ok: false; checkedAt: string; problems: string[]; content: StoredContent; rejectedHash: string; brokenOffices?: string[] };
 
 /** A ConfigContent as JSON (ISO times). */
 export interface StoredContent {
@@ -83,7 +84,8 @@ export async function runBot(options: BotOptions): Promise<void> {
   const { clock, logger } = options;
   // Hashed BEFORE loading: an edit racing the load shows up as a different hash next time.
   const firstContent = readConfigContent([options.configDir, resolveTemplatesDir(options.configDir, options.templatesDir)]);
-  const first = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
+  const deployment = loadDeployment(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
+  const first: { loaded: Loaded | null; problems: Problem[]; offices?: Map<string, Loaded> } = deployment.many ? startOffices(deployment, logger) : deployment.offices[0]!;
   first.problems.filter((p) => p.severity === 'warning').forEach((p) => logger.warn(formatProblem(p, process.cwd())));
   if (!first.loaded) throw new ConfigError(first.problems);
 
@@ -104,11 +106,29 @@ export async function runBot(options: BotOptions): Promise<void> {
       signal: options.signal,
     });
     if (!store) return; // stopped while waiting
-    await serve(store, { ...first.loaded, content: firstContent }, options);
+    await serve(store, { ...first.loaded, content: firstContent, ...(first.offices ? { offices: first.offices } : {}) }, options);
   } finally {
     await store?.close();
     lock?.release();
   }
+}
+
+/**
+ * Many offices at start: a broken office is reported and skipped, the others
+ * run. Only when no office loads (or the shared files are broken) is there
+ * nothing to run.
+ */
+function startOffices(deployment: DeploymentOutcome, logger: Logger): { loaded: Loaded | null; problems: Problem[]; offices?: Map<string, Loaded> } {
+  const update = updateOfficeSet(new Map(), deployment);
+  if (update.sharedErrors.length > 0) return { loaded: null, problems: update.sharedErrors };
+  for (const office of update.broken) {
+    office.problems.forEach((p) => logger.error({ office: office.id }, formatProblem(p, process.cwd())));
+    logger.error({ office: office.id }, `office ${office.id} is not served: its config has errors (above); the other offices run`);
+  }
+  const warnings = [...deployment.shared, ...deployment.offices.filter((office) => office.loaded).flatMap((office) => office.problems)];
+  const loaded = combineOfficeSet(update.offices);
+  if (!loaded) return { loaded: null, problems: [...deployment.shared, ...deployment.offices.flatMap((office) => office.problems)] };
+  return { loaded, problems: warnings, offices: update.offices };
 }
 
 async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptions): Promise<void> {
@@ -136,6 +156,8 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     store,
     clock,
     settings: firstLoaded.config.settings.alerts,
+    // Many offices: each office's own recipients too (like the global ones, read at start).
+    officeSettings: new Map(offices.flatMap((office) => (office.alerts ? [[office.id, office.alerts] as const] : []))),
     env: options.env,
     fetch: options.fetch ?? fetch,
     office: (officeId) => {
@@ -165,17 +187,29 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   }
 }
 
-/** A loaded config with the on-disk content it was read from. */
-type LoadedContent = Loaded & { content: ConfigContent };
+/** A loaded config with the on-disk content it was read from (and, for many offices, each office's). */
+type LoadedContent = Loaded & { content: ConfigContent; offices?: Map<string, Loaded> };
 
 const storedContent = (content: ConfigContent): StoredContent => ({
   hash: content.hash,
   files: content.files.map((f) => ({ file: f.file, modifiedAt: f.modifiedAt.toISOString() })),
 });
 
+/** Many offices at start: an office whose channels cannot be built is reported and skipped. */
+function startRuntime(offices: Map<string, Loaded>, deps: ChannelDeps, logger: Logger): Runtime {
+  const built = buildOfficesRuntime(offices, new Map(), deps, 1);
+  for (const office of built.failed) logger.error({ office: office.id }, `office ${office.id} is not served: ${office.message}`);
+  offices.clear();
+  built.offices.forEach((loaded, id) => offices.set(id, loaded));
+  if (!built.runtime) throw new AppError('config-invalid', built.failed.map((office) => `office ${office.id}: ${office.message}`).join('\n'));
+  return built.runtime;
+}
+
 async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink): Promise<void> {
   const { clock, logger } = options;
-  let runtime: Runtime = buildRuntime(firstLoaded, channelDeps, 1);
+  /** Many offices: each office's last good config (null in the one-office layout). */
+  let offices: Map<string, Loaded> | null = firstLoaded.offices ?? null;
+  let runtime: Runtime = offices ? startRuntime(offices, channelDeps, logger) : buildRuntime(firstLoaded, channelDeps, 1);
   /** The content the running plan was built from. */
   let running: ConfigContent = firstLoaded.content;
   /** The content last read, good or bad: a bad edit is reported once, not at every event. */
@@ -192,7 +226,8 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   }
 
   const replan = async (reason: string): Promise<void> => {
-    const result = await replanInto(store, runtime.config, clock.now());
+    // Many offices: only the offices served are planned, so only theirs are cancelled or corrected.
+    const result = await replanInto(store, runtime.config, clock.now(), offices ? { offices: [...offices.keys()] } : {});
     // The zone lets `status` show office time even while the config on disk cannot be read.
     const instance: InstanceStatus = { pid: process.pid, owner, heartbeatAt: clock.now().toISOString(), zone: runtime.config.offices[0]?.timezone ?? 'UTC' };
     await setRuntimeStatus(store, INSTANCE_STATUS_KEY, instance);
@@ -220,7 +255,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   const reloadIfChanged = async (reason: string): Promise<boolean> => {
     const content = readConfigContent(contentDirs());
     if (content.hash === lastRead) return false;
-    const outcome = loadAll(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
+    const deployment = loadDeployment(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
     // Only now: had the load thrown (an I/O error), the next event or period tries again.
     lastRead = content.hash;
     const reject = async (lines: string[]): Promise<false> => {
@@ -229,6 +264,9 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
       return false;
     };
+    if (deployment.many) return reloadOffices(deployment, content, reject);
+    offices = null;
+    const outcome = deployment.offices[0]!;
     if (!outcome.loaded) return reject(outcome.problems.map((p) => formatProblem(p, process.cwd())));
     let next: Runtime;
     try {
@@ -245,6 +283,41 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     await replan(reason);
     wake.abort();
     return true;
+
+    /**
+     * Many offices: every office that loads is swapped in; one that does not
+     * keeps its last good config and plan (and is reported); the shared files
+     * broken keep everything as it was.
+     */
+    async function reloadOffices(loadedNow: DeploymentOutcome, read: ConfigContent, rejectAll: (lines: string[]) => Promise<false>): Promise<boolean> {
+      const update = updateOfficeSet(offices ?? new Map(), loadedNow);
+      if (update.sharedErrors.length > 0) return rejectAll(update.sharedErrors.map((p) => formatProblem(p, process.cwd())));
+      const freshest = loadedNow.offices.find((office) => office.loaded)?.loaded ?? undefined;
+      const built = buildOfficesRuntime(update.offices, offices ?? new Map(), channelDeps, runtime.generation + 1, freshest);
+      const lines = [
+        ...update.broken.flatMap((office) => office.problems.map((p) => `[${office.id}] ${formatProblem(p, process.cwd())}`)),
+        ...built.failed.map((office) => `[${office.id}] ${office.message}`),
+      ];
+      if (!built.runtime) return rejectAll(lines);
+      const brokenIds = [...update.broken.map((office) => office.id), ...built.failed.map((office) => office.id)];
+      for (const id of new Set(brokenIds)) {
+        const officeLines = lines.filter((line) => line.startsWith(`[${id}] `));
+        const kept = built.offices.has(id) ? 'its last good schedule keeps running' : 'it is not served';
+        alert({ kind: 'config-invalid', officeId: id, message: `office ${id}: the config edit has ${officeLines.length} problem(s); ${kept} until they are fixed; the other offices are re-planned:\n${officeLines.join('\n')}` });
+      }
+      offices = built.offices;
+      runtime = built.runtime;
+      running = read;
+      const warnings = loadedNow.offices.filter((office) => office.loaded).flatMap((office) => office.problems.map((p) => `[${office.id}] ${formatProblem(p, process.cwd())}`));
+      const status: ConfigStatus = brokenIds.length > 0
+        ? { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: read.hash, brokenOffices: [...new Set(brokenIds)] }
+        : okStatus(warnings);
+      await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
+      await resetRendered(store, clock.now());
+      await replan(reason);
+      wake.abort();
+      return true;
+    }
   };
 
   // Reloads and cron re-plans run one at a time, never overlapping a tick's writes badly:

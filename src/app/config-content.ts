@@ -27,8 +27,8 @@ export interface ConfigContent {
   files: ConfigFile[];
 }
 
-/** How deep below each directory files are read (templates/partials sit two levels down). */
-const MAX_DEPTH = 3;
+/** How deep below each directory files are read (config/offices/ID/templates/partials/FILE is four levels down). */
+const MAX_DEPTH = 5;
 
 /** Reads every file below `dirs` (deduplicated by real path) and hashes names and contents. */
 export function readConfigContent(dirs: readonly string[]): ConfigContent {

@@ -31,8 +31,8 @@ export function watchConfig(dirs: string[], onChange: () => void, options: { log
   };
   const watcher = watch([...new Set(dirs)], {
     ignoreInitial: true,
-    // Deep enough for templates/partials and a ConfigMap's `..data/` directory.
-    depth: 3,
+    // Deep enough for offices/ID/templates/partials and a ConfigMap's `..data/` directory.
+    depth: 5,
     // A ConfigMap's files are symlinks into `..data`: changes behind them count.
     followSymlinks: true,
   });

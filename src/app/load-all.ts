@@ -6,6 +6,7 @@
 import { checkCalendar, checkOpeningsOnClosedDays } from '../calendar/check';
 import { checkClockChanges } from '../calendar/clock-change-check';
 import { loadConfig } from '../config/load';
+import { isManyOffices, loadOfficeConfigs } from '../config/load-offices';
 import type { Config } from '../config/types';
 import type { Problem } from '../errors';
 import { CANCELLATION_RULE, CORRECTION_RULE } from '../plan/corrections';
@@ -16,7 +17,15 @@ import { toLocal } from '../time/zone';
 
 export interface Loaded {
   config: Config;
+  /** The templates of the (first) office. */
   templates: TemplateSet;
+  /** Many offices in one Loaded (the bot, simulate): each office's own templates, by office id. */
+  officeTemplates?: ReadonlyMap<string, TemplateSet>;
+}
+
+/** The templates that render `officeId`'s posts. */
+export function templatesFor(loaded: Pick<Loaded, 'templates' | 'officeTemplates'>, officeId: string): TemplateSet {
+  return loaded.officeTemplates?.get(officeId) ?? loaded.templates;
 }
 
 export interface LoadOutcome {
@@ -35,7 +44,60 @@ export interface LoadOptions {
 export function loadAll(configDir: string, options: LoadOptions): LoadOutcome {
   const { config, problems } = loadConfig(configDir, options.templatesDir ? { templatesDir: options.templatesDir } : undefined);
   if (!config) return { loaded: null, problems: sortProblems(problems) };
+  return completeLoad(config, problems, options);
+}
 
+/** One office of a deployment, as loaded. */
+export interface OfficeOutcome {
+  /** The office id (its folder name in the many-office layout). */
+  id: string;
+  loaded: Loaded | null;
+  problems: Problem[];
+}
+
+export interface DeploymentOutcome {
+  /** True for the many-office layout (config/offices/ID/). */
+  many: boolean;
+  /** Problems of the shared files, reported once (many offices only). */
+  shared: Problem[];
+  offices: OfficeOutcome[];
+}
+
+/**
+ * Loads either layout, each office on its own: one office's problems leave it
+ * out (`loaded: null`) and never stop the others. The one-office layout gives
+ * one office, exactly as `loadAll` loads it (its id is unknown when it is broken).
+ */
+export function loadDeployment(configDir: string, options: LoadOptions & { only?: readonly string[] }): DeploymentOutcome {
+  if (!isManyOffices(configDir)) {
+    const outcome = loadAll(configDir, options);
+    return { many: false, shared: [], offices: [{ id: outcome.loaded?.config.offices[0]?.id ?? '', ...outcome }] };
+  }
+  const result = loadOfficeConfigs(configDir, { ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), ...(options.only ? { only: options.only } : {}) });
+  return {
+    many: true,
+    shared: result.shared,
+    offices: result.offices.map((office) => (office.config ? { id: office.id, ...completeLoad(office.config, office.problems, options) } : { id: office.id, loaded: null, problems: office.problems })),
+  };
+}
+
+/**
+ * Several offices' Loaded as one, for the scheduler: every office's config,
+ * the deployment's settings (`base`), each office's templates.
+ */
+export function combineLoaded(parts: readonly Loaded[], base: Pick<Config, 'dir' | 'templatesDir' | 'settings'>): Loaded | null {
+  const first = parts[0];
+  if (!first) return null;
+  if (parts.length === 1) return first;
+  return {
+    config: { dir: base.dir, templatesDir: base.templatesDir, settings: base.settings, offices: parts.flatMap((part) => part.config.offices) },
+    templates: first.templates,
+    officeTemplates: new Map(parts.flatMap((part) => part.config.offices.map((office) => [office.id, templatesFor(part, office.id)] as const))),
+  };
+}
+
+/** Calendar checks and templates of a loaded config (one office, or today's whole config). */
+function completeLoad(config: Config, problems: Problem[], options: LoadOptions): LoadOutcome {
   const all = [...problems];
   for (const office of config.offices) {
     const today: PlainDate = toLocal(options.now, office.timezone).date;
@@ -48,7 +110,7 @@ export function loadAll(configDir: string, options: LoadOptions): LoadOutcome {
     all.push(...checkClockChanges(office, { from: today, to: addDays(today, days) }));
   }
 
-  const loadedTemplates = loadTemplates(config.templatesDir, templateUses(config));
+  const loadedTemplates = loadTemplates(config.offices[0]?.templateDirs ?? config.templatesDir, templateUses(config));
   all.push(...loadedTemplates.problems);
   const sorted = sortProblems(all);
   if (!loadedTemplates.templates || sorted.some((p) => p.severity === 'error')) return { loaded: null, problems: sorted };

@@ -18,7 +18,7 @@ import type { PlannedPost } from '../plan/types';
 import { RasterCache, type DrawnCardCache } from '../render/card';
 import { renderPost } from '../render/render-post';
 import type { RenderedPost } from '../render/types';
-import type { Loaded } from './load-all';
+import { templatesFor, type Loaded } from './load-all';
 
 export interface RenderedPlannedPost {
   post: PlannedPost;
@@ -52,7 +52,7 @@ export async function renderPlannedPosts(
     }
     try {
       const rendered = await renderPost(
-        loaded.templates,
+        templatesFor(loaded, post.officeId),
         post,
         { channelId: post.channelId, mime: channel.limits.preferredMime },
         { rootDir: out.rootDir, relDir: out.relDirFor(post, index) },

@@ -17,9 +17,12 @@ import { planAll } from './plan-all';
 
 const LOOKBACK_MS = 24 * 3_600_000;
 
-/** Plans `config` from `now` over its horizon into `store`, corrections included. */
-export async function replanInto(store: Store, config: Config, now: Date): Promise<SyncResult> {
+/**
+ * Plans `config` from `now` over its horizon into `store`, corrections included.
+ * With `offices`, only those offices' ledger posts are cancelled or corrected.
+ */
+export async function replanInto(store: Store, config: Config, now: Date, options: { offices?: readonly string[] } = {}): Promise<SyncResult> {
   const range = { from: new Date(now.getTime() - LOOKBACK_MS), to: new Date(now.getTime() + config.settings.horizonDays * 86_400_000) };
   const { posts } = planAll(config, range);
-  return syncPlan(store, posts, range, now, { corrections: (histories) => planCorrections({ config, histories, now }) });
+  return syncPlan(store, posts, range, now, { corrections: (histories) => planCorrections({ config, histories, now }), ...(options.offices ? { offices: options.offices } : {}) });
 }

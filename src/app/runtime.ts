@@ -7,5 +7,5 @@ import type { Loaded } from './load-all';
 export function buildRuntime(loaded: Loaded, deps: ChannelDeps, generation: number, options: { outboxOnly?: boolean } = {}): Runtime {
   const configs = loaded.config.offices.flatMap((office) => office.channels);
   const channels = options.outboxOnly ? createOutboxChannels(configs, deps) : createChannels(configs, deps);
-  return { config: loaded.config, templates: loaded.templates, channels, generation };
+  return { config: loaded.config, templates: loaded.templates, ...(loaded.officeTemplates ? { officeTemplates: loaded.officeTemplates } : {}), channels, generation };
 }

@@ -16,7 +16,7 @@ import { openStore } from '../store/open';
 import { countByState } from '../store/ledger';
 import type { Alert } from '../schedule/alerts';
 import { createAlertSink, type AlertSink } from './alert-sink';
-import { loadAll } from './load-all';
+import { combineLoaded, loadDeployment, type Loaded } from './load-all';
 import { replanInto } from './replan';
 import { buildRuntime } from './runtime';
 
@@ -26,6 +26,8 @@ export interface SimulationOptions {
   from: Date;
   to: Date;
   outDir: string;
+  /** Many offices: simulate only these (default: every office whose config loads). */
+  offices?: readonly string[];
   logger: Logger;
   /**
    * Where alerts are logged (default `logger`). They are also returned, for
@@ -48,13 +50,14 @@ export interface SimulationResult {
   warnings: Problem[];
   /** In the order raised, each problem once (as the live sink reports it). */
   alerts: SimulatedAlert[];
+  /** Many offices: those left out because their config has errors. */
+  skippedOffices: string[];
 }
 
 const DAY_MS = 86_400_000;
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
-  const loadedOutcome = loadAll(options.configDir, { now: options.from, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
-  if (!loadedOutcome.loaded) throw new ConfigError(loadedOutcome.problems);
+  const loadedOutcome = loadForSimulation(options);
   const loaded = loadedOutcome.loaded;
 
   fs.mkdirSync(options.outDir, { recursive: true });
@@ -70,7 +73,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const alerts: SimulatedAlert[] = [];
     const alert = collectAlerts(createAlertSink({ logger: options.alertLogger ?? options.logger, store, now: () => clock.now() }), alerts, () => clock.now());
     const scheduler = createScheduler({ store, clock, logger: options.logger, runtime: () => runtime, owner: 'simulate', mediaRoot: options.outDir, storeCards: false, alert, random: () => 0.5 });
-    await replanInto(store, loaded.config, clock.now());
+    const offices = loaded.config.offices.map((office) => office.id);
+    await replanInto(store, loaded.config, clock.now(), { offices });
     await runScheduleLoop({
       scheduler,
       clock,
@@ -81,14 +85,37 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       maxChunkMs: Number.POSITIVE_INFINITY,
       renderAheadMs: () => loaded.config.settings.renderAheadMinutes * 60_000,
       // The live bot re-plans every few minutes; once a virtual day keeps the horizon filled.
-      replan: { nextAt: (now) => new Date(now.getTime() + DAY_MS), run: async (now) => void (await replanInto(store, loaded.config, now)) },
+      replan: { nextAt: (now) => new Date(now.getTime() + DAY_MS), run: async (now) => void (await replanInto(store, loaded.config, now, { offices })) },
     });
     await alert.flush();
-    return { outboxFile, states: await countByState(store), warnings: loadedOutcome.problems.filter((p) => p.severity === 'warning'), alerts };
+    return { outboxFile, states: await countByState(store), warnings: loadedOutcome.problems.filter((p) => p.severity === 'warning'), alerts, skippedOffices: loadedOutcome.skipped };
   } finally {
     await store.close();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The config at the simulation's start: today's layout as one; many offices
+ * as one combined config of those that load (a broken office is left out,
+ * and named in `skipped`).
+ */
+function loadForSimulation(options: SimulationOptions): { loaded: Loaded; problems: Problem[]; skipped: string[] } {
+  const deployment = loadDeployment(options.configDir, {
+    now: options.from,
+    ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}),
+    ...(options.offices ? { only: options.offices } : {}),
+  });
+  if (deployment.shared.some((p) => p.severity === 'error')) throw new ConfigError(deployment.shared);
+  const good = deployment.offices.flatMap((office) => (office.loaded ? [office.loaded] : []));
+  const first = good[0];
+  if (!first) throw new ConfigError([...deployment.shared, ...deployment.offices.flatMap((office) => office.problems)]);
+  const loaded = combineLoaded(good, first.config)!;
+  return {
+    loaded,
+    problems: [...deployment.shared, ...deployment.offices.filter((office) => office.loaded).flatMap((office) => office.problems)],
+    skipped: deployment.offices.filter((office) => !office.loaded).map((office) => office.id),
+  };
 }
 
 /** `sink`, also keeping each alert in `into` (once per post, revision and message, as the sink dedupes). */

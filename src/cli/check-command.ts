@@ -18,10 +18,18 @@ import { busiestDayPerChannel } from '../plan/daily-caps';
 import type { CliContext } from './context';
 import { write } from './context';
 import { checkOnline } from './check-online';
-import { loadOrFail } from './load-or-fail';
+import { loadSelectedOffices } from './offices';
+import type { Loaded } from '../app/load-all';
 
-export async function checkCommand(ctx: CliContext, options: { days: number; online?: boolean }): Promise<number> {
-  const loaded = loadOrFail(ctx, { checkDays: options.days });
+export async function checkCommand(ctx: CliContext, options: { days: number; online?: boolean; office?: string }): Promise<number> {
+  const selection = loadSelectedOffices(ctx, { checkDays: options.days, ...(options.office === undefined ? {} : { office: options.office }) });
+  let exit = selection.failed.length > 0 ? 1 : 0;
+  for (const office of selection.offices) exit = Math.max(exit, await checkOffice(office.ctx, { ...office.loaded, warnings: office.warnings }, options));
+  return exit;
+}
+
+/** Every post of one office (of the only one, in the one-office layout). */
+async function checkOffice(ctx: CliContext, loaded: Loaded & { warnings: Problem[] }, options: { days: number; online?: boolean }): Promise<number> {
   const now = ctx.clock.now();
   const range = { from: now, to: new Date(now.getTime() + options.days * 86_400_000) };
   const { posts, skipped } = planAll(loaded.config, range, now);

@@ -50,14 +50,20 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     return resolveContext(options, { clock, env, stdout, stderr, cwd });
   };
   const timeHelp = 'ISO 8601; without an offset, read in the office time zone';
+  const officeHelp = 'only this office (config/offices/ID); default: every office';
 
   program
     .command('check')
     .description('validate config, calendar and templates; render and check every post of the next N days')
     .addOption(new Option('--days <n>', 'days ahead to check').default('35').argParser(parsePositiveInt))
     .option('--online', 'also verify every account with its platform (never posts), token expiry and the public image address')
-    .action(async (options: { days: number | string; online?: boolean }) => {
-      exitCode = await (await import('./check-command')).checkCommand(context(), { days: Number(options.days), ...(options.online ? { online: true } : {}) });
+    .option('--office <id>', officeHelp)
+    .action(async (options: { days: number | string; online?: boolean; office?: string }) => {
+      exitCode = await (await import('./check-command')).checkCommand(context(), {
+        days: Number(options.days),
+        ...(options.online ? { online: true } : {}),
+        ...(options.office === undefined ? {} : { office: options.office }),
+      });
     });
   program
     .command('plan')
@@ -65,7 +71,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .option('--from <T>', timeHelp, parseTimeArgument)
     .option('--to <T>', timeHelp, parseTimeArgument)
     .option('--json', 'machine-readable output')
-    .action(async (options: { from?: string; to?: string; json?: boolean }) => {
+    .option('--office <id>', officeHelp)
+    .action(async (options: { from?: string; to?: string; json?: boolean; office?: string }) => {
       exitCode = await (await import('./plan-command')).planCommand(context(), options);
     });
   program
@@ -73,8 +80,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .description("write each planned post's caption, card and alt text to a directory (with index.html)")
     .option('--from <T>', timeHelp, parseTimeArgument)
     .option('--to <T>', timeHelp, parseTimeArgument)
-    .option('--out <dir>', 'output directory', 'preview')
-    .action(async (options: { from?: string; to?: string; out: string }) => {
+    .option('--out <dir>', 'output directory (one folder per office when there are several)', 'preview')
+    .option('--office <id>', officeHelp)
+    .action(async (options: { from?: string; to?: string; out: string; office?: string }) => {
       exitCode = await (await import('./preview-command')).previewCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
     });
   program
@@ -84,7 +92,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .requiredOption('--to <T>', timeHelp, parseTimeArgument)
     .option('--out <dir>', 'output directory for outbox.jsonl and media', 'simulation')
     .option('--json', 'machine-readable summary')
-    .action(async (options: { from: string; to: string; out: string; json?: boolean }) => {
+    .option('--office <id>', officeHelp)
+    .action(async (options: { from: string; to: string; out: string; json?: boolean; office?: string }) => {
       exitCode = await (await import('./simulate-command')).simulateCommand(context(), { ...options, out: path.resolve(cwd, options.out) });
     });
   program
@@ -97,7 +106,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .command('status')
     .description('upcoming posts, recent results, failures and config errors, from the ledger')
     .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
+    .option('--office <id>', officeHelp)
+    .action(async (options: { json?: boolean; office?: string }) => {
       exitCode = await (await import('./status-command')).statusCommand(context(), options);
     });
   // --max-age 25: two default re-plan periods (`*/10`) plus slack for a slow re-plan.

@@ -4,16 +4,27 @@ import { checkRange } from './arguments';
 import type { CliContext } from './context';
 import { parseTimeOption, write } from './context';
 import { localStamp, table } from './format';
-import { loadOrFail } from './load-or-fail';
+import { loadSelectedOffices } from './offices';
+import type { Config } from '../config/types';
 
 export interface PlanCommandOptions {
   from?: string;
   to?: string;
   json?: boolean;
+  /** One office of several (default: all). */
+  office?: string;
 }
 
 export async function planCommand(ctx: CliContext, options: PlanCommandOptions): Promise<number> {
-  const { config } = loadOrFail(ctx);
+  const selection = loadSelectedOffices(ctx, options.office === undefined ? {} : { office: options.office });
+  const json: object[] = [];
+  for (const office of selection.offices) planOffice(office.ctx, office.loaded.config, options, json);
+  // One JSON array for all offices: each entry names its office.
+  if (options.json) write(ctx.stdout, JSON.stringify(json, null, 2));
+  return selection.failed.length > 0 ? 1 : 0;
+}
+
+function planOffice(ctx: CliContext, config: Config, options: PlanCommandOptions, json: object[]): void {
   const now = ctx.clock.now();
   const from = parseTimeOption(options.from, 'from', config) ?? now;
   const to = parseTimeOption(options.to, 'to', config) ?? new Date(from.getTime() + config.settings.horizonDays * 86_400_000);
@@ -23,10 +34,8 @@ export async function planCommand(ctx: CliContext, options: PlanCommandOptions):
   const { posts, skipped } = planAll(config, { from, to }, options.from ? undefined : now);
 
   if (options.json) {
-    write(
-      ctx.stdout,
-      JSON.stringify(
-        posts.map((post) => ({
+    json.push(
+        ...posts.map((post) => ({
           id: post.id,
           office: post.officeId,
           dueAt: post.dueAt.toISOString(),
@@ -39,11 +48,8 @@ export async function planCommand(ctx: CliContext, options: PlanCommandOptions):
           template: post.template,
           fingerprint: post.fingerprint,
         })),
-        null,
-        2,
-      ),
     );
-    return 0;
+    return;
   }
   write(ctx.stdout, `${posts.length} post(s) from ${localStamp(from, zone, now)} to ${localStamp(to, zone, now)} (${zone})\n`);
   if (posts.length > 0) {
@@ -56,5 +62,4 @@ export async function planCommand(ctx: CliContext, options: PlanCommandOptions):
     );
   }
   for (const skip of skipped) write(ctx.stderr, `skipped: ${skip.ruleId} for ${skip.subject} on ${skip.channelId}: ${skip.reason}`);
-  return 0;
 }

@@ -15,10 +15,21 @@ import { checkRange } from './arguments';
 import type { CliContext } from './context';
 import { parseTimeOption, write } from './context';
 import { localStamp } from './format';
-import { loadOrFail } from './load-or-fail';
+import { loadSelectedOffices } from './offices';
+import type { Loaded } from '../app/load-all';
 
-export async function previewCommand(ctx: CliContext, options: { from?: string; to?: string; out: string }): Promise<number> {
-  const loaded = loadOrFail(ctx);
+export async function previewCommand(ctx: CliContext, options: { from?: string; to?: string; out: string; office?: string }): Promise<number> {
+  const selection = loadSelectedOffices(ctx, options.office === undefined ? {} : { office: options.office });
+  let exit = selection.failed.length > 0 ? 1 : 0;
+  for (const office of selection.offices) {
+    // Many offices: one folder per office below --out.
+    const out = selection.many ? path.join(options.out, office.id) : options.out;
+    exit = Math.max(exit, await previewOffice(office.ctx, office.loaded, { ...options, out }));
+  }
+  return exit;
+}
+
+async function previewOffice(ctx: CliContext, loaded: Loaded, options: { from?: string; to?: string; out: string }): Promise<number> {
   const now = ctx.clock.now();
   const from = parseTimeOption(options.from, 'from', loaded.config) ?? now;
   const to = parseTimeOption(options.to, 'to', loaded.config) ?? new Date(from.getTime() + 7 * 86_400_000);

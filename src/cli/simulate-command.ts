@@ -9,22 +9,30 @@ import { checkRange } from './arguments';
 import type { CliContext } from './context';
 import { parseTimeOption, write } from './context';
 import { localStamp, table } from './format';
-import { loadOrFail } from './load-or-fail';
+import { listOfficeIds } from '../config/load-offices';
+import { loadSelectedOffices } from './offices';
 
-export async function simulateCommand(ctx: CliContext, options: { from: string; to: string; out: string; json?: boolean }): Promise<number> {
+export async function simulateCommand(ctx: CliContext, options: { from: string; to: string; out: string; json?: boolean; office?: string }): Promise<number> {
   // Warnings are printed once, after the run: the simulation loads the config
   // again at its own start time (--from), and those are the ones that apply.
-  const { config } = loadOrFail(ctx, { printWarnings: false });
+  // A broken office is reported here and left out; the others are simulated together.
+  const selection = loadSelectedOffices(ctx, { printWarnings: false, ...(options.office === undefined ? {} : { office: options.office }) });
+  const config = selection.offices[0]?.loaded.config;
+  if (!config) return 1;
+  const prefixed = selection.many && listOfficeIds(ctx.configDir).length > 1;
   const from = parseTimeOption(options.from, 'from', config)!;
   const to = parseTimeOption(options.to, 'to', config)!;
   checkRange(from, to, options);
   const zone = config.offices[0]?.timezone ?? 'UTC';
+  // Many offices: each published time in its own office's zone.
+  const zoneOf = new Map(selection.offices.flatMap((office) => office.loaded.config.offices.map((each) => [each.id, each.timezone] as const)));
   const result = await runSimulation({
     configDir: ctx.configDir,
     ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}),
     from,
     to,
     outDir: path.resolve(options.out),
+    ...(selection.many ? { offices: selection.offices.map((office) => office.id) } : {}),
     logger: createLogger({ level: ctx.debug ? 'debug' : 'warn' }),
     // Alerts are printed below in office time; the JSON log line (ISO) only with --debug.
     ...(ctx.debug ? {} : { alertLogger: createSilentLogger() }),
@@ -42,8 +50,16 @@ export async function simulateCommand(ctx: CliContext, options: { from: string; 
       write(
         ctx.stdout,
         table(
-          ['published', 'channel', 'rule', 'kind', 'about', 'first line'],
-          records.map((r) => [localStamp(new Date(r.publishedAt), zone, ctx.clock.now()), r.channel, r.rule, r.kind, r.releaseId ?? '-', (r.text.split('\n')[0] ?? '').slice(0, 60)]),
+          [...(prefixed ? ['office'] : []), 'published', 'channel', 'rule', 'kind', 'about', 'first line'],
+          records.map((r) => [
+            ...(prefixed ? [r.office] : []),
+            localStamp(new Date(r.publishedAt), zoneOf.get(r.office) ?? zone, ctx.clock.now()),
+            r.channel,
+            r.rule,
+            r.kind,
+            r.releaseId ?? '-',
+            (r.text.split('\n')[0] ?? '').slice(0, 60),
+          ]),
         ),
       );
     }
@@ -51,5 +67,5 @@ export async function simulateCommand(ctx: CliContext, options: { from: string; 
     write(ctx.stdout, `\nsimulated ${localStamp(from, zone, ctx.clock.now())} → ${localStamp(to, zone, ctx.clock.now())} (${zone}): ${records.length} post(s) sent to ${result.outboxFile}${states ? ` (ledger: ${states})` : ''}`);
   }
   const failed = (result.states.expired ?? 0) + (result.states.dead ?? 0) + (result.states.unknown ?? 0);
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || selection.failed.length > 0 ? 1 : 0;
 }

@@ -4,6 +4,8 @@ import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type StoredContent } from '../app/bot';
 import { shortHash } from '../app/config-content';
 import { loadConfig } from '../config/load';
+import { isManyOffices, listOfficeIds, loadOfficeConfigs } from '../config/load-offices';
+import { checkOfficeOption } from './offices';
 import { formatProblem } from '../errors';
 import { isValidTimeZone } from '../time/zone';
 import { openStore } from '../store/open';
@@ -44,15 +46,35 @@ function readingZone(ctx: CliContext, instance: unknown): { zone: string; note: 
   };
 }
 
-export async function statusCommand(ctx: CliContext, options: { json?: boolean }): Promise<number> {
+/** Many offices: the zone of each office whose config loads (unreadable ones fall back to UTC). */
+function officeZones(ctx: CliContext): Map<string, string> {
+  const { offices } = loadOfficeConfigs(ctx.configDir, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {});
+  return new Map(offices.flatMap((office) => (office.config ? office.config.offices.map((each) => [each.id, each.timezone] as const) : [])));
+}
+
+/** Many offices: times in the selected office's zone; with all offices each row has its own (this zone is for the rest). */
+function officesZone(ctx: CliContext, office: string | undefined): { zone: string; note: string[] } {
+  const zones = officeZones(ctx);
+  const zone = (office === undefined ? [...zones.values()][0] : zones.get(office)) ?? 'UTC';
+  return { zone, note: [] };
+}
+
+export async function statusCommand(ctx: CliContext, options: { json?: boolean; office?: string }): Promise<number> {
+  const many = isManyOffices(ctx.configDir);
+  if (many) checkOfficeOption(ctx, options.office, listOfficeIds(ctx.configDir));
+  if (!many && options.office !== undefined) {
+    const { config } = loadConfig(ctx.configDir, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : undefined);
+    if (config) checkOfficeOption(ctx, options.office, config.offices.map((office) => office.id));
+  }
+  const office = options.office === undefined ? {} : { officeId: options.office };
   const store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
   try {
     const now = ctx.clock.now();
     const [states, upcoming, recent, failures, config, instance, alerts, accountReports] = await Promise.all([
-      countByState(store),
-      listPosts(store, { states: ['planned', 'ready', 'retrying', 'claimed'], from: new Date(now.getTime() - 86_400_000), limit: 15, order: 'asc' }),
-      listPosts(store, { states: ['published'], limit: 10, order: 'desc' }),
-      listPosts(store, { states: ['expired', 'dead', 'unknown'], limit: 10, order: 'desc' }),
+      countByState(store, office),
+      listPosts(store, { ...office, states: ['planned', 'ready', 'retrying', 'claimed'], from: new Date(now.getTime() - 86_400_000), limit: 15, order: 'asc' }),
+      listPosts(store, { ...office, states: ['published'], limit: 10, order: 'desc' }),
+      listPosts(store, { ...office, states: ['expired', 'dead', 'unknown'], limit: 10, order: 'desc' }),
       getRuntimeStatus(store, CONFIG_STATUS_KEY),
       getRuntimeStatus(store, INSTANCE_STATUS_KEY),
       getRuntimeStatus(store, ALERTS_KEY),
@@ -62,18 +84,30 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean }
     const recentAlerts = ((alerts as StoredAlert[] | null) ?? []).slice(-10);
     if (options.json) {
       const json = (posts: LedgerPost[]): object[] =>
-        posts.map((p) => ({ id: p.id, revision: p.revision, state: p.state, channel: p.channelId, rule: p.ruleId, kind: p.kind, releaseId: p.releaseId, dueAt: p.dueAt.toISOString(), deadline: p.deadline?.toISOString() ?? null, publishedAt: p.publishedAt?.toISOString() ?? null, remoteId: p.remoteId, remoteUrl: p.remoteUrl, lastError: p.lastError, attempts: p.attempts }));
+        posts.map((p) => ({ id: p.id, office: p.officeId, revision: p.revision, state: p.state, channel: p.channelId, rule: p.ruleId, kind: p.kind, releaseId: p.releaseId, dueAt: p.dueAt.toISOString(), deadline: p.deadline?.toISOString() ?? null, publishedAt: p.publishedAt?.toISOString() ?? null, remoteId: p.remoteId, remoteUrl: p.remoteUrl, lastError: p.lastError, attempts: p.attempts }));
       write(ctx.stdout, JSON.stringify({ states, config, instance, accounts, upcoming: json(upcoming), recent: json(recent), failures: json(failures), alerts: recentAlerts }, null, 2));
       return 0;
     }
     // Times in the office's zone when the config is readable; status must work even when it is not.
-    const { zone, note } = readingZone(ctx, instance);
+    const { zone, note } = many ? officesZone(ctx, options.office) : readingZone(ctx, instance);
     note.forEach((line) => write(ctx.stdout, line));
     // Stored times are ISO (so is --json); staff read them in the office zone: `Jum 4 Des 14.00 WIB`.
     const staff = (text: string): string => localizeInstants(text, zone, now);
+    // Many offices: an office column, and each post's time in its own office's zone.
+    const zoneOf = many ? officeZones(ctx) : new Map<string, string>();
     const rows = (posts: LedgerPost[], when: (p: LedgerPost) => Date | null): string[][] =>
-      posts.map((p) => [localStamp(when(p), zone, now), p.state, p.channelId, p.ruleId, p.releaseId ?? p.subject, p.id, staff(p.lastError ?? '')]);
-    const headers = [`time (${zone})`, 'state', 'channel', 'rule', 'about', 'id', 'note'];
+      posts.map((p) => [
+        ...(many ? [p.officeId] : []),
+        localStamp(when(p), zoneOf.get(p.officeId) ?? zone, now),
+        p.state,
+        p.channelId,
+        p.ruleId,
+        p.releaseId ?? p.subject,
+        p.id,
+        staff(p.lastError ?? ''),
+      ]);
+    const headers = [...(many ? ['office'] : []), many ? 'time (office zone)' : `time (${zone})`, 'state', 'channel', 'rule', 'about', 'id', 'note'];
+    if (options.office !== undefined) write(ctx.stdout, `office ${options.office}:`);
     // Written by the bot as a ConfigStatus; a record from an older version lacks `content`.
     const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[]; content?: StoredContent; rejectedHash?: string } | null;
     write(ctx.stdout, `ledger: ${Object.entries(states).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 'empty'}`);

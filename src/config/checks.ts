@@ -114,9 +114,11 @@ export function normalizeTime(text: string): string {
 }
 
 /** Reports a missing caption template, naming the file to create. */
-export function checkTemplate(checker: Checker, templatesDir: string, name: string, at: DataPath): void {
-  const file = path.join(templatesDir, 'captions', `${name}.hbs`);
-  if (!existsSync(file)) {
+export function checkTemplate(checker: Checker, templatesDir: string | readonly string[], name: string, at: DataPath): void {
+  const layers = typeof templatesDir === 'string' ? [templatesDir] : templatesDir;
+  const files = layers.map((dir) => path.join(dir, 'captions', `${name}.hbs`));
+  const file = files[0] ?? path.join('templates', 'captions', `${name}.hbs`);
+  if (!files.some((candidate) => existsSync(candidate))) {
     checker.error(at, `template \`${name}\` not found: create ${shownPath(file)} or use an existing template name.`);
   }
 }

@@ -5,12 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { Config } from './types';
+import type { CalendarConfig, Config } from './types';
 import type { Problem } from '../errors';
 import { createChecker, isRecord } from './checks';
 import { validateShape } from './issues';
 import { normalizeCalendar } from './normalize-calendar';
-import { normalizeHerald } from './normalize-herald';
+import { normalizeHerald, type HeraldResult, type NormalizeHeraldOptions } from './normalize-herald';
 import { calendarSchema, heraldSchema } from './schema';
 import { readYamlFile, type YamlSource } from './yaml-source';
 
@@ -41,9 +41,40 @@ export function loadConfig(dir: string, options: LoadOptions = {}): LoadResult {
   }
   const templatesDir = resolveTemplatesDir(absDir, options.templatesDir);
   const problems: Problem[] = [];
-
   const heraldFile = path.join(dir, 'herald.yaml');
   const herald = readYamlFile(path.join(absDir, 'herald.yaml'), heraldFile);
+  const { heraldResult, calendar } = loadOfficeFiles({ herald, heraldFile, absDir, shownDir: dir, templateLayers: [templatesDir] }, problems);
+
+  const sorted = sortProblems(problems);
+  if (sorted.some((p) => p.severity === 'error') || !heraldResult?.office) return { config: null, problems: sorted };
+  const config: Config = {
+    dir: absDir,
+    templatesDir,
+    offices: [{ ...heraldResult.office, calendar }],
+    settings: heraldResult.settings,
+  };
+  return { config: deepFreeze(config), problems: sorted };
+}
+
+export interface OfficeFiles {
+  /** herald.yaml as read (or layered over the shared defaults); null when missing. */
+  herald: YamlSource | null;
+  /** herald.yaml as shown in problems. */
+  heraldFile: string;
+  /** The folder holding calendar.yaml and its CSV imports, absolute and as shown. */
+  absDir: string;
+  shownDir: string;
+  /** Where templates are looked up, most specific first. */
+  templateLayers: readonly string[];
+  normalize?: NormalizeHeraldOptions;
+}
+
+/**
+ * Validates one office's herald.yaml and reads its calendar.yaml (+ CSV);
+ * problems go to `problems`. Shared by both layouts (load-offices.ts).
+ */
+export function loadOfficeFiles(input: OfficeFiles, problems: Problem[]): { heraldResult: HeraldResult | undefined; calendar: CalendarConfig } {
+  const { herald, heraldFile, absDir, shownDir: dir } = input;
   if (!herald) {
     problems.push({
       location: { file: heraldFile, line: 1, col: 1 },
@@ -51,7 +82,7 @@ export function loadConfig(dir: string, options: LoadOptions = {}): LoadResult {
       severity: 'error',
     });
   }
-  const heraldResult = herald && checkFile(herald, problems, 'herald') ? normalizeHerald(createChecker(herald, problems), templatesDir) : undefined;
+  const heraldResult = herald && checkFile(herald, problems, 'herald') ? normalizeHerald(createChecker(herald, problems), input.templateLayers, input.normalize) : undefined;
 
   const calendarFile = path.join(dir, 'calendar.yaml');
   const calendarSource = readYamlFile(path.join(absDir, 'calendar.yaml'), calendarFile);
@@ -71,16 +102,7 @@ export function loadConfig(dir: string, options: LoadOptions = {}): LoadResult {
           serviceIds: heraldResult ? [...new Set(heraldResult.serviceIds)] : undefined,
         })
       : { releases: [], recurring: [], closures: [], imported: [] };
-
-  const sorted = sortProblems(problems);
-  if (sorted.some((p) => p.severity === 'error') || !heraldResult?.office) return { config: null, problems: sorted };
-  const config: Config = {
-    dir: absDir,
-    templatesDir,
-    offices: [{ ...heraldResult.office, calendar }],
-    settings: heraldResult.settings,
-  };
-  return { config: deepFreeze(config), problems: sorted };
+  return { heraldResult, calendar };
 }
 
 /**
@@ -131,7 +153,7 @@ function checkFile(source: YamlSource, problems: Problem[], kind: 'herald' | 'ca
   return typeof source.data === 'object' && !Array.isArray(source.data);
 }
 
-function sortProblems(problems: Problem[]): Problem[] {
+export function sortProblems(problems: Problem[]): Problem[] {
   const fileOrder = new Map<string, number>();
   for (const p of problems) if (p.location && !fileOrder.has(p.location.file)) fileOrder.set(p.location.file, fileOrder.size);
   const seen = new Set<string>();
@@ -152,7 +174,7 @@ function sortProblems(problems: Problem[]): Problem[] {
     .map(({ p }) => p);
 }
 
-function isDirectory(dir: string): boolean {
+export function isDirectory(dir: string): boolean {
   return existsSync(dir) && statSync(dir).isDirectory();
 }
 

@@ -53,8 +53,17 @@ export interface HeraldResult {
   serviceIds: string[];
 }
 
-/** Normalises the parsed herald.yaml; problems go to `checker`. */
-export function normalizeHerald(checker: Checker, templatesDir: string): HeraldResult {
+export interface NormalizeHeraldOptions {
+  /**
+   * Many-office layout: the deployment's settings (config/herald.yaml) under
+   * the office's own; an office's file may only add its `alerts`.
+   */
+  inheritedSettings?: Settings;
+}
+
+/** Normalises the parsed herald.yaml; problems go to `checker`. `templatesDir` may list layers, most specific first. */
+export function normalizeHerald(checker: Checker, templatesDir: string | readonly string[], options: NormalizeHeraldOptions = {}): HeraldResult {
+  const base = options.inheritedSettings ?? DEFAULT_SETTINGS;
   const raw = (checker.source.data ?? {}) as Record<string, unknown>;
   const serviceIds = rawIds(raw.services);
   const channelIds = rawIds(raw.channels);
@@ -102,29 +111,7 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
     'rule',
   );
 
-  const settingsInput = raw.settings === undefined ? {} : salvage(settingsSchema, raw.settings);
-  const settings: Settings = {
-    renderAheadMinutes: settingsInput?.renderAheadMinutes ?? DEFAULT_SETTINGS.renderAheadMinutes,
-    horizonDays: settingsInput?.horizonDays ?? DEFAULT_SETTINGS.horizonDays,
-    replanCron: settingsInput?.replanCron ?? DEFAULT_SETTINGS.replanCron,
-  };
-  const media = settingsInput?.mediaServer;
-  if (media) {
-    // Instagram fetches images itself, over the public internet, and only over HTTPS.
-    if (!/^https:\/\/[^/\s]+/.test(media.publicBaseUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(media.publicBaseUrl)) {
-      checker.error(['settings', 'mediaServer', 'publicBaseUrl'], `\`${media.publicBaseUrl}\` is not a public https:// address: Instagram only fetches images over HTTPS; put the address of your reverse proxy or tunnel here.`);
-    }
-    settings.mediaServer = { publicBaseUrl: media.publicBaseUrl.replace(/\/+$/, ''), host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
-  }
-  // On the raw entry: a mistake elsewhere in `alerts` must not hide this one.
-  const rawTelegram = isRecord(raw.settings) && isRecord(raw.settings.alerts) ? raw.settings.alerts.telegram : undefined;
-  if (isRecord(rawTelegram) && typeof rawTelegram.baseUrl === 'string' && !isHttpUrl(rawTelegram.baseUrl)) {
-    checker.error(['settings', 'alerts', 'telegram', 'baseUrl'], `\`${rawTelegram.baseUrl}\` is not an http(s) address: write e.g. http://127.0.0.1:8081, or remove baseUrl.`);
-  }
-  if (settingsInput?.alerts) {
-    const alerts = normalizeAlerts(checker, settingsInput.alerts);
-    if (alerts) settings.alerts = alerts;
-  }
+  const settings = normalizeSettings(checker, raw.settings, base);
   channels.forEach((channel, index) => {
     if (channel.driver === 'instagram' && channel.enabled && !settings.mediaServer) {
       checker.error(['channels', index, 'driver'], 'the instagram driver needs the media server: Instagram fetches each image from a public https address. Add settings.mediaServer.publicBaseUrl (see README, "Connect Instagram").');
@@ -133,8 +120,6 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
       checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
     }
   });
-  const replanCron = isRecord(raw.settings) ? raw.settings.replanCron : undefined;
-  if (typeof replanCron === 'string') checkCron(checker, replanCron, ['settings', 'replanCron']);
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
   return {
@@ -164,6 +149,42 @@ export function normalizeHerald(checker: Checker, templatesDir: string): HeraldR
   };
 }
 
+/**
+ * `settings` of a herald.yaml with defaults from `base`: the whole file's in
+ * the one-office layout, the deployment's (config/herald.yaml) in the
+ * many-office one.
+ */
+export function normalizeSettings(checker: Checker, rawSettings: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
+  const raw = { settings: rawSettings };
+  const settingsInput = raw.settings === undefined ? {} : salvage(settingsSchema, raw.settings);
+  const settings: Settings = {
+    renderAheadMinutes: settingsInput?.renderAheadMinutes ?? base.renderAheadMinutes,
+    horizonDays: settingsInput?.horizonDays ?? base.horizonDays,
+    replanCron: settingsInput?.replanCron ?? base.replanCron,
+    ...(base.mediaServer ? { mediaServer: base.mediaServer } : {}),
+  };
+  const media = settingsInput?.mediaServer;
+  if (media) {
+    // Instagram fetches images itself, over the public internet, and only over HTTPS.
+    if (!/^https:\/\/[^/\s]+/.test(media.publicBaseUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(media.publicBaseUrl)) {
+      checker.error(['settings', 'mediaServer', 'publicBaseUrl'], `\`${media.publicBaseUrl}\` is not a public https:// address: Instagram only fetches images over HTTPS; put the address of your reverse proxy or tunnel here.`);
+    }
+    settings.mediaServer = { publicBaseUrl: media.publicBaseUrl.replace(/\/+$/, ''), host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
+  }
+  // On the raw entry: a mistake elsewhere in `alerts` must not hide this one.
+  const rawTelegram = isRecord(raw.settings) && isRecord(raw.settings.alerts) ? raw.settings.alerts.telegram : undefined;
+  if (isRecord(rawTelegram) && typeof rawTelegram.baseUrl === 'string' && !isHttpUrl(rawTelegram.baseUrl)) {
+    checker.error(['settings', 'alerts', 'telegram', 'baseUrl'], `\`${rawTelegram.baseUrl}\` is not an http(s) address: write e.g. http://127.0.0.1:8081, or remove baseUrl.`);
+  }
+  if (settingsInput?.alerts) {
+    const alerts = normalizeAlerts(checker, settingsInput.alerts);
+    if (alerts) settings.alerts = alerts;
+  }
+  const replanCron = isRecord(raw.settings) ? raw.settings.replanCron : undefined;
+  if (typeof replanCron === 'string') checkCron(checker, replanCron, ['settings', 'replanCron']);
+  return settings;
+}
+
 function checkOfficeRaw(checker: Checker, office: Record<string, unknown>): void {
   if (typeof office.timezone === 'string' && !isValidTimeZone(office.timezone)) {
     checker.error(['office', 'timezone'],
@@ -179,7 +200,7 @@ function checkRuleRefs(
   rule: Record<string, unknown>,
   at: (string | number)[],
   channelIds: string[],
-  templatesDir: string,
+  templatesDir: string | readonly string[],
 ): void {
   if (Array.isArray(rule.channels)) {
     if (rule.channels.length === 0) checker.warn([...at, 'channels'], 'this rule lists no channels, so it never posts: add channel ids or remove the rule.');

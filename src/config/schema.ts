@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { isPlainDate } from '../time/plain-date';
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_SOURCE = '([01]?\\d|2[0-3])[:.][0-5]\\d';
 const TIME_PATTERN = new RegExp(`^${TIME_SOURCE}$`);
@@ -440,3 +440,22 @@ export type RecurringInput = z.infer<typeof recurringSchema>;
 export type ReleaseInput = z.infer<typeof releaseSchema>;
 export type ClosureInput = z.infer<typeof closureSchema>;
 export type ImportInput = z.infer<typeof importSchema>;
+
+// ------------------------------------------- shared defaults of many offices
+
+/**
+ * config/herald.yaml when the config holds many offices (config/offices/ID/):
+ * defaults every office may override. No channels (each office has its own
+ * accounts) and no office id or name.
+ */
+export const sharedHeraldSchema = z
+  .strictObject({
+    office: officeSchema.omit({ id: true, name: true }).partial().optional()
+      .describe('Defaults for every office: time zone, locale, info (an office overrides each key).'),
+    services: heraldSchema.shape.services.optional(),
+    holidays: holidaysSchema.optional(),
+    announcements: heraldSchema.shape.announcements,
+    digests: heraldSchema.shape.digests,
+    settings: settingsSchema.optional(),
+  })
+  .describe('quota-herald shared defaults for many offices (config/herald.yaml beside config/offices/).');

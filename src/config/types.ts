@@ -77,6 +77,15 @@ export interface OfficeConfig {
   digests: DigestRule[];
   calendar: CalendarConfig;
   location: SourceLocation;
+  /** Many-office layout: the office's own folder (config/offices/ID). */
+  dir?: string;
+  /**
+   * Many-office layout: where its templates are looked up, most specific first
+   * (its `templates/`, the shared one, the shipped one). Absent: `Config.templatesDir`.
+   */
+  templateDirs?: readonly string[];
+  /** Many-office layout: the office's own alert recipients (`settings.alerts` of its herald.yaml), besides the global ones. */
+  alerts?: AlertSettings;
 }
 
 export interface OfficeInfo {

@@ -134,18 +134,36 @@ function platformOf(use: TemplateUse, channelId: string): PlatformName {
 }
 
 /** Loads every template the uses refer to. `templates` is null when any problem is an error. */
-export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { templates: TemplateSet | null; problems: Problem[] } {
+/**
+ * Loads every template the uses refer to. `templates` is null when any problem is an error.
+ *
+ * `templatesDir` may be a list of layers, most specific first (an office's
+ * override folder, the deployment's shared folder, the shipped templates):
+ * each file is taken from the first layer that has it, and for each channel
+ * the first layer holding any caption (or alt text) of the name decides, with
+ * the usual NAME.CHANNEL → NAME.PLATFORM → NAME fallback inside that layer.
+ * So an office's captions/h-1.hbs also replaces a shared h-1.x.hbs for its X
+ * channel: an override is never half applied.
+ */
+export function loadTemplates(templatesDir: string | readonly string[], uses: TemplateUse[]): { templates: TemplateSet | null; problems: Problem[] } {
   const problems: Problem[] = [];
   const env = Handlebars.create();
   registerHelpers(env);
+  const layers = [...new Set((typeof templatesDir === 'string' ? [templatesDir] : templatesDir).map((dir) => path.resolve(dir)))];
+  const firstLayer = layers[0] ?? path.resolve('templates');
+  /** The file `rel` in the first layer that has it. */
+  const find = (rel: string): string | undefined => layers.map((dir) => path.join(dir, rel)).find((file) => fs.existsSync(file));
 
   let partialsReadChannel = false;
-  const partialsDir = path.join(templatesDir, 'partials');
   const parsedPartials = new Map<string, Parsed>();
-  if (fs.existsSync(partialsDir)) {
+  // The most specific layer's partial of a name wins.
+  for (const layer of layers) {
+    const partialsDir = path.join(layer, 'partials');
+    if (!fs.existsSync(partialsDir)) continue;
     for (const entry of fs.readdirSync(partialsDir).sort()) {
       if (!entry.endsWith('.hbs')) continue;
       const name = entry.slice(0, -'.hbs'.length);
+      if (parsedPartials.has(name)) continue;
       const file = path.join(partialsDir, entry);
       if (!isValidTemplateName(name)) {
         problems.push({ location: { file, line: 1, col: 1 }, message: `partial file name "${entry}" is not allowed; use letters, digits, "-" and "_".`, severity: 'error' });
@@ -185,9 +203,10 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
     byName.set(use.name, entry);
   }
 
-  const load = (rel: string, kinds: Set<PostKind>, mode: Mode, required: boolean, location?: SourceLocation): CompiledTemplate | null => {
-    const file = path.join(templatesDir, rel);
-    if (!fs.existsSync(file)) {
+  const load = (rel: string, kinds: Set<PostKind>, mode: Mode, required: boolean, location?: SourceLocation, layer?: string): CompiledTemplate | null => {
+    const found = layer === undefined ? find(rel) : path.join(layer, rel);
+    const file = found ?? path.join(firstLayer, rel);
+    if (!found) {
       if (required) {
         problems.push({
           location,
@@ -219,19 +238,30 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
    */
   const overrides = (base: string, channels: Set<string>, kinds: Set<PostKind>): Map<string, CompiledTemplate> => {
     const found = new Map<string, CompiledTemplate>();
-    const bySuffix = new Map<string, CompiledTemplate | null>();
+    const byFile = new Map<string, CompiledTemplate | null>();
     for (const channelId of [...channels].sort()) {
-      for (const suffix of [channelId, platforms.get(channelId)!]) {
-        if (!isValidTemplateName(suffix) || /^\d+$/.test(suffix)) continue;
-        if (!bySuffix.has(suffix)) bySuffix.set(suffix, load(`${base}.${suffix}.hbs`, kinds, 'text', false));
-        const template = bySuffix.get(suffix);
-        if (template) {
-          found.set(channelId, template);
-          break;
+      // `kanim-medan/x` (many offices) is overridden as written in its office: NAME.x.hbs.
+      const local = channelId.slice(channelId.lastIndexOf('/') + 1);
+      const suffixes = [...new Set([channelId, local, platforms.get(channelId)!])].filter((suffix) => isValidTemplateName(suffix) && !/^\d+$/.test(suffix));
+      layers: for (const layer of layers) {
+        for (const suffix of suffixes) {
+          const file = path.join(layer, `${base}.${suffix}.hbs`);
+          if (!fs.existsSync(file)) continue;
+          if (!byFile.has(file)) byFile.set(file, loadFile(file, kinds));
+          const template = byFile.get(file);
+          if (template) found.set(channelId, template);
+          break layers;
         }
+        // This layer's NAME.hbs is the group's own: no override for the channel.
+        if (fs.existsSync(path.join(layer, `${base}.hbs`))) break;
       }
     }
     return found;
+  };
+  /** An override file found by `overrides` (text mode, optional). */
+  const loadFile = (file: string, kinds: Set<PostKind>): CompiledTemplate | null => {
+    const layer = layers.find((dir) => file.startsWith(dir + path.sep)) ?? firstLayer;
+    return load(path.relative(layer, file), kinds, 'text', false, undefined, layer);
   };
 
   const groups = new Map<string, TemplateGroup>();
@@ -244,8 +274,10 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
     const channelAlts = overrides(`alt/${name}`, use.channels, use.kinds);
     // Extra pages are numbered from 2 without gaps; a card page needs its alt text.
     const extraPages: TemplateGroup['extraPages'] = [];
-    for (let page = 2; page <= MAX_CARD_PAGES && fs.existsSync(path.join(templatesDir, `cards/${name}.${page}.svg.hbs`)); page++) {
-      const pageCard = load(`cards/${name}.${page}.svg.hbs`, use.kinds, 'xml', true, use.location);
+    // Extra pages come from the layer of the first card: a card and its pages are designed together.
+    const cardLayer = card ? (layers.find((dir) => card.file.startsWith(dir + path.sep)) ?? firstLayer) : firstLayer;
+    for (let page = 2; page <= MAX_CARD_PAGES && fs.existsSync(path.join(cardLayer, `cards/${name}.${page}.svg.hbs`)); page++) {
+      const pageCard = load(`cards/${name}.${page}.svg.hbs`, use.kinds, 'xml', true, use.location, cardLayer);
       const pageAlt = load(`alt/${name}.${page}.hbs`, use.kinds, 'text', true, use.location);
       const pageAlts = overrides(`alt/${name}.${page}`, use.channels, use.kinds);
       if (pageCard && pageAlt) extraPages.push({ card: pageCard, alt: pageAlt, channelAlts: pageAlts });
@@ -255,5 +287,5 @@ export function loadTemplates(templatesDir: string, uses: TemplateUse[]): { temp
   }
 
   const failed = problems.some((p) => p.severity === 'error');
-  return { templates: failed ? null : { dir: templatesDir, groups, platforms }, problems };
+  return { templates: failed ? null : { dir: firstLayer, groups, platforms }, problems };
 }

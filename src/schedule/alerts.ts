@@ -10,4 +10,6 @@ export interface Alert {
   kind: AlertKind;
   message: string;
   post?: LedgerPost;
+  /** The office the alert is about, when it has no post (many offices: a broken office's config). */
+  officeId?: string;
 }

@@ -53,7 +53,8 @@ export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<n
   };
 
   async function renderOne(post: LedgerPost): Promise<Problem[]> {
-    const { templates, channels } = deps.runtime();
+    const { templates: shared, officeTemplates, channels } = deps.runtime();
+    const templates = officeTemplates?.get(post.officeId) ?? shared;
     const channel = channels.get(post.channelId);
     if (!channel) return [{ severity: 'error', message: `channel "${post.channelId}" is not configured` }];
     try {

@@ -37,6 +37,8 @@ import { isDatabaseUnreachable } from '../store/outage';
 export interface Runtime {
   config: Config;
   templates: TemplateSet;
+  /** Many offices: each office's templates by office id (else `templates` serves all). */
+  officeTemplates?: ReadonlyMap<string, TemplateSet>;
   channels: ReadonlyMap<string, Channel>;
   /** Bumped on every reload so failed renders are tried again with the new templates. */
   generation: number;

@@ -178,12 +178,10 @@ const ALL_STATES: readonly PostState[] = [
 ];
 
 /** How many rows are in each state (every state present, zero if none; superseded revisions counted too). */
-export async function countByState(store: Store): Promise<Record<PostState, number>> {
-  const rows = await store.db
-    .selectFrom('posts')
-    .select((eb) => ['state', eb.fn.countAll().as('count')])
-    .groupBy('state')
-    .execute();
+export async function countByState(store: Store, filter: { officeId?: string } = {}): Promise<Record<PostState, number>> {
+  let query = store.db.selectFrom('posts').select((eb) => ['state', eb.fn.countAll().as('count')]);
+  if (filter.officeId !== undefined) query = query.where('office_id', '=', filter.officeId);
+  const rows = await query.groupBy('state').execute();
   const counts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<PostState, number>;
   for (const row of rows) counts[row.state] = Number(row.count);
   return counts;

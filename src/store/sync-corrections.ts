@@ -42,9 +42,9 @@ interface Group {
 }
 
 /** Plans, revives and cancels corrections so the ledger holds exactly the ones `planner` owes. */
-export async function syncCorrections(trx: Kysely<Database>, planner: CorrectionPlanner, now: Date): Promise<CorrectionSyncResult> {
+export async function syncCorrections(trx: Kysely<Database>, planner: CorrectionPlanner, now: Date, offices?: readonly string[]): Promise<CorrectionSyncResult> {
   const nowMs = now.getTime();
-  const groups = await loadGroups(trx, nowMs);
+  const groups = await loadGroups(trx, nowMs, offices);
   const decidable = [...groups.values()].filter((g) => !g.busy && g.published.length > 0);
   const histories = await loadHistories(trx, decidable);
   const result: CorrectionSyncResult = { planned: 0, cancelled: 0 };
@@ -60,15 +60,17 @@ export async function syncCorrections(trx: Kysely<Database>, planner: Correction
 const groupKey = (key: CorrectionDecision['key']): string => JSON.stringify([key.officeId, key.releaseId, key.channelId]);
 
 /** Current revisions about releases, grouped by (office, release, channel); no facts yet (they are large). */
-async function loadGroups(trx: Kysely<Database>, nowMs: number): Promise<Map<string, Group>> {
-  const rows = await trx
+async function loadGroups(trx: Kysely<Database>, nowMs: number, offices: readonly string[] | undefined): Promise<Map<string, Group>> {
+  if (offices && offices.length === 0) return new Map();
+  let query = trx
     .selectFrom('posts')
     .select(['id', 'office_id', 'release_id', 'channel_id', 'kind', 'state', 'published_at', 'due_at'])
     .where('kind', 'in', RELEASE_KINDS)
     .where('release_id', 'is not', null)
     .where('state', 'in', ['published', ...IN_FLIGHT, ...PENDING_STATES])
-    .where('due_at', '>=', nowMs - LOOKBACK_MS)
-    .execute();
+    .where('due_at', '>=', nowMs - LOOKBACK_MS);
+  if (offices) query = query.where('office_id', 'in', [...offices]);
+  const rows = await query.execute();
   const groups = new Map<string, Group>();
   for (const row of rows) {
     const key = { officeId: row.office_id, releaseId: row.release_id!, channelId: row.channel_id };

@@ -53,7 +53,15 @@ export async function syncPlan(
   planned: PlannedPost[],
   window: { from: Date; to: Date },
   now: Date,
-  options: { corrections?: CorrectionPlanner } = {},
+  options: {
+    corrections?: CorrectionPlanner;
+    /**
+     * Only posts of these offices are cancelled or corrected (many offices:
+     * an office left out of the plan because its config is broken keeps its
+     * pending posts, and owes no cancellations). Default: every office.
+     */
+    offices?: readonly string[];
+  } = {},
 ): Promise<SyncResult> {
   const plan = indexPlan(planned);
   return inWriteTransaction(store, async (trx) => {
@@ -130,9 +138,9 @@ export async function syncPlan(
         .execute();
       result.rescheduled = (result.rescheduled ?? 0) + 1;
     }
-    result.cancelled = await cancelRemoved(trx, plan, window, nowMs);
+    result.cancelled = await cancelRemoved(trx, plan, window, nowMs, options.offices);
     if (options.corrections) {
-      const corrections = await syncCorrections(trx, options.corrections, now);
+      const corrections = await syncCorrections(trx, options.corrections, now, options.offices);
       result.correctionsPlanned = corrections.planned;
       result.cancelled += corrections.cancelled;
     }
@@ -187,16 +195,19 @@ async function cancelRemoved(
   plan: Map<string, PlannedPost>,
   window: { from: Date; to: Date },
   nowMs: number,
+  offices: readonly string[] | undefined,
 ): Promise<number> {
-  const inWindow = await trx
+  if (offices && offices.length === 0) return 0;
+  let query = trx
     .selectFrom('posts')
     .select('id')
     // Corrections are never in the plan: sync-corrections decides when one is no longer owed.
     .where('kind', 'in', ['announcement', 'digest'])
     .where('state', 'in', PENDING_STATES)
     .where('due_at', '>=', window.from.getTime())
-    .where('due_at', '<', window.to.getTime())
-    .execute();
+    .where('due_at', '<', window.to.getTime());
+  if (offices) query = query.where('office_id', 'in', [...offices]);
+  const inWindow = await query.execute();
   const removed = inWindow.map((r) => r.id).filter((id) => !plan.has(id));
   let cancelled = 0;
   for (const ids of chunk(removed, ID_CHUNK)) cancelled += await cancelPending(trx, ids, nowMs);

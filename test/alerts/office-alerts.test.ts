@@ -1,0 +1,58 @@
+/**
+ * Many offices: an alert about an office goes to that office's own
+ * recipients and to the global ones; another office's recipients never see it.
+ */
+import { createConfiguredAlertSink, DELIVERED_ALERTS_KEY, type AlertSink } from '../../src/app/alert-sink';
+import type { AlertSettings } from '../../src/config/types';
+import { getRuntimeStatus } from '../../src/store/runtime-status';
+import { startFakeTelegramServer, type FakeTelegramServer } from '../fakes/fake-telegram-server';
+import { useTestStore } from '../support/databases';
+import { captureLogs, createManualClock, until } from './support';
+
+const TOKEN = '555:TG-office-token';
+const CHATS = { global: '-1001', medan: '-1002', makassar: '-1003' };
+
+describe('app/alert-sink: per-office recipients', () => {
+  const db = useTestStore('sqlite');
+  let telegram: FakeTelegramServer;
+  beforeEach(async () => {
+    telegram = await startFakeTelegramServer({ token: TOKEN, chats: Object.values(CHATS) });
+  });
+  afterEach(async () => telegram.close());
+
+  const telegramTo = (chatId: string): AlertSettings => ({
+    telegram: { chatId, credentials: { botToken: 'TG_TOKEN' }, baseUrl: telegram.url },
+    rateLimit: { max: 10, windowMinutes: 10 },
+    location: { file: 'herald.yaml', line: 1, col: 1 },
+  });
+
+  it('routes an office alert to its own chat and the global one, never to another office', async () => {
+    const clock = createManualClock('2026-11-27T06:30:00Z');
+    const sink: AlertSink = createConfiguredAlertSink({
+      logger: captureLogs().logger,
+      store: db.store,
+      clock,
+      settings: telegramTo(CHATS.global),
+      officeSettings: new Map([
+        ['kanim-medan', telegramTo(CHATS.medan)],
+        ['kanim-makassar', telegramTo(CHATS.makassar)],
+      ]),
+      env: { TG_TOKEN: TOKEN },
+      fetch,
+      office: (id) => ({ name: id ?? 'all offices', zone: 'Asia/Jakarta' }),
+    });
+    sink({ kind: 'config-invalid', officeId: 'kanim-medan', message: 'office kanim-medan: the config edit has 1 problem(s)' });
+    sink({ kind: 'auth', message: 'a deployment-wide problem' });
+    await until(() => telegram.messages.length === 3, 'three deliveries');
+    const byChat = (chat: string): string[] => telegram.messages.filter((m) => m.chatId === chat).map((m) => m.text);
+    expect(byChat(CHATS.global)).toEqual([expect.stringContaining('kanim-medan: the config edit'), expect.stringContaining('a deployment-wide problem')]);
+    expect(byChat(CHATS.medan)).toEqual([expect.stringContaining('kanim-medan: the config edit')]);
+    expect(byChat(CHATS.makassar)).toEqual([]);
+    // Each office's delivery remembers what it sent on its own.
+    expect(await getRuntimeStatus(db.store, `${DELIVERED_ALERTS_KEY}:kanim-medan`)).toEqual({ 'config-invalid|': expect.objectContaining({ at: '2026-11-27T06:30:00.000Z' }) });
+    const closing = sink.close();
+    await until(() => clock.pending().length === 0 || clock.pending().includes(5_000), 'the close grace');
+    clock.advance(5_000);
+    await closing;
+  });
+});
