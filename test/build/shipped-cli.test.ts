@@ -73,8 +73,8 @@ test('the compiled CLI runs without any development dependency', () => {
 test('a stack trace of the compiled CLI names the TypeScript file and line that threw', () => {
   const result = shipped(['check', '--config', path.join(install, 'no-such-config'), '--debug']);
   expect(result.code).toBe(1);
-  const source = path.join(REPO_ROOT, 'src', 'cli', 'load-or-fail.ts');
-  const frame = new RegExp(`^\\s+at loadOrFail \\(${escape(source)}:(\\d+):(\\d+)\\)$`, 'm').exec(result.stderr);
+  const source = path.join(REPO_ROOT, 'src', 'cli', 'offices.ts');
+  const frame = new RegExp(`^\\s+at loadSelectedOffices \\(${escape(source)}:(\\d+):(\\d+)\\)$`, 'm').exec(result.stderr);
   expect(frame).not.toBeNull();
   // The line named is the one that throws, in the .ts file, not dist/.
   const line = fs.readFileSync(source, 'utf8').split('\n')[Number(frame![1]) - 1];
