@@ -386,10 +386,16 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     enqueue(() => reloadIfChanged('config changed while starting'));
   }
 
+  // Heartbeats are for several instances on one PostgreSQL. SQLite is one process per data
+  // directory (the lock above), and start-up already released every claim a dead one held:
+  // beating there would only wake an idle bot (and fsync) every few seconds.
   const instance = { id: owner, pid: process.pid, host: os.hostname() };
-  await registerInstance(store, instance, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'could not register this instance; the heartbeat tries again'));
   const stopHeartbeat = new AbortController();
-  const heartbeat = runHeartbeat({ store, clock, logger, instance, leaseMs: LEASE_MS, signal: stopHeartbeat.signal, onReleased: () => wake.abort() });
+  let heartbeat: Promise<void> = Promise.resolve();
+  if (store.dialect === 'postgres') {
+    await registerInstance(store, instance, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'could not register this instance; the heartbeat tries again'));
+    heartbeat = runHeartbeat({ store, clock, logger, instance, leaseMs: LEASE_MS, signal: stopHeartbeat.signal, onReleased: () => wake.abort() });
+  }
   const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert, leaseMs: LEASE_MS });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
   try {
@@ -409,7 +415,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   } finally {
     stopHeartbeat.abort();
     await heartbeat;
-    await unregisterInstance(store, owner).catch(() => undefined);
+    if (store.dialect === 'postgres') await unregisterInstance(store, owner).catch(() => undefined);
     replanTask.stop();
     accountTask.stop();
     await watcher?.close();
