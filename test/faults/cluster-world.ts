@@ -18,9 +18,9 @@ import { addDays } from '../../src/time/plain-date';
 import { toLocal } from '../../src/time/zone';
 import { startFakeInstagramServer, type FakeInstagramServer } from '../fakes/fake-instagram-server';
 import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
-import { startTestPostgres } from '../global-setup';
 import { REPO_ROOT, startCli } from '../support/cli';
 import { freePort } from '../support/net';
+import { startPrivatePostgres } from '../support/private-postgres';
 import { localStamp } from '../support/process';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy';
 import { SECRETS } from './harness';
@@ -68,7 +68,7 @@ export interface ClusterWorld {
  */
 export async function createClusterWorld(options: { instances: number; offices: number; perOffice: number; spacingMs: number; leadMs: number; deadlineMinutes: number }): Promise<ClusterWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-cluster-'));
-  const postgres = await startTestPostgres({ persistent: true });
+  const postgres = await startPrivatePostgres();
   const name = 'herald_cluster';
   await adminQuery(postgres.url, `CREATE DATABASE ${name}`);
   const url = new URL(postgres.url);
@@ -130,9 +130,9 @@ export async function createClusterWorld(options: { instances: number; offices: 
         env: { ...SECRETS, DATABASE_URL: databaseUrl, HERALD_MEDIA_SECRET: mediaSecret, LOG_LEVEL: 'info' },
       }),
     async restartPostgres(downMs) {
-      await postgres.server.stop();
+      await postgres.stop();
       await new Promise((resolve) => setTimeout(resolve, downMs));
-      await postgres.server.start();
+      await postgres.start();
     },
     posts,
     async settled() {
@@ -144,8 +144,7 @@ export async function createClusterWorld(options: { instances: number; offices: 
       await media.close();
       await fakeX.close();
       await fakeIg.close();
-      await postgres.server.stop();
-      fs.rmSync(postgres.databaseDir, { recursive: true, force: true });
+      await postgres.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
