@@ -102,17 +102,7 @@ export async function runChaos(world: ClusterWorld, plan: ChaosPlan, log: (line:
   const pauseOnce = async (): Promise<void> => {
     if (plan.pauseMs <= 0) return;
     await untilOpening(0.2);
-    // Pause an instance while it holds a claim (for up to 10 s), so the pause shows its claims moving.
-    let index = alive()[Math.floor(random() * alive().length)]!;
-    for (const until = Date.now() + 10_000; Date.now() < until; ) {
-      const owners = await world.query<{ lease_owner: string }>("SELECT lease_owner FROM posts WHERE state = 'claimed'").catch(() => []);
-      const holder = alive().find((i) => owners.some((o) => o.lease_owner.startsWith(`${instances[i]!.pid}@`)));
-      if (holder !== undefined) {
-        index = holder;
-        break;
-      }
-      await sleep(20);
-    }
+    const index = alive()[Math.floor(random() * alive().length)]!;
     const child = instances[index]!;
     paused.add(index);
     events.push({ cause: 'SIGSTOP', pid: child.pid!, at: Date.now() });
