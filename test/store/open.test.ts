@@ -19,7 +19,7 @@ describe.each(DIALECTS)('store/open on %s', (dialect) => {
 
   it('creates the schema from an empty database, and reopening applies nothing twice', async () => {
     const tables = await ctx.store.db.introspection.getTables();
-    expect(tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort()).toEqual(['attempts', 'instances', 'job_runs', 'media', 'posts', 'runtime_status']);
+    expect(tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort()).toEqual(['attempts', 'config_current', 'config_revisions', 'instances', 'job_runs', 'media', 'posts', 'runtime_status']);
     // Card bytes (migration 0005): each engine's binary type, not text.
     const bytes = tables.find((t) => t.name === 'media')?.columns.find((c) => c.name === 'bytes');
     expect(bytes?.dataType.toLowerCase()).toBe(ctx.store.dialect === 'sqlite' ? 'blob' : 'bytea');
