@@ -64,7 +64,7 @@ export class StaleParentError extends AppError {
     currentAuthor: string,
   ) {
     super(
-      'usage',
+      'revision-conflict',
       `office ${officeId}: the change was made from revision ${parentId ?? '(none)'}, but revision ${currentId} (by ${currentAuthor}) is current now; ` +
         `nothing was changed. Look at it (\`quota-herald config diff ${parentId ?? currentId} ${currentId}\`), then make the change again from revision ${currentId}.`,
     );
