@@ -28,6 +28,7 @@ import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
 import { readConfigContent, type ConfigContent } from './config-content';
+import { createFileRevisionRecorder } from './file-revisions';
 import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all';
 import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
 import { replanInto } from './replan';
@@ -246,6 +247,8 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     await alert.close();
     return;
   }
+  const revisions = createFileRevisionRecorder(store, { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), logger });
+  await revisions.record('loaded at start', clock.now());
 
   let wake = new AbortController();
   /**
@@ -258,6 +261,8 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     const deployment = loadDeployment(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
     // Only now: had the load thrown (an I/O error), the next event or period tries again.
     lastRead = content.hash;
+    // Good or bad, each changed office is on record (a bad one never becomes current).
+    await revisions.record(reason, clock.now());
     const reject = async (lines: string[]): Promise<false> => {
       const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash };
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
