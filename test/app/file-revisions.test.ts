@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRevision, getCurrentRevision, listRevisions, type ConfigRevision } from '../../src/store/config-revisions';
 import { openStore, type Store } from '../../src/store/open';
 import { sleep, waitFor } from '../support/process';
-import { heraldYaml, makeTempDir, officeDay, startBot } from './bot-harness';
+import { heraldYaml, LedgerReader, makeTempDir, officeDay, startBot, waitForAnnounced } from './bot-harness';
 
 const OFFICE = 'kanim-pontianak';
 
@@ -32,6 +32,7 @@ describe('app/file-revisions: the bot records what it loads', () => {
     fs.writeFileSync(calendarFile, calendarYaml(100));
 
     const bot = startBot({ configDir, dataDir, watchDebounceMs: 100 });
+    const ledger = new LedgerReader(dataDir);
     let store: Store | undefined;
     try {
       const revisionsNow = async (count: number, what: string): Promise<Omit<ConfigRevision, 'files'>[]> => {
@@ -64,12 +65,29 @@ describe('app/file-revisions: the bot records what it loads', () => {
 
       // Another writer (an import, the console) makes a newer revision current.
       const other = await createRevision(store!, { officeId: OFFICE, parentId: second!.id, author: 'ani', message: 'from the console', files: { 'herald.yaml': heraldYaml(), 'calendar.yaml': calendarYaml(70) }, problems: [] }, new Date());
+      // The bot follows it (polling) and re-plans once, claimed as that revision's re-plan.
+      await waitForAnnounced(ledger, 'edit', 70, 'the followed revision', bot.logs);
+      expect(bot.logs()).toContain(`now running config revision ${other.revision.id} of office ${OFFICE} (by ani)`);
+      const runs = await store!.db.selectFrom('job_runs').select(['period_key', 'finished_at']).where('job', '=', 'replan-revision').execute();
+      expect(runs.map((run) => run.period_key).sort()).toEqual([`${OFFICE}@${first!.id}`, `${OFFICE}@${second!.id}`, `${OFFICE}@${other.revision.id}`]);
+
+      // An edit of the out-of-date files is refused, and not run: the followed revision stays.
       fs.writeFileSync(calendarFile, calendarYaml(60));
       await waitFor(() => bot.logs().includes('the config files were not recorded'), 30_000, () => `the refusal in the log\n${bot.logs()}`);
       expect(bot.logs()).toContain(`but revision ${other.revision.id} (by ani) is current now`);
       expect((await getCurrentRevision(store!, OFFICE))?.author).toBe('ani');
       expect(await listRevisions(store!, { officeId: OFFICE })).toHaveLength(4);
+      expect(new Set(ledger.announcedRegular('edit'))).toEqual(new Set([70]));
+
+      // Files brought up to date (what `config export` does), then edited: recorded from ani's revision and run.
+      fs.writeFileSync(calendarFile, calendarYaml(70));
+      await waitFor(() => bot.logs().includes(`equal its current revision ${other.revision.id}`), 30_000, () => `the up-to-date files read\n${bot.logs()}`);
+      fs.writeFileSync(calendarFile, calendarYaml(50));
+      const [fifth] = await revisionsNow(5, 'the edit made from the followed revision');
+      expect(fifth).toMatchObject({ author: 'files', parentId: other.revision.id, valid: true });
+      await waitForAnnounced(ledger, 'edit', 50, 'the edit after following', bot.logs);
     } finally {
+      ledger.close();
       await store?.close();
       await bot.stop();
     }
