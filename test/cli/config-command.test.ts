@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { officeDay } from '../app/bot-harness';
 import { REPO_ROOT, runCli } from '../support/cli';
+import { writeOfficesConfig } from '../support/offices-fixture';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -104,6 +106,28 @@ describe('cli: config revisions', () => {
     const files = fs.readdirSync(config).filter((name) => !name.startsWith('.'));
     expect(fs.readdirSync(out).sort()).toEqual(files.sort());
     for (const name of files) expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(fs.readFileSync(path.join(config, name), 'utf8'));
+    const check = await runCli(['check', '--config', out, '--data', path.join(root, 'check-data')]);
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+  }, 60_000);
+
+  it('many offices: one revision per office (shared files included), a broken office recorded invalid; the export checks clean', async () => {
+    const config = writeOfficesConfig({ opensOn: officeDay(10), serviceDay: officeDay(13), broken: 'kanim-jayapura' });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-config-offices-'));
+    dirs.push(config, root);
+    const cli = (args: string[]): ReturnType<typeof runCli> => runCli(['--data', path.join(root, 'data'), ...args]);
+    const imported = await cli(['config', 'import', config]);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain(`${config}/offices/kanim-jayapura/herald.yaml:3:13: unknown time zone`);
+    expect(imported.stdout).toMatch(/office kanim-makassar: revision \d+ .* is current/);
+    expect(imported.stdout).toMatch(/office kanim-medan: revision \d+ .* is current/);
+    const log = await cli(['config', 'log', '--office', 'kanim-makassar']);
+    expect(log.stdout).toMatch(/^\* +\d+ +kanim-makassar +.* WITA +cli +valid /m);
+
+    const out = path.join(root, 'exported');
+    expect((await cli(['config', 'export', out])).code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'herald.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(config, 'herald.yaml'), 'utf8'));
+    expect(fs.readdirSync(path.join(out, 'offices')).sort()).toEqual(['kanim-makassar', 'kanim-medan']);
     const check = await runCli(['check', '--config', out, '--data', path.join(root, 'check-data')]);
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);
