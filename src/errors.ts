@@ -47,6 +47,7 @@ export type AppErrorCode =
   | 'store-failed'
   | 'data-dir-locked'
   | 'usage'
+  | 'revision-conflict'
   | 'publish-failed';
 
 /** An expected failure with a message staff can act on; printed without a stack trace. */

@@ -19,7 +19,7 @@ import { acquireDataDirLock } from '../store/lock';
 import { openStore, type Store } from '../store/open';
 import { describeDatabaseUrl, retryWhileUnreachable } from '../store/outage';
 import { registerInstance, unregisterInstance } from '../store/instances';
-import { claimJobRun, occurrenceKey, runOncePerPeriod } from '../store/job-runs';
+import { claimJobRun, finishJobRun, occurrenceKey, runOncePerPeriod } from '../store/job-runs';
 import { runHeartbeat } from './instance-heartbeat';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
@@ -28,6 +28,9 @@ import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
 import { readConfigContent, type ConfigContent } from './config-content';
+import { createFileRevisionRecorder, type FileRecordOutcome } from './file-revisions';
+import { FOLLOW_INTERVAL_MS, loadRevision, REVISION_REPLAN_JOB, revisionReplanKey } from './follow-revisions';
+import { getCurrentRevision } from '../store/config-revisions';
 import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all';
 import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
 import { replanInto } from './replan';
@@ -246,6 +249,17 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     await alert.close();
     return;
   }
+  const revisions = createFileRevisionRecorder(store, { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), logger });
+  /** This instance re-planned for the revisions it recorded: the others following them need not. */
+  const markRevisionsPlanned = async (recorded: Map<string, FileRecordOutcome>): Promise<void> => {
+    for (const [officeId, outcome] of recorded) {
+      const revisionId = revisions.runningRevision(officeId);
+      if (outcome !== 'current' || revisionId == null) continue;
+      const run = { job: REVISION_REPLAN_JOB, periodKey: revisionReplanKey(officeId, revisionId), owner };
+      await claimJobRun(store, run, clock.now()).then(() => finishJobRun(store, run, clock.now()), (error: unknown) => logger.warn({ err: error }, 'could not mark the revision re-planned'));
+    }
+  };
+  await markRevisionsPlanned(await revisions.record('loaded at start', clock.now()));
 
   let wake = new AbortController();
   /**
@@ -258,6 +272,9 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     const deployment = loadDeployment(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
     // Only now: had the load thrown (an I/O error), the next event or period tries again.
     lastRead = content.hash;
+    // Good or bad, each changed office is on record (a bad one never becomes current).
+    const recorded = await revisions.record(reason, clock.now());
+    await markRevisionsPlanned(recorded);
     const reject = async (lines: string[]): Promise<false> => {
       const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash };
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
@@ -268,6 +285,10 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     offices = null;
     const outcome = deployment.offices[0]!;
     if (!outcome.loaded) return reject(outcome.problems.map((p) => formatProblem(p, process.cwd())));
+    if (recorded.get(outcome.id) === 'refused') {
+      // Another writer's revision is current: the files on disk are out of date, and running them would undo it.
+      return reject([`office ${outcome.id}: the files were edited from an older revision than the current one; the current revision keeps running (\`quota-herald config log\`, \`config export DIR\`)`]);
+    }
     let next: Runtime;
     try {
       next = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
@@ -330,6 +351,41 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       (error: unknown) => logger.error({ err: error }, 'background job failed'),
     );
   };
+
+  /**
+   * A newer current revision made elsewhere (an import, a revert, another instance):
+   * run it, and re-plan once for the cluster. One office only for now: with many
+   * offices each instance keeps following its own files.
+   */
+  const followCurrent = async (): Promise<void> => {
+    if (offices) return;
+    const officeId = runtime.config.offices[0]?.id;
+    if (!officeId) return;
+    const current = await getCurrentRevision(store, officeId);
+    if (!current || current.id === revisions.runningRevision(officeId)) return;
+    revisions.follow(officeId, current.id, current.contentHash);
+    const outcome = loadRevision(current, { dataDir: options.dataDir, configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), now: clock.now() });
+    if (!outcome.loaded) {
+      logger.error({ office: officeId, revision: current.id }, `config revision ${current.id} is current but does not load here; the last good config keeps running:\n${outcome.problems.map((p) => formatProblem(p)).join('\n')}`);
+      return;
+    }
+    try {
+      runtime = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      logger.error({ office: officeId, revision: current.id }, `config revision ${current.id} cannot run here (${error.message}); the last good config keeps running`);
+      return;
+    }
+    logger.info({ office: officeId, revision: current.id, author: current.author }, `now running config revision ${current.id} of office ${officeId} (by ${current.author})`);
+    const run = { job: REVISION_REPLAN_JOB, periodKey: revisionReplanKey(officeId, current.id), owner };
+    const ran = await runOncePerPeriod(store, run, () => clock.now(), async () => {
+      await resetRendered(store, clock.now());
+      await replan(`config revision ${current.id}`);
+    });
+    if (!ran) logger.debug({ revision: current.id }, 'revision re-plan: another instance runs it');
+    wake.abort();
+  };
+  const followTimer = setInterval(() => enqueue(followCurrent), FOLLOW_INTERVAL_MS);
 
   const watcher =
     options.watch === false
@@ -418,6 +474,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     if (store.dialect === 'postgres') await unregisterInstance(store, owner).catch(() => undefined);
     replanTask.stop();
     accountTask.stop();
+    clearInterval(followTimer);
     await watcher?.close();
     stopChecks.abort();
     await accountCheck;

@@ -118,6 +118,53 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .action(async (options: { maxAge: number | string }) => {
       exitCode = await (await import('./health-command')).healthCommand(context(), { maxAgeMinutes: Number(options.maxAge) });
     });
+  const configCommands = program.command('config').description('config revisions in the store: log, show, diff, revert, export, import');
+  const revisions = async (): Promise<typeof import('./config-command')> => import('./config-command');
+  configCommands
+    .command('log')
+    .description('revisions, newest first: id, time (office zone), author, valid or not; * marks the current one')
+    .option('--office <id>', 'only this office')
+    .addOption(new Option('--limit <n>', 'how many').default('30').argParser(parsePositiveInt))
+    .action(async (options: { office?: string; limit: number | string }) => {
+      exitCode = await (await revisions()).configLogCommand(context(), { ...(options.office === undefined ? {} : { office: options.office }), limit: Number(options.limit) });
+    });
+  configCommands
+    .command('show <rev>')
+    .description("a revision's details, problems and files")
+    .action(async (rev: string) => {
+      exitCode = await (await revisions()).configShowCommand(context(), rev);
+    });
+  configCommands
+    .command('diff <a> <b>')
+    .description('unified diff, file by file, from revision A to revision B')
+    .action(async (a: string, b: string) => {
+      exitCode = await (await revisions()).configDiffCommand(context(), a, b);
+    });
+  configCommands
+    .command('revert <rev>')
+    .description("a new revision with REV's files (checked again); current when valid")
+    .option('--author <name>', 'who reverts (default: cli)')
+    .option('--message <text>', 'why')
+    .action(async (rev: string, options: { author?: string; message?: string }) => {
+      exitCode = await (await revisions()).configRevertCommand(context(), rev, options);
+    });
+  configCommands
+    .command('export <dir>')
+    .description("write the current revision's files to DIR (it loads with `check --config DIR`)")
+    .option('--office <id>', 'only this office (default: every office with a current revision)')
+    .action(async (dir: string, options: { office?: string }) => {
+      exitCode = await (await revisions()).configExportCommand(context(), dir, options);
+    });
+  configCommands
+    .command('import <dir>')
+    .description('a new revision from the files in DIR (one per office); exit 1 when invalid (recorded, not current)')
+    .option('--office <id>', 'only this office (many-office layout), or the office of a one-office DIR that does not load')
+    .option('--author <name>', 'who made the change (default: cli)')
+    .option('--message <text>', 'why')
+    .option('--parent <rev>', 'the revision the files were edited from (default: the current one); refused if another is current now')
+    .action(async (dir: string, options: { office?: string; author?: string; message?: string; parent?: string }) => {
+      exitCode = await (await revisions()).configImportCommand(context(), dir, options);
+    });
   program
     .command('schema')
     .description('write the JSON Schema of herald.yaml and calendar.yaml (for editor autocompletion)')

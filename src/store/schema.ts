@@ -6,6 +6,7 @@
  * INTEGER in SQLite), never local text: a row means the same instant whatever
  * the host time zone, and comparisons in SQL are plain integer comparisons.
  */
+import type { Generated } from 'kysely';
 import type { PostKind } from '../plan/types';
 import type { PostState } from './types';
 
@@ -108,6 +109,32 @@ export interface MediaTable {
   created_at: number;
 }
 
+/** `config_revisions`: every change of an office's config, valid or not (migrations/0006-config-revisions.ts). */
+export interface ConfigRevisionsTable {
+  id: Generated<number>;
+  office_id: string;
+  parent_id: number | null;
+  /** `files` for edits on disk, `cli`, or a user name. */
+  author: string;
+  created_at: number;
+  message: string;
+  /** `{ "relative/path": "text" }` */
+  files_json: string;
+  /** sha256 (hex) of the files, as store/config-revisions.ts `hashFiles` computes it. */
+  content_hash: string;
+  /** The problems found when checked (errors and warnings), file paths relative to the revision. */
+  problems_json: string;
+  /** 1 when no problem is an error; only such a revision can become current. */
+  valid: number;
+}
+
+/** `config_current`: the revision each office runs. */
+export interface ConfigCurrentTable {
+  office_id: string;
+  revision_id: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -115,4 +142,6 @@ export interface Database {
   instances: InstancesTable;
   job_runs: JobRunsTable;
   media: MediaTable;
+  config_revisions: ConfigRevisionsTable;
+  config_current: ConfigCurrentTable;
 }

@@ -9,6 +9,7 @@ import { uniqueRemoteIdMigration } from './0002-unique-remote-id';
 import { attemptPhaseMigration } from './0003-attempt-phase';
 import { instancesMigration } from './0004-instances';
 import { cardMediaMigration } from './0005-card-media';
+import { configRevisionsMigration } from './0006-config-revisions';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-attempt-phase': attemptPhaseMigration,
   '0004-instances': instancesMigration,
   '0005-card-media': cardMediaMigration,
+  '0006-config-revisions': configRevisionsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,134 @@
+/**
+ * Between config files on disk and config revisions in the store: which files
+ * make an office's revision, how a revision is checked (the same loader as
+ * `check`), and writing a revision back as files (`config export`).
+ *
+ * An office's files, relative to the config directory:
+ * - one-office layout: every file of the directory (herald.yaml, calendar.yaml,
+ *   CSV imports, templates/ if it is there);
+ * - many offices: the shared files at the top (herald.yaml, templates/) and
+ *   the office's folder `offices/<id>/`. The shared files are in each office's
+ *   revision, so a revision alone loads and exports to a directory `check` accepts.
+ * Names starting with a dot are left out (`.env` holds secrets; editors' swap files).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Problem } from '../errors';
+import { isManyOffices, listOfficeIds, OFFICES_DIR } from '../config/load-offices';
+import { resolveTemplatesDir } from '../config/load';
+import type { RevisionFiles } from '../store/config-revisions';
+import { loadDeployment, type Loaded } from './load-all';
+
+/** How deep below the config directory files are read (offices/ID/templates/partials/FILE). */
+const MAX_DEPTH = 6;
+
+/** Every file below `dir` by its `/`-separated relative path, `skip` returning true for paths to leave out. */
+export function readFiles(dir: string, skip: (relative: string) => boolean = () => false): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (folder: string, prefix: string, depth: number): void => {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(folder).sort();
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name.startsWith('.')) continue;
+      const relative = prefix === '' ? name : `${prefix}/${name}`;
+      if (skip(relative)) continue;
+      const full = path.join(folder, name);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(full); // through symlinks (ConfigMap volumes)
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory() && depth < MAX_DEPTH) walk(full, relative, depth + 1);
+      else if (stat.isFile()) files[relative] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir, '', 0);
+  return files;
+}
+
+export interface OfficeFiles {
+  /** The office id; '' when the one-office config is too broken to say. */
+  officeId: string;
+  files: Record<string, string>;
+}
+
+/** The revision content of each office in `configDir` (only `only`, when given). */
+export function readOfficeFiles(configDir: string, options: { only?: readonly string[]; templatesDir?: string; now: Date }): OfficeFiles[] {
+  if (!isManyOffices(configDir)) {
+    const files = readFiles(configDir);
+    return [{ officeId: officeIdOf(files, { ...options, sourceDir: configDir }), files }];
+  }
+  const shared = readFiles(configDir, (relative) => relative === OFFICES_DIR);
+  return listOfficeIds(configDir)
+    .filter((id) => !options.only || options.only.includes(id))
+    .map((id) => {
+      const own = readFiles(path.join(configDir, OFFICES_DIR, id));
+      return { officeId: id, files: { ...shared, ...Object.fromEntries(Object.entries(own).map(([name, text]) => [`${OFFICES_DIR}/${id}/${name}`, text])) } };
+    });
+}
+
+export interface RevisionCheck {
+  /** The office id the files declare ('' when they cannot be read). */
+  officeId: string;
+  problems: Problem[];
+  loaded: Loaded | null;
+}
+
+/**
+ * Checks a revision's files as `check` would: writes them to a private
+ * temporary directory and loads that. Problem paths come back relative to the
+ * revision (`calendar.yaml`). `sourceDir` is where the files came from: when
+ * they hold no templates/, templates are found from there, as for the files on disk.
+ */
+export function checkRevisionFiles(files: RevisionFiles, options: { sourceDir: string; templatesDir?: string; now: Date; officeId?: string }): RevisionCheck {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-revision-'));
+  try {
+    writeFiles(dir, files);
+    const hasTemplates = Object.keys(files).some((name) => name.startsWith('templates/'));
+    const templatesDir = options.templatesDir ?? (hasTemplates ? undefined : resolveTemplatesDir(options.sourceDir));
+    const many = isManyOffices(dir);
+    const deployment = loadDeployment(dir, {
+      now: options.now,
+      ...(templatesDir === undefined ? {} : { templatesDir }),
+      ...(many && options.officeId !== undefined ? { only: [options.officeId] } : {}),
+    });
+    const office = deployment.offices[0];
+    const problems = [...deployment.shared, ...(office?.problems ?? [])].map((problem) => relativeTo(dir, problem));
+    if (!office) problems.push({ message: 'no office in these files: expected herald.yaml and calendar.yaml, or offices/<id>/ folders', severity: 'error' });
+    const sharedBroken = deployment.shared.some((p) => p.severity === 'error');
+    return { officeId: office?.id ?? '', problems, loaded: sharedBroken ? null : (office?.loaded ?? null) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes `files` below `dir` (created if missing); returns the paths written. */
+export function writeFiles(dir: string, files: RevisionFiles): string[] {
+  const written: string[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    const target = path.resolve(dir, name);
+    // A stored path never leaves the directory it is written to (a hand-made revision could say `../x`).
+    if (!target.startsWith(path.resolve(dir) + path.sep)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+    written.push(target);
+  }
+  return written;
+}
+
+function officeIdOf(files: RevisionFiles, options: { sourceDir: string; templatesDir?: string; now: Date }): string {
+  return checkRevisionFiles(files, options).officeId;
+}
+
+function relativeTo(dir: string, problem: Problem): Problem {
+  if (!problem.location || !path.isAbsolute(problem.location.file)) return problem;
+  const relative = path.relative(dir, problem.location.file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return problem;
+  return { ...problem, location: { ...problem.location, file: relative.split(path.sep).join('/') } };
+}

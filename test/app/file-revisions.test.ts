@@ -1,0 +1,95 @@
+/**
+ * The running bot records the files it loads as config revisions (author
+ * "files"): at start and at each changed reload; a broken edit is on record
+ * but never current; an edit on disk made while another writer's revision
+ * became current is refused and logged, never recorded over it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRevision, getCurrentRevision, listRevisions, type ConfigRevision } from '../../src/store/config-revisions';
+import { openStore, type Store } from '../../src/store/open';
+import { sleep, waitFor } from '../support/process';
+import { heraldYaml, LedgerReader, makeTempDir, officeDay, startBot, waitForAnnounced } from './bot-harness';
+
+const OFFICE = 'kanim-pontianak';
+
+function calendarYaml(regular: number): string {
+  return ['releases:', '  - id: edit', `    opensAt: "${officeDay(10)} 10:00"`, '    days:', `      - { date: ${officeDay(13)}, quota: { regular: ${regular}, express: 5 } }`, ''].join('\n');
+}
+
+describe('app/file-revisions: the bot records what it loads', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('records start and each changed reload; a broken edit stays invalid; a stale edit on disk is refused', async () => {
+    const dir = makeTempDir('herald-file-revisions-');
+    dirs.push(dir);
+    const configDir = path.join(dir, 'config');
+    const dataDir = path.join(dir, 'data');
+    fs.mkdirSync(configDir);
+    const calendarFile = path.join(configDir, 'calendar.yaml');
+    fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml());
+    fs.writeFileSync(calendarFile, calendarYaml(100));
+
+    const bot = startBot({ configDir, dataDir, watchDebounceMs: 100 });
+    const ledger = new LedgerReader(dataDir);
+    let store: Store | undefined;
+    try {
+      const revisionsNow = async (count: number, what: string): Promise<Omit<ConfigRevision, 'files'>[]> => {
+        let found: Omit<ConfigRevision, 'files'>[] = [];
+        const started = Date.now();
+        for (;;) {
+          // The bot creates the ledger (and runs the migrations) before recording anything.
+          store ??= bot.logs().includes('recorded from the files') ? await openStore({ dataDir }) : undefined;
+          found = store ? await listRevisions(store, { officeId: OFFICE }) : [];
+          if (found.length >= count) return found;
+          if (Date.now() - started > 30_000) throw new Error(`timed out waiting for ${what}\n${bot.logs()}`);
+          await sleep(200);
+        }
+      };
+
+      const [first] = await revisionsNow(1, 'the revision of the start');
+      expect(first).toMatchObject({ author: 'files', parentId: null, valid: true, message: 'loaded at start' });
+      expect((await getCurrentRevision(store!, OFFICE))?.files['calendar.yaml']).toBe(calendarYaml(100));
+
+      fs.writeFileSync(calendarFile, calendarYaml(80));
+      const [second] = await revisionsNow(2, 'the revision of the edit');
+      expect(second).toMatchObject({ author: 'files', parentId: first!.id, valid: true });
+      expect((await getCurrentRevision(store!, OFFICE))?.id).toBe(second!.id);
+
+      fs.writeFileSync(calendarFile, calendarYaml(80).replace('regular: 80', 'regular: -3'));
+      const [broken] = await revisionsNow(3, 'the revision of the broken edit');
+      expect(broken).toMatchObject({ author: 'files', valid: false });
+      expect(broken!.problems.some((p) => p.severity === 'error' && p.location?.file === 'calendar.yaml')).toBe(true);
+      expect((await getCurrentRevision(store!, OFFICE))?.id).toBe(second!.id);
+
+      // Another writer (an import, the console) makes a newer revision current.
+      const other = await createRevision(store!, { officeId: OFFICE, parentId: second!.id, author: 'ani', message: 'from the console', files: { 'herald.yaml': heraldYaml(), 'calendar.yaml': calendarYaml(70) }, problems: [] }, new Date());
+      // The bot follows it (polling) and re-plans once, claimed as that revision's re-plan.
+      await waitForAnnounced(ledger, 'edit', 70, 'the followed revision', bot.logs);
+      expect(bot.logs()).toContain(`now running config revision ${other.revision.id} of office ${OFFICE} (by ani)`);
+      const runs = await store!.db.selectFrom('job_runs').select(['period_key', 'finished_at']).where('job', '=', 'replan-revision').execute();
+      expect(runs.map((run) => run.period_key).sort()).toEqual([`${OFFICE}@${first!.id}`, `${OFFICE}@${second!.id}`, `${OFFICE}@${other.revision.id}`]);
+
+      // An edit of the out-of-date files is refused, and not run: the followed revision stays.
+      fs.writeFileSync(calendarFile, calendarYaml(60));
+      await waitFor(() => bot.logs().includes('the config files were not recorded'), 30_000, () => `the refusal in the log\n${bot.logs()}`);
+      expect(bot.logs()).toContain(`but revision ${other.revision.id} (by ani) is current now`);
+      expect((await getCurrentRevision(store!, OFFICE))?.author).toBe('ani');
+      expect(await listRevisions(store!, { officeId: OFFICE })).toHaveLength(4);
+      expect(new Set(ledger.announcedRegular('edit'))).toEqual(new Set([70]));
+
+      // Files brought up to date (what `config export` does), then edited: recorded from ani's revision and run.
+      fs.writeFileSync(calendarFile, calendarYaml(70));
+      await waitFor(() => bot.logs().includes(`equal its current revision ${other.revision.id}`), 30_000, () => `the up-to-date files read\n${bot.logs()}`);
+      fs.writeFileSync(calendarFile, calendarYaml(50));
+      const [fifth] = await revisionsNow(5, 'the edit made from the followed revision');
+      expect(fifth).toMatchObject({ author: 'files', parentId: other.revision.id, valid: true });
+      await waitForAnnounced(ledger, 'edit', 50, 'the edit after following', bot.logs);
+    } finally {
+      ledger.close();
+      await store?.close();
+      await bot.stop();
+    }
+  }, 90_000);
+});
