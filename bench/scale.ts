@@ -9,7 +9,9 @@
  *   the files, load only the office whose files changed, plan and sync it alone;
  * - the ledger's size; per-post cost for 1, 20 and 200 offices (SQLite: 1 and 20);
  * - on PostgreSQL (a private embedded server, as the test setup starts it),
- *   3 `run` instances on the 200-office ledger: steady CPU and RSS over ~30 s.
+ *   3 `run` instances on the 200-office ledger: steady CPU and RSS over ~30 s;
+ *   and due → first byte at the (fake) platforms with every office's opening
+ *   post on X and Instagram due in the same second, 3 schedulers.
  *
  * `node bin/run-ts.js bench/scale.ts` (npm run bench runs it too).
  */
@@ -25,6 +27,19 @@ import { replanInto } from '../src/app/replan';
 import { resetRendered } from '../src/store/ledger';
 import { openStore, SQLITE_FILE, type Store } from '../src/store/open';
 import { startTestPostgres } from '../test/global-setup';
+import { createInstagramChannel } from '../src/channels/instagram/instagram-channel';
+import type { Channel } from '../src/channels/channel';
+import { createXChannel } from '../src/channels/x/x-channel';
+import { systemClock } from '../src/clock';
+import { createSilentLogger } from '../src/logger';
+import { startMediaServer } from '../src/media-server/media-server';
+import { planAll } from '../src/app/plan-all';
+import type { PlannedPost } from '../src/plan/types';
+import { runScheduleLoop } from '../src/schedule/run-loop';
+import { createScheduler, type Runtime } from '../src/schedule/scheduler';
+import { syncPlan } from '../src/store/sync-plan';
+import { startFakeInstagramServer, type FakeInstagramServer } from '../test/fakes/fake-instagram-server';
+import { startFakeXServer, type FakeXServer } from '../test/fakes/fake-x-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const TEMPLATES = path.join(ROOT, 'templates');
@@ -202,6 +217,90 @@ async function instances(configDir: string, databaseUrl: string): Promise<void> 
   }
 }
 
+const KEYS = { appKey: 'bench-key', appSecret: 'bench-secret', accessToken: '1-bench-token', accessSecret: 'bench-access-secret' };
+/** Lead time before the shared due second: enough to render every card ahead (busy 2-core machine). */
+const LEAD_MS = 45_000;
+
+/**
+ * The Friday 14.00 case: every office's opening post, on X and Instagram, due
+ * in the same second; `INSTANCES` schedulers (in this process, each with its
+ * own connection pool and owner) on one PostgreSQL publish them through the
+ * real drivers. Each channel has its own fake platform server, so the first
+ * request a server receives is that post's first byte.
+ */
+async function sameMinuteLatency(configDir: string, databaseUrl: string): Promise<void> {
+  const logger = createSilentLogger();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-scale-latency-'));
+  const deployment = loadDeployment(configDir, { now: NOW, templatesDir: TEMPLATES });
+  const loaded = combineOfficeSet(updateOfficeSet(new Map(), deployment).offices)!;
+  const officeIds = loaded.config.offices.map((office) => office.id);
+  const xServers: FakeXServer[] = [];
+  const igServers: FakeInstagramServer[] = [];
+  const media = await startMediaServer({ rootDir: dir, stateDir: dir, host: '127.0.0.1', port: 0, publicBaseUrl: 'http://127.0.0.1' });
+  const stores: Store[] = [];
+  try {
+    for (const _ of officeIds) {
+      xServers.push(await startFakeXServer(KEYS));
+      igServers.push(await startFakeInstagramServer({ token: 'bench-ig-token', pollsUntilFinished: 0, quotaTotal: 1000 }));
+    }
+    const env = { X_APP_KEY: KEYS.appKey, X_APP_SECRET: KEYS.appSecret, X_ACCESS_TOKEN: KEYS.accessToken, X_ACCESS_SECRET: KEYS.accessSecret, IG_ACCESS_TOKEN: 'bench-ig-token' };
+    const publicMediaUrl = (file: string): string => media.publicUrl(file).replace('http://127.0.0.1', media.address);
+    const deps = { clock: systemClock, logger, outboxDir: dir, env, fetch, stateDir: dir, publicMediaUrl };
+    const location = { file: 'bench', line: 1, col: 1 };
+    const channels = new Map<string, Channel>();
+    officeIds.forEach((id, i) => {
+      channels.set(`${id}/x`, createXChannel({ id: `${id}/x`, driver: 'x', platform: 'x', baseUrl: xServers[i]!.url, credentials: {}, enabled: true, location }, deps));
+      channels.set(
+        `${id}/instagram`,
+        createInstagramChannel(
+          { id: `${id}/instagram`, driver: 'instagram', platform: 'instagram', baseUrl: igServers[i]!.url, accountId: igServers[i]!.accountId, credentials: { accessToken: 'IG_ACCESS_TOKEN' }, enabled: true, location },
+          deps,
+          { poll: { initialDelayMs: 1, maxDelayMs: 2 } },
+        ),
+      );
+    });
+    const runtime: Runtime = { config: loaded.config, templates: loaded.templates, ...(loaded.officeTemplates ? { officeTemplates: loaded.officeTemplates } : {}), channels, generation: 1 };
+
+    // Each office's first opening post, moved to the shared due second.
+    const due = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
+    const { posts: planned } = planAll(loaded.config, { from: NOW, to: new Date(NOW.getTime() + 14 * 86_400_000) });
+    const posts: PlannedPost[] = [];
+    for (const id of officeIds) {
+      for (const platform of ['x', 'instagram']) {
+        const post = planned.find((p) => p.officeId === id && p.ruleId === 'opening' && p.channelId === `${id}/${platform}`);
+        if (!post) throw new Error(`no opening post for ${id}/${platform}`);
+        posts.push({ ...post, dueAt: new Date(due), deadline: new Date(due + 10 * 60_000) });
+      }
+    }
+    for (let i = 0; i < INSTANCES; i += 1) stores.push(await openStore({ databaseUrl }));
+    await syncPlan(stores[0]!, posts, { from: new Date(due - 1000), to: new Date(due + 1000) }, new Date());
+
+    const stop = AbortSignal.timeout(LEAD_MS + 120_000);
+    await Promise.all(
+      stores.map((store, i) => {
+        const scheduler = createScheduler({ store, clock: systemClock, logger, runtime: () => runtime, owner: `bench-${i}`, mediaRoot: dir, alert: () => undefined });
+        return runScheduleLoop({ scheduler, clock: systemClock, logger, signal: stop, until: new Date(due + 60_000), maxChunkMs: 30_000, renderAheadMs: () => 10 * 60_000 });
+      }),
+    );
+    const firstByte = (requests: readonly { receivedAt: Date }[]): number => {
+      const first = requests.map((r) => r.receivedAt.getTime()).filter((t) => t >= due).sort((a, b) => a - b)[0];
+      return first === undefined ? Number.POSITIVE_INFINITY : first - due;
+    };
+    const latencies = [...xServers.map((server) => firstByte(server.requests)), ...igServers.map((server) => firstByte(server.requests))].sort((a, b) => a - b);
+    const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
+    const published = xServers.reduce((n, s) => n + s.tweets.length, 0) + igServers.reduce((n, s) => n + s.published.length, 0);
+    console.log(
+      `postgres, ${INSTANCES} schedulers, ${posts.length} posts of ${officeIds.length} offices due in the same second (${published} published): ` +
+        `due → first byte at the platform p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms`,
+    );
+  } finally {
+    for (const store of stores) await store.close();
+    await media.close();
+    for (const server of [...xServers, ...igServers]) await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const dirs: string[] = [];
@@ -236,6 +335,12 @@ async function main(): Promise<void> {
       lastUrl = url;
     }
     if (last && process.env.HERALD_SCALE_INSTANCES !== '0') await instances(last.configDir, lastUrl);
+    if (last && process.env.HERALD_SCALE_LATENCY !== '0') {
+      const admin = await openStore({ databaseUrl: pg.url });
+      await sql`CREATE DATABASE herald_scale_latency`.execute(admin.db);
+      await admin.close();
+      await sameMinuteLatency(last.configDir, pg.url.replace(/\/postgres$/, '/herald_scale_latency'));
+    }
   } finally {
     await pg.server.stop();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
