@@ -27,7 +27,7 @@ import { startCronTimer } from '../plan/cron';
 import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
-import { changedOffices, contentByOffice, readConfigContent, type ConfigContent } from './config-content';
+import { changedOffices, contentByOffice, readConfigContent, SHARED_PART, type ConfigContent } from './config-content';
 import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all';
 import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
 import { replanInto } from './replan';
@@ -225,6 +225,10 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   let lastReadParts: Map<string, string> | null = offices ? contentByOffice(firstLoaded.content, options.configDir) : null;
   /** Many offices: each office's problems as its last load found them (errors when `broken`, else warnings). */
   const officeFindings = new Map<string, { broken: boolean; lines: string[] }>();
+  // An office left out at start (its errors are in the log) is still broken until its files change.
+  for (const id of lastReadParts?.keys() ?? []) {
+    if (id !== SHARED_PART && offices && !offices.has(id)) officeFindings.set(id, { broken: true, lines: [`[${id}] not served since start: its config had errors (see the log at start)`] });
+  }
   const contentDirs = (): string[] => [options.configDir, runtime.config.templatesDir];
 
   if (!options.databaseUrl) {
