@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const BENCHES = ['render.ts', 'preview.ts', 'plan.ts', 'store.ts', 'simulate.ts', 'idle.ts', 'publish-latency.ts'];
+const BENCHES = ['render.ts', 'preview.ts', 'plan.ts', 'store.ts', 'simulate.ts', 'idle.ts', 'publish-latency.ts', 'scale.ts'];
 
 let failed = 0;
 for (const bench of BENCHES) {

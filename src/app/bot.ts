@@ -27,10 +27,10 @@ import { startCronTimer } from '../plan/cron';
 import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
-import { readConfigContent, type ConfigContent } from './config-content';
 import { createFileRevisionRecorder, type FileRecordOutcome } from './file-revisions';
 import { FOLLOW_INTERVAL_MS, loadRevision, REVISION_REPLAN_JOB, revisionReplanKey } from './follow-revisions';
 import { getCurrentRevision } from '../store/config-revisions';
+import { changedOffices, contentByOffice, readConfigContent, SHARED_PART, type ConfigContent } from './config-content';
 import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all';
 import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
 import { replanInto } from './replan';
@@ -57,10 +57,13 @@ export interface BotOptions {
   accountCheckTimeoutMs?: number;
 }
 
-/** What `status` shows under `config`: the last load, and the content the running plan was built from. */
+/**
+ * What `status` shows under `config`: the last load, and the content the running plan was built from.
+ * `replannedOffices` (many offices): the offices the last reload re-planned, when it was not all of them.
+ */
 export type ConfigStatus =
-  | { ok: true; loadedAt: string; problems: string[]; content: StoredContent }
-  | { ok: false; checkedAt: string; problems: string[]; content: StoredContent; rejectedHash: string; brokenOffices?: string[] };
+  | { ok: true; loadedAt: string; problems: string[]; content: StoredContent; replannedOffices?: string[] }
+  | { ok: false; checkedAt: string; problems: string[]; content: StoredContent; rejectedHash: string; brokenOffices?: string[]; replannedOffices?: string[] };
 
 /** A ConfigContent as JSON (ISO times). */
 export interface StoredContent {
@@ -217,6 +220,18 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   let running: ConfigContent = firstLoaded.content;
   /** The content last read, good or bad: a bad edit is reported once, not at every event. */
   let lastRead: string = firstLoaded.content.hash;
+  /**
+   * Many offices: the content last read, per office folder and shared. A reload
+   * loads and re-plans only the offices whose files changed since (all of them
+   * when a shared file did): a one-office edit must not re-plan the other 199.
+   */
+  let lastReadParts: Map<string, string> | null = offices ? contentByOffice(firstLoaded.content, options.configDir) : null;
+  /** Many offices: each office's problems as its last load found them (errors when `broken`, else warnings). */
+  const officeFindings = new Map<string, { broken: boolean; lines: string[] }>();
+  // An office left out at start (its errors are in the log) is still broken until its files change.
+  for (const id of lastReadParts?.keys() ?? []) {
+    if (id !== SHARED_PART && offices && !offices.has(id)) officeFindings.set(id, { broken: true, lines: [`[${id}] not served since start: its config had errors (see the log at start)`] });
+  }
   const contentDirs = (): string[] => [options.configDir, runtime.config.templatesDir];
 
   if (!options.databaseUrl) {
@@ -228,13 +243,15 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     }
   }
 
-  const replan = async (reason: string): Promise<void> => {
-    // Many offices: only the offices served are planned, so only theirs are cancelled or corrected.
-    const result = await replanInto(store, runtime.config, clock.now(), offices ? { offices: [...offices.keys()] } : {});
+  /** Re-plans every office served, or only `only` (many offices: the offices an edit touched). */
+  const replan = async (reason: string, only?: readonly string[]): Promise<void> => {
+    const config = only ? { ...runtime.config, offices: runtime.config.offices.filter((office) => only.includes(office.id)) } : runtime.config;
+    // Many offices: only the offices planned have their posts cancelled or corrected.
+    const result = await replanInto(store, config, clock.now(), only ? { offices: only } : offices ? { offices: [...offices.keys()] } : {});
     // The zone lets `status` show office time even while the config on disk cannot be read.
     const instance: InstanceStatus = { pid: process.pid, owner, heartbeatAt: clock.now().toISOString(), zone: runtime.config.offices[0]?.timezone ?? 'UTC' };
     await setRuntimeStatus(store, INSTANCE_STATUS_KEY, instance);
-    logger.info({ reason, ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, 're-planned');
+    logger.info({ reason, ...(only ? { offices: only } : {}), ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, only ? `re-planned ${only.length} office(s): ${only.join(', ')}` : 're-planned');
   };
   const okStatus = (problems: string[]): ConfigStatus => ({ ok: true, loadedAt: clock.now().toISOString(), problems, content: storedContent(running) });
   const started = await retryWhileUnreachable(
@@ -269,19 +286,27 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   const reloadIfChanged = async (reason: string): Promise<boolean> => {
     const content = readConfigContent(contentDirs());
     if (content.hash === lastRead) return false;
-    const deployment = loadDeployment(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
+    const parts = contentByOffice(content, options.configDir);
+    // Many offices before and now, shared files unchanged: load only the offices whose folders changed.
+    const changed = offices && lastReadParts ? changedOffices(lastReadParts, parts) : ({ all: true } as const);
+    const deployment = loadDeployment(options.configDir, {
+      now: clock.now(),
+      ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}),
+      ...(changed.all ? {} : { only: changed.ids }),
+    });
     // Only now: had the load thrown (an I/O error), the next event or period tries again.
     lastRead = content.hash;
     // Good or bad, each changed office is on record (a bad one never becomes current).
     const recorded = await revisions.record(reason, clock.now());
     await markRevisionsPlanned(recorded);
+    lastReadParts = deployment.many ? parts : null;
     const reject = async (lines: string[]): Promise<false> => {
       const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash };
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
       alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
       return false;
     };
-    if (deployment.many) return reloadOffices(deployment, content, reject);
+    if (deployment.many) return reloadOffices(deployment, content, reject, changed.all ? null : changed.ids);
     offices = null;
     const outcome = deployment.offices[0]!;
     if (!outcome.loaded) return reject(outcome.problems.map((p) => formatProblem(p, process.cwd())));
@@ -310,9 +335,13 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
      * keeps its last good config and plan (and is reported); the shared files
      * broken keep everything as it was.
      */
-    async function reloadOffices(loadedNow: DeploymentOutcome, read: ConfigContent, rejectAll: (lines: string[]) => Promise<false>): Promise<boolean> {
-      const update = updateOfficeSet(offices ?? new Map(), loadedNow);
+    async function reloadOffices(loadedNow: DeploymentOutcome, read: ConfigContent, rejectAll: (lines: string[]) => Promise<false>, only: string[] | null): Promise<boolean> {
+      const previous = offices ?? new Map<string, Loaded>();
+      const update = updateOfficeSet(previous, loadedNow);
       if (update.sharedErrors.length > 0) return rejectAll(update.sharedErrors.map((p) => formatProblem(p, process.cwd())));
+      // Only some offices were loaded: the others keep the config they run (an office
+      // in `only` whose folder is gone is dropped, as a full reload would drop it).
+      if (only) update.offices = keepUnchanged(previous, update.offices, only);
       const freshest = loadedNow.offices.find((office) => office.loaded)?.loaded ?? undefined;
       const built = buildOfficesRuntime(update.offices, offices ?? new Map(), channelDeps, runtime.generation + 1, freshest);
       const lines = [
@@ -320,8 +349,8 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
         ...built.failed.map((office) => `[${office.id}] ${office.message}`),
       ];
       if (!built.runtime) return rejectAll(lines);
-      const brokenIds = [...update.broken.map((office) => office.id), ...built.failed.map((office) => office.id)];
-      for (const id of new Set(brokenIds)) {
+      const brokenIds = [...new Set([...update.broken.map((office) => office.id), ...built.failed.map((office) => office.id)])];
+      for (const id of brokenIds) {
         const officeLines = lines.filter((line) => line.startsWith(`[${id}] `));
         const kept = built.offices.has(id) ? 'its last good schedule keeps running' : 'it is not served';
         alert({ kind: 'config-invalid', officeId: id, message: `office ${id}: the config edit has ${officeLines.length} problem(s); ${kept} until they are fixed; the other offices are re-planned:\n${officeLines.join('\n')}` });
@@ -329,13 +358,29 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       offices = built.offices;
       runtime = built.runtime;
       running = read;
-      const warnings = loadedNow.offices.filter((office) => office.loaded).flatMap((office) => office.problems.map((p) => `[${office.id}] ${formatProblem(p, process.cwd())}`));
-      const status: ConfigStatus = brokenIds.length > 0
-        ? { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: read.hash, brokenOffices: [...new Set(brokenIds)] }
-        : okStatus(warnings);
-      await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
-      await resetRendered(store, clock.now());
-      await replan(reason);
+      // Per office, what this load found; an office not loaded this time keeps what its last load found.
+      if (!only) officeFindings.clear();
+      only?.forEach((id) => officeFindings.delete(id));
+      for (const office of loadedNow.offices) {
+        const officeLines = office.loaded ? office.problems.map((p) => `[${office.id}] ${formatProblem(p, process.cwd())}`) : [];
+        officeFindings.set(office.id, { broken: false, lines: officeLines });
+      }
+      for (const id of brokenIds) officeFindings.set(id, { broken: true, lines: lines.filter((line) => line.startsWith(`[${id}] `)) });
+      const findings = [...officeFindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, finding]) => ({ id, ...finding }));
+      const broken = findings.filter((finding) => finding.broken);
+      const status: ConfigStatus = broken.length > 0
+        ? { ok: false, checkedAt: clock.now().toISOString(), problems: broken.flatMap((f) => f.lines), content: storedContent(running), rejectedHash: read.hash, brokenOffices: broken.map((f) => f.id) }
+        : okStatus(findings.flatMap((f) => f.lines));
+      // Only the offices that changed and are served: a broken one keeps its last good plan as it is.
+      const replanned = only ? only.filter((id) => built.offices.has(id) && !brokenIds.includes(id)) : null;
+      await setRuntimeStatus(store, CONFIG_STATUS_KEY, replanned ? { ...status, replannedOffices: replanned } : status);
+      if (replanned && replanned.length === 0) {
+        logger.info({ reason }, 'config changed, but no office to re-plan');
+      } else {
+        // Cards may show the edited facts or templates: render again, but only the re-planned offices' cards.
+        await resetRendered(store, clock.now(), replanned ?? undefined);
+        await replan(reason, replanned ?? undefined);
+      }
       wake.abort();
       return true;
     }
@@ -482,4 +527,11 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     await alert.close();
     logger.info('quota-herald stopped');
   }
+}
+
+/** `loaded` (the offices in `only`, freshly loaded) over `previous` (every other office, as it runs), sorted by id. */
+function keepUnchanged(previous: ReadonlyMap<string, Loaded>, loaded: ReadonlyMap<string, Loaded>, only: readonly string[]): Map<string, Loaded> {
+  const merged = new Map([...previous].filter(([id]) => !only.includes(id)));
+  loaded.forEach((office, id) => merged.set(id, office));
+  return new Map([...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -14,11 +14,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { OFFICES_DIR } from '../config/load-offices';
 
 export interface ConfigFile {
   /** As shown to staff: the watched directory joined with the file's relative path. */
   file: string;
   modifiedAt: Date;
+  /** sha256 (hex) of the file's bytes: lets a reload tell which office's files changed. */
+  sha256: string;
 }
 
 export interface ConfigContent {
@@ -41,7 +44,46 @@ export function readConfigContent(dirs: readonly string[]): ConfigContent {
     hash.update(`${Buffer.byteLength(file.shown)}:${file.shown}\0${file.bytes.length}:`);
     hash.update(file.bytes);
   }
-  return { hash: hash.digest('hex'), files: files.map((f) => ({ file: f.shown, modifiedAt: f.modifiedAt })) };
+  return {
+    hash: hash.digest('hex'),
+    files: files.map((f) => ({ file: f.shown, modifiedAt: f.modifiedAt, sha256: createHash('sha256').update(f.bytes).digest('hex') })),
+  };
+}
+
+/** The key of the files every office shares (top-level herald.yaml, shared templates, …) in `contentByOffice`. */
+export const SHARED_PART = '';
+
+/**
+ * One hash per office folder (`<configDir>/offices/<id>/…`) and one, under
+ * SHARED_PART, for every other file: a reload compares them to re-plan only
+ * the offices whose files changed, and every office when a shared file did.
+ */
+export function contentByOffice(content: ConfigContent, configDir: string): Map<string, string> {
+  const prefix = path.join(configDir, OFFICES_DIR) + path.sep;
+  const byPart = new Map<string, ReturnType<typeof createHash>>();
+  for (const file of content.files) {
+    const rest = file.file.startsWith(prefix) ? file.file.slice(prefix.length) : '';
+    // A file directly in offices/ (not in an office folder) is no office's: shared.
+    const key = rest.includes(path.sep) ? rest.slice(0, rest.indexOf(path.sep)) : SHARED_PART;
+    const hash = byPart.get(key) ?? createHash('sha256');
+    hash.update(`${file.file}\0${file.sha256}\n`);
+    byPart.set(key, hash);
+  }
+  if (!byPart.has(SHARED_PART)) byPart.set(SHARED_PART, createHash('sha256'));
+  return new Map([...byPart].map(([part, hash]) => [part, hash.digest('hex')]));
+}
+
+/**
+ * Which offices' files differ between two `contentByOffice` maps: `all` when
+ * the shared files did (every office reads them), else the offices added,
+ * removed or edited.
+ */
+export function changedOffices(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): { all: true } | { all: false; ids: string[] } {
+  if (before.get(SHARED_PART) !== after.get(SHARED_PART)) return { all: true };
+  const ids = new Set<string>();
+  for (const [part, hash] of after) if (part !== SHARED_PART && before.get(part) !== hash) ids.add(part);
+  for (const part of before.keys()) if (part !== SHARED_PART && !after.has(part)) ids.add(part);
+  return { all: false, ids: [...ids].sort() };
 }
 
 /** The first 12 hex digits: enough to tell contents apart in `status`. */

@@ -50,12 +50,15 @@ export async function markRendered(
 }
 
 /** Every `ready` post back to `planned` (templates changed: render again). Returns how many. */
-export async function resetRendered(store: Store, now?: Date): Promise<number> {
-  const done = await store.db
+export async function resetRendered(store: Store, now?: Date, offices?: readonly string[]): Promise<number> {
+  if (offices && offices.length === 0) return 0;
+  let query = store.db
     .updateTable('posts')
     .set({ state: 'planned', rendered_json: null, ...(now ? { updated_at: now.getTime() } : {}) })
-    .where('state', '=', 'ready')
-    .executeTakeFirst();
+    .where('state', '=', 'ready');
+  // Many offices: a one-office edit renders only that office's cards again.
+  if (offices) query = query.where('office_id', 'in', [...offices]);
+  const done = await query.executeTakeFirst();
   return Number(done.numUpdatedRows);
 }
 

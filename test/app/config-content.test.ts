@@ -1,7 +1,7 @@
 /** The config content hash: what a reload compares, on real files and symlinks. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readConfigContent, shortHash } from '../../src/app/config-content';
+import { changedOffices, contentByOffice, readConfigContent, SHARED_PART, shortHash } from '../../src/app/config-content';
 import { makeTempDir } from './bot-harness';
 
 describe('readConfigContent', () => {
@@ -65,5 +65,45 @@ describe('readConfigContent', () => {
     const content = readConfigContent([dir, path.join(dir, 'templates')]);
     expect(content.files.map((f) => path.relative(dir, f.file)).sort()).toEqual(['herald.yaml', path.join('templates', 'captions', 'opening.hbs')]);
     expect(readConfigContent([dir, path.join(dir, 'missing')]).hash).toBe(readConfigContent([dir]).hash);
+  });
+});
+
+describe('contentByOffice / changedOffices', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = makeTempDir('herald-content-offices-');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const write = (file: string, text: string): void => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  };
+  const parts = (): Map<string, string> => contentByOffice(readConfigContent([dir]), dir);
+
+  it('names the offices whose folders changed, added or removed; a shared file changed means all', () => {
+    write('herald.yaml', 'services: []\n');
+    write('offices/kanim-a/herald.yaml', 'office: { name: A }\n');
+    write('offices/kanim-a/calendar.yaml', 'releases: []\n');
+    write('offices/kanim-b/herald.yaml', 'office: { name: B }\n');
+    write('offices/kanim-b/templates/captions/h-1.hbs', 'B\n');
+    write('offices/README.md', 'not an office\n');
+    const first = parts();
+    expect([...first.keys()].sort()).toEqual([SHARED_PART, 'kanim-a', 'kanim-b']);
+    expect(changedOffices(first, parts())).toEqual({ all: false, ids: [] });
+
+    write('offices/kanim-b/templates/captions/h-1.hbs', 'B edited\n');
+    expect(changedOffices(first, parts())).toEqual({ all: false, ids: ['kanim-b'] });
+
+    write('offices/kanim-c/herald.yaml', 'office: { name: C }\n');
+    fs.rmSync(path.join(dir, 'offices', 'kanim-a'), { recursive: true });
+    expect(changedOffices(first, parts())).toEqual({ all: false, ids: ['kanim-a', 'kanim-b', 'kanim-c'] });
+
+    const before = parts();
+    write('offices/README.md', 'still not an office, but shared\n');
+    expect(changedOffices(before, parts())).toEqual({ all: true });
+    const again = parts();
+    write('herald.yaml', 'services: [] # edited\n');
+    expect(changedOffices(again, parts())).toEqual({ all: true });
   });
 });

@@ -54,6 +54,19 @@ describe.each(DIALECTS)('store/ledger on %s', (dialect) => {
     expect(await resetRendered(ctx.store)).toBe(0);
   });
 
+  it('resets only the listed offices rendered posts (a one-office edit renders only its cards again)', async () => {
+    await syncPlan(ctx.store, [buildPost({ n: 1 }), { ...buildPost({ n: 2 }), officeId: 'kanim-medan' }], WINDOW, NOW);
+    await markRendered(ctx.store, { id: 'post-1', revision: 1 }, '{}');
+    await markRendered(ctx.store, { id: 'post-2', revision: 1 }, '{}');
+    expect(await resetRendered(ctx.store, NOW, [])).toBe(0);
+    expect(await resetRendered(ctx.store, NOW, ['kanim-medan'])).toBe(1);
+    const rows = await listPosts(ctx.store);
+    expect(rows.map((r) => [r.officeId, r.state])).toEqual([
+      ['kanim-pontianak', 'ready'],
+      ['kanim-medan', 'planned'],
+    ]);
+  });
+
   it('tells when to wake: the next due or retry, and the next to render', async () => {
     expect(await nextWake(ctx.store)).toEqual({ nextDue: null, nextToRender: null });
     await syncPlan(
