@@ -76,14 +76,15 @@ export async function syncPlan(
       changedAfterPublish: [],
     };
     const inserts: { post: PlannedPost; revision: number }[] = [];
-    const supersedeIds: string[] = [];
+    /** The revision each superseded post had when read: only that one is superseded. */
+    const supersedeKeys: { id: string; revision: number }[] = [];
     const reschedules: { post: PlannedPost; row: PostRow }[] = [];
     for (const post of plan.values()) {
       const decision = decide(post, current.get(post.id), now);
       switch (decision.action) {
         case 'insert':
           inserts.push(decision);
-          if (decision.supersede) supersedeIds.push(post.id);
+          if (decision.supersede) supersedeKeys.push({ id: post.id, revision: decision.revision - 1 });
           break;
         case 'reschedule':
           reschedules.push(decision);
@@ -102,11 +103,14 @@ export async function syncPlan(
     }
     const nowMs = now.getTime();
     // Supersede before inserting: the partial unique index allows one current revision per id.
-    for (const ids of chunk(supersedeIds, ID_CHUNK)) {
+    for (const keys of chunk(supersedeKeys, ID_CHUNK)) {
+      // By (id, revision), not id: on PostgreSQL this statement sees rows committed since
+      // the read above, and an instance syncing the same change at once may have inserted
+      // the next revision already; superseding that too would leave no current revision.
       const done = await trx
         .updateTable('posts')
         .set({ state: 'superseded', lease_owner: null, lease_until: null, updated_at: nowMs })
-        .where('id', 'in', ids)
+        .where(({ eb, refTuple, tuple }) => eb(refTuple('id', 'revision'), 'in', keys.map((key) => tuple(key.id, key.revision))))
         .where('state', '<>', 'superseded')
         .executeTakeFirst();
       result.superseded += Number(done.numUpdatedRows);
