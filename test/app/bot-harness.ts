@@ -44,6 +44,15 @@ export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** A fresh temp directory with an empty `config/` and a `data/` path for a bot; `cleanup` collects it for afterAll. */
+export function makeBotDirs(prefix: string, cleanup: string[]): { dir: string; configDir: string; dataDir: string } {
+  const dir = makeTempDir(prefix);
+  cleanup.push(dir);
+  const configDir = path.join(dir, 'config');
+  fs.mkdirSync(configDir);
+  return { dir, configDir, dataDir: path.join(dir, 'data') };
+}
+
 export interface RunningBot {
   logs: () => string;
   /** Stops the bot (the post in flight finishes) and waits until it has closed. */

@@ -12,7 +12,7 @@ import { readConfigContent } from '../../src/app/config-content';
 import { localStamp } from '../../src/cli/format';
 import { runCli, REPO_ROOT } from '../support/cli';
 import { waitFor } from '../support/process';
-import { csvDate, heraldYaml, LedgerReader, makeTempDir, officeDay, startBot, waitForAnnounced, ZONE } from './bot-harness';
+import { csvDate, heraldYaml, LedgerReader, makeBotDirs, officeDay, startBot, waitForAnnounced, ZONE } from './bot-harness';
 
 /** calendar.yaml: one release `edit` whose regular count is the marker, plus the CSV imports. */
 function calendarYaml(regular: number, imports: string[]): string {
@@ -57,11 +57,7 @@ describe('config reload: every save style is noticed', () => {
   afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   it('notices 20 edits in a row, mixing every save style, each reflected in the ledger', async () => {
-    const dir = makeTempDir('herald-reload-');
-    dirs.push(dir);
-    const configDir = path.join(dir, 'config');
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(configDir);
+    const { configDir, dataDir } = makeBotDirs('herald-reload-', dirs);
     const calendarFile = path.join(configDir, 'calendar.yaml');
     fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml());
     fs.writeFileSync(calendarFile, calendarYaml(100, ['cm.csv']));
@@ -173,11 +169,7 @@ describe('config reload: every save style is noticed', () => {
   }, 240_000);
 
   it('keeps the last good plan when an edit names a channel that cannot be built, and recovers when it is undone', async () => {
-    const dir = makeTempDir('herald-badchannel-');
-    dirs.push(dir);
-    const configDir = path.join(dir, 'config');
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(configDir);
+    const { configDir, dataDir } = makeBotDirs('herald-badchannel-', dirs);
     const heraldFile = path.join(configDir, 'herald.yaml');
     const calendarFile = path.join(configDir, 'calendar.yaml');
     fs.writeFileSync(heraldFile, heraldYaml());
@@ -207,11 +199,7 @@ describe('config reload: every save style is noticed', () => {
   }, 120_000);
 
   it('catches a change no file event reported at the next periodic re-plan, and reloads only then', async () => {
-    const dir = makeTempDir('herald-replan-');
-    dirs.push(dir);
-    const configDir = path.join(dir, 'config');
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(configDir);
+    const { configDir, dataDir } = makeBotDirs('herald-replan-', dirs);
     const calendarFile = path.join(configDir, 'calendar.yaml');
     // Every 2 seconds, so one period is short; the watcher is off, as if every event were lost.
     fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml((text) => text.replace('replanCron: "*/10 * * * *"', 'replanCron: "*/2 * * * * *"')));

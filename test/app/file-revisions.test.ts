@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRevision, getCurrentRevision, listRevisions, type ConfigRevision } from '../../src/store/config-revisions';
 import { openStore, type Store } from '../../src/store/open';
 import { sleep, waitFor } from '../support/process';
-import { heraldYaml, LedgerReader, makeTempDir, officeDay, startBot, waitForAnnounced } from './bot-harness';
+import { heraldYaml, LedgerReader, makeBotDirs, officeDay, startBot, waitForAnnounced } from './bot-harness';
 
 const OFFICE = 'kanim-pontianak';
 
@@ -22,11 +22,7 @@ describe('app/file-revisions: the bot records what it loads', () => {
   afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   it('records start and each changed reload; a broken edit stays invalid; a stale edit on disk is refused', async () => {
-    const dir = makeTempDir('herald-file-revisions-');
-    dirs.push(dir);
-    const configDir = path.join(dir, 'config');
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(configDir);
+    const { configDir, dataDir } = makeBotDirs('herald-file-revisions-', dirs);
     const calendarFile = path.join(configDir, 'calendar.yaml');
     fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml());
     fs.writeFileSync(calendarFile, calendarYaml(100));

@@ -17,7 +17,7 @@ import { startFakeXServer, type FakeXServer } from '../fakes/fake-x-server';
 import { startInstagramWorld, type InstagramWorld } from '../fakes/instagram/instagram-setup';
 import { ENV, SECRETS, publishRequest, writePngCard, xConfig } from '../channels/x/x-harness';
 import { waitFor } from '../support/process';
-import { heraldYaml, LedgerReader, makeTempDir, officeDay, startBot, waitForAnnounced } from './bot-harness';
+import { heraldYaml, LedgerReader, makeBotDirs, makeTempDir, officeDay, startBot, waitForAnnounced } from './bot-harness';
 
 /** How long `call` took to settle, and how. */
 async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
@@ -109,11 +109,7 @@ describe('silent platform: every call gives up after its timeout', () => {
   });
 
   it('the running bot reloads an edit and re-plans while the account check hangs, then reports the timeout', async () => {
-    const dir = makeTempDir('herald-silent-bot-');
-    dirs.push(dir);
-    const configDir = path.join(dir, 'config');
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(configDir);
+    const { configDir, dataDir } = makeBotDirs('herald-silent-bot-', dirs);
     const calendarFile = path.join(configDir, 'calendar.yaml');
     fs.writeFileSync(
       path.join(configDir, 'herald.yaml'),

@@ -23,7 +23,7 @@ import { freePort } from '../support/net';
 import { startPrivatePostgres } from '../support/private-postgres';
 import { localStamp } from '../support/process';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy';
-import { SECRETS } from './harness';
+import { SECRETS, type Verdict } from './harness';
 
 const ZONE = 'Asia/Pontianak';
 const CHANNELS = ['x', 'instagram'] as const;
@@ -190,16 +190,8 @@ async function adminQuery<T extends pg.QueryResultRow>(url: string, sql: string)
   }
 }
 
-export interface ClusterVerdict {
-  expected: number;
-  published: number;
-  duplicates: string[];
-  missing: string[];
-  late: string[];
-  ledgerDisagrees: string[];
-  states: Record<string, number>;
-  whyMissing: string[];
-}
+/** The same verdict as the single-instance crash test's. */
+export type ClusterVerdict = Verdict;
 
 /** The opening a published text belongs to: the regular count it shows is unique in the world. */
 function openingOfText(world: ClusterWorld, text: string): ClusterOpening | null {
