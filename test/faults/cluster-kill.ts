@@ -11,7 +11,7 @@ import { judgeCluster, REPLAN_EVERY_S, type ClusterVerdict, type ClusterWorld, t
 export interface ChaosPlan {
   instances: number;
   kills: number;
-  /** How long the paused instance stays stopped (past the 16 s after which others release its claims). */
+  /** How long the paused instance stays stopped (past the 7 s after which others release its claims). */
   pauseMs: number;
   /** How long PostgreSQL stays down; 0: no restart. */
   postgresDownMs: number;
