@@ -442,7 +442,12 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     enqueue(async () => {
       // Each instance re-reads its own files; the periodic re-plan itself runs once per period across the cluster.
       if (await reloadIfChanged('config changed (found by the periodic re-read)')) return;
-      const ran = await runOncePerPeriod(store, { job: 'replan', periodKey: occurrenceKey(scheduledAt), owner }, () => clock.now(), () => replan('periodic'));
+      const period = occurrenceKey(scheduledAt);
+      const ran = await runOncePerPeriod(store, { job: 'replan', periodKey: period, owner }, () => clock.now(), async () => {
+        // The kill test counts these lines: one per period across the cluster.
+        logger.info({ job: 'replan', period }, 'periodic re-plan: this instance runs it');
+        await replan('periodic');
+      });
       if (!ran) logger.debug('periodic re-plan: another instance runs it this period');
     }),
   );

@@ -10,8 +10,12 @@ import { beat, releaseDeadInstances, type InstanceInfo } from '../store/instance
 import type { Store } from '../store/open';
 import { isDatabaseUnreachable } from '../store/outage';
 
-export const HEARTBEAT_MS = 5_000;
-/** Three missed beats and a little: a dead (or frozen) instance's claims move within ~20 s. */
+export const HEARTBEAT_MS = 2_000;
+/**
+ * Three missed beats and a little: a dead (or frozen) instance's claims move
+ * within ~7–9 s. A false verdict (a live instance stalled that long) costs no
+ * double post: its sending claims go `unknown` and are read back (reconcile.ts).
+ */
 export const STALE_AFTER_MS = 3 * HEARTBEAT_MS + 1_000;
 
 export interface HeartbeatOptions {
@@ -31,10 +35,18 @@ export async function runHeartbeat(options: HeartbeatOptions): Promise<void> {
   const { store, clock, logger, instance, signal } = options;
   const intervalMs = options.intervalMs ?? HEARTBEAT_MS;
   const staleMs = options.staleMs ?? STALE_AFTER_MS;
+  /**
+   * Since when this instance's beats reach the database. Others are judged only
+   * after it has been connected for a whole stale window: after a database
+   * outage every instance's last beat is old, and the first one back must not
+   * take the others (just as cut off as it was) for dead.
+   */
+  let connectedSince: number | null = null;
   while (!signal.aborted) {
     try {
       await beat(store, instance, clock.now(), options.leaseMs);
-      const dead = await releaseDeadInstances(store, instance.id, clock.now(), staleMs);
+      connectedSince ??= clock.now().getTime();
+      const dead = clock.now().getTime() - connectedSince >= staleMs ? await releaseDeadInstances(store, instance.id, clock.now(), staleMs) : [];
       for (const each of dead) {
         logger.warn(
           { instance: each.id, silentMs: each.silentMs, retried: each.retried, unknown: each.unknown.map((post) => post.id) },
@@ -44,7 +56,8 @@ export async function runHeartbeat(options: HeartbeatOptions): Promise<void> {
       if (dead.some((each) => each.retried + each.unknown.length > 0)) options.onReleased();
     } catch (error) {
       // The schedule loop reports an outage; a beat is just skipped.
-      if (!isDatabaseUnreachable(error)) logger.error({ err: error }, 'heartbeat failed');
+      if (isDatabaseUnreachable(error)) connectedSince = null;
+      else logger.error({ err: error }, 'heartbeat failed');
     }
     await clock.sleep(intervalMs, signal);
   }

@@ -4,7 +4,8 @@
  * two seconds, random SIGKILLs (each instance restarted, one always running),
  * one instance paused with SIGSTOP past the heartbeat window, and one
  * PostgreSQL restart. Afterwards: no post twice, none missing, none late, the
- * ledger equal to the platforms, and no instance exited by itself. Replay a
+ * ledger equal to the platforms, the periodic re-plan run once per period
+ * across the cluster, and no instance exited by itself. Replay a
  * failure with CLUSTER_SEED=<the printed seed>. The long run is
  * scripts/cluster-kill.ts.
  */
@@ -27,6 +28,9 @@ describe('faults: a cluster of three instances under SIGKILL, SIGSTOP and a Post
     expect(report.unexpectedExits).toEqual([]);
     expect(report.finalExitCodes).toEqual([0, 0, 0]);
     expect(report).toMatchObject({ kills: 8, pauses: 1, postgresRestarts: 1 });
+    // Periodic work ran once per period for the cluster, and moved on when its holder died.
+    expect(report.periodic).toMatchObject({ twice: [], missed: [] });
+    expect(report.periodic.ran).toBeGreaterThan(5);
     // The balancer really spread the card fetches: cards rendered by one instance were served by others.
     expect(Object.keys(report.mediaAnsweredBy).length).toBeGreaterThan(1);
   }, 240_000);

@@ -6,12 +6,12 @@
  * PostgreSQL. Then wait for the ledger to settle, stop everything and judge.
  */
 import { exitOf, sleep, waitFor } from '../support/process';
-import { judgeCluster, type ClusterVerdict, type ClusterWorld, type Instance } from './cluster-world';
+import { judgeCluster, REPLAN_EVERY_S, type ClusterVerdict, type ClusterWorld, type Instance } from './cluster-world';
 
 export interface ChaosPlan {
   instances: number;
   kills: number;
-  /** How long the paused instance stays stopped (past the 16 s after which others release its claims). */
+  /** How long the paused instance stays stopped (past the 7 s after which others release its claims). */
   pauseMs: number;
   /** How long PostgreSQL stays down; 0: no restart. */
   postgresDownMs: number;
@@ -41,6 +41,8 @@ export interface ChaosReport {
   moves: ClaimMove[];
   /** Rows of job_runs per job, and how many were never finished. */
   jobRuns: { job: string; runs: number; unfinished: number }[];
+  /** The periodic re-plan as the instances logged it: the period keys run twice, and the periods nobody ran. */
+  periodic: PeriodicJudgement;
   mediaAnsweredBy: Record<string, number>;
   wallMs: number;
   outputs: string[];
@@ -73,6 +75,7 @@ export async function runChaos(world: ClusterWorld, plan: ChaosPlan, log: (line:
   for (let i = 0; i < plan.instances; i++) launch(i);
   await Promise.all(instances.map((child, i) => waitFor(() => child.output().stderr.includes('quota-herald running') || child.exitCode !== null, 90_000, () => `instance ${i} to start:\n${child.output().stderr.slice(-3_000)}`)));
   log(`cluster: ${plan.instances} instances running after ${Date.now() - started} ms`);
+  const allRunningAt = Date.now();
 
   const firstOpening = Math.min(...world.openings.map((o) => o.opensAt.getTime()));
   const lastOpening = Math.max(...world.openings.map((o) => o.opensAt.getTime()));
@@ -114,11 +117,14 @@ export async function runChaos(world: ClusterWorld, plan: ChaosPlan, log: (line:
     log(`instance ${index} (pid ${child.pid}) continued`);
   };
   let postgresRestarts = 0;
+  const postgresDown = { from: 0, to: 0 };
   const restartPostgres = async (): Promise<void> => {
     if (plan.postgresDownMs <= 0) return;
     await untilOpening(0.55);
     log(`PostgreSQL stopping for ${plan.postgresDownMs} ms`);
+    postgresDown.from = Date.now();
     await world.restartPostgres(plan.postgresDownMs);
+    postgresDown.to = Date.now();
     postgresRestarts += 1;
     log('PostgreSQL back');
   };
@@ -130,12 +136,14 @@ export async function runChaos(world: ClusterWorld, plan: ChaosPlan, log: (line:
     if (Date.now() > lastOpening && (await world.settled().catch(() => false))) break;
     await sleep(1_000);
   }
+  const stoppingAt = Date.now();
   for (const child of instances) expectedExit.add(child);
   for (const child of instances) child.kill('SIGTERM');
   const finalExitCodes = await Promise.all(instances.map((child) => exitOf(child)));
 
   const verdict = await judgeCluster(world, () => false);
   const moves = await claimMoves(world, events);
+  const periodic = judgePeriodic(all, { from: allRunningAt, to: stoppingAt, postgresDown, events });
   const jobRuns = (await world.query<{ job: string; runs: string; unfinished: string }>('SELECT job, count(*) AS runs, count(*) FILTER (WHERE finished_at IS NULL) AS unfinished FROM job_runs GROUP BY job ORDER BY job')).map((r) => ({ job: r.job, runs: Number(r.runs), unfinished: Number(r.unfinished) }));
   return {
     seed: plan.seed,
@@ -147,10 +155,62 @@ export async function runChaos(world: ClusterWorld, plan: ChaosPlan, log: (line:
     finalExitCodes,
     moves,
     jobRuns,
+    periodic,
     mediaAnsweredBy: Object.fromEntries([...world.media.answeredBy].map(([port, n]) => [`:${port}`, n])),
     wallMs: Date.now() - started,
     outputs: all.map((child, i) => `--- process ${i} (pid ${child.pid}) ---\n${child.output().stderr.slice(-4_000)}`),
   };
+}
+
+export interface PeriodicJudgement {
+  /** Periods of the run in which some instance ran the re-plan. */
+  ran: number;
+  /** Periods two instances ran, neither taking over from a dead holder. */
+  twice: string[];
+  /** Periods no instance ran, though the database was up and an instance alive. */
+  missed: string[];
+  /** Periods not run that are excused: PostgreSQL was down, or the holder was killed or stopped in it. */
+  excused: number;
+}
+
+/**
+ * Each period of the periodic re-plan ran once across the cluster: from the
+ * instances' own log lines ("periodic re-plan: this instance runs it", with the
+ * period key). A second run of a period is allowed only when the first holder
+ * was killed or stopped within the period (a take-over); a period nobody ran is
+ * allowed only around the PostgreSQL restart or such a death. The first and the
+ * last period of the run are left out (instances start and stop inside them).
+ */
+function judgePeriodic(
+  children: Instance[],
+  run: { from: number; to: number; postgresDown: { from: number; to: number }; events: { cause: string; pid: number; at: number }[] },
+): PeriodicJudgement {
+  const periodMs = REPLAN_EVERY_S * 1000;
+  const runners = new Map<number, number[]>();
+  for (const child of children) {
+    for (const line of child.output().stderr.split('\n')) {
+      if (!line.includes('periodic re-plan: this instance runs it')) continue;
+      const period = Date.parse((JSON.parse(line) as { period: string }).period);
+      runners.set(period, [...(runners.get(period) ?? []), child.pid!]);
+    }
+  }
+  // Within a period (and the next, for a slow re-plan) a holder's death excuses a take-over or a gap.
+  const holderDied = (period: number): boolean => run.events.some((e) => e.at >= period - periodMs && e.at <= period + 2 * periodMs);
+  // Down, then reconnecting with backoff: a few periods after the restart are excused too.
+  const databaseDown = (period: number): boolean => run.postgresDown.to > 0 && period >= run.postgresDown.from - periodMs && period <= run.postgresDown.to + 3 * periodMs;
+  const judgement: PeriodicJudgement = { ran: 0, twice: [], missed: [], excused: 0 };
+  const first = Math.ceil(run.from / periodMs) * periodMs + periodMs;
+  for (let period = first; period < run.to - periodMs; period += periodMs) {
+    const pids = runners.get(period) ?? [];
+    const key = new Date(period).toISOString();
+    if (pids.length > 0) judgement.ran += 1;
+    if (pids.length > 1 && !holderDied(period)) judgement.twice.push(`${key} by pids ${pids.join(', ')}`);
+    if (pids.length === 0) {
+      if (databaseDown(period) || holderDied(period)) judgement.excused += 1;
+      else judgement.missed.push(key);
+    }
+  }
+  return judgement;
 }
 
 interface AttemptRow {
@@ -199,6 +259,7 @@ export function formatReport(report: ChaosReport): string {
     `ledger states: ${JSON.stringify(v.states)}`,
     `claims of a SIGKILLed instance released after: ${moved('SIGKILL', (m) => m.releasedAfterMs)}; next attempt by another instance after: ${moved('SIGKILL', (m) => m.reclaimedAfterMs)}`,
     `claims of the SIGSTOPped instance released after: ${moved('SIGSTOP', (m) => m.releasedAfterMs)}; next attempt by another instance after: ${moved('SIGSTOP', (m) => m.reclaimedAfterMs)}`,
+    `periodic re-plan every ${REPLAN_EVERY_S} s: ${report.periodic.ran} periods run, ${report.periodic.twice.length} run twice, ${report.periodic.missed.length} missed (${report.periodic.excused} during the PostgreSQL restart or a holder's death)`,
     `job runs: ${report.jobRuns.map((j) => `${j.job} ${j.runs} (${j.unfinished} unfinished)`).join(', ') || 'none'}`,
     `media requests answered by: ${JSON.stringify(report.mediaAnsweredBy)}`,
     ...(v.whyMissing.length > 0 ? ['missing:', ...v.whyMissing] : []),

@@ -27,6 +27,8 @@ import { SECRETS, type Verdict } from './harness';
 
 const ZONE = 'Asia/Pontianak';
 const CHANNELS = ['x', 'instagram'] as const;
+/** The periodic re-plan's period in the cluster world (a seconds-level cron). */
+export const REPLAN_EVERY_S = 5;
 const TERMINAL = new Set(['published', 'expired', 'dead', 'cancelled', 'superseded']);
 
 export interface ClusterOpening {
@@ -162,6 +164,8 @@ announcements:
   - { id: opening, when: { atOpening: true }, channels: [instagram, x], template: opening, deadlineMinutesAfterOpening: ${deadlineMinutes} }
 settings:
   renderAheadMinutes: 10
+  # Every ${REPLAN_EVERY_S} s, so the run spans many periods: the judge checks each ran once for the cluster.
+  replanCron: "*/${REPLAN_EVERY_S} * * * * *"
   mediaServer: { publicBaseUrl: "${publicBaseUrl}", port: ${mediaPort} }
 `;
 }
