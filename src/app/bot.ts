@@ -182,7 +182,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     readCard: createCardReader(store),
     ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),
     // Drivers report what staff must act on soon (an account near its daily cap).
-    alert: (kind, message) => alert({ kind, message }),
+    alert: (kind, message, channelId) => alert({ kind, message, ...(channelId === undefined ? {} : { channelId }) }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   };
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');

@@ -206,6 +206,12 @@ function withOfficeId(source: YamlSource, id: string): YamlSource {
   return { ...source, data: { ...source.data, office: { ...office, id } } };
 }
 
+/** The office of a qualified channel id (`kanim-medan/x` → `kanim-medan`); undefined in the one-office layout (`x`). */
+export function officeOfChannel(channelId: string | undefined): string | undefined {
+  const slash = channelId?.indexOf('/') ?? -1;
+  return slash > 0 ? channelId!.slice(0, slash) : undefined;
+}
+
 /**
  * The ledger, the drivers and their state (tokens, rate limits, daily caps)
  * know a channel by its id across the whole deployment, while every office
