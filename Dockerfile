@@ -51,8 +51,11 @@ COPY config ./config
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
-# `health` exits 0 when the ledger opens and the bot's heartbeat (written at
-# every re-plan, default every 10 minutes) is at most 25 minutes old.
+# `health` exits 0 when this container's own `run` is alive: on PostgreSQL its
+# instance heartbeat (renewed every 5 s), on SQLite the mark its schedule loop
+# leaves on the data directory's lock (about once a minute), at most 5 minutes
+# old. An idle bot stays healthy; a frozen one, or one cut off from its
+# database, does not, even while other instances run.
 HEALTHCHECK --interval=60s --timeout=30s --start-period=120s --retries=3 \
   CMD ["node", "bin/quota-herald.js", "health"]
 # SIGTERM (docker stop) lets the post in flight finish, then exits 0.

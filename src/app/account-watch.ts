@@ -46,7 +46,7 @@ export async function verifyAccounts(
         checkedAt: now.toISOString(),
       });
       for (const problem of report.problems) {
-        deps.alert({ kind: problem.severity === 'error' ? 'auth' : 'token-expiry', message: `channel ${channel.id}: ${problem.message}` });
+        deps.alert({ kind: problem.severity === 'error' ? 'auth' : 'token-expiry', channelId: channel.id, message: `channel ${channel.id}: ${problem.message}` });
       }
     } catch (error) {
       // The platform may simply be unreachable right now; publishing has its own retries.

@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import type { Alert } from '../schedule/alerts';
 import type { Store } from '../store/open';
 import { getRuntimeStatus, setRuntimeStatus } from '../store/runtime-status';
+import { officeOfChannel } from '../config/load-offices';
 
 export interface StoredAlert {
   kind: string;
@@ -45,7 +46,8 @@ export function createAlertSink(deps: { logger: Logger; store: Store; now: () =>
     seen.add(key);
     deps.logger.error({ alert: alert.kind, postId: alert.post?.id }, alert.message);
     // Before the store: a full disk must not also silence the e-mail about it.
-    const officeId = alert.officeId ?? alert.post?.officeId;
+    // About a post, an office or one of its channels (`<office>/<id>`): that office's recipients get it too.
+    const officeId = alert.officeId ?? alert.post?.officeId ?? officeOfChannel(alert.channelId);
     deps.delivery?.notify({ ...alert, ...(officeId === undefined ? {} : { officeId }) });
     const stored: StoredAlert = { kind: alert.kind, message: alert.message, postId: alert.post?.id ?? null, at: deps.now().toISOString() };
     pending = pending

@@ -20,7 +20,7 @@ import { openStore, type Store } from '../store/open';
 import { describeDatabaseUrl, retryWhileUnreachable } from '../store/outage';
 import { registerInstance, unregisterInstance } from '../store/instances';
 import { claimJobRun, finishJobRun, occurrenceKey, runOncePerPeriod } from '../store/job-runs';
-import { runHeartbeat } from './instance-heartbeat';
+import { runHeartbeat, throttleLiveness } from './instance-heartbeat';
 import { releaseAllLeases, resetRendered } from '../store/ledger';
 import { setRuntimeStatus } from '../store/runtime-status';
 import { startCronTimer } from '../plan/cron';
@@ -99,7 +99,7 @@ export async function runBot(options: BotOptions): Promise<void> {
   const zone = first.loaded.config.offices[0]?.timezone ?? 'UTC';
   const lock = options.databaseUrl
     ? null
-    : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run', showTime: (instant) => formatStaffTime(instant, zone, clock.now()) });
+    : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run', startedAt: clock.now(), showTime: (instant) => formatStaffTime(instant, zone, clock.now()) });
   let store: Store | null = null;
   try {
     // A database that is down at start (PostgreSQL restarting, the network not up yet)
@@ -112,7 +112,9 @@ export async function runBot(options: BotOptions): Promise<void> {
       signal: options.signal,
     });
     if (!store) return; // stopped while waiting
-    await serve(store, { ...first.loaded, content: firstContent, ...(first.offices ? { offices: first.offices } : {}) }, options);
+    // SQLite: the schedule loop marks the lock file alive for `health` (PostgreSQL: the instance heartbeat).
+    const alive = lock ? throttleLiveness((now) => lock.touch(now)) : undefined;
+    await serve(store, { ...first.loaded, content: firstContent, ...(first.offices ? { offices: first.offices } : {}) }, options, alive);
   } finally {
     await store?.close();
     lock?.release();
@@ -137,7 +139,7 @@ function startOffices(deployment: DeploymentOutcome, logger: Logger): { loaded: 
   return { loaded, problems: warnings, offices: update.offices };
 }
 
-async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptions): Promise<void> {
+async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptions, alive?: (now: Date) => void): Promise<void> {
   const { clock, logger } = options;
   const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
   // Instagram fetches images from us: the media server runs for the bot's whole life.
@@ -182,12 +184,12 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     readCard: createCardReader(store),
     ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),
     // Drivers report what staff must act on soon (an account near its daily cap).
-    alert: (kind, message) => alert({ kind, message }),
+    alert: (kind, message, channelId) => alert({ kind, message, ...(channelId === undefined ? {} : { channelId }) }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   };
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
   try {
-    await serveWith(store, firstLoaded, options, owner, channelDeps, alert);
+    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, alive);
   } finally {
     await mediaServer?.close();
   }
@@ -211,7 +213,7 @@ function startRuntime(offices: Map<string, Loaded>, deps: ChannelDeps, logger: L
   return built.runtime;
 }
 
-async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink): Promise<void> {
+async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink, alive?: (now: Date) => void): Promise<void> {
   const { clock, logger } = options;
   /** Many offices: each office's last good config (null in the one-office layout). */
   let offices: Map<string, Loaded> | null = firstLoaded.offices ?? null;
@@ -513,6 +515,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       maxChunkMs: 30_000,
       databaseLabel: store.label,
       renderAheadMs: () => runtime.config.settings.renderAheadMinutes * 60_000,
+      ...(alive ? { alive } : {}),
       wakeSignal: () => {
         if (wake.signal.aborted) wake = new AbortController();
         return wake.signal;

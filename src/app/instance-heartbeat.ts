@@ -2,7 +2,9 @@
  * The live bot's heartbeat: every few seconds it renews its own row and the
  * leases of the posts it is sending (store/instances.ts), and releases the
  * claims of instances whose heartbeat went stale. Runs beside the schedule
- * loop, on the same clock; a database outage only skips beats.
+ * loop, on the same clock; a database outage only skips beats. Its row is
+ * also what `health` reads on PostgreSQL; on SQLite (one instance, no beat)
+ * `health` reads the liveness mark the schedule loop leaves on the lock file.
  */
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -29,6 +31,23 @@ export interface HeartbeatOptions {
   onReleased: () => void;
   intervalMs?: number;
   staleMs?: number;
+}
+
+/**
+ * SQLite: how often the schedule loop marks its instance alive (the data-dir
+ * lock file's mtime, store/lock.ts). The loop wakes at least every 30 s anyway,
+ * so marking on some of those wake-ups costs no wake-up of its own.
+ */
+export const LIVENESS_INTERVAL_MS = 60_000;
+
+/** `mark`, called at most once per `intervalMs` of the times it is given (the first call marks). */
+export function throttleLiveness(mark: (now: Date) => void, intervalMs: number = LIVENESS_INTERVAL_MS): (now: Date) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (now) => {
+    if (now.getTime() - last < intervalMs) return;
+    last = now.getTime();
+    mark(now);
+  };
 }
 
 export async function runHeartbeat(options: HeartbeatOptions): Promise<void> {

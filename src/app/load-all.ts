@@ -7,6 +7,7 @@ import { checkCalendar, checkOpeningsOnClosedDays } from '../calendar/check';
 import { checkClockChanges } from '../calendar/clock-change-check';
 import { loadConfig } from '../config/load';
 import { isManyOffices, loadOfficeConfigs } from '../config/load-offices';
+import { horizonDaysFor } from '../config/office-settings';
 import type { Config } from '../config/types';
 import type { Problem } from '../errors';
 import { CANCELLATION_RULE, CORRECTION_RULE } from '../plan/corrections';
@@ -101,7 +102,7 @@ function completeLoad(config: Config, problems: Problem[], options: LoadOptions)
   const all = [...problems];
   for (const office of config.offices) {
     const today: PlainDate = toLocal(options.now, office.timezone).date;
-    const days = options.checkDays ?? config.settings.horizonDays;
+    const days = options.checkDays ?? horizonDaysFor(office, config.settings);
     // From today: old entries are history and must not block today's schedule;
     // the extra two months reach the days that monthly releases cover.
     all.push(...checkCalendar(office, { from: today, to: addDays(today, days + 62) }));

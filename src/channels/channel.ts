@@ -127,7 +127,7 @@ export interface ChannelDeps {
    * Tells staff something a driver noticed that needs them soon (the bot
    * wires it to its alert sink). `message` says what to do; never a secret.
    */
-  alert?: (kind: ChannelAlertKind, message: string) => void;
+  alert?: (kind: ChannelAlertKind, message: string, channelId?: string) => void;
   /**
    * Every request to a platform gives up after this long (default
    * DEFAULT_REQUEST_TIMEOUT_MS): a platform that accepts the connection and

@@ -31,7 +31,10 @@ export function createChannels(configs: readonly ChannelConfig[], deps: ChannelD
         `${config.location.file}:${config.location.line}:${config.location.col}: channel "${config.id}" uses driver "${config.driver}", which this version cannot publish with yet; use driver: outbox for a dry run`,
       );
     }
-    channels.set(config.id, loadFactory()(config, deps));
+    // A driver's alert names its channel, so it reaches the channel's office (many offices).
+    const alert = deps.alert;
+    const channelDeps: ChannelDeps = alert ? { ...deps, alert: (kind, message) => alert(kind, message, config.id) } : deps;
+    channels.set(config.id, loadFactory()(config, channelDeps));
   }
   return channels;
 }

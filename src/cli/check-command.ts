@@ -58,7 +58,7 @@ async function checkOffice(ctx: CliContext, loaded: Loaded & { warnings: Problem
         problems.push({
           severity: 'error',
           subject: `channel ${window.channelId}`,
-          message: `${window.count} posts in the 24 hours from ${window.from.toISOString()}, over the platform's cap of ${cap}: drop a rule or a channel for some posts`,
+          message: `${window.count} posts in the 24 hours from ${window.from.toISOString()}, over the channel's daily cap of ${cap} (its dailyCap, else settings.dailyCaps, else the platform's): drop a rule or a channel for some posts, or raise the cap if the account allows more`,
         });
       }
     }

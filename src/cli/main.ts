@@ -110,13 +110,15 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .action(async (options: { json?: boolean; office?: string }) => {
       exitCode = await (await import('./status-command')).statusCommand(context(), options);
     });
-  // --max-age 25: two default re-plan periods (`*/10`) plus slack for a slow re-plan.
+  // --max-age 5: the SQLite loop marks itself alive every minute (PostgreSQL instances beat every 5 s);
+  // five minutes leave room for a tick that waits on a slow platform (Instagram's container checks).
   program
     .command('health')
-    .description("exit 0 when the ledger opens and a running bot's heartbeat is recent (container health checks), 1 otherwise")
-    .addOption(new Option('--max-age <minutes>', 'oldest heartbeat still healthy; above the settings.replanCron period').default('25').argParser(parsePositiveInt))
-    .action(async (options: { maxAge: number | string }) => {
-      exitCode = await (await import('./health-command')).healthCommand(context(), { maxAgeMinutes: Number(options.maxAge) });
+    .description("exit 0 when this machine's running bot is alive (container health checks), 1 otherwise")
+    .addOption(new Option('--max-age <minutes>', 'oldest liveness mark (SQLite) or heartbeat (PostgreSQL) still healthy').default('5').argParser(parsePositiveInt))
+    .option('--any', 'PostgreSQL: healthy when any instance of the deployment is alive, not only one on this host')
+    .action(async (options: { maxAge: number | string; any?: boolean }) => {
+      exitCode = await (await import('./health-command')).healthCommand(context(), { maxAgeMinutes: Number(options.maxAge), ...(options.any ? { any: true } : {}) });
     });
   const configCommands = program.command('config').description('config revisions in the store: log, show, diff, revert, export, import');
   const revisions = async (): Promise<typeof import('./config-command')> => import('./config-command');

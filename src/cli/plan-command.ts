@@ -5,6 +5,7 @@ import type { CliContext } from './context';
 import { parseTimeOption, write } from './context';
 import { localStamp, table } from './format';
 import { loadSelectedOffices } from './offices';
+import { horizonDaysFor } from '../config/office-settings';
 import type { Config } from '../config/types';
 
 export interface PlanCommandOptions {
@@ -27,7 +28,7 @@ export async function planCommand(ctx: CliContext, options: PlanCommandOptions):
 function planOffice(ctx: CliContext, config: Config, options: PlanCommandOptions, json: object[]): void {
   const now = ctx.clock.now();
   const from = parseTimeOption(options.from, 'from', config) ?? now;
-  const to = parseTimeOption(options.to, 'to', config) ?? new Date(from.getTime() + config.settings.horizonDays * 86_400_000);
+  const to = parseTimeOption(options.to, 'to', config) ?? new Date(from.getTime() + horizonDaysFor(config.offices[0], config.settings) * 86_400_000);
   const zone = config.offices[0]?.timezone ?? 'UTC';
   checkRange(from, to, { from: options.from ?? `now, ${localStamp(from, zone)}`, to: options.to ?? localStamp(to, zone) });
   // Without --from the plan starts now, and what is already past is left out.

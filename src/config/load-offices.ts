@@ -16,6 +16,7 @@ import { validateShape } from './issues';
 import { deepFreeze, isDirectory, loadOfficeFiles, resolveTemplatesDir, sortProblems } from './load';
 import { layerSources } from './layered-source';
 import { DEFAULT_SETTINGS, normalizeSettings } from './normalize-herald';
+import { settingScope } from './office-settings';
 import { ID_PATTERN, sharedHeraldSchema } from './schema';
 import type { Config, OfficeConfig, Settings } from './types';
 import { readYamlFile, type YamlSource } from './yaml-source';
@@ -24,9 +25,6 @@ export const OFFICES_DIR = 'offices';
 
 /** The templates that come with quota-herald: the last layer of every office's lookup. */
 export const SHIPPED_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
-
-/** Settings only the deployment has (one media server, one re-plan timer, one horizon). */
-const OFFICE_SETTINGS = new Set(['alerts']);
 
 /** True when `dir` holds the many-office layout (a `offices/` folder). */
 export function isManyOffices(dir: string): boolean {
@@ -138,7 +136,7 @@ function loadOffice(input: { id: string; dir: string; absDir: string; sharedSour
   const heraldFile = path.join(officeShown, 'herald.yaml');
   const own = readYamlFile(path.join(officeAbs, 'herald.yaml'), heraldFile);
   if (own && isRecord(own.data)) checkOfficeOwn(own, id, problems);
-  const herald = own ? withOfficeId(layerSources(input.sharedSource, own, { officeOnly: ['channels', 'settings'] }), id) : null;
+  const herald = own ? withoutDeploymentSettings(withOfficeId(layerSources(input.sharedSource, own, { officeOnly: ['channels', 'settings'] }), id)) : null;
   const ownTemplates = path.join(officeAbs, 'templates');
   const templateLayers = [...new Set([...(isDirectory(ownTemplates) ? [ownTemplates] : []), input.sharedTemplates, SHIPPED_TEMPLATES_DIR])];
   const { heraldResult, calendar } = loadOfficeFiles(
@@ -146,17 +144,29 @@ function loadOffice(input: { id: string; dir: string; absDir: string; sharedSour
     problems,
   );
   if (problems.some((p) => p.severity === 'error') || !heraldResult?.office) return { id, config: null, problems };
+  // The office's own settings ride on its OfficeConfig (its channels carry their daily
+  // caps already); `settings` stays the deployment's, the same object for every office.
   const alerts = heraldResult.settings.alerts;
+  const ownHorizon = herald && isRecord(herald.data) && isRecord(herald.data.settings) && herald.data.settings.horizonDays !== undefined;
   const config: Config = {
     dir: absDir,
     templatesDir: input.sharedTemplates,
-    offices: [{ ...qualifyChannels(heraldResult.office), calendar, dir: officeAbs, templateDirs: templateLayers, ...(alerts ? { alerts } : {}) }],
+    offices: [
+      {
+        ...qualifyChannels(heraldResult.office),
+        calendar,
+        dir: officeAbs,
+        templateDirs: templateLayers,
+        ...(alerts ? { alerts } : {}),
+        ...(ownHorizon ? { horizonDays: heraldResult.settings.horizonDays } : {}),
+      },
+    ],
     settings,
   };
   return { id, config, problems };
 }
 
-/** An office's own herald.yaml: its id matches its folder, and it sets only office-level settings. */
+/** An office's own herald.yaml: its id matches its folder; a deployment-wide setting in it is ignored, and said so. */
 function checkOfficeOwn(own: YamlSource, id: string, problems: Problem[]): void {
   const data = own.data as Record<string, unknown>;
   const office = data.office;
@@ -169,14 +179,23 @@ function checkOfficeOwn(own: YamlSource, id: string, problems: Problem[]): void 
   }
   if (isRecord(data.settings)) {
     for (const key of Object.keys(data.settings)) {
-      if (OFFICE_SETTINGS.has(key)) continue;
+      // Office settings apply; a key that is no setting at all is the schema's to report.
+      const scope = settingScope(key);
+      if (scope?.scope !== 'deployment') continue;
       problems.push({
         location: own.locateKey(['settings', key]),
-        message: `settings.${key} is for the whole deployment when the config holds many offices: set it in the shared config/herald.yaml (an office's settings may only hold its own alerts).`,
-        severity: 'error',
+        message: `settings.${key} is deployment-wide (${scope.why}): this office's value is ignored. Set it in the shared config/herald.yaml, or remove it here (an office may set alerts, dailyCaps and horizonDays).`,
+        severity: 'warning',
       });
     }
   }
+}
+
+/** The office's settings without the deployment-wide ones (reported by checkOfficeOwn): they must not take effect. */
+function withoutDeploymentSettings(source: YamlSource): YamlSource {
+  if (!isRecord(source.data) || !isRecord(source.data.settings)) return source;
+  const settings = Object.fromEntries(Object.entries(source.data.settings).filter(([key]) => settingScope(key)?.scope !== 'deployment'));
+  return { ...source, data: { ...source.data, settings } };
 }
 
 /** The office id defaults to the folder name. */
@@ -185,6 +204,12 @@ function withOfficeId(source: YamlSource, id: string): YamlSource {
   const office = isRecord(source.data.office) ? source.data.office : {};
   if (office.id !== undefined) return source;
   return { ...source, data: { ...source.data, office: { ...office, id } } };
+}
+
+/** The office of a qualified channel id (`kanim-medan/x` → `kanim-medan`); undefined in the one-office layout (`x`). */
+export function officeOfChannel(channelId: string | undefined): string | undefined {
+  const slash = channelId?.indexOf('/') ?? -1;
+  return slash > 0 ? channelId!.slice(0, slash) : undefined;
 }
 
 /**

@@ -56,7 +56,7 @@ export interface HeraldResult {
 export interface NormalizeHeraldOptions {
   /**
    * Many-office layout: the deployment's settings (config/herald.yaml) under
-   * the office's own; an office's file may only add its `alerts`.
+   * the office's own (office-settings.ts: which ones an office may set).
    */
   inheritedSettings?: Settings;
 }
@@ -113,6 +113,8 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
 
   const settings = normalizeSettings(checker, raw.settings, base);
   channels.forEach((channel, index) => {
+    const platformCap = channel.platform === 'generic' ? undefined : settings.dailyCaps?.[channel.platform];
+    if (channel.dailyCap === undefined && platformCap !== undefined) channel.dailyCap = platformCap;
     if (channel.driver === 'instagram' && channel.enabled && !settings.mediaServer) {
       checker.error(['channels', index, 'driver'], 'the instagram driver needs the media server: Instagram fetches each image from a public https address. Add settings.mediaServer.publicBaseUrl (see README, "Connect Instagram").');
     }
@@ -163,6 +165,9 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
     replanCron: settingsInput?.replanCron ?? base.replanCron,
     ...(base.mediaServer ? { mediaServer: base.mediaServer } : {}),
   };
+  // Per platform: an office that sets only its X cap keeps the shared Instagram one.
+  const dailyCaps = { ...base.dailyCaps, ...settingsInput?.dailyCaps };
+  if (Object.keys(dailyCaps).length > 0) settings.dailyCaps = dailyCaps;
   const media = settingsInput?.mediaServer;
   if (media) {
     // Instagram fetches images itself, over the public internet, and only over HTTPS.

@@ -147,6 +147,8 @@ export const serviceSchema = z
   })
   .describe('A kind of appointment with its own quota.');
 
+const dailyCap = z.number().int({ error: 'write a whole number of posts.' }).min(1, { error: 'a daily cap is at least 1 post.' });
+
 export const channelSchema = z
   .strictObject({
     id: id('channel'),
@@ -166,12 +168,9 @@ export const channelSchema = z
       .optional()
       .describe('Credential → name of the environment variable holding it (in .env), e.g. { appKey: X_APP_KEY }.'),
     enabled: z.boolean().optional().describe('Set to false to stop posting on this channel (default true).'),
-    dailyCap: z
-      .number()
-      .int()
-      .min(1, { error: 'a daily cap is at least 1 post.' })
+    dailyCap: dailyCap
       .optional()
-      .describe("Posts this account may publish per rolling 24 h (default: the platform's: Instagram 50, X 100; set X's to your access tier)."),
+      .describe("Posts this account may publish per rolling 24 h (default: settings.dailyCaps for its platform, else the platform's: Instagram 50, X 100; set X's to your access tier)."),
     pricing: z
       .strictObject({
         perPost: z.number().min(0).describe('US$ per post (X default 0.015).'),
@@ -316,8 +315,15 @@ export const settingsSchema = z
       .optional()
       .describe('The built-in HTTP server that serves rendered images to Instagram (needed for the instagram driver).'),
     alerts: alertsSchema.optional(),
+    dailyCaps: z
+      .strictObject({
+        x: dailyCap.optional().describe('Posts per rolling 24 h of every X channel (your access tier; default 100).'),
+        instagram: dailyCap.optional().describe('Posts per rolling 24 h of every Instagram channel (default 50).'),
+      })
+      .optional()
+      .describe("Default daily cap of each platform's channels; a channel's own dailyCap wins. In the shared herald.yaml of many offices: every office's default, which an office's own settings.dailyCaps overrides per platform."),
   })
-  .describe('Bot settings.');
+  .describe('Bot settings. Many offices: alerts, dailyCaps and horizonDays may be set per office; the others only in the shared herald.yaml.');
 
 export const heraldSchema = z
   .strictObject({

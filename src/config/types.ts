@@ -28,7 +28,12 @@ export interface Settings {
   mediaServer?: { publicBaseUrl: string; host: string; port: number };
   /** Alert sinks besides the log and `status`; absent when none is configured. */
   alerts?: AlertSettings;
+  /** Default daily cap per platform (`settings.dailyCaps`); a channel's own `dailyCap` wins. Already applied to `ChannelConfig.dailyCap`. */
+  dailyCaps?: DailyCaps;
 }
+
+/** Posts per rolling 24 h, per platform. */
+export type DailyCaps = Partial<Record<'x' | 'instagram', number>>;
 
 /** Where alerts go besides the log and `status` (`settings.alerts` in herald.yaml). */
 export interface AlertSettings {
@@ -86,6 +91,8 @@ export interface OfficeConfig {
   templateDirs?: readonly string[];
   /** Many-office layout: the office's own alert recipients (`settings.alerts` of its herald.yaml), besides the global ones. */
   alerts?: AlertSettings;
+  /** Many-office layout: the office's own planning horizon (`settings.horizonDays` of its herald.yaml); absent: the deployment's. */
+  horizonDays?: number;
 }
 
 export interface OfficeInfo {
@@ -119,7 +126,7 @@ export interface ChannelConfig {
   /** Names of environment variables holding credentials; values never appear in YAML. */
   credentials: Record<string, string>;
   enabled: boolean;
-  /** Posts per rolling 24 h; defaults to the platform's cap. */
+  /** Posts per rolling 24 h: its own, else `settings.dailyCaps` of its platform (the office's, else the shared one); absent: the platform's cap. */
   dailyCap?: number;
   /** US$ per post, for `check`'s cost estimate (X). */
   pricing?: { perPost: number; perPostWithUrl: number };

@@ -12,4 +12,6 @@ export interface Alert {
   post?: LedgerPost;
   /** The office the alert is about, when it has no post (many offices: a broken office's config). */
   officeId?: string;
+  /** The channel the alert is about, when it has no post (an account check, a driver near its daily cap): its office gets it too. */
+  channelId?: string;
 }

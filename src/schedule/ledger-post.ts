@@ -37,7 +37,14 @@ export function requestFor(post: LedgerPost, mediaRoot: string): PublishRequest 
   };
 }
 
-/** Where a post revision's media live, relative to the media root. */
-export function mediaDirFor(post: Pick<LedgerPost, 'id' | 'revision' | 'channelId'>): string {
-  return `media/${post.id}/r${post.revision}`;
+/**
+ * Where a post revision's media live, relative to the media root: under its
+ * office's own folder (`media/<office>/<post>/r<revision>`), so one office's
+ * cards can be listed, copied or removed without touching the others'. Cards
+ * rendered before this rule (`media/<post>/r<revision>`) keep their paths: the
+ * rendering records the path it wrote, and every reader (the card reader, the
+ * media server, the card bytes in the database) goes by that record.
+ */
+export function mediaDirFor(post: Pick<LedgerPost, 'id' | 'revision' | 'officeId'>): string {
+  return `media/${post.officeId}/${post.id}/r${post.revision}`;
 }

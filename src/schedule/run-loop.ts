@@ -27,6 +27,8 @@ export interface LoopOptions {
   databaseLabel?: string;
   /** Wakes the loop early (a config reload re-planned). */
   wakeSignal?: () => AbortSignal;
+  /** Called after every round that reached the ledger: the loop is alive and its database answers (`health`). */
+  alive?: (now: Date) => void;
 }
 
 export async function runScheduleLoop(options: LoopOptions): Promise<void> {
@@ -40,6 +42,7 @@ export async function runScheduleLoop(options: LoopOptions): Promise<void> {
     let wakeAt: Date;
     try {
       wakeAt = await iterate(options, now, nextReplan, (next) => (nextReplan = next));
+      options.alive?.(clock.now());
       if (outage > 0) options.logger.info(`${options.databaseLabel ?? 'the database'} is reachable again: scheduling resumes`);
       outage = 0;
     } catch (error) {

@@ -15,5 +15,5 @@ export {
   type AttemptRecord,
 } from './ledger';
 export { setRuntimeStatus, getRuntimeStatus, type RuntimeStatusKey } from './runtime-status';
-export { acquireDataDirLock, LOCK_FILE, type DataDirLock } from './lock';
+export { acquireDataDirLock, LOCK_FILE, readDataDirLock, type DataDirLock, type DataDirLockStatus } from './lock';
 export * from './types';

@@ -86,6 +86,18 @@ export async function releaseDeadInstances(store: Store, self: string, now: Date
   });
 }
 
+/** One instance's row, as `health` reads it. */
+export interface InstanceRow extends InstanceInfo {
+  startedAt: Date;
+  heartbeatAt: Date;
+}
+
+/** Every registered instance, freshest heartbeat first. */
+export async function listInstances(store: Store): Promise<InstanceRow[]> {
+  const rows = await store.db.selectFrom('instances').select(['id', 'pid', 'host', 'started_at', 'heartbeat_at']).orderBy('heartbeat_at', 'desc').execute();
+  return rows.map((row) => ({ id: row.id, pid: Number(row.pid), host: row.host, startedAt: new Date(Number(row.started_at)), heartbeatAt: new Date(Number(row.heartbeat_at)) }));
+}
+
 /** Removes this instance's row at a clean stop. */
 export async function unregisterInstance(store: Store, id: string): Promise<void> {
   await store.db.deleteFrom('instances').where('id', '=', id).execute();

@@ -3,6 +3,12 @@
  * believe they own the timers; SQLite would keep the data consistent, but
  * staff would see doubled log lines and confusing status. PostgreSQL setups
  * share a database on purpose and rely on claims instead.
+ *
+ * The lock file is also the SQLite bot's liveness mark: its schedule loop
+ * touches the file's modification time now and then (`touch`), and `health`
+ * reads it (`readDataDirLock`). A touch is an inode update the kernel writes
+ * back when it likes: no fsync, no ledger write, nothing that wakes an idle
+ * machine beyond the loop's own wake-ups.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,11 +23,15 @@ interface LockContent {
   command: string;
   /** Distinguishes two holders with the same pid (a pid reused after a crash). */
   token: string;
+  /** ISO instant the holder started (the file's mtime is its liveness mark, not its start). */
+  startedAt?: string;
 }
 
 /** A held lock; `release` is idempotent and also runs on process exit. */
 export interface DataDirLock {
   release(): void;
+  /** Marks the holder alive at `now` (the lock file's modification time), for `health`. Never throws. */
+  touch(now: Date): void;
 }
 
 export interface LockHolderInfo {
@@ -33,6 +43,8 @@ export interface LockHolderInfo {
    * does passes it. Default ISO 8601.
    */
   showTime?: (instant: Date) => string;
+  /** When the holder started (the caller's clock; the store reads none). */
+  startedAt?: Date;
 }
 
 /**
@@ -44,7 +56,12 @@ export interface LockHolderInfo {
 export function acquireDataDirLock(dataDir: string, info: LockHolderInfo): DataDirLock {
   ensureWritableDir(dataDir);
   const file = path.join(dataDir, LOCK_FILE);
-  const content: LockContent = { pid: info.pid, command: info.command, token: `${info.pid}-${process.hrtime.bigint()}` };
+  const content: LockContent = {
+    pid: info.pid,
+    command: info.command,
+    token: `${info.pid}-${process.hrtime.bigint()}`,
+    ...(info.startedAt ? { startedAt: info.startedAt.toISOString() } : {}),
+  };
   const lockedError = (holder: LockContent): AppError => describeLocked(dataDir, file, holder, info.showTime ?? ((instant) => instant.toISOString()));
   // Create; if a stale lock is in the way, move it aside and create again
   // (a few rounds, in case another starter races us for the same stale lock).
@@ -77,7 +94,12 @@ function readLock(file: string): LockContent | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockContent>;
     if (typeof parsed.pid !== 'number') return null;
-    return { pid: parsed.pid, command: String(parsed.command ?? 'quota-herald'), token: String(parsed.token ?? '') };
+    return {
+      pid: parsed.pid,
+      command: String(parsed.command ?? 'quota-herald'),
+      token: String(parsed.token ?? ''),
+      ...(typeof parsed.startedAt === 'string' ? { startedAt: parsed.startedAt } : {}),
+    };
   } catch {
     // Missing (released meanwhile) or half-written / garbage: treat as stale.
     return null;
@@ -129,15 +151,50 @@ function holdLock(file: string, content: LockContent): DataDirLock {
     if (readLock(file)?.token === content.token) fs.rmSync(file, { force: true });
   };
   process.on('exit', release);
-  return { release };
+  const touch = (now: Date): void => {
+    if (!held) return;
+    try {
+      fs.utimesSync(file, now, now);
+    } catch {
+      // Removed by hand, or the disk is gone: `health` will say the bot looks dead, which is the truth worth telling.
+    }
+  };
+  return { release, touch };
+}
+
+/** What `health` reads from a data directory's lock. */
+export interface DataDirLockStatus {
+  pid: number;
+  command: string;
+  /** Whether a process with that pid exists on this machine (pid namespace). */
+  running: boolean;
+  /** The holder's last liveness mark: the lock file's modification time. */
+  aliveAt: Date;
+  startedAt: Date | null;
+}
+
+/** The lock of `dataDir` as its holder left it; null when no process holds it (no lock file, or an unreadable one). */
+export function readDataDirLock(dataDir: string): DataDirLockStatus | null {
+  const file = path.join(dataDir, LOCK_FILE);
+  const content = readLock(file);
+  if (!content) return null;
+  let aliveAt: Date;
+  try {
+    aliveAt = new Date(fs.statSync(file).mtimeMs);
+  } catch {
+    return null; // released while we looked
+  }
+  const startedAt = content.startedAt ? new Date(content.startedAt) : null;
+  return { pid: content.pid, command: content.command, running: isAlive(content.pid), aliveAt, startedAt: startedAt && !Number.isNaN(startedAt.getTime()) ? startedAt : null };
 }
 
 function describeLocked(dataDir: string, file: string, holder: LockContent, showTime: (instant: Date) => string): AppError {
   let started = '';
   try {
-    // The lock file's own time: the store reads no clock.
+    // The holder's own record of its start; a lock from an older version has only the file's time.
     // mtimeMs, not mtime: a Date built by `fs` may come from another realm (a jest sandbox), which date helpers do not take.
-    started = `, started ${showTime(new Date(fs.statSync(file).mtimeMs))}`;
+    const at = holder.startedAt ? new Date(holder.startedAt) : new Date(fs.statSync(file).mtimeMs);
+    if (!Number.isNaN(at.getTime())) started = `, started ${showTime(at)}`;
   } catch {
     // released while we looked
   }

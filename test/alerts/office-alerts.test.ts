@@ -43,11 +43,13 @@ describe('app/alert-sink: per-office recipients', () => {
     });
     sink({ kind: 'config-invalid', officeId: 'kanim-medan', message: 'office kanim-medan: the config edit has 1 problem(s)' });
     sink({ kind: 'auth', message: 'a deployment-wide problem' });
-    await until(() => telegram.messages.length === 3, 'three deliveries');
+    // About a channel and no post (an account check, a driver near its cap): the channel's office.
+    sink({ kind: 'daily-cap', channelId: 'kanim-makassar/instagram', message: 'instagram channel "kanim-makassar/instagram": 2 of 50 posts left' });
+    await until(() => telegram.messages.length === 5, 'five deliveries');
     const byChat = (chat: string): string[] => telegram.messages.filter((m) => m.chatId === chat).map((m) => m.text);
-    expect(byChat(CHATS.global)).toEqual([expect.stringContaining('kanim-medan: the config edit'), expect.stringContaining('a deployment-wide problem')]);
+    expect(byChat(CHATS.global)).toEqual([expect.stringContaining('kanim-medan: the config edit'), expect.stringContaining('a deployment-wide problem'), expect.stringContaining('2 of 50 posts left')]);
     expect(byChat(CHATS.medan)).toEqual([expect.stringContaining('kanim-medan: the config edit')]);
-    expect(byChat(CHATS.makassar)).toEqual([]);
+    expect(byChat(CHATS.makassar)).toEqual([expect.stringMatching(/^kanim-makassar: daily-cap\n/)]);
     // Each office's delivery remembers what it sent on its own.
     expect(await getRuntimeStatus(db.store, `${DELIVERED_ALERTS_KEY}:kanim-medan`)).toEqual({ 'config-invalid|': expect.objectContaining({ at: '2026-11-27T06:30:00.000Z' }) });
     const closing = sink.close();

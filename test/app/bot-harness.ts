@@ -120,6 +120,17 @@ export class LedgerReader {
     }
   }
 
+  /** The states of an office's current (not superseded) posts. */
+  states(officeId: string): string[] {
+    const db = this.open();
+    if (!db) return [];
+    try {
+      return (db.prepare(`SELECT state FROM posts WHERE office_id = ? AND state <> 'superseded'`).all(officeId) as { state: string }[]).map((row) => row.state);
+    } catch {
+      return []; // the tables are being migrated at start
+    }
+  }
+
   status<T>(key: string): T | null {
     const db = this.open();
     if (!db) return null;

@@ -121,6 +121,15 @@ describe('build/deploy-files: Dockerfile', () => {
     expect(stdout.text).toMatch(new RegExp(`^Usage: quota-herald ${command} `));
   });
 
+  it("probes the container's own instance (`health` without --any), with a start-up grace", () => {
+    const healthcheck = final.instructions.find((i) => i.keyword === 'HEALTHCHECK')!;
+    const probe = execForm(healthcheck.args);
+    expect(probe[2]).toBe('health');
+    // --any would call a frozen container healthy while another instance runs.
+    expect(probe).not.toContain('--any');
+    expect(healthcheck.args).toMatch(/--start-period=\d+s/);
+  });
+
   it('copies only files that exist and that .dockerignore lets into the build context; keeps secrets and local data out', () => {
     const ignored = read('.dockerignore')
       .split('\n')

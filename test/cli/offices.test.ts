@@ -73,6 +73,28 @@ describe('cli: many offices', () => {
     expect(clean.stdout).toMatch(/^\[kanim-jayapura\] checked \d+ post\(s\)/m);
   });
 
+  it("check: each office's daily caps count only its own posts; an office's own cap overrides the shared default", async () => {
+    const dir = fixture();
+    // Every office posts twice on X within 24 h (h-1 at 19.00, the opening at 10.00): six on X in all.
+    fs.appendFileSync(path.join(dir, 'herald.yaml'), '  dailyCaps: { x: 2 }\n');
+    fs.appendFileSync(path.join(dir, 'offices', 'kanim-medan', 'herald.yaml'), 'settings:\n  dailyCaps: { x: 1 }\n');
+    const run = await runCli(['--config', dir, 'check', '--days', '20'], { cwd: dir, env: { TZ: 'UTC' } });
+    expect(run.code).toBe(1);
+    const capLines = run.stderr.split('\n').filter((line) => line.includes('daily cap'));
+    expect(capLines).toEqual([expect.stringMatching(/^\[kanim-medan\] channel kanim-medan\/x: 2 posts in the 24 hours from .*, over the channel's daily cap of 1 /)]);
+    expect(run.stdout).toMatch(/^\[kanim-makassar\] checked \d+ post\(s\) on 2 channel\(s\) over the next 20 day\(s\): 0 error\(s\)/m);
+    expect(run.stdout).toMatch(/^\[kanim-medan\] checked \d+ post\(s\) on 2 channel\(s\) over the next 20 day\(s\): 1 error\(s\)/m);
+  });
+
+  it('check: a deployment-wide setting in an office file is a warning at its line, and the office is still checked', async () => {
+    const dir = fixture();
+    fs.appendFileSync(path.join(dir, 'offices', 'kanim-medan', 'herald.yaml'), 'settings:\n  replanCron: "*/5 * * * *"\n');
+    const run = await runCli(['--config', dir, 'check', '--days', '20', '--office', 'kanim-medan'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("offices/kanim-medan/herald.yaml:8:3: warning: settings.replanCron is deployment-wide (one re-plan timer re-reads and re-plans every office): this office's value is ignored.");
+    expect(run.stdout).toMatch(/^\[kanim-medan\] checked \d+ post\(s\) on 2 channel\(s\) over the next 20 day\(s\): 0 error\(s\), 1 warning\(s\)/m);
+  });
+
   it('simulate: the good offices run together into one outbox, each record naming its office', async () => {
     const dir = fixture('kanim-jayapura');
     const out = path.join(dir, 'sim');

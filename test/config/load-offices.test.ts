@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadDeployment, templatesFor } from '../../src/app/load-all';
 import { loadOfficeConfigs } from '../../src/config/load-offices';
+import { SETTING_SCOPES } from '../../src/config/office-settings';
+import { settingsSchema } from '../../src/config/schema';
 import { formatProblem } from '../../src/errors';
 import { renderCaption } from '../../src/render/caption';
 import { planAll } from '../../src/app/plan-all';
@@ -54,20 +56,65 @@ describe('config/load-offices', () => {
     expect(result.offices.every((o) => o.config === null)).toBe(true);
   });
 
-  it('refuses deployment-wide settings and a mismatched id in an office file, and channels in the shared file', () => {
+  it('refuses a mismatched id in an office file, and channels in the shared file', () => {
     const dir = fixture();
-    const medanFile = path.join(dir, 'offices', 'kanim-medan', 'herald.yaml');
-    fs.appendFileSync(medanFile, 'settings:\n  horizonDays: 10\n');
     const makassarFile = path.join(dir, 'offices', 'kanim-makassar', 'herald.yaml');
     fs.writeFileSync(makassarFile, fs.readFileSync(makassarFile, 'utf8').replace('office:\n', 'office:\n  id: makassar\n'));
     const result = loadOfficeConfigs(dir);
     const byId = new Map(result.offices.map((o) => [o.id, o]));
-    expect(byId.get('kanim-medan')!.problems.map((p) => formatProblem(p, dir))).toEqual([expect.stringMatching(/^offices\/kanim-medan\/herald\.yaml:8:3: settings\.horizonDays is for the whole deployment/)]);
     expect(byId.get('kanim-makassar')!.problems.map((p) => formatProblem(p, dir))).toEqual([expect.stringMatching(/^offices\/kanim-makassar\/herald\.yaml:2:7: office id `makassar` differs from its folder name `kanim-makassar`/)]);
     expect(byId.get('kanim-jayapura')!.config).not.toBeNull();
 
     fs.appendFileSync(path.join(dir, 'herald.yaml'), 'channels:\n  - { id: x, driver: outbox }\n');
     expect(loadOfficeConfigs(dir).shared.map((p) => formatProblem(p, dir))).toEqual([expect.stringMatching(/^herald\.yaml:20:1: channels belong to each office/)]);
+  });
+
+  it('an office sets its own daily caps and horizon over the shared defaults; a channel cap wins over both', () => {
+    const dir = fixture();
+    fs.appendFileSync(path.join(dir, 'herald.yaml'), '  dailyCaps: { x: 50, instagram: 25 }\n');
+    fs.appendFileSync(path.join(dir, 'offices', 'kanim-medan', 'herald.yaml'), 'settings:\n  horizonDays: 14\n  dailyCaps: { x: 17 }\n');
+    const makassarFile = path.join(dir, 'offices', 'kanim-makassar', 'herald.yaml');
+    fs.writeFileSync(makassarFile, fs.readFileSync(makassarFile, 'utf8').replace('{ id: x, driver: outbox, platform: x }', '{ id: x, driver: outbox, platform: x, dailyCap: 5 }'));
+    const result = loadOfficeConfigs(dir);
+    expect(result.offices.flatMap((o) => o.problems)).toEqual([]);
+    const office = (id: string) => result.offices.find((o) => o.id === id)!.config!;
+    const caps = (id: string) => Object.fromEntries(office(id).offices[0]!.channels.map((c) => [c.id, c.dailyCap]));
+    expect(caps('kanim-medan')).toEqual({ 'kanim-medan/instagram': 25, 'kanim-medan/x': 17 });
+    expect(caps('kanim-makassar')).toEqual({ 'kanim-makassar/instagram': 25, 'kanim-makassar/x': 5 });
+    expect(caps('kanim-jayapura')).toEqual({ 'kanim-jayapura/instagram': 25, 'kanim-jayapura/x': 50 });
+    expect(office('kanim-medan').offices[0]!.horizonDays).toBe(14);
+    expect(office('kanim-makassar').offices[0]!.horizonDays).toBeUndefined();
+    // The deployment's settings stay the shared file's, for every office.
+    for (const id of ['kanim-medan', 'kanim-makassar']) expect(office(id).settings).toMatchObject({ horizonDays: 35, dailyCaps: { x: 50, instagram: 25 } });
+  });
+
+  it("ignores a deployment-wide setting in an office file with a warning at its line saying why; the office still loads", () => {
+    const dir = fixture();
+    fs.appendFileSync(
+      path.join(dir, 'offices', 'kanim-medan', 'herald.yaml'),
+      'settings:\n  replanCron: "*/5 * * * *"\n  mediaServer: { publicBaseUrl: https://media.medan.example }\n  renderAheadMinutes: 30\n  horizonDays: 20\n',
+    );
+    const medan = loadOfficeConfigs(dir).offices.find((o) => o.id === 'kanim-medan')!;
+    expect(medan.problems.map((p) => [p.severity, formatProblem(p, dir)])).toEqual([
+      ['warning', expect.stringMatching(/^offices\/kanim-medan\/herald\.yaml:8:3: warning: settings\.replanCron is deployment-wide \(one re-plan timer re-reads and re-plans every office\): this office's value is ignored\. Set it in the shared config\/herald\.yaml/)],
+      ['warning', expect.stringMatching(/^offices\/kanim-medan\/herald\.yaml:9:3: warning: settings\.mediaServer is deployment-wide \(one media server, at one address and port/)],
+      ['warning', expect.stringMatching(/^offices\/kanim-medan\/herald\.yaml:10:3: warning: settings\.renderAheadMinutes is deployment-wide/)],
+    ]);
+    const config = medan.config!;
+    expect(config.settings).toMatchObject({ replanCron: '*/10 * * * *', renderAheadMinutes: 10 });
+    expect(config.settings.mediaServer).toBeUndefined();
+    expect(config.offices[0]!.horizonDays).toBe(20);
+
+    // A key that is no setting at all is the schema's error, not "deployment-wide".
+    fs.appendFileSync(path.join(dir, 'offices', 'kanim-medan', 'herald.yaml'), '  databse: postgres\n');
+    const again = loadOfficeConfigs(dir).offices.find((o) => o.id === 'kanim-medan')!;
+    expect(again.config).toBeNull();
+    expect(again.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p, dir))).toEqual([expect.stringMatching(/^offices\/kanim-medan\/herald\.yaml:12:3: unknown key `databse`/)]);
+  });
+
+  it('classifies every setting of the schema as per office or deployment-wide', () => {
+    expect(Object.keys(SETTING_SCOPES).sort()).toEqual(Object.keys(settingsSchema.shape).sort());
+    expect(Object.entries(SETTING_SCOPES).filter(([, s]) => s.scope === 'office').map(([key]) => key).sort()).toEqual(['alerts', 'dailyCaps', 'horizonDays']);
   });
 
   it('looks templates up office → shared → shipped: an office override serves all its channels, the X fallback stays for the others', () => {

@@ -114,6 +114,48 @@ describe.each(DIALECTS)('schedule: cards from any instance on %s', (dialect) => 
     expect(rig.alerts).toEqual([]);
   });
 
+  it("renders each office's cards into its own folder, media/<office>/<post>/r<revision>/", async () => {
+    const a = await rig.instance('a', { publishes: false });
+    await a.tickAt(BEFORE_DUE);
+    for (const post of [rig.posts.x, rig.posts.instagram]) {
+      const [media] = (await rig.rendered(post.id)).media;
+      expect(media!.file).toMatch(new RegExp(`^media/${post.officeId}/${post.id}/r1/card\\.(png|jpg)$`));
+      expect(fs.existsSync(path.join(a.dataDir, media!.file))).toBe(true);
+      expect(await findCard(ctx.store, media!.file)).not.toBeNull();
+    }
+  });
+
+  it('a card rendered before the per-office folders (media/<post>/r<revision>/) is still read, published and served by its recorded path', async () => {
+    const a = await rig.instance('a', { publishes: false });
+    const b = await rig.instance('b');
+    await a.tickAt(BEFORE_DUE);
+    const legacyPaths: string[] = [];
+    for (const post of [rig.posts.x, rig.posts.instagram]) {
+      // As an older version wrote it: the same card, one folder less, in the rendering, on A's disk and in the database.
+      const rendered = await rig.rendered(post.id);
+      const legacy = { ...rendered, media: rendered.media.map((media) => ({ ...media, file: media.file.replace(`media/${post.officeId}/`, 'media/') })) };
+      for (const [index, media] of rendered.media.entries()) {
+        const old = legacy.media[index]!.file;
+        fs.mkdirSync(path.dirname(path.join(a.dataDir, old)), { recursive: true });
+        fs.renameSync(path.join(a.dataDir, media.file), path.join(a.dataDir, old));
+        await ctx.store.db.updateTable('media').set({ file: old }).where('file', '=', media.file).execute();
+        legacyPaths.push(old);
+      }
+      await ctx.store.db.updateTable('posts').set({ rendered_json: JSON.stringify(legacy) }).where('id', '=', post.id).execute();
+    }
+    expect(legacyPaths).toEqual([expect.stringMatching(/^media\/[0-9a-f]{20}\/r1\//), expect.stringMatching(/^media\/[0-9a-f]{20}\/r1\//)]);
+
+    await b.tickAt(DUE);
+
+    const [xLegacy, igLegacy] = legacyPaths;
+    expect(rig.x.media.get(rig.x.tweets[0]!.mediaIds[0]!)!.bytes.equals(fs.readFileSync(path.join(a.dataDir, xLegacy!)))).toBe(true);
+    expect(rig.instagram.published[0]!.items[0]!.sha256).toBe(sha256(fs.readFileSync(path.join(a.dataDir, igLegacy!))));
+    // Instagram fetched it from B's media server under its old path.
+    expect([...rig.instagram.containers.values()].map((c) => c.image?.url)).toEqual([expect.stringMatching(new RegExp(`/m/[0-9a-f]{64}/${igLegacy!.replace(/^media\//, '').replace(/\./g, '\\.')}$`))]);
+    for (const post of [rig.posts.x, rig.posts.instagram]) expect((await rig.current(post.id)).state).toBe('published');
+    expect(rig.alerts).toEqual([]);
+  });
+
   it('an old data directory keeps working: cards on disk with no database row (and no hash) are published and served', async () => {
     const a = await rig.instance('a');
     await a.tickAt(BEFORE_DUE);

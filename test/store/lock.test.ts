@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/errors';
-import { acquireDataDirLock, LOCK_FILE } from '../../src/store/lock';
+import { acquireDataDirLock, LOCK_FILE, readDataDirLock } from '../../src/store/lock';
 
 const ROOT = path.resolve(__dirname, '../..');
 const children: ChildProcess[] = [];
@@ -116,6 +116,23 @@ describe('store/lock', () => {
     fs.writeFileSync(path.join(dataDir, LOCK_FILE), foreign);
     lock.release();
     expect(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')).toBe(foreign);
+  });
+
+  it('touch marks the holder alive (the file time) for health; a second starter is still told when the holder started', () => {
+    const dataDir = tempDataDir();
+    const startedAt = new Date('2026-12-04T05:45:00Z');
+    const lock = acquireDataDirLock(dataDir, { pid: process.pid, command: 'run', startedAt });
+    try {
+      lock.touch(new Date('2026-12-04T06:29:00Z'));
+      expect(readDataDirLock(dataDir)).toEqual({ pid: process.pid, command: 'run', running: true, aliveAt: new Date('2026-12-04T06:29:00Z'), startedAt });
+      expect(() => acquireDataDirLock(dataDir, { pid: process.pid, command: 'run' })).toThrow(`Another quota-herald (pid ${process.pid}, started 2026-12-04T05:45:00.000Z, \`run\`)`);
+    } finally {
+      lock.release();
+    }
+    // Released: no holder, and a touch after release writes nothing back.
+    lock.touch(new Date('2026-12-04T06:30:00Z'));
+    expect(readDataDirLock(dataDir)).toBeNull();
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
   });
 
   it('explains a data directory that cannot be created', () => {

@@ -4,6 +4,7 @@
  * server reports it through content_publishing_limit.
  */
 import type { ChannelAlertKind } from '../../../src/channels/channel';
+import { createChannels } from '../../../src/channels/registry';
 import { PublishError } from '../../../src/channels/publish-error';
 import { SECRET_TOKEN, startInstagramWorld, type InstagramWorld } from '../../fakes/instagram/instagram-setup';
 
@@ -42,6 +43,16 @@ describe('channels/instagram daily-cap alerts', () => {
     expect(alerts).toEqual([{ kind: 'daily-cap', message: expect.stringContaining('all 50 posts of the last 24 h are used') }]);
     expect(alerts[0]!.message).not.toContain(SECRET_TOKEN);
     expect(world.fake.published).toEqual([]);
+  });
+
+  it('built through the registry, names its channel, so the alert reaches that office (many offices)', async () => {
+    const card = await world.card('office/card.jpg');
+    const named: string[] = [];
+    const deps = { ...world.deps(), alert: (_kind: ChannelAlertKind, _message: string, channelId?: string) => void named.push(channelId ?? '(none)') };
+    const channel = createChannels([{ ...world.config, id: 'kanim-makassar/instagram' }], deps).get('kanim-makassar/instagram')!;
+    world.fake.settings.quotaUsage = 49;
+    await channel.publish(world.request('office', 'Halo', [card]));
+    expect(named).toEqual(['kanim-makassar/instagram']);
   });
 
   it('without an alert callback it only logs', async () => {

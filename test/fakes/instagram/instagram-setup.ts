@@ -28,6 +28,8 @@ export interface InstagramWorld {
   env: Record<string, string | undefined>;
   config: ChannelConfig;
   channel(overrides?: { config?: Partial<ChannelConfig>; deps?: Partial<ChannelDeps>; options?: InstagramChannelOptions }): Channel;
+  /** The dependencies `channel` gives the driver (this world's clock, logger, media server, token). */
+  deps(): ChannelDeps;
   /** Writes a real JPEG card under `<dir>/media/<name>` and returns its media-relative file. */
   card(name: string, width?: number, height?: number): Promise<{ file: string; bytes: number; width: number; height: number }>;
   request(postId: string, text: string, media: { file: string; bytes: number; width: number; height: number }[]): PublishRequest;
@@ -57,6 +59,7 @@ export async function startInstagramWorld(options: FakeInstagramOptions & { star
     location: { file: 'herald.yaml', line: 12, col: 5 },
   };
 
+  const deps = (): ChannelDeps => ({ clock, logger, outboxDir: path.join(dir, 'outbox'), env, fetch, publicMediaUrl: publicUrl, stateDir: dir });
   return {
     dir,
     clock,
@@ -65,12 +68,8 @@ export async function startInstagramWorld(options: FakeInstagramOptions & { star
     logLines,
     env,
     config,
-    channel: (overrides = {}) =>
-      createInstagramChannel(
-        { ...config, ...overrides.config },
-        { clock, logger, outboxDir: path.join(dir, 'outbox'), env, fetch, publicMediaUrl: publicUrl, stateDir: dir, ...overrides.deps },
-        { ...FAST_POLL, ...overrides.options },
-      ),
+    deps,
+    channel: (overrides = {}) => createInstagramChannel({ ...config, ...overrides.config }, { ...deps(), ...overrides.deps }, { ...FAST_POLL, ...overrides.options }),
     async card(name, width = 1080, height = 1350) {
       const file = `media/${name}`;
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
