@@ -7,7 +7,7 @@
  * - SQLite (one `run` per data directory): the run's schedule loop marks the
  *   data directory's lock file alive about once a minute (its mtime). Healthy
  *   when the lock's holder exists and its mark is at most MINUTES old.
- * - PostgreSQL: every instance renews its row in `instances` every 5 s.
+ * - PostgreSQL: every instance renews its row in `instances` every 2 s.
  *   Healthy when an instance on this host (`os.hostname()`: in a container,
  *   the container) beat at most MINUTES ago; with `--any`, any instance.
  *   Instances judge one another dead after ~16 s without a beat and remove
