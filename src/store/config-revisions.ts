@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { AppError, type Problem } from '../errors';
 import type { Store } from './open';
-import { describeRange, mergeRevisionFiles, type FileConflict } from './revision-merge';
+import { describeRange, MAX_CHANGED_LINES, mergeRevisionFiles, type FileConflict } from './revision-merge';
 import type { ConfigRevisionsTable, Database } from './schema';
 import { inWriteTransaction } from './transaction';
 
@@ -115,6 +115,7 @@ function describeConflict(conflict: FileConflict, parentId: number | null, curre
   const ours = `revision ${currentId}`;
   if (conflict.whole === 'removed-by-ours') return `${conflict.file}: ${ours} removed it, the change edited it`;
   if (conflict.whole === 'removed-by-theirs') return `${conflict.file}: the change removed it, ${ours} edited it`;
+  if (conflict.whole === 'too-many-changes') return `${conflict.file}: more than ${MAX_CHANGED_LINES} lines changed on one side, too many to merge line by line`;
   if (conflict.whole === 'added-by-both' || !conflict.lines) return `${conflict.file}: ${ours} and the change both added it, with different content`;
   const { base, ours: a, theirs: b } = conflict.lines;
   const side = (range: typeof a): string => (range.count === 0 ? 'removed' : describeRange(range));

@@ -1,4 +1,4 @@
-import { describeRange, mergeRevisionFiles, splitLines } from '../../src/store/revision-merge';
+import { describeRange, MAX_CHANGED_LINES, mergeRevisionFiles, splitLines } from '../../src/store/revision-merge';
 
 const lines = (...items: string[]): string => items.map((item) => `${item}\n`).join('');
 const BASE = lines('a', 'b', 'c', 'd', 'e', 'f', 'g');
@@ -52,5 +52,42 @@ describe('store/revision-merge', () => {
     const theirs = 'hasOwnProperty\r\n__proto__\r\ntoString\r\nend';
     expect(mergeRevisionFiles({ constructor: base }, { constructor: ours }, { constructor: theirs }).files).toEqual({ constructor: 'hasOwnProperty\r\n__proto__\r\ntoString\r\nend\n' });
     expect(mergeRevisionFiles({}, {}, JSON.parse('{"__proto__":"x"}') as Record<string, string>).files).toEqual(JSON.parse('{"__proto__":"x"}'));
+  });
+
+  it('a file with more changed lines than can be merged quickly is a conflict of the whole file', () => {
+    const base = Array.from({ length: 3 * MAX_CHANGED_LINES }, (_, i) => `row ${i}\n`).join('');
+    const rewritten = Array.from({ length: 3 * MAX_CHANGED_LINES }, (_, i) => `new ${i}\n`).join('');
+    expect(mergeRevisionFiles({ 'kuota.csv': base }, { 'kuota.csv': `x\n${base}` }, { 'kuota.csv': rewritten }).conflicts).toEqual([{ file: 'kuota.csv', whole: 'too-many-changes' }]);
+  });
+
+  it('random edits of regions apart from each other merge to both edits applied (500 cases, seeded)', () => {
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let fresh = 0;
+    for (let round = 0; round < 500; round++) {
+      const base = Array.from({ length: 1 + random(30) }, (_, i) => `line ${i}\n`);
+      // Cut the base into regions separated by at least one untouched line; each region edited by one side or none.
+      const ours = [...base];
+      const theirs = [...base];
+      const expected = [...base];
+      let at = base.length; // from the end, so indexes before stay valid
+      while (at > 0) {
+        const length = random(Math.min(at, 4) + 1);
+        const from = at - length;
+        const who = random(3);
+        const added = Array.from({ length: random(3) }, () => `new ${fresh++}\n`);
+        if (length + added.length > 0 && who > 0) {
+          (who === 1 ? ours : theirs).splice(from, length, ...added);
+          expected.splice(from, length, ...added);
+        }
+        at = from - 1; // one line left as it is between regions
+      }
+      const merged = mergeRevisionFiles({ f: base.join('') }, { f: ours.join('') }, { f: theirs.join('') });
+      expect({ round, conflicts: merged.conflicts }).toEqual({ round, conflicts: [] });
+      expect({ round, lines: splitLines(merged.files!.f!) }).toEqual({ round, lines: expected });
+    }
   });
 });
