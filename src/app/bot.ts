@@ -316,6 +316,11 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       // Another writer's revision is current: the files on disk are out of date, and running them would undo it.
       return reject([`office ${outcome.id}: the files were edited from an older revision than the current one; the current revision keeps running (\`quota-herald config log\`, \`config export DIR\`)`]);
     }
+    if (recorded.get(outcome.id) === 'merged') {
+      // Merged with another writer's newer revision: run the merge (now current), not the files that lack the other change.
+      await followCurrent();
+      return true;
+    }
     let next: Runtime;
     try {
       next = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);

@@ -6,20 +6,31 @@
  *
  * The parent of a file revision is the office's revision this bot last
  * recorded or found current. When another writer (`config import`, `revert`,
- * next the console) made a newer revision current meanwhile, the file edit is
- * refused by the store, and said so in the log: the files on disk no longer
- * say what the office runs, and `config export` writes the current one back.
+ * next the console) made a newer revision current meanwhile, the store merges
+ * the file edit with it when the two did not touch the same lines: the merge
+ * becomes current (when it passes the checks) and the bot runs it, followed
+ * from the store — not the files, which lack the other writer's change. The
+ * next edit of the files is made from the edit as recorded, so merging again
+ * takes only what is new. Edits of the same lines are refused, and said so in
+ * the log: the files on disk no longer say what the office runs, and
+ * `config export` writes the current one back.
  *
  * Recording never stops a reload: a database error is logged and the next
  * change tries again.
  */
+import { formatProblem, type Problem } from '../errors';
 import type { Logger } from '../logger';
-import { createRevision, getCurrentRevision, hashFiles, StaleParentError } from '../store/config-revisions';
+import { createRevision, getCurrentRevision, hashFiles, StaleParentError, type CreatedRevision, type RevisionFiles } from '../store/config-revisions';
 import type { Store } from '../store/open';
 import { checkRevisionFiles, readOfficeFiles } from './revision-files';
 
-/** What became of one office's files: `refused` means another writer's newer revision is current, and the files must not be applied. */
-export type FileRecordOutcome = 'current' | 'unchanged' | 'invalid' | 'refused' | 'failed';
+/**
+ * What became of one office's files. `merged`: the edit was merged with another
+ * writer's newer revision, and the store's current revision (not the files) is
+ * what to run. `refused`: another writer's newer revision is current and stays
+ * (the edits overlap, or their merge does not pass the checks): the files must not be applied.
+ */
+export type FileRecordOutcome = 'current' | 'unchanged' | 'invalid' | 'merged' | 'refused' | 'failed';
 
 export interface FileRevisionRecorder {
   /** Reads the files and records a revision for every office whose files changed since the last call: office id → outcome. */
@@ -62,9 +73,16 @@ export function createFileRevisionRecorder(store: Store, options: { configDir: s
         const before = known.get(officeId);
         if (before?.hash === hash) continue;
         try {
-          const checked = checkRevisionFiles(office.files, { sourceDir: options.configDir, ...templates, now, officeId });
+          const check = (files: RevisionFiles): Problem[] => checkRevisionFiles(files, { sourceDir: options.configDir, ...templates, now, officeId }).problems;
           const parentId = before ? before.revisionId : ((await getCurrentRevision(store, officeId))?.id ?? null);
-          const created = await createRevision(store, { officeId, parentId, author: 'files', message: reason, files: office.files, problems: checked.problems }, now);
+          const created = await createRevision(store, { officeId, parentId, author: 'files', message: reason, files: office.files, problems: check(office.files) }, now, { check });
+          if (created.merged) {
+            // The files are the edit as recorded: the next edit is made from it. What runs is the merge, followed from the store.
+            known.set(officeId, { hash, revisionId: created.merged.change.id, running: before?.running ?? parentId });
+            outcomes.set(officeId, created.current ? 'merged' : 'refused');
+            logMerge(options.logger, officeId, parentId, created, created.merged);
+            continue;
+          }
           const running = created.current ? created.revision.id : (before?.running ?? parentId);
           known.set(officeId, { hash, revisionId: created.current ? created.revision.id : parentId, running });
           outcomes.set(officeId, created.unchanged ? 'unchanged' : created.current ? 'current' : 'invalid');
@@ -87,4 +105,16 @@ export function createFileRevisionRecorder(store: Store, options: { configDir: s
       return outcomes;
     },
   };
+}
+
+function logMerge(logger: Logger, officeId: string, parentId: number | null, created: CreatedRevision, merged: NonNullable<CreatedRevision['merged']>): void {
+  const { change, withId } = merged;
+  const edit = `the config files of office ${officeId} (recorded as revision ${change.id}) were edited from revision ${parentId ?? '(none)'}, but revision ${withId} became current meanwhile`;
+  const context = { office: officeId, revision: created.revision.id, parent: parentId, mergedWith: withId };
+  if (created.unchanged) logger.info(context, `${edit}; it already has the same changes, and stays current`);
+  else if (created.current) logger.info(context, `${edit}; the two changed different lines and were merged: revision ${created.revision.id} is current and runs (the files on disk lack revision ${withId}'s change: \`quota-herald config export DIR\` writes the merge)`);
+  else {
+    const problems = created.revision.problems.filter((p) => p.severity === 'error').map((p) => `  ${formatProblem(p)}`);
+    logger.warn(context, `${edit}; merged, they give revision ${created.revision.id}, which does not pass the checks, so revision ${withId} keeps running; fix the files (\`quota-herald config show ${created.revision.id}\` shows the merge):\n${problems.join('\n')}`);
+  }
 }

@@ -163,7 +163,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .option('--office <id>', 'only this office (many-office layout), or the office of a one-office DIR that does not load')
     .option('--author <name>', 'who made the change (default: cli)')
     .option('--message <text>', 'why')
-    .option('--parent <rev>', 'the revision the files were edited from (default: the current one); refused if another is current now')
+    .option('--parent <rev>', 'the revision the files were edited from (default: the one `config export` marked in DIR, else the current one); merged with a newer current revision when the two changed different lines, else refused')
     .action(async (dir: string, options: { office?: string; author?: string; message?: string; parent?: string }) => {
       exitCode = await (await revisions()).configImportCommand(context(), dir, options);
     });

@@ -2,7 +2,9 @@
  * The running bot records the files it loads as config revisions (author
  * "files"): at start and at each changed reload; a broken edit is on record
  * but never current; an edit on disk made while another writer's revision
- * became current is refused and logged, never recorded over it.
+ * became current is merged with it when the two changed different lines (the
+ * bot then runs the merge, not its files), else refused and logged, never
+ * recorded over it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -82,6 +84,53 @@ describe('app/file-revisions: the bot records what it loads', () => {
       const [fifth] = await revisionsNow(5, 'the edit made from the followed revision');
       expect(fifth).toMatchObject({ author: 'files', parentId: other.revision.id, valid: true });
       await waitForAnnounced(ledger, 'edit', 50, 'the edit after following', bot.logs);
+    } finally {
+      ledger.close();
+      await store?.close();
+      await bot.stop();
+    }
+  }, 90_000);
+
+  it('an edit on disk of other lines than a revision made meanwhile is merged with it: the merge is current and runs, the next edit merges only what is new', async () => {
+    const { configDir, dataDir } = makeBotDirs('herald-file-merge-', dirs);
+    const name = (to: string) => heraldYaml((text) => text.replace('  name: Kantor Imigrasi Kelas I TPI Pontianak\n', `  name: ${to}\n`));
+    fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml());
+    fs.writeFileSync(path.join(configDir, 'calendar.yaml'), calendarYaml(100));
+
+    const bot = startBot({ configDir, dataDir, watchDebounceMs: 100 });
+    const ledger = new LedgerReader(dataDir);
+    let store: Store | undefined;
+    try {
+      await waitFor(() => bot.logs().includes('recorded from the files (current)'), 30_000, () => `the revision of the start\n${bot.logs()}`);
+      store = await openStore({ dataDir });
+      const first = (await getCurrentRevision(store, OFFICE))!;
+      expect(first.files['herald.yaml']).toBe(heraldYaml());
+
+      // Another writer changes the calendar; the bot follows it.
+      const other = await createRevision(store, { officeId: OFFICE, parentId: first.id, author: 'ani', message: 'from the console', files: { ...first.files, 'calendar.yaml': calendarYaml(70) }, problems: [] }, new Date());
+      await waitForAnnounced(ledger, 'edit', 70, 'the followed revision', bot.logs);
+
+      // The files on disk, still made from the first revision, get another edit: herald.yaml only.
+      fs.writeFileSync(path.join(configDir, 'herald.yaml'), name('Kantor Imigrasi Pontianak'));
+      await waitFor(() => /were merged: revision \d+ is current and runs/.test(bot.logs()), 30_000, () => `the merge in the log\n${bot.logs()}`);
+      const merged = (await getCurrentRevision(store, OFFICE))!;
+      expect(merged).toMatchObject({ author: 'files', parentId: other.revision.id, valid: true });
+      expect(merged.message).toMatch(new RegExp(`\\(revision \\d+ merged with revision ${other.revision.id}\\)$`));
+      expect(merged.files).toEqual({ 'herald.yaml': name('Kantor Imigrasi Pontianak'), 'calendar.yaml': calendarYaml(70) });
+      await waitFor(() => bot.logs().includes(`now running config revision ${merged.id} of office ${OFFICE}`), 30_000, () => `the bot running the merge\n${bot.logs()}`);
+      // It runs the merge — ani's 70 — not the files on disk, which still say 100.
+      expect(new Set(ledger.announcedRegular('edit'))).toEqual(new Set([70]));
+
+      // The same line edited again on disk: made from the edit as recorded, so only this edit is new and it merges.
+      fs.writeFileSync(path.join(configDir, 'herald.yaml'), name('Kanim Pontianak'));
+      await waitFor(() => bot.logs().split('were merged').length === 3, 30_000, () => `the second merge\n${bot.logs()}`);
+      const again = (await getCurrentRevision(store, OFFICE))!;
+      expect(again).toMatchObject({ parentId: merged.id, files: { 'herald.yaml': name('Kanim Pontianak'), 'calendar.yaml': calendarYaml(70) } });
+      await waitFor(() => bot.logs().includes(`now running config revision ${again.id} of office ${OFFICE}`), 30_000, () => `the bot running the second merge\n${bot.logs()}`);
+      expect(bot.logs()).not.toContain('the config files were not recorded');
+      // Never a re-plan from the files on disk (they lack ani's change): only from the revisions followed.
+      expect(bot.logs()).toMatch(/"reason":"config revision \d+"[^\n]*"msg":"re-planned"/);
+      expect(bot.logs()).not.toMatch(/"reason":"config changed"[^\n]*"msg":"re-planned"/);
     } finally {
       ledger.close();
       await store?.close();

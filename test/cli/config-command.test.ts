@@ -84,7 +84,7 @@ describe('cli: config revisions', () => {
     expect((await cli(['config', 'import', path.join(config, 'nope')])).code).toBe(2);
   }, 60_000);
 
-  it('a change from a parent that is no longer current is refused (exit 1) and changes nothing', async () => {
+  it('a change of the same lines from a parent that is no longer current is refused (exit 1) and changes nothing', async () => {
     const { config, cli } = workspace();
     expect((await cli(['config', 'import', config])).code).toBe(0);
     editCalendar(config, 'quota: { regular: 120, express: 20 }', 'quota: { regular: 90, express: 20 }');
@@ -92,7 +92,7 @@ describe('cli: config revisions', () => {
     editCalendar(config, 'quota: { regular: 90, express: 20 }', 'quota: { regular: 80, express: 20 }');
     const stale = await cli(['config', 'import', config, '--parent', '1', '--author', 'budi']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('the change was made from revision 1, but revision 2 (by ani) is current now; nothing was changed');
+    expect(stale.stderr).toContain('the change was made from revision 1, but revision 2 (by ani) is current now, and the two changed the same lines; nothing was changed:\n  calendar.yaml: line 14 of revision 1, changed by both');
     expect((await cli(['config', 'log'])).stdout).not.toContain('budi');
   }, 60_000);
 
@@ -104,7 +104,9 @@ describe('cli: config revisions', () => {
     expect(exported.code).toBe(0);
     // Dot files (.env.example here, .env with secrets in a deployment) are never part of a revision.
     const files = fs.readdirSync(config).filter((name) => !name.startsWith('.'));
-    expect(fs.readdirSync(out).sort()).toEqual(files.sort());
+    // Beside them, the marker of the revision they are (`import` takes it as the files' parent).
+    expect(fs.readdirSync(out).sort()).toEqual([...files, '.quota-herald-revision'].sort());
+    expect(fs.readFileSync(path.join(out, '.quota-herald-revision'), 'utf8')).toMatch(/^kanim-pontianak 1$/m);
     for (const name of files) expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(fs.readFileSync(path.join(config, name), 'utf8'));
     const check = await runCli(['check', '--config', out, '--data', path.join(root, 'check-data')]);
     expect(check.stderr).toBe('');
