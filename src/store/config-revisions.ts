@@ -10,6 +10,10 @@
  *   silently overwrite each other — the second is refused with a message
  *   saying whose revision came first and what to do.
  *
+ * On PostgreSQL a revision becoming current is announced, in the same
+ * transaction (delivered at commit), with NOTIFY on REVISIONS_CHANNEL: the
+ * running instances LISTEN (store/revision-listener.ts) and switch at once.
+ *
  * Merging two such edits is not done: a line-based three-way merge needs a
  * diff library among the runtime dependencies, and none is (`diff`,
  * `node-diff3` are absent; jest's diff-sequences is a dev dependency only).
@@ -20,6 +24,15 @@ import { AppError, type Problem } from '../errors';
 import type { Store } from './open';
 import type { ConfigRevisionsTable } from './schema';
 import { inWriteTransaction } from './transaction';
+
+/** The PostgreSQL NOTIFY channel of "office X's current revision is now N" (payload: RevisionNotice as JSON). */
+export const REVISIONS_CHANNEL = 'herald_config_revisions';
+
+/** The payload of a NOTIFY on REVISIONS_CHANNEL. */
+export interface RevisionNotice {
+  officeId: string;
+  revisionId: number;
+}
 
 /** `{ "relative/path": "text" }`, paths with `/` whatever the host. */
 export type RevisionFiles = Readonly<Record<string, string>>;
@@ -115,7 +128,13 @@ export async function createRevision(store: Store, change: NewRevision, now: Dat
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (valid) await trx.updateTable('config_current').set({ revision_id: row.id, updated_at: now.getTime() }).where('office_id', '=', change.officeId).execute();
+    if (valid) {
+      await trx.updateTable('config_current').set({ revision_id: row.id, updated_at: now.getTime() }).where('office_id', '=', change.officeId).execute();
+      if (store.dialect === 'postgres') {
+        const notice: RevisionNotice = { officeId: change.officeId, revisionId: Number(row.id) };
+        await sql`select pg_notify(${REVISIONS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+      }
+    }
     return { revision: toRevision(row), current: valid, unchanged: false };
   });
 }
@@ -134,6 +153,12 @@ export async function getCurrentRevision(store: Store, officeId: string): Promis
     .where('config_current.office_id', '=', officeId)
     .executeTakeFirst();
   return row ? toRevision(row) : undefined;
+}
+
+/** The office's newest revision whose files hash to `contentHash` (the revision some files on disk were made from). */
+export async function findRevisionByContent(store: Store, officeId: string, contentHash: string): Promise<number | undefined> {
+  const row = await store.db.selectFrom('config_revisions').select('id').where('office_id', '=', officeId).where('content_hash', '=', contentHash).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.id) : undefined;
 }
 
 /** office id → its current revision id, for every office that has one. */
