@@ -32,6 +32,15 @@ export interface FileRevisionRecorder {
    * edit is refused until the files are brought up to date (`config export`).
    */
   follow(officeId: string, revisionId: number, revisionHash: string): void;
+  /**
+   * At start, an office that runs its current revision instead of its files (the revision
+   * is newer: app/start-config.ts). The files hash to `filesHash` and hold revision
+   * `filesRevisionId` (null when none does): they are not recorded, and an edit of them
+   * is refused until they are brought up to date (`config export`).
+   */
+  seed(officeId: string, state: { filesHash: string; filesRevisionId: number | null; running: number }): void;
+  /** office id → the revision this bot runs, for every office that runs one. */
+  runningAll(): Record<string, number>;
 }
 
 export function createFileRevisionRecorder(store: Store, options: { configDir: string; templatesDir?: string; logger: Logger }): FileRevisionRecorder {
@@ -44,6 +53,14 @@ export function createFileRevisionRecorder(store: Store, options: { configDir: s
       const before = known.get(officeId);
       const filesSayIt = before?.hash === revisionHash;
       known.set(officeId, { hash: before?.hash ?? '', revisionId: filesSayIt ? revisionId : (before?.revisionId ?? null), running: revisionId });
+    },
+    seed(officeId, state) {
+      known.set(officeId, { hash: state.filesHash, revisionId: state.filesRevisionId, running: state.running });
+    },
+    runningAll() {
+      const all: Record<string, number> = {};
+      for (const [officeId, state] of [...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (state.running !== null) all[officeId] = state.running;
+      return all;
     },
     async record(reason, now) {
       const outcomes = new Map<string, FileRecordOutcome>();

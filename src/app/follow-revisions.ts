@@ -41,5 +41,7 @@ export function loadRevision(revision: ConfigRevision, options: { dataDir: strin
   const hasTemplates = Object.keys(revision.files).some((name) => name.startsWith('templates/'));
   const templatesDir = options.templatesDir ?? (hasTemplates ? undefined : resolveTemplatesDir(options.configDir));
   const deployment = loadDeployment(dir, { now: options.now, ...(templatesDir === undefined ? {} : { templatesDir }) });
-  return deployment.offices[0] ?? { id: revision.officeId, loaded: null, problems: [] };
+  const office = deployment.offices[0] ?? { id: revision.officeId, loaded: null, problems: [{ message: 'no office in this revision', severity: 'error' }] };
+  // Many offices: the shared files are part of every office's revision, and their problems part of its load.
+  return { ...office, problems: [...deployment.shared, ...office.problems] };
 }
