@@ -146,6 +146,13 @@ describe('bot: many offices follow the current config revision', () => {
       // The files on disk are another writer's business: left as they were.
       expect(fs.readFileSync(path.join(configDir, 'offices', MEDAN, 'calendar.yaml'), 'utf8')).toBe(filesBefore);
       console.log(`sqlite: import → running on the bot in ${switchMs} ms (poll every 2 s)`);
+
+      // Now Medan's files are out of date: an edit of them is refused and not run; the imported revision stays.
+      fs.writeFileSync(path.join(configDir, 'offices', MEDAN, 'calendar.yaml'), officeCalendar(officeDay(3), officeDay(6), 555));
+      await waitUntil(async () => bot.logs().includes('the config files were not recorded'), 30_000, () => `the refusal in the log\n${bot.logs().slice(-3000)}`);
+      await waitUntil(async () => (await opened.db.selectFrom('runtime_status').select('value_json').where('key', '=', 'config').executeTakeFirst())?.value_json.includes('older revision than the current one'), 30_000, () => 'the status to say so');
+      expect(await medanRendered(opened, 222)).toBe(true);
+      expect(await othersRows(opened)).toEqual(before);
     } finally {
       await store?.close();
       await bot.stop();
@@ -186,6 +193,34 @@ describe('bot: many offices follow the current config revision', () => {
       expect(runs[0]!.finished_at).not.toBeNull();
       expect(await othersRows(store)).toEqual(before);
       console.log(`postgres: import → running on both instances in ${switchMs.join(' and ')} ms (NOTIFY; polling every ${NO_POLLING_MS / 60_000} min)`);
+    } finally {
+      await store.close();
+      await Promise.all(bots.map((bot) => bot.stop()));
+    }
+  }, 180_000);
+
+  it('postgres: two instances reading one shared config directory re-plan a file edit once, not once each', async () => {
+    const database = await createTestDatabase('postgres');
+    const databaseUrl = database.databaseUrl!;
+    const configDir = officesConfig();
+    const [dataA, dataB] = [makeTempDir('herald-shared-a-'), makeTempDir('herald-shared-b-')];
+    dirs.push(configDir, dataA, dataB);
+    const store = await database.open();
+    const bots: RunningBot[] = [];
+    try {
+      bots.push(startBot({ configDir, dataDir: dataA, databaseUrl, watchDebounceMs: 50 }));
+      await waitUntil(() => allReady(store), 60_000, () => `every post rendered\n${bots[0]!.logs().slice(-2000)}`);
+      bots.push(startBot({ configDir, dataDir: dataB, databaseUrl, watchDebounceMs: 50 }));
+      await waitUntil(async () => bots[1]!.logs().includes('quota-herald running'), 60_000, () => bots[1]!.logs().slice(-2000));
+      await waitUntil(() => allReady(store), 30_000, () => 'the posts ready again after the second start');
+
+      fs.writeFileSync(path.join(configDir, 'offices', MEDAN, 'calendar.yaml'), officeCalendar(officeDay(3), officeDay(6), 666));
+      await waitUntil(() => medanRendered(store, 666), 45_000, async () => `Medan re-planned: ${JSON.stringify((await rows(store)).filter((r) => r.office_id === MEDAN))}`);
+      // Both instances saw the edit (or its revision); give the slower one time to finish what it does with it.
+      await waitUntil(async () => bots.every((bot) => bot.logs().includes('config changed')), 30_000, () => bots.map((bot) => bot.logs().slice(-1500)).join('\n----\n'));
+      await sleep(1_000);
+      const medanReplans = bots.flatMap((bot) => logLines(bot).filter((line) => line.msg === `re-planned 1 office(s): ${MEDAN}`));
+      expect(medanReplans).toHaveLength(1);
     } finally {
       await store.close();
       await Promise.all(bots.map((bot) => bot.stop()));
