@@ -30,7 +30,7 @@ import type { ConfigContent } from './config-content';
 import { loadRevision } from './follow-revisions';
 import type { Loaded } from './load-all';
 import { combineOfficeSet } from './office-set';
-import { readOfficeFiles } from './revision-files';
+import { readFiles, readOfficeFiles } from './revision-files';
 
 /** An office that starts from a revision; `files` when the files on disk differ from it (and are older). */
 export interface StartRevision {
@@ -111,13 +111,16 @@ export async function preferNewerRevisions(
 ): Promise<StartConfig> {
   const many = start.offices !== undefined;
   const served = many ? [...start.offices!.keys()] : start.loaded.config.offices.map((office) => office.id);
-  const onDisk = readOfficeFiles(options.configDir, { now: options.now, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), ...(many ? { only: served } : {}) });
+  // The one-office layout's files are the whole directory (its office is known: no need to load them again for its id).
+  const onDisk = many
+    ? readOfficeFiles(options.configDir, { now: options.now, only: served, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) })
+    : [{ officeId: served[0] ?? '', files: readFiles(options.configDir) }];
   const offices = new Map(start.offices ?? []);
   let single = start.loaded;
   const fromRevisions: StartRevision[] = [];
   const unloadable: StartRevision[] = [];
   for (const office of onDisk) {
-    const officeId = many ? office.officeId : (served[0] ?? office.officeId);
+    const officeId = office.officeId;
     if (!served.includes(officeId)) continue;
     const current = await getCurrentRevision(store, officeId);
     const filesHash = hashFiles(office.files);

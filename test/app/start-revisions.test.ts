@@ -12,6 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { newestModified } from '../../src/app/start-config';
+import { hasConfigFiles } from '../../src/config/load-offices';
 import { createRevision, getCurrentRevision, listRevisions } from '../../src/store/config-revisions';
 import { openStore, SQLITE_FILE, type Store } from '../../src/store/open';
 import { REPO_ROOT, runCli } from '../support/cli';
@@ -48,6 +50,39 @@ function posts(dataDir: string): { office_id: string; state: string; rule_id: st
     db.close();
   }
 }
+
+describe('app/start-config: which files count', () => {
+  it("an office's files are the shared ones and its own folder; files outside the config directory are in no revision", () => {
+    const at = (minute: number): Date => new Date(Date.UTC(2026, 11, 4, 5, minute));
+    const content = {
+      hash: 'x',
+      files: [
+        { file: '/c/herald.yaml', modifiedAt: at(1), sha256: '' },
+        { file: '/c/offices/kanim-a/calendar.yaml', modifiedAt: at(2), sha256: '' },
+        { file: '/c/offices/kanim-b/calendar.yaml', modifiedAt: at(9), sha256: '' },
+        { file: '/templates/captions/h-1.hbs', modifiedAt: at(30), sha256: '' },
+      ],
+    };
+    expect(newestModified(content, '/c', 'kanim-a')).toEqual(at(2));
+    expect(newestModified(content, '/c/', 'kanim-b')).toEqual(at(9));
+    expect(newestModified(content, '/c', null)).toEqual(at(9));
+    expect(newestModified(content, '/elsewhere', null)).toBeNull();
+  });
+
+  it('a config directory that is missing, empty, or holds only dot files has no config', () => {
+    const root = makeTempDir('herald-has-config-');
+    try {
+      expect(hasConfigFiles(path.join(root, 'absent'))).toBe(false);
+      expect(hasConfigFiles(root)).toBe(false);
+      fs.writeFileSync(path.join(root, '.env'), 'X=1\n');
+      expect(hasConfigFiles(root)).toBe(false);
+      fs.writeFileSync(path.join(root, 'herald.yaml'), '');
+      expect(hasConfigFiles(root)).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('bot: what run starts from', () => {
   const dirs: string[] = [];
