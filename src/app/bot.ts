@@ -502,7 +502,10 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
    */
   const followCurrent = async (): Promise<void> => {
     const follows = (officeId: string): boolean => (fromDatabase ? true : offices ? (lastReadParts?.has(officeId) ?? false) && officeId !== SHARED_PART : officeId === runtime.config.offices[0]?.id);
-    const changed = [...(await listCurrentIds(store))].filter(([officeId, revisionId]) => follows(officeId) && revisionId !== revisions.runningRevision(officeId));
+    // From files, an office with no revision on record is one whose recording failed: how its files relate
+    // to the current revision is unknown, and running the revision could undo a newer edit (the next reload records it).
+    const known = (officeId: string): boolean => fromDatabase || revisions.runningRevision(officeId) !== undefined;
+    const changed = [...(await listCurrentIds(store))].filter(([officeId, revisionId]) => follows(officeId) && known(officeId) && revisionId !== revisions.runningRevision(officeId));
     const switched = new Map<string, { loaded: Loaded; revision: ConfigRevision; warnings: string[] }>();
     for (const [officeId, revisionId] of changed) {
       const revision = await getRevision(store, revisionId);
