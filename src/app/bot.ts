@@ -139,7 +139,7 @@ export async function runBot(options: BotOptions): Promise<void> {
       signal: options.signal,
     });
     if (!start) return;
-    await serve(store, { ...start.loaded, content: firstContent, start }, options);
+    await serve(store, { ...start.loaded, content: firstContent, start, ...(first ? { fromFiles: first.loaded } : {}) }, options);
   } finally {
     await store?.close();
     lock?.release();
@@ -169,7 +169,9 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
   // Instagram fetches images from us: the media server runs for the bot's whole life.
   // (A changed mediaServer setting needs a restart; the address is not hot-swapped.)
-  const mediaSettings = firstLoaded.config.settings.mediaServer;
+  // Where this instance listens is this machine's business: from its own files when it has
+  // them, even when an office runs a revision recorded from another machine's files.
+  const mediaSettings = (firstLoaded.fromFiles ?? firstLoaded).config.settings.mediaServer;
   const mediaServer: MediaServer | null = mediaSettings
     ? await startMediaServer({
         rootDir: options.dataDir,
@@ -220,8 +222,11 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   }
 }
 
-/** A loaded config with the on-disk content it was read from, and what each office starts from (files or a revision). */
-type LoadedContent = Loaded & { content: ConfigContent; start: StartConfig };
+/**
+ * A loaded config with the on-disk content it was read from, what each office starts from
+ * (files or a revision), and the config the files alone say (absent without files).
+ */
+type LoadedContent = Loaded & { content: ConfigContent; start: StartConfig; fromFiles?: Loaded };
 
 const storedContent = (content: ConfigContent): StoredContent => ({
   hash: content.hash,
@@ -283,6 +288,9 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     logger.info({ reason, ...(only ? { offices: only } : {}), ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, only ? `re-planned ${only.length} office(s): ${only.join(', ')}` : 're-planned');
   };
   const revisions = createFileRevisionRecorder(store, { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), logger });
+  // An office that runs its files is recorded from the revision that was current when that was decided:
+  // had another instance recorded different files meanwhile, this recording is refused, not written over it.
+  for (const [officeId, currentId] of firstLoaded.start.filesParents) revisions.seed(officeId, { filesHash: '', filesRevisionId: currentId, running: currentId });
   for (const { revision, files } of [...firstLoaded.start.fromRevisions, ...firstLoaded.start.unloadable]) {
     if (files) revisions.seed(revision.officeId, { filesHash: files.hash, filesRevisionId: files.revisionId, running: revision.id });
     else revisions.follow(revision.officeId, revision.id, revision.contentHash);
@@ -336,6 +344,12 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
   };
   // At start every office was re-planned above: the revisions this instance runs count as re-planned.
   const atStart = fromDatabase ? new Map<string, FileRecordOutcome>() : await revisions.record('loaded at start', clock.now());
+  /**
+   * Offices planned at start from files another instance's revision replaced meanwhile (instances
+   * starting together): when this instance follows that revision it re-plans them itself, even
+   * though the revision's re-plan was claimed elsewhere (before this start plan overwrote it).
+   */
+  const plannedStale = new Set([...atStart].filter(([, outcome]) => outcome === 'refused').map(([officeId]) => officeId));
   for (const { revision } of firstLoaded.start.fromRevisions) atStart.set(revision.officeId, 'current');
   await claimRevisionReplans(atStart);
   // Now with the revisions recorded from the files.
@@ -477,10 +491,11 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
 
   /** Re-plans, once for the cluster, the offices that now run `followed`: each revision's re-plan goes to the first instance to claim it. */
   const replanRevisions = async (followed: readonly ConfigRevision[]): Promise<string[]> => {
-    const mine: { run: { job: string; periodKey: string; owner: string }; officeId: string }[] = [];
+    const mine: { run: { job: string; periodKey: string; owner: string } | null; officeId: string }[] = [];
     for (const revision of followed) {
       const run = { job: REVISION_REPLAN_JOB, periodKey: revisionReplanKey(revision.officeId, revision.id), owner };
       if (await claimJobRun(store, run, clock.now())) mine.push({ run, officeId: revision.officeId });
+      else if (plannedStale.delete(revision.officeId)) mine.push({ run: null, officeId: revision.officeId });
       else logger.debug({ office: revision.officeId, revision: revision.id }, 'revision re-plan: another instance runs it');
     }
     if (mine.length === 0) return [];
@@ -489,7 +504,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     // Cards may show what the revision changed: render again, only the re-planned offices' cards.
     await resetRendered(store, clock.now(), only);
     await replan(`config revision ${followed.map((revision) => `${revision.officeId}@${revision.id}`).join(', ')}`, only);
-    for (const { run } of mine) await finishJobRun(store, run, clock.now());
+    for (const { run } of mine) if (run) await finishJobRun(store, run, clock.now());
     return ids;
   };
 
@@ -576,6 +591,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     });
   };
   const followTimer = setInterval(requestFollow, options.followIntervalMs ?? FOLLOW_INTERVAL_MS);
+  if (plannedStale.size > 0) requestFollow();
   // PostgreSQL: a NOTIFY at each new current revision makes the switch immediate; polling stays as the fallback.
   const stopListening = new AbortController();
   const listening = listenForRevisions({

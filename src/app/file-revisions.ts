@@ -33,12 +33,14 @@ export interface FileRevisionRecorder {
    */
   follow(officeId: string, revisionId: number, revisionHash: string): void;
   /**
-   * At start, an office that runs its current revision instead of its files (the revision
-   * is newer: app/start-config.ts). The files hash to `filesHash` and hold revision
-   * `filesRevisionId` (null when none does): they are not recorded, and an edit of them
-   * is refused until they are brought up to date (`config export`).
+   * At start (app/start-config.ts), what an office's files are made from, before anything is recorded:
+   * - it runs its current revision `running` instead of its files (the revision is newer): the files
+   *   hash to `filesHash` and hold revision `filesRevisionId` (null when none does); they are not
+   *   recorded, and an edit of them is refused until they are brought up to date (`config export`);
+   * - it runs its files (`filesHash` ''): they are recorded from `filesRevisionId`, the revision
+   *   that was current when that was decided (null: none), and refused if another is current by then.
    */
-  seed(officeId: string, state: { filesHash: string; filesRevisionId: number | null; running: number }): void;
+  seed(officeId: string, state: { filesHash: string; filesRevisionId: number | null; running: number | null }): void;
   /** office id → the revision this bot runs, for every office that runs one. */
   runningAll(): Record<string, number>;
 }

@@ -46,6 +46,8 @@ export interface StartConfig {
   fromRevisions: StartRevision[];
   /** Current revisions that do not load here (logged): not run, and not tried again until a newer one is current. */
   unloadable: StartRevision[];
+  /** The offices that run their files: the revision current when that was decided (null: none), the parent of their recording. */
+  filesParents: Map<string, number | null>;
   /** True when there are no config files: every office runs its current revision, and files are never read. */
   fromDatabase: boolean;
 }
@@ -86,7 +88,7 @@ export async function startFromDatabase(store: Store, options: StartOptions): Pr
   }
   const loaded = combineOfficeSet(offices);
   if (!loaded) throw new AppError('config-invalid', `no office's current config revision loads here (listed above); nothing to run`, { problems });
-  return { loaded, offices, fromRevisions, unloadable, fromDatabase: true };
+  return { loaded, offices, fromRevisions, unloadable, filesParents: new Map(), fromDatabase: true };
 }
 
 /** The message for a deployment with neither config files nor revisions; `database` says what the database lacks. */
@@ -119,11 +121,13 @@ export async function preferNewerRevisions(
   let single = start.loaded;
   const fromRevisions: StartRevision[] = [];
   const unloadable: StartRevision[] = [];
+  const filesParents = new Map<string, number | null>();
   for (const office of onDisk) {
     const officeId = office.officeId;
     if (!served.includes(officeId)) continue;
     const current = await getCurrentRevision(store, officeId);
     const filesHash = hashFiles(office.files);
+    filesParents.set(officeId, current?.id ?? null);
     if (!current || current.contentHash === filesHash) continue;
     const modifiedAt = newestModified(content, options.configDir, many ? officeId : null);
     const revisionSays = `its current revision ${current.id} (by ${current.author}, ${current.createdAt.toISOString()})`;
@@ -132,6 +136,7 @@ export async function preferNewerRevisions(
       options.logger.info({ office: officeId, revision: current.id }, `office ${officeId}: ${filesSay} differ from ${revisionSays} and are newer: the files run and become a new revision (author files)`);
       continue;
     }
+    filesParents.delete(officeId);
     const files = { hash: filesHash, revisionId: (await findRevisionByContent(store, officeId, filesHash)) ?? null };
     const outcome = loadRevision(current, loadOptions(options));
     if (!outcome.loaded) {
@@ -149,9 +154,9 @@ export async function preferNewerRevisions(
         `(\`quota-herald config export DIR --office ${officeId}\` writes it; an edit of the out-of-date files is refused)`,
     );
   }
-  if (!many) return { loaded: single, fromRevisions, unloadable, fromDatabase: false };
+  if (!many) return { loaded: single, fromRevisions, unloadable, filesParents, fromDatabase: false };
   const loaded = combineOfficeSet(offices) ?? start.loaded;
-  return { loaded, offices, fromRevisions, unloadable, fromDatabase: false };
+  return { loaded, offices, fromRevisions, unloadable, filesParents, fromDatabase: false };
 }
 
 /** The newest modification time of an office's files (`officeId` null: the one-office layout, every file of the directory). */

@@ -227,6 +227,33 @@ describe('bot: many offices follow the current config revision', () => {
     }
   }, 180_000);
 
+  it('postgres: two instances starting together with different files end up running one revision, and the ledger shows it', async () => {
+    const database = await createTestDatabase('postgres');
+    const databaseUrl = database.databaseUrl!;
+    const configA = officesConfig();
+    const configB = editedCopy(configA, 777, dirs);
+    const [dataA, dataB] = [makeTempDir('herald-race-a-'), makeTempDir('herald-race-b-')];
+    dirs.push(configA, dataA, dataB);
+    const store = await database.open();
+    const bots = [startBot({ configDir: configA, dataDir: dataA, databaseUrl, watchDebounceMs: 50 }), startBot({ configDir: configB, dataDir: dataB, databaseUrl, watchDebounceMs: 50 })];
+    try {
+      for (const bot of bots) await waitUntil(async () => bot.logs().includes('quota-herald running'), 60_000, () => bot.logs().slice(-2000));
+      // Whichever files were recorded first are Medan's revision; the other instance's are refused, or older than it.
+      const current = async (): Promise<number> => {
+        const row = await store.db.selectFrom('config_current').innerJoin('config_revisions', 'config_revisions.id', 'config_current.revision_id').select('files_json').where('config_current.office_id', '=', MEDAN).executeTakeFirstOrThrow();
+        return row.files_json.includes('regular: 777') ? 777 : 100;
+      };
+      const winner = await current();
+      await waitUntil(() => medanRendered(store, winner), 45_000, async () => `Medan's posts to show the current revision's ${winner}: ${JSON.stringify((await rows(store)).filter((r) => r.office_id === MEDAN).map((r) => [r.state, regularCounts(r)]))}\n${bots.map((bot) => bot.logs().slice(-1500)).join('\n----\n')}`);
+      expect(await current()).toBe(winner);
+      const medanRevisions = await store.db.selectFrom('config_revisions').select(['id', 'author']).where('office_id', '=', MEDAN).execute();
+      expect(medanRevisions).toHaveLength(1);
+    } finally {
+      await store.close();
+      await Promise.all(bots.map((bot) => bot.stop()));
+    }
+  }, 180_000);
+
   it('postgres: after a real server restart the instance listens again and switches through NOTIFY; it never exits', async () => {
     const postgres = await startPrivatePostgres();
     const configDir = officesConfig();
