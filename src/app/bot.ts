@@ -379,7 +379,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     const replannedElsewhere = await claimRevisionReplans(recorded);
     lastReadParts = deployment.many ? parts : null;
     const reject = async (lines: string[]): Promise<false> => {
-      const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash };
+      const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash, ...revisionsRunning() };
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
       alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
       return false;
