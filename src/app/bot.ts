@@ -4,7 +4,9 @@
  * the same reading of cron as the planner's) for the periodic re-plan and
  * account checks, and the config watcher.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { createCardReader } from '../channels/card-bytes';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
@@ -16,8 +18,10 @@ import { runScheduleLoop } from '../schedule/run-loop';
 import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
 import { acquireDataDirLock } from '../store/lock';
-import { openStore, type Store } from '../store/open';
-import { describeDatabaseUrl, retryWhileUnreachable } from '../store/outage';
+import { openStore, SQLITE_FILE, type Store } from '../store/open';
+import { describeDatabaseUrl, isDatabaseUnreachable, retryWhileUnreachable } from '../store/outage';
+import { listenForRevisions } from '../store/revision-listener';
+import { hasConfigFiles } from '../config/load-offices';
 import { registerInstance, unregisterInstance } from '../store/instances';
 import { claimJobRun, finishJobRun, occurrenceKey, runOncePerPeriod } from '../store/job-runs';
 import { runHeartbeat, throttleLiveness } from './instance-heartbeat';
@@ -29,7 +33,8 @@ import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
 import { watchConfig } from './config-watcher';
 import { createFileRevisionRecorder, type FileRecordOutcome } from './file-revisions';
 import { FOLLOW_INTERVAL_MS, loadRevision, REVISION_REPLAN_JOB, revisionReplanKey } from './follow-revisions';
-import { getCurrentRevision } from '../store/config-revisions';
+import { getRevision, listCurrentIds, type ConfigRevision } from '../store/config-revisions';
+import { nothingToRun, preferNewerRevisions, startFromDatabase, type StartConfig } from './start-config';
 import { changedOffices, contentByOffice, readConfigContent, SHARED_PART, type ConfigContent } from './config-content';
 import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all';
 import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
@@ -55,15 +60,22 @@ export interface BotOptions {
   requestTimeoutMs?: number;
   /** One channel's whole account check gives up after this long (default 2 min). */
   accountCheckTimeoutMs?: number;
+  /** How often to look for a new current config revision (default FOLLOW_INTERVAL_MS; PostgreSQL is also told at once by NOTIFY). */
+  followIntervalMs?: number;
 }
 
 /**
  * What `status` shows under `config`: the last load, and the content the running plan was built from.
  * `replannedOffices` (many offices): the offices the last reload re-planned, when it was not all of them.
+ * With no config files (run from the database) `content` is empty and `revisions` says what runs.
  */
-export type ConfigStatus =
+export type ConfigStatus = (
   | { ok: true; loadedAt: string; problems: string[]; content: StoredContent; replannedOffices?: string[] }
-  | { ok: false; checkedAt: string; problems: string[]; content: StoredContent; rejectedHash: string; brokenOffices?: string[]; replannedOffices?: string[] };
+  | { ok: false; checkedAt: string; problems: string[]; content: StoredContent; rejectedHash: string; brokenOffices?: string[]; replannedOffices?: string[] }
+) & {
+  /** The config revision each office runs (office id → revision id), when known. */
+  revisions?: Record<string, number>;
+};
 
 /** A ConfigContent as JSON (ISO times). */
 export interface StoredContent {
@@ -88,15 +100,24 @@ export interface InstanceStatus {
 
 export async function runBot(options: BotOptions): Promise<void> {
   const { clock, logger } = options;
+  // No config directory (or an empty one): the offices run from their current revisions in the database.
+  const fromFiles = hasConfigFiles(options.configDir);
   // Hashed BEFORE loading: an edit racing the load shows up as a different hash next time.
-  const firstContent = readConfigContent([options.configDir, resolveTemplatesDir(options.configDir, options.templatesDir)]);
-  const deployment = loadDeployment(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
-  const first: { loaded: Loaded | null; problems: Problem[]; offices?: Map<string, Loaded> } = deployment.many ? startOffices(deployment, logger) : deployment.offices[0]!;
-  first.problems.filter((p) => p.severity === 'warning').forEach((p) => logger.warn(formatProblem(p, process.cwd())));
-  if (!first.loaded) throw new ConfigError(first.problems);
+  const firstContent = readConfigContent(fromFiles ? [options.configDir, resolveTemplatesDir(options.configDir, options.templatesDir)] : []);
+  let first: { loaded: Loaded; offices?: Map<string, Loaded> } | null = null;
+  if (fromFiles) {
+    const deployment = loadDeployment(options.configDir, { now: clock.now(), ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) });
+    const loaded: { loaded: Loaded | null; problems: Problem[]; offices?: Map<string, Loaded> } = deployment.many ? startOffices(deployment, logger) : deployment.offices[0]!;
+    loaded.problems.filter((p) => p.severity === 'warning').forEach((p) => logger.warn(formatProblem(p, process.cwd())));
+    if (!loaded.loaded) throw new ConfigError(loaded.problems);
+    first = { loaded: loaded.loaded, ...(loaded.offices ? { offices: loaded.offices } : {}) };
+  } else if (!options.databaseUrl && !fs.existsSync(path.join(options.dataDir, SQLITE_FILE))) {
+    // No ledger either: say so before creating an empty one.
+    throw nothingToRun(options.configDir, `there is no SQLite ledger ${path.join(options.dataDir, SQLITE_FILE)} with config revisions`);
+  }
 
   // One process per SQLite data directory; Postgres instances coordinate through claims instead.
-  const zone = first.loaded.config.offices[0]?.timezone ?? 'UTC';
+  const zone = first?.loaded.config.offices[0]?.timezone ?? 'UTC';
   const lock = options.databaseUrl
     ? null
     : acquireDataDirLock(options.dataDir, { pid: process.pid, command: 'run', startedAt: clock.now(), showTime: (instant) => formatStaffTime(instant, zone, clock.now()) });
@@ -105,16 +126,22 @@ export async function runBot(options: BotOptions): Promise<void> {
     // A database that is down at start (PostgreSQL restarting, the network not up yet)
     // is waited for with backoff: the bot never exits for it.
     const storeOptions = options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir };
-    store = await retryWhileUnreachable(() => openStore(storeOptions), {
-      what: options.databaseUrl ? describeDatabaseUrl(options.databaseUrl) : 'the SQLite ledger',
+    const what = options.databaseUrl ? describeDatabaseUrl(options.databaseUrl) : 'the SQLite ledger';
+    store = await retryWhileUnreachable(() => openStore(storeOptions), { what, clock, logger, signal: options.signal });
+    if (!store) return; // stopped while waiting
+    const opened = store;
+    // Files or the database's current revision, office by office (app/start-config.ts says which wins).
+    const startOptions = { configDir: options.configDir, dataDir: options.dataDir, now: clock.now(), logger, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) };
+    const start = await retryWhileUnreachable(() => (first ? preferNewerRevisions(opened, first, firstContent, startOptions) : startFromDatabase(opened, startOptions)), {
+      what: store.label,
       clock,
       logger,
       signal: options.signal,
     });
-    if (!store) return; // stopped while waiting
+    if (!start) return;
     // SQLite: the schedule loop marks the lock file alive for `health` (PostgreSQL: the instance heartbeat).
     const alive = lock ? throttleLiveness((now) => lock.touch(now)) : undefined;
-    await serve(store, { ...first.loaded, content: firstContent, ...(first.offices ? { offices: first.offices } : {}) }, options, alive);
+    await serve(store, { ...start.loaded, content: firstContent, start, ...(first ? { fromFiles: first.loaded } : {}) }, options, alive);
   } finally {
     await store?.close();
     lock?.release();
@@ -144,7 +171,9 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
   // Instagram fetches images from us: the media server runs for the bot's whole life.
   // (A changed mediaServer setting needs a restart; the address is not hot-swapped.)
-  const mediaSettings = firstLoaded.config.settings.mediaServer;
+  // Where this instance listens is this machine's business: from its own files when it has
+  // them, even when an office runs a revision recorded from another machine's files.
+  const mediaSettings = (firstLoaded.fromFiles ?? firstLoaded).config.settings.mediaServer;
   const mediaServer: MediaServer | null = mediaSettings
     ? await startMediaServer({
         rootDir: options.dataDir,
@@ -195,8 +224,11 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   }
 }
 
-/** A loaded config with the on-disk content it was read from (and, for many offices, each office's). */
-type LoadedContent = Loaded & { content: ConfigContent; offices?: Map<string, Loaded> };
+/**
+ * A loaded config with the on-disk content it was read from, what each office starts from
+ * (files or a revision), and the config the files alone say (absent without files).
+ */
+type LoadedContent = Loaded & { content: ConfigContent; start: StartConfig; fromFiles?: Loaded };
 
 const storedContent = (content: ConfigContent): StoredContent => ({
   hash: content.hash,
@@ -215,8 +247,10 @@ function startRuntime(offices: Map<string, Loaded>, deps: ChannelDeps, logger: L
 
 async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink, alive?: (now: Date) => void): Promise<void> {
   const { clock, logger } = options;
-  /** Many offices: each office's last good config (null in the one-office layout). */
-  let offices: Map<string, Loaded> | null = firstLoaded.offices ?? null;
+  /** No config files: every office runs its current revision, and files are never read. */
+  const fromDatabase = firstLoaded.start.fromDatabase;
+  /** Many offices (or run from the database): each office's last good config (null in the one-office layout). */
+  let offices: Map<string, Loaded> | null = firstLoaded.start.offices ?? null;
   let runtime: Runtime = offices ? startRuntime(offices, channelDeps, logger) : buildRuntime(firstLoaded, channelDeps, 1);
   /** The content the running plan was built from. */
   let running: ConfigContent = firstLoaded.content;
@@ -227,7 +261,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
    * loads and re-plans only the offices whose files changed since (all of them
    * when a shared file did): a one-office edit must not re-plan the other 199.
    */
-  let lastReadParts: Map<string, string> | null = offices ? contentByOffice(firstLoaded.content, options.configDir) : null;
+  let lastReadParts: Map<string, string> | null = offices && !fromDatabase ? contentByOffice(firstLoaded.content, options.configDir) : null;
   /** Many offices: each office's problems as its last load found them (errors when `broken`, else warnings). */
   const officeFindings = new Map<string, { broken: boolean; lines: string[] }>();
   // An office left out at start (its errors are in the log) is still broken until its files change.
@@ -255,7 +289,27 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     await setRuntimeStatus(store, INSTANCE_STATUS_KEY, instance);
     logger.info({ reason, ...(only ? { offices: only } : {}), ...result, changedAfterPublish: result.changedAfterPublish?.length ?? 0 }, only ? `re-planned ${only.length} office(s): ${only.join(', ')}` : 're-planned');
   };
-  const okStatus = (problems: string[]): ConfigStatus => ({ ok: true, loadedAt: clock.now().toISOString(), problems, content: storedContent(running) });
+  const revisions = createFileRevisionRecorder(store, { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), logger });
+  // An office that runs its files is recorded from the revision that was current when that was decided:
+  // had another instance recorded different files meanwhile, this recording is refused, not written over it.
+  for (const [officeId, currentId] of firstLoaded.start.filesParents) revisions.seed(officeId, { filesHash: '', filesRevisionId: currentId, running: currentId });
+  for (const { revision, files } of [...firstLoaded.start.fromRevisions, ...firstLoaded.start.unloadable]) {
+    if (files) revisions.seed(revision.officeId, { filesHash: files.hash, filesRevisionId: files.revisionId, running: revision.id });
+    else revisions.follow(revision.officeId, revision.id, revision.contentHash);
+  }
+  /** The revisions each office runs, for `status` (absent before any is known). */
+  const revisionsRunning = (): Pick<ConfigStatus, 'revisions'> => {
+    const all = revisions.runningAll();
+    return Object.keys(all).length > 0 ? { revisions: all } : {};
+  };
+  const okStatus = (problems: string[]): ConfigStatus => ({ ok: true, loadedAt: clock.now().toISOString(), problems, content: storedContent(running), ...revisionsRunning() });
+  /** Many offices: the status from each office's findings; any broken office makes it not ok. */
+  const officesStatus = (rejectedHash: string): ConfigStatus => {
+    const findings = [...officeFindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, finding]) => ({ id, ...finding }));
+    const broken = findings.filter((finding) => finding.broken);
+    if (broken.length === 0) return okStatus(findings.flatMap((f) => f.lines));
+    return { ok: false, checkedAt: clock.now().toISOString(), problems: broken.flatMap((f) => f.lines), content: storedContent(running), rejectedHash, brokenOffices: broken.map((f) => f.id), ...revisionsRunning() };
+  };
   const started = await retryWhileUnreachable(
     async () => {
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus([]));
@@ -268,17 +322,40 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     await alert.close();
     return;
   }
-  const revisions = createFileRevisionRecorder(store, { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), logger });
-  /** This instance re-planned for the revisions it recorded: the others following them need not. */
-  const markRevisionsPlanned = async (recorded: Map<string, FileRecordOutcome>): Promise<void> => {
+  /**
+   * The re-plan of each revision runs once for the cluster (job_runs): of the offices whose
+   * files were just recorded as (or found equal to) their current revision, claims that
+   * revision's re-plan for this instance, and returns the offices another instance has
+   * already claimed — the same content, re-planned there (two instances reading one shared
+   * config directory, or one that followed this revision first).
+   */
+  const claimRevisionReplans = async (recorded: ReadonlyMap<string, FileRecordOutcome>): Promise<Set<string>> => {
+    const elsewhere = new Set<string>();
     for (const [officeId, outcome] of recorded) {
       const revisionId = revisions.runningRevision(officeId);
-      if (outcome !== 'current' || revisionId == null) continue;
+      if ((outcome !== 'current' && outcome !== 'unchanged') || revisionId == null) continue;
       const run = { job: REVISION_REPLAN_JOB, periodKey: revisionReplanKey(officeId, revisionId), owner };
-      await claimJobRun(store, run, clock.now()).then(() => finishJobRun(store, run, clock.now()), (error: unknown) => logger.warn({ err: error }, 'could not mark the revision re-planned'));
+      try {
+        if (await claimJobRun(store, run, clock.now())) await finishJobRun(store, run, clock.now());
+        else elsewhere.add(officeId);
+      } catch (error) {
+        logger.warn({ err: error, office: officeId }, 'could not claim the re-plan of the revision; re-planning here');
+      }
     }
+    return elsewhere;
   };
-  await markRevisionsPlanned(await revisions.record('loaded at start', clock.now()));
+  // At start every office was re-planned above: the revisions this instance runs count as re-planned.
+  const atStart = fromDatabase ? new Map<string, FileRecordOutcome>() : await revisions.record('loaded at start', clock.now());
+  /**
+   * Offices planned at start from files another instance's revision replaced meanwhile (instances
+   * starting together): when this instance follows that revision it re-plans them itself, even
+   * though the revision's re-plan was claimed elsewhere (before this start plan overwrote it).
+   */
+  const plannedStale = new Set([...atStart].filter(([, outcome]) => outcome === 'refused').map(([officeId]) => officeId));
+  for (const { revision } of firstLoaded.start.fromRevisions) atStart.set(revision.officeId, 'current');
+  await claimRevisionReplans(atStart);
+  // Now with the revisions recorded from the files.
+  await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus([])).catch((error: unknown) => logger.warn({ err: error }, 'could not record the config status'));
 
   let wake = new AbortController();
   /**
@@ -286,6 +363,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
    * since the last read. Returns whether it re-planned.
    */
   const reloadIfChanged = async (reason: string): Promise<boolean> => {
+    if (fromDatabase) return false;
     const content = readConfigContent(contentDirs());
     if (content.hash === lastRead) return false;
     const parts = contentByOffice(content, options.configDir);
@@ -300,10 +378,10 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     lastRead = content.hash;
     // Good or bad, each changed office is on record (a bad one never becomes current).
     const recorded = await revisions.record(reason, clock.now());
-    await markRevisionsPlanned(recorded);
+    const replannedElsewhere = await claimRevisionReplans(recorded);
     lastReadParts = deployment.many ? parts : null;
     const reject = async (lines: string[]): Promise<false> => {
-      const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash };
+      const status: ConfigStatus = { ok: false, checkedAt: clock.now().toISOString(), problems: lines, content: storedContent(running), rejectedHash: content.hash, ...revisionsRunning() };
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, status);
       alert({ kind: 'config-invalid', message: `the config edit has ${lines.length} problem(s); the last good schedule keeps running until they are fixed:\n${lines.join('\n')}` });
       return false;
@@ -332,8 +410,12 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     runtime = next;
     running = content;
     await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus(outcome.problems.map((p) => formatProblem(p, process.cwd()))));
-    await resetRendered(store, clock.now());
-    await replan(reason);
+    if (replannedElsewhere.has(outcome.id)) {
+      logger.info({ reason, office: outcome.id }, `config changed to revision ${revisions.runningRevision(outcome.id)}, which another instance re-planned`);
+    } else {
+      await resetRendered(store, clock.now());
+      await replan(reason);
+    }
     wake.abort();
     return true;
 
@@ -346,6 +428,14 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
       const previous = offices ?? new Map<string, Loaded>();
       const update = updateOfficeSet(previous, loadedNow);
       if (update.sharedErrors.length > 0) return rejectAll(update.sharedErrors.map((p) => formatProblem(p, process.cwd())));
+      // Files edited from an out-of-date revision (another writer's is current): running them would undo it.
+      const refused = loadedNow.offices.filter((office) => recorded.get(office.id) === 'refused').map((office) => office.id);
+      for (const id of refused) {
+        const kept = previous.get(id);
+        if (kept) update.offices.set(id, kept);
+        else update.offices.delete(id);
+        update.broken = update.broken.filter((office) => office.id !== id);
+      }
       // Only some offices were loaded: the others keep the config they run (an office
       // in `only` whose folder is gone is dropped, as a full reload would drop it).
       if (only) update.offices = keepUnchanged(previous, update.offices, only);
@@ -372,14 +462,16 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
         const officeLines = office.loaded ? office.problems.map((p) => `[${office.id}] ${formatProblem(p, process.cwd())}`) : [];
         officeFindings.set(office.id, { broken: false, lines: officeLines });
       }
+      for (const id of refused) {
+        officeFindings.set(id, { broken: false, lines: [`[${id}] the files were edited from an older revision than the current one; revision ${revisions.runningRevision(id) ?? '?'} keeps running (\`quota-herald config export DIR --office ${id}\`)`] });
+      }
       for (const id of brokenIds) officeFindings.set(id, { broken: true, lines: lines.filter((line) => line.startsWith(`[${id}] `)) });
-      const findings = [...officeFindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, finding]) => ({ id, ...finding }));
-      const broken = findings.filter((finding) => finding.broken);
-      const status: ConfigStatus = broken.length > 0
-        ? { ok: false, checkedAt: clock.now().toISOString(), problems: broken.flatMap((f) => f.lines), content: storedContent(running), rejectedHash: read.hash, brokenOffices: broken.map((f) => f.id) }
-        : okStatus(findings.flatMap((f) => f.lines));
-      // Only the offices that changed and are served: a broken one keeps its last good plan as it is.
-      const replanned = only ? only.filter((id) => built.offices.has(id) && !brokenIds.includes(id)) : null;
+      const status = officesStatus(read.hash);
+      // Only the offices that changed and are served: a broken one keeps its last good plan as it is,
+      // an out-of-date one the revision it runs, and one another instance re-planned for this revision is done.
+      const skipped = (id: string): boolean => brokenIds.includes(id) || refused.includes(id) || replannedElsewhere.has(id);
+      const partial = only !== null || refused.length > 0 || replannedElsewhere.size > 0;
+      const replanned = partial ? (only ?? [...built.offices.keys()]).filter((id) => built.offices.has(id) && !skipped(id)) : null;
       await setRuntimeStatus(store, CONFIG_STATUS_KEY, replanned ? { ...status, replannedOffices: replanned } : status);
       if (replanned && replanned.length === 0) {
         logger.info({ reason }, 'config changed, but no office to re-plan');
@@ -404,45 +496,128 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     );
   };
 
+  /** Re-plans, once for the cluster, the offices that now run `followed`: each revision's re-plan goes to the first instance to claim it. */
+  const replanRevisions = async (followed: readonly ConfigRevision[]): Promise<string[]> => {
+    const mine: { run: { job: string; periodKey: string; owner: string } | null; officeId: string }[] = [];
+    for (const revision of followed) {
+      const run = { job: REVISION_REPLAN_JOB, periodKey: revisionReplanKey(revision.officeId, revision.id), owner };
+      if (await claimJobRun(store, run, clock.now())) mine.push({ run, officeId: revision.officeId });
+      else if (plannedStale.delete(revision.officeId)) mine.push({ run: null, officeId: revision.officeId });
+      else logger.debug({ office: revision.officeId, revision: revision.id }, 'revision re-plan: another instance runs it');
+    }
+    if (mine.length === 0) return [];
+    const ids = mine.map((each) => each.officeId);
+    const only = offices ? ids : undefined;
+    // Cards may show what the revision changed: render again, only the re-planned offices' cards.
+    await resetRendered(store, clock.now(), only);
+    await replan(`config revision ${followed.map((revision) => `${revision.officeId}@${revision.id}`).join(', ')}`, only);
+    for (const { run } of mine) if (run) await finishJobRun(store, run, clock.now());
+    return ids;
+  };
+
   /**
-   * A newer current revision made elsewhere (an import, a revert, another instance):
-   * run it, and re-plan once for the cluster. One office only for now: with many
-   * offices each instance keeps following its own files.
+   * A newer current revision made elsewhere (an import, a revert, another instance's
+   * files, next the console): each office it concerns switches to it, and is re-planned
+   * once for the cluster. The offices followed: the one of the one-office layout; with
+   * many offices, those whose folders this instance reads; run from the database, every
+   * office with a current revision (an office imported meanwhile starts being served).
    */
   const followCurrent = async (): Promise<void> => {
-    if (offices) return;
-    const officeId = runtime.config.offices[0]?.id;
-    if (!officeId) return;
-    const current = await getCurrentRevision(store, officeId);
-    if (!current || current.id === revisions.runningRevision(officeId)) return;
-    revisions.follow(officeId, current.id, current.contentHash);
-    const outcome = loadRevision(current, { dataDir: options.dataDir, configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), now: clock.now() });
-    if (!outcome.loaded) {
-      logger.error({ office: officeId, revision: current.id }, `config revision ${current.id} is current but does not load here; the last good config keeps running:\n${outcome.problems.map((p) => formatProblem(p)).join('\n')}`);
+    const follows = (officeId: string): boolean => (fromDatabase ? true : offices ? (lastReadParts?.has(officeId) ?? false) && officeId !== SHARED_PART : officeId === runtime.config.offices[0]?.id);
+    // From files, an office with no revision on record is one whose recording failed: how its files relate
+    // to the current revision is unknown, and running the revision could undo a newer edit (the next reload records it).
+    const known = (officeId: string): boolean => fromDatabase || revisions.runningRevision(officeId) !== undefined;
+    const changed = [...(await listCurrentIds(store))].filter(([officeId, revisionId]) => follows(officeId) && known(officeId) && revisionId !== revisions.runningRevision(officeId));
+    const switched = new Map<string, { loaded: Loaded; revision: ConfigRevision; warnings: string[] }>();
+    for (const [officeId, revisionId] of changed) {
+      const revision = await getRevision(store, revisionId);
+      if (!revision) continue;
+      // Followed even when it cannot run here: tried once, not at every poll.
+      revisions.follow(officeId, revision.id, revision.contentHash);
+      const outcome = loadRevision(revision, { dataDir: options.dataDir, configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}), now: clock.now() });
+      if (!outcome.loaded) {
+        const lines = outcome.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p));
+        logger.error({ office: officeId, revision: revision.id }, `config revision ${revision.id} of office ${officeId} is current but does not load here; ${offices?.has(officeId) === false ? 'the office is not served' : 'the last good config keeps running'}:\n${lines.join('\n')}`);
+        continue;
+      }
+      switched.set(officeId, { loaded: outcome.loaded, revision, warnings: outcome.problems.map((p) => `[${officeId}] ${formatProblem(p)}`) });
+    }
+    if (switched.size === 0) return;
+    const cannotRun = (revision: ConfigRevision, why: string, kept: boolean): void =>
+      logger.error({ office: revision.officeId, revision: revision.id }, `config revision ${revision.id} of office ${revision.officeId} cannot run here (${why}); ${kept ? 'the last good config keeps running' : 'the office is not served'}`);
+    if (!offices) {
+      const { loaded, revision } = [...switched.values()][0]!;
+      try {
+        runtime = buildRuntime(loaded, channelDeps, runtime.generation + 1);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        cannotRun(revision, error.message, true);
+        return;
+      }
+      logger.info({ office: revision.officeId, revision: revision.id, author: revision.author }, `now running config revision ${revision.id} of office ${revision.officeId} (by ${revision.author})`);
+      await replanRevisions([revision]);
+      await setRuntimeStatus(store, CONFIG_STATUS_KEY, okStatus(switched.get(revision.officeId)!.warnings));
+      wake.abort();
       return;
     }
-    try {
-      runtime = buildRuntime(outcome.loaded, channelDeps, runtime.generation + 1);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      logger.error({ office: officeId, revision: current.id }, `config revision ${current.id} cannot run here (${error.message}); the last good config keeps running`);
-      return;
+    // Many offices: only the switched offices are loaded and re-planned; the others keep running as they are.
+    const previous = offices;
+    const loadedNow = new Map([...switched].map(([id, each]) => [id, each.loaded] as const));
+    const built = buildOfficesRuntime(keepUnchanged(previous, loadedNow, [...switched.keys()]), previous, channelDeps, runtime.generation + 1, [...loadedNow.values()].at(-1));
+    for (const failed of built.failed) {
+      const revision = switched.get(failed.id)?.revision;
+      if (revision) cannotRun(revision, failed.message, failed.keptLastGood);
+      else logger.error({ office: failed.id }, `office ${failed.id} ${failed.keptLastGood ? 'keeps its last good config' : 'is not served'}: ${failed.message}`);
     }
-    logger.info({ office: officeId, revision: current.id, author: current.author }, `now running config revision ${current.id} of office ${officeId} (by ${current.author})`);
-    const run = { job: REVISION_REPLAN_JOB, periodKey: revisionReplanKey(officeId, current.id), owner };
-    const ran = await runOncePerPeriod(store, run, () => clock.now(), async () => {
-      await resetRendered(store, clock.now());
-      await replan(`config revision ${current.id}`);
-    });
-    if (!ran) logger.debug({ revision: current.id }, 'revision re-plan: another instance runs it');
+    if (!built.runtime) return;
+    offices = built.offices;
+    runtime = built.runtime;
+    const followed = [...switched.values()].filter((each) => built.offices.get(each.revision.officeId) === each.loaded);
+    for (const { revision, warnings } of followed) {
+      logger.info({ office: revision.officeId, revision: revision.id, author: revision.author }, `now running config revision ${revision.id} of office ${revision.officeId} (by ${revision.author})`);
+      officeFindings.set(revision.officeId, { broken: false, lines: warnings });
+    }
+    const replanned = await replanRevisions(followed.map((each) => each.revision));
+    await setRuntimeStatus(store, CONFIG_STATUS_KEY, { ...officesStatus(running.hash), ...(replanned.length > 0 ? { replannedOffices: replanned } : {}) });
     wake.abort();
   };
-  const followTimer = setInterval(() => enqueue(followCurrent), FOLLOW_INTERVAL_MS);
+  /** Polls and notices ask for a look at the current revisions; asks while one is queued are the same ask. */
+  let followQueued = false;
+  const requestFollow = (): void => {
+    if (followQueued) return;
+    followQueued = true;
+    enqueue(async () => {
+      followQueued = false;
+      try {
+        await followCurrent();
+      } catch (error) {
+        if (!isDatabaseUnreachable(error)) throw error;
+        // The outage is reported by the schedule loop; the next poll or notice looks again.
+        logger.debug({ err: error }, 'could not look for a new config revision: the database is unreachable');
+      }
+    });
+  };
+  const followTimer = setInterval(requestFollow, options.followIntervalMs ?? FOLLOW_INTERVAL_MS);
+  if (plannedStale.size > 0) requestFollow();
+  // PostgreSQL: a NOTIFY at each new current revision makes the switch immediate; polling stays as the fallback.
+  const stopListening = new AbortController();
+  const listening = listenForRevisions({
+    store,
+    clock,
+    logger,
+    signal: stopListening.signal,
+    onNotice: (notice) => {
+      if (notice) logger.debug({ office: notice.officeId, revision: notice.revisionId }, 'config revision notice');
+      requestFollow();
+    },
+  });
 
   const watcher =
     options.watch === false
       ? null
-      : watchConfig(contentDirs(), () => enqueue(() => reloadIfChanged('config changed')), { logger, ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }) });
+      : fromDatabase
+        ? null
+        : watchConfig(contentDirs(), () => enqueue(() => reloadIfChanged('config changed')), { logger, ...(options.watchDebounceMs === undefined ? {} : { debounceMs: options.watchDebounceMs }) });
   const firstOffice = runtime.config.offices[0];
   // The safety net: a lost file event is caught here, within one period.
   const replanTask = startCronTimer(runtime.config.settings.replanCron, firstOffice?.timezone ?? 'UTC', (scheduledAt) =>
@@ -533,6 +708,8 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     replanTask.stop();
     accountTask.stop();
     clearInterval(followTimer);
+    stopListening.abort();
+    await listening;
     await watcher?.close();
     stopChecks.abort();
     await accountCheck;

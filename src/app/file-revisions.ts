@@ -43,6 +43,17 @@ export interface FileRevisionRecorder {
    * edit is refused until the files are brought up to date (`config export`).
    */
   follow(officeId: string, revisionId: number, revisionHash: string): void;
+  /**
+   * At start (app/start-config.ts), what an office's files are made from, before anything is recorded:
+   * - it runs its current revision `running` instead of its files (the revision is newer): the files
+   *   hash to `filesHash` and hold revision `filesRevisionId` (null when none does); they are not
+   *   recorded, and an edit of them is refused until they are brought up to date (`config export`);
+   * - it runs its files (`filesHash` ''): they are recorded from `filesRevisionId`, the revision
+   *   that was current when that was decided (null: none), and refused if another is current by then.
+   */
+  seed(officeId: string, state: { filesHash: string; filesRevisionId: number | null; running: number | null }): void;
+  /** office id → the revision this bot runs, for every office that runs one. */
+  runningAll(): Record<string, number>;
 }
 
 export function createFileRevisionRecorder(store: Store, options: { configDir: string; templatesDir?: string; logger: Logger }): FileRevisionRecorder {
@@ -55,6 +66,14 @@ export function createFileRevisionRecorder(store: Store, options: { configDir: s
       const before = known.get(officeId);
       const filesSayIt = before?.hash === revisionHash;
       known.set(officeId, { hash: before?.hash ?? '', revisionId: filesSayIt ? revisionId : (before?.revisionId ?? null), running: revisionId });
+    },
+    seed(officeId, state) {
+      known.set(officeId, { hash: state.filesHash, revisionId: state.filesRevisionId, running: state.running });
+    },
+    runningAll() {
+      const all: Record<string, number> = {};
+      for (const [officeId, state] of [...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (state.running !== null) all[officeId] = state.running;
+      return all;
     },
     async record(reason, now) {
       const outcomes = new Map<string, FileRecordOutcome>();

@@ -2,13 +2,16 @@
  * Instances follow the current config revision (issue 8): a revision made by
  * another writer (`config import`, `config revert`, another instance's files,
  * next the console) becomes what this instance runs within a few seconds, and
- * the posts are re-planned once per revision across the cluster, not once per
- * instance (the re-plan is claimed through store/job-runs.ts).
+ * the posts of its office are re-planned once per revision across the cluster,
+ * not once per instance (the re-plan is claimed through store/job-runs.ts).
+ * With many offices only the offices whose revision changed are loaded and
+ * re-planned (app/bot.ts `followCurrent`).
  *
- * Polling, on both dialects: one indexed read of `config_current` per office
- * every FOLLOW_INTERVAL_MS is cheap, and works the same on SQLite (where
- * another process — the CLI — writes the revision) and PostgreSQL.
- * LISTEN/NOTIFY would cut the delay further on PostgreSQL; not done yet.
+ * How an instance hears of it: polling, on both dialects — one indexed read of
+ * `config_current` every FOLLOW_INTERVAL_MS, cheap, and the only way on SQLite
+ * (where another process, the CLI, writes the revision) — and on PostgreSQL
+ * also LISTEN/NOTIFY (store/revision-listener.ts), which makes the switch
+ * immediate; polling stays as the fallback while the listener reconnects.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,5 +44,7 @@ export function loadRevision(revision: ConfigRevision, options: { dataDir: strin
   const hasTemplates = Object.keys(revision.files).some((name) => name.startsWith('templates/'));
   const templatesDir = options.templatesDir ?? (hasTemplates ? undefined : resolveTemplatesDir(options.configDir));
   const deployment = loadDeployment(dir, { now: options.now, ...(templatesDir === undefined ? {} : { templatesDir }) });
-  return deployment.offices[0] ?? { id: revision.officeId, loaded: null, problems: [] };
+  const office = deployment.offices[0] ?? { id: revision.officeId, loaded: null, problems: [{ message: 'no office in this revision', severity: 'error' }] };
+  // Many offices: the shared files are part of every office's revision, and their problems part of its load.
+  return { ...office, problems: [...deployment.shared, ...office.problems] };
 }

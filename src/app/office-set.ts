@@ -63,7 +63,12 @@ export function buildOfficesRuntime(
     const tries = [loaded, previous.get(id)].filter((each, index, all): each is Loaded => each !== undefined && all.indexOf(each) === index);
     for (const candidate of tries) {
       try {
-        const built = createChannels(candidate.config.offices.flatMap((office) => office.channels), deps);
+        const configs = candidate.config.offices.flatMap((office) => office.channels);
+        // Channel ids are the ledger's: two offices may not share one (the one-office layout does not
+        // prefix them with the office id, so two such offices run from the database could).
+        const taken = configs.find((channel) => channels.has(channel.id));
+        if (taken) throw new AppError('config-invalid', `channel id "${taken.id}" is already another office's: give each office the offices/<id>/ layout (its channels are then <id>/${taken.id})`);
+        const built = createChannels(configs, deps);
         built.forEach((channel, channelId) => channels.set(channelId, channel));
         kept.set(id, candidate);
         break;

@@ -17,7 +17,9 @@ import path from 'node:path';
 import type { Problem } from '../errors';
 import { isManyOffices, listOfficeIds, OFFICES_DIR } from '../config/load-offices';
 import { resolveTemplatesDir } from '../config/load';
+import { parse as parseYaml } from 'yaml';
 import type { RevisionFiles } from '../store/config-revisions';
+import { isValidTimeZone } from '../time/zone';
 import { loadDeployment, type Loaded } from './load-all';
 
 /** How deep below the config directory files are read (offices/ID/templates/partials/FILE). */
@@ -106,6 +108,25 @@ export function checkRevisionFiles(files: RevisionFiles, options: { sourceDir: s
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The office's time zone as a revision's herald.yaml says it (the office's own,
+ * else the shared one), without loading the revision: for showing times
+ * (`status` with no config files). Null when neither names a valid zone.
+ */
+export function revisionZone(files: RevisionFiles, officeId: string): string | null {
+  for (const name of [`${OFFICES_DIR}/${officeId}/herald.yaml`, 'herald.yaml']) {
+    const text = files[name];
+    if (text === undefined) continue;
+    try {
+      const zone = (parseYaml(text) as { office?: { timezone?: unknown } } | null)?.office?.timezone;
+      if (typeof zone === 'string' && isValidTimeZone(zone)) return zone;
+    } catch {
+      // A revision too broken to parse says nothing about its zone.
+    }
+  }
+  return null;
 }
 
 /** Writes `files` below `dir` (created if missing); returns the paths written. */

@@ -5,7 +5,7 @@
  * line a command writes about an office starts with `[office-id] `.
  */
 import { loadDeployment, type Loaded } from '../app/load-all';
-import { isManyOffices, listOfficeIds, OFFICES_DIR } from '../config/load-offices';
+import { hasConfigFiles, isManyOffices, listOfficeIds, OFFICES_DIR } from '../config/load-offices';
 import { AppError, ConfigError, formatProblem, type Problem } from '../errors';
 import type { CliContext } from './context';
 import { write } from './context';
@@ -34,6 +34,7 @@ export function checkOfficeOption(ctx: CliContext, office: string | undefined, k
 }
 
 export function loadSelectedOffices(ctx: CliContext, options: { office?: string; checkDays?: number; printWarnings?: boolean } = {}): Selection {
+  if (!hasConfigFiles(ctx.configDir)) throw noConfigFiles(ctx);
   const many = isManyOffices(ctx.configDir);
   if (many) checkOfficeOption(ctx, options.office, listOfficeIds(ctx.configDir));
   const deployment = loadDeployment(ctx.configDir, {
@@ -69,6 +70,19 @@ export function loadSelectedOffices(ctx: CliContext, options: { office?: string;
     selection.offices.push({ id: office.id, loaded: office.loaded, warnings: office.problems, ctx: officeCtx });
   }
   return selection;
+}
+
+/**
+ * The commands that read config files, when there are none: a deployment that
+ * runs from its database (`run` with no config directory) has them only as revisions.
+ */
+export function noConfigFiles(ctx: CliContext): AppError {
+  return new AppError(
+    'config-invalid',
+    `no config files in ${ctx.configDir} (missing or empty): pass --config with the folder holding herald.yaml and calendar.yaml (or offices/). ` +
+      `A deployment that runs from its database has its config as revisions: write them as files with \`quota-herald config export DIR\`, ` +
+      `then run the command with \`--config DIR\` (\`quota-herald status\` works without them).`,
+  );
 }
 
 /** `ctx` whose stdout and stderr start every line with `prefix`. */

@@ -4,9 +4,12 @@ import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type StoredContent } from '../app/bot';
 import { shortHash } from '../app/config-content';
 import { loadConfig } from '../config/load';
-import { isManyOffices, listOfficeIds, loadOfficeConfigs } from '../config/load-offices';
+import { hasConfigFiles, isManyOffices, listOfficeIds, loadOfficeConfigs } from '../config/load-offices';
 import { checkOfficeOption } from './offices';
-import { formatProblem } from '../errors';
+import { revisionZone } from '../app/revision-files';
+import { AppError, formatProblem } from '../errors';
+import { getCurrentRevision, listCurrentIds } from '../store/config-revisions';
+import type { Store } from '../store/open';
 import { isValidTimeZone } from '../time/zone';
 import { openStore } from '../store/open';
 import { countByState, listPosts } from '../store/ledger';
@@ -52,6 +55,12 @@ function officeZones(ctx: CliContext): Map<string, string> {
   return new Map(offices.flatMap((office) => (office.config ? office.config.offices.map((each) => [each.id, each.timezone] as const) : [])));
 }
 
+/** No config files: the zones of the offices' current revisions (the first office's, or the selected one's, for the rest). */
+function fromRevisionsZone(ctx: CliContext, zones: ReadonlyMap<string, string>, office: string | undefined): { zone: string; note: string[] } {
+  const zone = (office === undefined ? [...zones.values()][0] : zones.get(office)) ?? 'UTC';
+  return { zone, note: [`no config files in ${ctx.configDir}: the offices run from their current config revisions in the database`] };
+}
+
 /** Many offices: times in the selected office's zone; with all offices each row has its own (this zone is for the rest). */
 function officesZone(ctx: CliContext, office: string | undefined): { zone: string; note: string[] } {
   const zones = officeZones(ctx);
@@ -59,16 +68,35 @@ function officesZone(ctx: CliContext, office: string | undefined): { zone: strin
   return { zone, note: [] };
 }
 
+/**
+ * No config files (a deployment run from its database): each office's zone from
+ * its current revision; the offices are those with one.
+ */
+async function revisionZones(store: Store): Promise<Map<string, string>> {
+  const zones = new Map<string, string>();
+  for (const officeId of (await listCurrentIds(store)).keys()) {
+    const revision = await getCurrentRevision(store, officeId);
+    zones.set(officeId, (revision && revisionZone(revision.files, officeId)) ?? 'UTC');
+  }
+  return zones;
+}
+
 export async function statusCommand(ctx: CliContext, options: { json?: boolean; office?: string }): Promise<number> {
-  const many = isManyOffices(ctx.configDir);
-  if (many) checkOfficeOption(ctx, options.office, listOfficeIds(ctx.configDir));
-  if (!many && options.office !== undefined) {
+  const fromFiles = hasConfigFiles(ctx.configDir);
+  if (fromFiles && isManyOffices(ctx.configDir)) checkOfficeOption(ctx, options.office, listOfficeIds(ctx.configDir));
+  if (fromFiles && !isManyOffices(ctx.configDir) && options.office !== undefined) {
     const { config } = loadConfig(ctx.configDir, ctx.templatesDir ? { templatesDir: ctx.templatesDir } : undefined);
     if (config) checkOfficeOption(ctx, options.office, config.offices.map((office) => office.id));
   }
   const office = options.office === undefined ? {} : { officeId: options.office };
   const store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
   try {
+    // No config files: the offices and their zones come from the current revisions in the database.
+    const storedZones = fromFiles ? null : await revisionZones(store);
+    if (storedZones && options.office !== undefined && !storedZones.has(options.office)) {
+      throw new AppError('usage', `unknown office "${options.office}": use one of ${[...storedZones.keys()].join(', ') || '(none)'} (the offices with a current config revision; there are no config files in ${ctx.configDir})`);
+    }
+    const many = storedZones ? storedZones.size > 1 : isManyOffices(ctx.configDir);
     const now = ctx.clock.now();
     const [states, upcoming, recent, failures, config, instance, alerts, accountReports] = await Promise.all([
       countByState(store, office),
@@ -89,12 +117,16 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean; 
       return 0;
     }
     // Times in the office's zone when the config is readable; status must work even when it is not.
-    const { zone, note } = many ? officesZone(ctx, options.office) : readingZone(ctx, instance);
+    const { zone, note } = storedZones
+      ? fromRevisionsZone(ctx, storedZones, options.office)
+      : many
+        ? officesZone(ctx, options.office)
+        : readingZone(ctx, instance);
     note.forEach((line) => write(ctx.stdout, line));
     // Stored times are ISO (so is --json); staff read them in the office zone: `Jum 4 Des 14.00 WIB`.
     const staff = (text: string): string => localizeInstants(text, zone, now);
     // Many offices: an office column, and each post's time in its own office's zone.
-    const zoneOf = many ? officeZones(ctx) : new Map<string, string>();
+    const zoneOf = storedZones ?? (many ? officeZones(ctx) : new Map<string, string>());
     const rows = (posts: LedgerPost[], when: (p: LedgerPost) => Date | null): string[][] =>
       posts.map((p) => [
         ...(many ? [p.officeId] : []),
@@ -109,15 +141,17 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean; 
     const headers = [...(many ? ['office'] : []), many ? 'time (office zone)' : `time (${zone})`, 'state', 'channel', 'rule', 'about', 'id', 'note'];
     if (options.office !== undefined) write(ctx.stdout, `office ${options.office}:`);
     // Written by the bot as a ConfigStatus; a record from an older version lacks `content`.
-    const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[]; content?: StoredContent; rejectedHash?: string } | null;
+    const configStatus = config as { ok?: boolean; loadedAt?: string; checkedAt?: string; problems?: string[]; content?: StoredContent; rejectedHash?: string; revisions?: Record<string, number> } | null;
     write(ctx.stdout, `ledger: ${Object.entries(states).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 'empty'}`);
     if (instance) write(ctx.stdout, `last heartbeat: ${staff((instance as { heartbeatAt?: string }).heartbeatAt ?? '?')} (pid ${(instance as { pid?: number }).pid ?? '?'})`);
     if (configStatus) {
       write(ctx.stdout, configStatus.ok ? `config: ok (loaded ${staff(configStatus.loadedAt ?? '?')})` : `config: INVALID since ${staff(configStatus.checkedAt ?? '?')}; the last good schedule keeps running. Problems:`);
       if (!configStatus.ok) (configStatus.problems ?? []).forEach((line) => write(ctx.stdout, `  ${line}`));
       // Which files, as of when: staff compare this with what they just saved.
+      const running = Object.entries(configStatus.revisions ?? {}).filter(([id]) => options.office === undefined || id === options.office);
+      if (running.length > 0) write(ctx.stdout, `config revisions running: ${running.map(([id, revision]) => `${id} ${revision}`).join(', ')} (\`quota-herald config log\`)`);
       const content = configStatus.content;
-      if (content) {
+      if (content && content.files.length > 0) {
         const rejected = !configStatus.ok && configStatus.rejectedHash ? ` (the edited content ${shortHash(configStatus.rejectedHash)} was rejected)` : '';
         write(ctx.stdout, `plan built from config content ${shortHash(content.hash)}${rejected}:`);
         // The most recently modified first: the edit staff just made is what they look for.

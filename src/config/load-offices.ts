@@ -26,6 +26,20 @@ export const OFFICES_DIR = 'offices';
 /** The templates that come with quota-herald: the last layer of every office's lookup. */
 export const SHIPPED_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
 
+/**
+ * Whether `dir` holds any config: false when it is missing or empty (a
+ * deployment that runs from the config revisions in its database). Names
+ * starting with a dot (`.env`) do not count. A path that cannot be listed for
+ * another reason counts as present, so loading it reports the problem.
+ */
+export function hasConfigFiles(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => !name.startsWith('.'));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
 /** True when `dir` holds the many-office layout (a `offices/` folder). */
 export function isManyOffices(dir: string): boolean {
   return isDirectory(path.join(path.resolve(dir), OFFICES_DIR));

@@ -17,6 +17,11 @@
  * it was made from; valid, never current) and the merge (parent: the current
  * revision; current when its check finds no error). The first is what the next
  * edit of the same files is made from, so merging again takes only the new edit.
+ *
+ * On PostgreSQL a revision becoming current is announced, in the same
+ * transaction (delivered at commit), with NOTIFY on REVISIONS_CHANNEL: the
+ * running instances LISTEN (store/revision-listener.ts) and switch at once.
+
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
@@ -25,6 +30,15 @@ import type { Store } from './open';
 import { describeRange, MAX_CHANGED_LINES, mergeRevisionFiles, type FileConflict } from './revision-merge';
 import type { ConfigRevisionsTable, Database } from './schema';
 import { inWriteTransaction } from './transaction';
+
+/** The PostgreSQL NOTIFY channel of "office X's current revision is now N" (payload: RevisionNotice as JSON). */
+export const REVISIONS_CHANNEL = 'herald_config_revisions';
+
+/** The payload of a NOTIFY on REVISIONS_CHANNEL. */
+export interface RevisionNotice {
+  officeId: string;
+  revisionId: number;
+}
 
 /** `{ "relative/path": "text" }`, paths with `/` whatever the host. */
 export type RevisionFiles = Readonly<Record<string, string>>;
@@ -169,7 +183,7 @@ export async function createRevision(store: Store, change: NewRevision, now: Dat
       if (valid && current && current.content_hash === contentHash) return { done: { revision: toRevision(current), current: true, unchanged: true } };
       if (!valid || !current || change.parentId === current.id) {
         const row = await insertRevision(trx, change, { files: change.files, contentHash, problems: change.problems, valid }, now);
-        if (valid) await setCurrent(trx, change.officeId, row.id, now);
+        if (valid) await setCurrent(trx, store, change.officeId, row.id, now);
         return { done: { revision: toRevision(row), current: valid, unchanged: false } };
       }
       const stale = (message?: string): StaleParentError => new StaleParentError(change.officeId, change.parentId, current.id, current.author, message);
@@ -178,7 +192,7 @@ export async function createRevision(store: Store, change: NewRevision, now: Dat
         if (attempt > MERGE_ATTEMPTS) throw stale();
         return { mergeWith: toRevision(current) };
       }
-      return { done: await storeMerge(trx, change, contentHash, prepared, current, now) };
+      return { done: await storeMerge(trx, store, change, contentHash, prepared, current, now) };
     });
     if ('done' in step) return step.done;
     prepared = await prepareMerge(store, change, step.mergeWith, options.check!);
@@ -220,14 +234,14 @@ async function prepareMerge(store: Store, change: NewRevision, current: ConfigRe
 }
 
 /** Stores the change as made and, when it adds anything to the current revision, the merge; the merge is current when valid. */
-async function storeMerge(trx: Kysely<Database>, change: NewRevision, contentHash: string, merge: PreparedMerge, current: ConfigRevisionRow, now: Date): Promise<CreatedRevision> {
+async function storeMerge(trx: Kysely<Database>, store: Store, change: NewRevision, contentHash: string, merge: PreparedMerge, current: ConfigRevisionRow, now: Date): Promise<CreatedRevision> {
   const made = toRevision(await insertRevision(trx, change, { files: change.files, contentHash, problems: change.problems, valid: true }, now));
   const merged = { change: made, withId: current.id };
   if (merge.contentHash === current.content_hash) return { revision: toRevision(current), current: true, unchanged: true, merged };
   const valid = !merge.problems.some((p) => p.severity === 'error');
   const message = `${change.message}${change.message === '' ? '' : ' '}(revision ${made.id} merged with revision ${current.id})`;
   const row = await insertRevision(trx, { ...change, parentId: current.id, message }, { files: merge.files, contentHash: merge.contentHash, problems: merge.problems, valid }, now);
-  if (valid) await setCurrent(trx, change.officeId, row.id, now);
+  if (valid) await setCurrent(trx, store, change.officeId, row.id, now);
   return { revision: toRevision(row), current: valid, unchanged: false, merged };
 }
 
@@ -256,8 +270,13 @@ async function insertRevision(
     .executeTakeFirstOrThrow();
 }
 
-async function setCurrent(trx: Kysely<Database>, officeId: string, revisionId: number, now: Date): Promise<void> {
+/** Makes a revision current; on PostgreSQL announces it (NOTIFY, delivered at commit) to the instances that LISTEN. */
+async function setCurrent(trx: Kysely<Database>, store: Store, officeId: string, revisionId: number, now: Date): Promise<void> {
   await trx.updateTable('config_current').set({ revision_id: revisionId, updated_at: now.getTime() }).where('office_id', '=', officeId).execute();
+  if (store.dialect === 'postgres') {
+    const notice: RevisionNotice = { officeId, revisionId: Number(revisionId) };
+    await sql`select pg_notify(${REVISIONS_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+  }
 }
 
 export async function getRevision(store: Store, id: number): Promise<ConfigRevision | undefined> {
@@ -274,6 +293,12 @@ export async function getCurrentRevision(store: Store, officeId: string): Promis
     .where('config_current.office_id', '=', officeId)
     .executeTakeFirst();
   return row ? toRevision(row) : undefined;
+}
+
+/** The office's newest revision whose files hash to `contentHash` (the revision some files on disk were made from). */
+export async function findRevisionByContent(store: Store, officeId: string, contentHash: string): Promise<number | undefined> {
+  const row = await store.db.selectFrom('config_revisions').select('id').where('office_id', '=', officeId).where('content_hash', '=', contentHash).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.id) : undefined;
 }
 
 /** office id → its current revision id, for every office that has one. */

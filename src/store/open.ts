@@ -21,6 +21,12 @@ export interface Store {
   /** Where it lives, for messages ("PostgreSQL at host:port/db", "the SQLite ledger …"); no credentials. */
   label: string;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: a new client outside the pool, with the pool's connection
+   * settings, for a session of its own (LISTEN: store/revision-listener.ts).
+   * The caller connects it, handles its `error` event and ends it.
+   */
+  newClient?: () => pg.Client;
 }
 
 export type OpenStoreOptions =
@@ -82,7 +88,7 @@ function openPostgres(databaseUrl: string): Store {
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new AppError('usage', 'DATABASE_URL must start with postgres:// or postgresql://; unset it to use SQLite in the data directory.');
   }
-  const pool = new pg.Pool({
+  const settings: pg.ClientConfig = {
     connectionString: databaseUrl,
     // int8 (BIGINT, count(*)) as a JS number: epoch milliseconds and counts
     // stay far below 2^53. Per pool, so other pg users in the process keep the default.
@@ -90,7 +96,8 @@ function openPostgres(databaseUrl: string): Store {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
-  });
+  };
+  const pool = new pg.Pool(settings);
   // A client losing its connection emits `error`; unhandled, that event kills
   // the process. The pool listens only while a client is idle, so a client
   // checked out when the server dies (a paused instance woken by SIGCONT, a
@@ -101,7 +108,14 @@ function openPostgres(databaseUrl: string): Store {
     client.on('error', () => undefined);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', label: describeDatabaseUrl(databaseUrl), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    label: describeDatabaseUrl(databaseUrl),
+    close: () => db.destroy(),
+    // keepAlive: a session that only waits (LISTEN) must notice a peer that vanished without closing.
+    newClient: () => new pg.Client({ ...settings, keepAlive: true }),
+  };
 }
 
 async function migrate(store: Store): Promise<void> {
