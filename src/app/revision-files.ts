@@ -148,8 +148,11 @@ function officeIdOf(files: RevisionFiles, options: { sourceDir: string; template
 }
 
 function relativeTo(dir: string, problem: Problem): Problem {
-  if (!problem.location || !path.isAbsolute(problem.location.file)) return problem;
-  const relative = path.relative(dir, problem.location.file);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return problem;
-  return { ...problem, location: { ...problem.location, file: relative.split(path.sep).join('/') } };
+  // Messages may name the private directory too ("not found in /tmp/herald-revision-…"): staff never saw it.
+  const message = problem.message.split(`${dir}${path.sep}`).join('').split(dir).join('the revision');
+  const shown = message === problem.message ? problem : { ...problem, message };
+  if (!shown.location || !path.isAbsolute(shown.location.file)) return shown;
+  const relative = path.relative(dir, shown.location.file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return shown;
+  return { ...shown, location: { ...shown.location, file: relative.split(path.sep).join('/') } };
 }
