@@ -35,6 +35,7 @@ import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all'
 import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
 import { replanInto } from './replan';
 import { buildRuntime } from './runtime';
+import { createTokenVault } from './token-vault';
 
 export interface BotOptions {
   configDir: string;
@@ -140,6 +141,8 @@ function startOffices(deployment: DeploymentOutcome, logger: Logger): { loaded: 
 async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptions): Promise<void> {
   const { clock, logger } = options;
   const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
+  // Refreshed tokens: in the database, sealed, one refresh for every instance (a malformed key stops the start here).
+  const tokenVault = createTokenVault({ store, env: options.env, dataDir: options.dataDir, owner, logger });
   // Instagram fetches images from us: the media server runs for the bot's whole life.
   // (A changed mediaServer setting needs a restart; the address is not hot-swapped.)
   const mediaSettings = firstLoaded.config.settings.mediaServer;
@@ -178,6 +181,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     env: options.env,
     fetch: options.fetch ?? fetch,
     stateDir: options.dataDir,
+    tokenVault,
     // Cards from this disk, else from the ledger: another instance may have rendered the post.
     readCard: createCardReader(store),
     ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),

@@ -69,3 +69,17 @@ export async function runOncePerPeriod(store: Store, run: { job: string; periodK
 export function occurrenceKey(scheduledAt: Date): string {
   return new Date(Math.floor(scheduledAt.getTime() / 1000) * 1000).toISOString();
 }
+
+/**
+ * Gives an unfinished run up (its work failed and should be tried again):
+ * the row goes, so the next instance that asks claims it afresh.
+ */
+export async function releaseJobRun(store: Store, run: { job: string; periodKey: string; owner: string }): Promise<void> {
+  await store.db
+    .deleteFrom('job_runs')
+    .where('job', '=', run.job)
+    .where('period_key', '=', run.periodKey)
+    .where('owner', '=', run.owner)
+    .where('finished_at', 'is', null)
+    .execute();
+}

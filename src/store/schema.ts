@@ -135,6 +135,25 @@ export interface ConfigCurrentTable {
   updated_at: number;
 }
 
+/**
+ * `channel_tokens`: the access token each channel publishes with, shared by
+ * every instance (migrations/0007-channel-tokens.ts, store/channel-tokens.ts).
+ */
+export interface ChannelTokensTable {
+  channel_id: string;
+  /** AES-256-GCM sealed (store/token-cipher.ts); null while the token from `.env` is used. */
+  token_sealed: string | null;
+  source: 'env' | 'refreshed';
+  /** sha256 (hex) of the `.env` token this state descends from. */
+  env_fingerprint: string;
+  /** JSON array of fingerprints of `.env` tokens this state replaced. */
+  retired_fingerprints: string;
+  obtained_at: number;
+  expires_at: number | null;
+  updated_at: number;
+  updated_by: string;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -144,4 +163,5 @@ export interface Database {
   media: MediaTable;
   config_revisions: ConfigRevisionsTable;
   config_current: ConfigCurrentTable;
+  channel_tokens: ChannelTokensTable;
 }

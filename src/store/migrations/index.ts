@@ -10,6 +10,7 @@ import { attemptPhaseMigration } from './0003-attempt-phase';
 import { instancesMigration } from './0004-instances';
 import { cardMediaMigration } from './0005-card-media';
 import { configRevisionsMigration } from './0006-config-revisions';
+import { channelTokensMigration } from './0007-channel-tokens';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-instances': instancesMigration,
   '0005-card-media': cardMediaMigration,
   '0006-config-revisions': configRevisionsMigration,
+  '0007-channel-tokens': channelTokensMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
