@@ -154,6 +154,30 @@ export interface ChannelTokensTable {
   updated_by: string;
 }
 
+/** `alert_deliveries`: which problem each alert scope delivered last, and when (migrations/0008-alert-deliveries.ts). */
+export interface AlertDeliveriesTable {
+  /** `global` or `office:<id>`. */
+  scope: string;
+  /** `kind|postId`. */
+  problem: string;
+  /** A digest of the message delivered (never the message). */
+  digest: string;
+  delivered_at: number;
+}
+
+/** `alert_sends`: when each notice of a sink (`<scope>|<sink>`) was let through the rate limit. */
+export interface AlertSendsTable {
+  scope: string;
+  sent_at: number;
+}
+
+/** `alert_held`: notices of a sink held back by its rate limit, for the one summary. */
+export interface AlertHeldTable {
+  scope: string;
+  held: number;
+  updated_at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -164,4 +188,7 @@ export interface Database {
   config_revisions: ConfigRevisionsTable;
   config_current: ConfigCurrentTable;
   channel_tokens: ChannelTokensTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_sends: AlertSendsTable;
+  alert_held: AlertHeldTable;
 }

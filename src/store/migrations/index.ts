@@ -11,6 +11,7 @@ import { instancesMigration } from './0004-instances';
 import { cardMediaMigration } from './0005-card-media';
 import { configRevisionsMigration } from './0006-config-revisions';
 import { channelTokensMigration } from './0007-channel-tokens';
+import { alertDeliveriesMigration } from './0008-alert-deliveries';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-card-media': cardMediaMigration,
   '0006-config-revisions': configRevisionsMigration,
   '0007-channel-tokens': channelTokensMigration,
+  '0008-alert-deliveries': alertDeliveriesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
