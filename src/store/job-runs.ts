@@ -83,3 +83,14 @@ export async function releaseJobRun(store: Store, run: { job: string; periodKey:
     .where('finished_at', 'is', null)
     .execute();
 }
+
+/**
+ * Like claimJobRun, for work its holder may do more than once in a period (a
+ * reconciliation read-back slot): true when `owner` takes the run now or
+ * already holds it, finished or not.
+ */
+export async function holdJobRun(store: Store, run: { job: string; periodKey: string; owner: string }, now: Date): Promise<boolean> {
+  if (await claimJobRun(store, run, now)) return true;
+  const row = await store.db.selectFrom('job_runs').select('owner').where('job', '=', run.job).where('period_key', '=', run.periodKey).executeTakeFirst();
+  return row?.owner === run.owner;
+}
