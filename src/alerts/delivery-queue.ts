@@ -141,7 +141,15 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
   async function summaryDue(): Promise<void> {
     summaryArmed = false;
     if (stop.signal.aborted) return;
-    const { count, retry } = await window.takeSummary(clock.now(), queue.length < policy.maxQueued);
+    let summary: { count: number; retry: boolean };
+    try {
+      summary = await window.takeSummary(clock.now(), queue.length < policy.maxQueued);
+    } catch (error) {
+      // The shared window is away for now: the held-back notices stay counted; try again later.
+      log.warn({ reason: scrub(errorText(error)) }, 'could not send the summary of held-back alerts; trying again later');
+      return armSummary();
+    }
+    const { count, retry } = summary;
     if (count > 0) {
       log.warn({ heldBack: count }, 'alerts held back by the rate limit: sending one summary');
       enqueue(composeSummary(count, deps.office(), clock.now()));
