@@ -2,23 +2,28 @@
  * Fans alerts out to the configured sinks, once per problem: the same kind,
  * post and message is delivered once until the message changes (or a day has
  * passed: a problem still there tomorrow is worth one reminder). What was
- * delivered can be remembered across restarts, so a bot that crashes and
- * restarts in a loop does not mail the same alert on every start.
+ * delivered can be kept in the database (`DeliveredStore`), so a bot that
+ * crashes and restarts in a loop does not mail the same alert on every start,
+ * and several instances raising the same alert deliver it once.
  */
 import crypto from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { composeNotice, type AlertFacts, type OfficeLabel } from './alert-notice';
 import type { AlertSender } from './alert-sender';
-import { createDeliveryQueue, type DeliveryPolicy, type DeliveryQueue } from './delivery-queue';
+import { createDeliveryQueue, type DeliveryPolicy, type DeliveryQueue, type SendWindow } from './delivery-queue';
 
-/** Problem key (`kind|postId`) → digest of the last message delivered and when. */
-export type DeliveredMemory = Record<string, { digest: string; at: string }>;
-
-/** Where the dedupe memory outlives the process (the ledger's runtime status). */
+/**
+ * The dedupe memory shared by every instance and restart (the ledger
+ * database, app/alert-sink.ts).
+ */
 export interface DeliveredStore {
-  load(): Promise<DeliveredMemory | null>;
-  save(memory: DeliveredMemory): Promise<void>;
+  /**
+   * Whether this caller delivers `problem` (`kind|postId`) now: true when no
+   * one delivered it with the same message `digest` within `remindAfterMs`;
+   * atomic, so of two instances asking at once one gets true.
+   */
+  claim(problem: string, digest: string, now: Date, remindAfterMs: number): Promise<boolean>;
 }
 
 export interface AlertDelivery {
@@ -38,6 +43,8 @@ export interface AlertDeliveryDeps {
   /** The office alerts speak for (name, zone); `officeId` is the post's office when the alert has a post. */
   office: (officeId?: string) => OfficeLabel;
   store?: DeliveredStore;
+  /** Each sink's rate-limit window by sender name (default: this process's own). */
+  window?: (senderName: string) => SendWindow;
   /** Deliver an unchanged problem again after this long (default 24 h). */
   remindAfterMs?: number;
   random?: () => number;
@@ -56,14 +63,13 @@ export function createAlertDelivery(deps: AlertDeliveryDeps): AlertDelivery {
       logger: deps.logger,
       office: () => deps.office(),
       ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.window ? { window: deps.window(sender.name) } : {}),
     }),
   );
+  /** This process's own memory: the whole memory without a store, the fallback while the store does not answer. */
   const memory = new Map<string, { digest: string; at: string }>();
-  // Alerts raised before the memory is loaded wait for it, in order.
-  let ready: Promise<void> = (deps.store?.load() ?? Promise.resolve(null))
-    .then((loaded) => Object.entries(loaded ?? {}).forEach(([key, value]) => memory.set(key, value)))
-    .catch((error: unknown) => deps.logger.warn({ err: errorText(error) }, 'could not read which alerts were delivered; some may be sent again'));
-  let saving: Promise<void> = Promise.resolve();
+  // Alerts are decided one at a time, in order.
+  let ready: Promise<void> = Promise.resolve();
 
   const isNew = (key: string, digest: string, now: Date): boolean => {
     const last = memory.get(key);
@@ -74,23 +80,26 @@ export function createAlertDelivery(deps: AlertDeliveryDeps): AlertDelivery {
     return true;
   };
 
-  const remember = (): void => {
-    if (!deps.store) return;
-    const snapshot = Object.fromEntries(memory);
-    const store = deps.store;
-    saving = saving
-      .then(() => store.save(snapshot))
-      .catch((error: unknown) => deps.logger.warn({ err: errorText(error) }, 'could not record which alerts were delivered'));
+  /** Ours to deliver: new here, and (with a store) claimed from every instance. */
+  const ours = async (key: string, digest: string, now: Date): Promise<boolean> => {
+    if (!isNew(key, digest, now)) return false;
+    if (!deps.store) return true;
+    try {
+      return await deps.store.claim(key, digest, now, remindAfterMs);
+    } catch (error) {
+      // Better the same alert twice than an alert lost while the database is away.
+      deps.logger.warn({ err: errorText(error) }, 'could not check whether another instance delivered this alert; delivering it');
+      return true;
+    }
   };
 
   return {
     notify(alert) {
       if (queues.length === 0) return;
-      ready = ready.then(() => {
+      ready = ready.then(async () => {
         const now = deps.clock.now();
         const key = `${alert.kind}|${alert.post?.id ?? ''}`;
-        if (!isNew(key, digestOf(alert.message), now)) return;
-        remember();
+        if (!(await ours(key, digestOf(alert.message), now))) return;
         const notice = composeNotice(alert, deps.office(alert.officeId), now);
         for (const queue of queues) queue.offer(notice);
       });
@@ -98,12 +107,10 @@ export function createAlertDelivery(deps: AlertDeliveryDeps): AlertDelivery {
     async idle() {
       await ready;
       await Promise.all(queues.map((queue) => queue.idle()));
-      await saving;
     },
     async close(graceMs = 5_000) {
       await ready;
       await Promise.all(queues.map((queue) => queue.close(graceMs)));
-      await saving;
     },
   };
 }

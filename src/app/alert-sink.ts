@@ -2,19 +2,21 @@
  * Where alerts go: the log (always) and the ledger's runtime status, which
  * `status` shows; optionally e-mail and a Telegram chat (`settings.alerts`),
  * delivered in the background. The same problem is reported once, until it
- * changes.
+ * changes: once across restarts and across every instance on the database
+ * (store/alert-state.ts), which also share each sink's rate limit and summary.
  */
-import { createAlertDelivery, type AlertDelivery, type DeliveredMemory, type DeliveredStore } from '../alerts/alert-delivery';
+import { createAlertDelivery, type AlertDelivery, type DeliveredStore } from '../alerts/alert-delivery';
 import type { OfficeLabel } from '../alerts/alert-notice';
 import { createAlertSenders } from '../alerts/create-senders';
-import { DEFAULT_RETRY_DELAYS_MS } from '../alerts/delivery-queue';
+import { DEFAULT_RETRY_DELAYS_MS, type DeliveryPolicy, type SendWindow } from '../alerts/delivery-queue';
 import type { Clock } from '../clock';
 import type { AlertSettings } from '../config/types';
 import type { Logger } from '../logger';
 import type { Alert } from '../schedule/alerts';
 import type { Store } from '../store/open';
-import { getRuntimeStatus, setRuntimeStatus } from '../store/runtime-status';
 import { officeOfChannel } from '../config/load-offices';
+import { claimAlertDelivery, holdAlert, oldestSendLeavesAt, takeAlertSend, takeAlertSummary } from '../store/alert-state';
+import { updateRuntimeStatus } from '../store/runtime-status';
 
 export interface StoredAlert {
   kind: string;
@@ -24,8 +26,8 @@ export interface StoredAlert {
 }
 
 export const ALERTS_KEY = 'alerts';
-/** Which alerts the e-mail and Telegram sinks delivered (dedupe across restarts). */
-export const DELIVERED_ALERTS_KEY = 'alert-deliveries';
+/** The delivery scope of the global recipients (`settings.alerts`); an office's own is `office:<id>`. */
+export const GLOBAL_ALERT_SCOPE = 'global';
 const KEEP = 100;
 
 export interface AlertSink {
@@ -51,10 +53,12 @@ export function createAlertSink(deps: { logger: Logger; store: Store; now: () =>
     deps.delivery?.notify({ ...alert, ...(officeId === undefined ? {} : { officeId }) });
     const stored: StoredAlert = { kind: alert.kind, message: alert.message, postId: alert.post?.id ?? null, at: deps.now().toISOString() };
     pending = pending
-      .then(async () => {
-        const previous = ((await getRuntimeStatus(deps.store, ALERTS_KEY)) as StoredAlert[] | null) ?? [];
-        await setRuntimeStatus(deps.store, ALERTS_KEY, [...previous, stored].slice(-KEEP));
-      })
+      .then(() =>
+        // Several instances may raise the same alert: `status` lists it once.
+        updateRuntimeStatus<StoredAlert[]>(deps.store, ALERTS_KEY, (previous) =>
+          previous?.some((p) => p.kind === stored.kind && p.postId === stored.postId && p.message === stored.message) ? undefined : [...(previous ?? []), stored].slice(-KEEP),
+        ),
+      )
       .catch((error: unknown) => deps.logger.error({ err: error }, 'could not store alert'));
   }) as AlertSink;
   sink.flush = () => pending;
@@ -87,29 +91,31 @@ export interface ConfiguredAlertSinkDeps {
  */
 export function createConfiguredAlertSink(deps: ConfiguredAlertSinkDeps): AlertSink {
   const problems: string[] = [];
-  const build = (settings: AlertSettings | undefined, memoryKey: string): AlertDelivery | undefined => {
+  const build = (settings: AlertSettings | undefined, scope: string): AlertDelivery | undefined => {
     const setup = createAlertSenders(settings, { env: deps.env, fetch: deps.fetch });
     problems.push(...setup.problems);
     if (setup.senders.length === 0 || !settings) return undefined;
+    const policy: DeliveryPolicy = {
+      maxPerWindow: settings.rateLimit.max,
+      windowMs: settings.rateLimit.windowMinutes * 60_000,
+      retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
+      maxQueued: 100,
+    };
     return createAlertDelivery({
       senders: setup.senders,
-      policy: {
-        maxPerWindow: settings.rateLimit.max,
-        windowMs: settings.rateLimit.windowMinutes * 60_000,
-        retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
-        maxQueued: 100,
-      },
+      policy,
       clock: deps.clock,
       logger: deps.logger,
       office: deps.office,
-      store: createDeliveredStore(deps.store, memoryKey),
+      store: createDeliveredStore(deps.store, scope),
+      window: (sender) => createSharedWindow(deps.store, `${scope}|${sender}`, policy),
     });
   };
-  const global = build(deps.settings, DELIVERED_ALERTS_KEY);
+  const global = build(deps.settings, GLOBAL_ALERT_SCOPE);
   // Each office's own delivery keeps its own dedupe memory and rate limit.
   const perOffice = new Map<string, AlertDelivery>();
   for (const [officeId, settings] of deps.officeSettings ?? []) {
-    const delivery = build(settings, `${DELIVERED_ALERTS_KEY}:${officeId}`);
+    const delivery = build(settings, `office:${officeId}`);
     if (delivery) perOffice.set(officeId, delivery);
   }
   const delivery = routeAlerts(global, perOffice);
@@ -132,10 +138,19 @@ function routeAlerts(global: AlertDelivery | undefined, perOffice: ReadonlyMap<s
   };
 }
 
-/** The dedupe memory of the delivery, kept in the ledger's runtime status. */
-export function createDeliveredStore(store: Store, key: string = DELIVERED_ALERTS_KEY): DeliveredStore {
+/** The dedupe memory of one delivery scope, in the ledger database, shared by every instance. */
+export function createDeliveredStore(store: Store, scope: string = GLOBAL_ALERT_SCOPE): DeliveredStore {
   return {
-    load: () => getRuntimeStatus<DeliveredMemory>(store, key),
-    save: (memory) => setRuntimeStatus(store, key, memory),
+    claim: (problem, digest, now, remindAfterMs) => claimAlertDelivery(store, { scope, problem, digest }, now, remindAfterMs),
+  };
+}
+
+/** One sink's rate-limit window (`<scope>|<sink>`), in the ledger database, shared by every instance. */
+export function createSharedWindow(store: Store, scope: string, policy: Pick<DeliveryPolicy, 'maxPerWindow' | 'windowMs'>): SendWindow {
+  return {
+    take: (now) => takeAlertSend(store, scope, now, policy),
+    hold: (now) => holdAlert(store, scope, now),
+    oldestLeavesAt: (now) => oldestSendLeavesAt(store, scope, now, policy),
+    takeSummary: (now, canSend) => takeAlertSummary(store, scope, now, { ...policy, canSend }),
   };
 }

@@ -40,6 +40,7 @@ import { loadDeployment, type DeploymentOutcome, type Loaded } from './load-all'
 import { buildOfficesRuntime, combineOfficeSet, updateOfficeSet } from './office-set';
 import { replanInto } from './replan';
 import { buildRuntime } from './runtime';
+import { createTokenVault } from './token-vault';
 
 export interface BotOptions {
   configDir: string;
@@ -169,6 +170,8 @@ function startOffices(deployment: DeploymentOutcome, logger: Logger): { loaded: 
 async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptions, alive?: (now: Date) => void): Promise<void> {
   const { clock, logger } = options;
   const owner = `${process.pid}@${clock.now().getTime().toString(36)}`;
+  // Refreshed tokens: in the database, sealed, one refresh for every instance (a malformed key stops the start here).
+  const tokenVault = createTokenVault({ store, env: options.env, dataDir: options.dataDir, owner, logger });
   // Instagram fetches images from us: the media server runs for the bot's whole life.
   // (A changed mediaServer setting needs a restart; the address is not hot-swapped.)
   // Where this instance listens is this machine's business: from its own files when it has
@@ -209,6 +212,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     env: options.env,
     fetch: options.fetch ?? fetch,
     stateDir: options.dataDir,
+    tokenVault,
     // Cards from this disk, else from the ledger: another instance may have rendered the post.
     readCard: createCardReader(store),
     ...(mediaServer ? { publicMediaUrl: (file: string) => mediaServer.publicUrl(file) } : {}),

@@ -9,6 +9,7 @@ import type { PostKind } from '../plan/types';
 import type { RenderedPost } from '../render/types';
 import type { Logger } from '../logger';
 import type { ReadCard } from './card-bytes';
+import type { TokenVault } from './token-vault';
 
 /** What a channel accepts. Checked before anything is due (`check`) and again before publishing. */
 export interface ChannelLimits {
@@ -121,8 +122,14 @@ export interface ChannelDeps {
    * here. Default: the disk only.
    */
   readCard?: ReadCard;
-  /** A directory for state that must survive restarts (refreshed tokens): the data directory. */
+  /** A directory for state that must survive restarts (refreshed tokens without a vault): the data directory. */
   stateDir?: string;
+  /**
+   * Where access tokens that change at run time (refreshed Instagram tokens)
+   * are kept and shared between instances: the ledger database, sealed
+   * (app/token-vault.ts). Absent: a file per channel under `stateDir`.
+   */
+  tokenVault?: TokenVault;
   /**
    * Tells staff something a driver noticed that needs them soon (the bot
    * wires it to its alert sink). `message` says what to do; never a secret.

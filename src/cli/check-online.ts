@@ -16,6 +16,9 @@ import type { CliContext } from './context';
 import { write } from './context';
 import { formatStaffTime, localizeInstants } from '../render/helpers/staff-time';
 import { deadlineSignal } from '../time/deadline-signal';
+import { createTokenVault } from '../app/token-vault';
+import type { TokenVault } from '../channels/token-vault';
+import { openStore, type Store } from '../store/open';
 
 const VERIFY_TIMEOUT_MS = 20_000;
 
@@ -23,13 +26,14 @@ export async function checkOnline(ctx: CliContext, loaded: Loaded): Promise<Prob
   const problems: Problem[] = [];
   const now = ctx.clock.now();
   const media = await openMediaProbe(ctx, loaded);
+  const tokens = await openTokenVault(ctx, loaded, problems);
   const deps: ChannelDeps = {
     clock: ctx.clock,
     logger: createSilentLogger(),
     outboxDir: ctx.dataDir,
     env: ctx.env,
     fetch,
-    stateDir: ctx.dataDir,
+    ...(tokens ? { tokenVault: tokens.vault } : {}),
     ...(media ? { publicMediaUrl: (file: string) => media.server.publicUrl(file) } : {}),
   };
   try {
@@ -54,8 +58,32 @@ export async function checkOnline(ctx: CliContext, loaded: Loaded): Promise<Prob
     if (media) problems.push(...(await probeMediaUrl(ctx, media)));
   } finally {
     await media?.close();
+    await tokens?.store.close();
   }
   return problems;
+}
+
+/**
+ * The token the running bot uses is the one in the ledger (app/token-vault.ts):
+ * verify that one, and let a due refresh be stored there for every instance.
+ * Opened only when an Instagram channel needs it.
+ */
+async function openTokenVault(ctx: CliContext, loaded: Loaded, problems: Problem[]): Promise<{ store: Store; vault: TokenVault } | null> {
+  const wanted = loaded.config.offices.some((office) => office.channels.some((channel) => channel.enabled && channel.driver === 'instagram'));
+  if (!wanted) return null;
+  let store: Store;
+  try {
+    store = await openStore(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : { dataDir: ctx.dataDir });
+  } catch (error) {
+    problems.push({ severity: 'warning', subject: 'token store', message: `${(error as Error).message} The Instagram token from .env is checked instead of the stored one.` });
+    return null;
+  }
+  try {
+    return { store, vault: createTokenVault({ store, env: ctx.env, dataDir: ctx.dataDir, owner: `check@${process.pid}`, logger: createSilentLogger() }) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 function printReport(ctx: CliContext, driver: string, report: AccountReport, { now, zone }: { now: Date; zone: string }): void {

@@ -30,10 +30,17 @@ export function mediaSecretFromEnv(env: Readonly<Record<string, string | undefin
 
 /** Reads `<stateDir>/media-secret`, creating it (32 random bytes, hex, mode 0600) on first use. */
 export function loadOrCreateMediaSecret(stateDir: string): Buffer {
-  const file = path.join(stateDir, MEDIA_SECRET_FILE);
+  return loadOrCreateSecretFile(path.join(stateDir, MEDIA_SECRET_FILE));
+}
+
+/**
+ * Reads a secret file (64+ hex characters), creating it with 32 random bytes,
+ * mode 0600, on first use. Several processes creating it at once agree on one.
+ */
+export function loadOrCreateSecretFile(file: string): Buffer {
   const existing = readSecret(file);
   if (existing) return existing;
-  fs.mkdirSync(stateDir, { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${crypto.randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   try {

@@ -21,6 +21,14 @@
  * - a read fails (early or settled) → stays `unknown`, read again later with
  *   backoff; once the deadline has passed, one `reconcile-undecided` alert (a
  *   human decides).
+ *
+ * Several instances on one database see the same unknown posts. Every decision
+ * is guarded by the post's `attempts` counter (reconcile-store.ts), so a post
+ * is settled once whoever reads; but each read-back is an API call (paid per
+ * read on X, rate-limited everywhere), so one instance reads a channel back per
+ * slot of READ_SLOT_MS (a `job_runs` row per channel and slot, its holder may
+ * read again within it), and the others wait for the next slot: by then the
+ * holder has settled what it could. A holder that dies costs one slot at most.
  */
 import type { Channel, RemotePost } from '../channels/channel';
 import { toPublishError } from '../channels/publish-error';
@@ -31,6 +39,7 @@ import type { LedgerPost } from '../store/types';
 import type { Alert } from './alerts';
 import { matchRemotePosts, type ReconcileCandidate } from './reconcile-match';
 import { deadlineSignal } from '../time/deadline-signal';
+import { finishJobRun, holdJobRun } from '../store/job-runs';
 
 /** Timing of reconciliation; every field has a default. */
 export interface ReconcileSettings {
@@ -81,6 +90,9 @@ export interface Reconciler {
 }
 
 const LIST_LIMIT = 200;
+/** One instance reads a channel back per slot this long. */
+export const READ_SLOT_MS = 10_000;
+export const RECONCILE_READ_JOB = 'reconcile-read';
 
 /** An unknown post due a read this pass; `early`: before its settle time, so only "found" counts. */
 interface ReadCandidate extends UnknownPost {
@@ -105,6 +117,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const earlyRead = new Set<string>();
   /** Per channel: consecutive failed read-backs and when to try again. */
   const readFailures = new Map<string, { count: number; retryAt: number }>();
+  /** Per channel: another instance holds the read-back slot until then. */
+  const otherReader = new Map<string, number>();
   /** Undecided posts already reported (`id#revision#attempts`): one alert each. */
   const reportedUndecided = new Set<string>();
 
@@ -121,7 +135,23 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   }
 
   function readableAt(channelId: string): number {
-    return readFailures.get(channelId)?.retryAt ?? 0;
+    return Math.max(readFailures.get(channelId)?.retryAt ?? 0, otherReader.get(channelId) ?? 0);
+  }
+
+  const slotOf = (channelId: string, now: Date) => ({ job: RECONCILE_READ_JOB, periodKey: `${channelId}|${Math.floor(now.getTime() / READ_SLOT_MS)}`, owner: deps.owner });
+
+  /** Whether this instance reads `channelId` back in the current slot; if not, it waits for the next one. */
+  async function holdsReadSlot(channelId: string, now: Date): Promise<boolean> {
+    let held: boolean;
+    try {
+      held = await holdJobRun(deps.store, slotOf(channelId, now), now);
+    } catch (error) {
+      // Cannot coordinate: read anyway (a read twice costs less than a post left in doubt).
+      deps.logger.warn({ channel: channelId, err: error }, 'reconciliation: could not claim the read-back slot; reading anyway');
+      return true;
+    }
+    if (!held) otherReader.set(channelId, (Math.floor(now.getTime() / READ_SLOT_MS) + 1) * READ_SLOT_MS);
+    return held;
   }
 
   async function readBack(channel: Channel, since: Date): Promise<RemotePost[]> {
@@ -237,7 +267,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           readFailed(channelId, posts, `channel "${channelId}" is no longer configured`, now);
           continue;
         }
+        if (!(await holdsReadSlot(channelId, now))) continue;
         moved += await settle(channel, posts, now);
+        await finishJobRun(deps.store, slotOf(channelId, now), now).catch(() => undefined);
       }
       return moved;
     },

@@ -69,3 +69,28 @@ export async function runOncePerPeriod(store: Store, run: { job: string; periodK
 export function occurrenceKey(scheduledAt: Date): string {
   return new Date(Math.floor(scheduledAt.getTime() / 1000) * 1000).toISOString();
 }
+
+/**
+ * Gives an unfinished run up (its work failed and should be tried again):
+ * the row goes, so the next instance that asks claims it afresh.
+ */
+export async function releaseJobRun(store: Store, run: { job: string; periodKey: string; owner: string }): Promise<void> {
+  await store.db
+    .deleteFrom('job_runs')
+    .where('job', '=', run.job)
+    .where('period_key', '=', run.periodKey)
+    .where('owner', '=', run.owner)
+    .where('finished_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Like claimJobRun, for work its holder may do more than once in a period (a
+ * reconciliation read-back slot): true when `owner` takes the run now or
+ * already holds it, finished or not.
+ */
+export async function holdJobRun(store: Store, run: { job: string; periodKey: string; owner: string }, now: Date): Promise<boolean> {
+  if (await claimJobRun(store, run, now)) return true;
+  const row = await store.db.selectFrom('job_runs').select('owner').where('job', '=', run.job).where('period_key', '=', run.periodKey).executeTakeFirst();
+  return row?.owner === run.owner;
+}

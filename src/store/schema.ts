@@ -135,6 +135,49 @@ export interface ConfigCurrentTable {
   updated_at: number;
 }
 
+/**
+ * `channel_tokens`: the access token each channel publishes with, shared by
+ * every instance (migrations/0007-channel-tokens.ts, store/channel-tokens.ts).
+ */
+export interface ChannelTokensTable {
+  channel_id: string;
+  /** AES-256-GCM sealed (store/token-cipher.ts); null while the token from `.env` is used. */
+  token_sealed: string | null;
+  source: 'env' | 'refreshed';
+  /** sha256 (hex) of the `.env` token this state descends from. */
+  env_fingerprint: string;
+  /** JSON array of fingerprints of `.env` tokens this state replaced. */
+  retired_fingerprints: string;
+  obtained_at: number;
+  expires_at: number | null;
+  updated_at: number;
+  updated_by: string;
+}
+
+/** `alert_deliveries`: which problem each alert scope delivered last, and when (migrations/0008-alert-deliveries.ts). */
+export interface AlertDeliveriesTable {
+  /** `global` or `office:<id>`. */
+  scope: string;
+  /** `kind|postId`. */
+  problem: string;
+  /** A digest of the message delivered (never the message). */
+  digest: string;
+  delivered_at: number;
+}
+
+/** `alert_sends`: when each notice of a sink (`<scope>|<sink>`) was let through the rate limit. */
+export interface AlertSendsTable {
+  scope: string;
+  sent_at: number;
+}
+
+/** `alert_held`: notices of a sink held back by its rate limit, for the one summary. */
+export interface AlertHeldTable {
+  scope: string;
+  held: number;
+  updated_at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -144,4 +187,8 @@ export interface Database {
   media: MediaTable;
   config_revisions: ConfigRevisionsTable;
   config_current: ConfigCurrentTable;
+  channel_tokens: ChannelTokensTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_sends: AlertSendsTable;
+  alert_held: AlertHeldTable;
 }

@@ -1,4 +1,4 @@
-import { ALERTS_KEY, createConfiguredAlertSink, DELIVERED_ALERTS_KEY, type AlertSink, type StoredAlert } from '../../src/app/alert-sink';
+import { ALERTS_KEY, createConfiguredAlertSink, type AlertSink, type StoredAlert } from '../../src/app/alert-sink';
 import type { AlertSettings } from '../../src/config/types';
 import { listPosts, syncPlan } from '../../src/store/ledger';
 import type { Store } from '../../src/store/open';
@@ -67,8 +67,8 @@ describe.each(DIALECTS)('app/alert-sink with e-mail and Telegram (%s)', (dialect
   }
 
   async function everythingStored(store: Store): Promise<string> {
-    const rows = await store.db.selectFrom('runtime_status').selectAll().execute();
-    return JSON.stringify(rows);
+    const tables = ['runtime_status', 'alert_deliveries', 'alert_sends', 'alert_held'] as const;
+    return JSON.stringify(await Promise.all(tables.map((table) => store.db.selectFrom(table).selectAll().execute())));
   }
 
   it('logs, stores and delivers an alert about a post, with its office; no secret anywhere', async () => {
@@ -85,7 +85,10 @@ describe.each(DIALECTS)('app/alert-sink with e-mail and Telegram (%s)', (dialect
     // The manual clock stands at 06:30 UTC: 13.30 in Pontianak.
     expect(smtp.mails[0]!.text).toContain('Raised: Jum 27 Nov 13.30 WIB');
     expect(telegram.messages[0]!.text).toContain('Raised: Jum 27 Nov 13.30 WIB');
-    expect(await getRuntimeStatus(db.store, DELIVERED_ALERTS_KEY)).toEqual({ [`expired|${post.id}`]: expect.objectContaining({ at: '2026-11-27T06:30:00.000Z' }) });
+    const delivered = await db.store.db.selectFrom('alert_deliveries').selectAll().execute();
+    expect(delivered.map((row) => ({ ...row, delivered_at: Number(row.delivered_at) }))).toEqual([
+      { scope: 'global', problem: `expired|${post.id}`, digest: expect.stringMatching(/^[0-9a-f]{16}$/), delivered_at: Date.parse('2026-11-27T06:30:00Z') },
+    ]);
 
     const everywhere = logs.text() + (await everythingStored(db.store)) + JSON.stringify(smtp.mails) + JSON.stringify(telegram.messages);
     for (const secret of SECRETS) expect(everywhere).not.toContain(secret);

@@ -2,9 +2,8 @@
  * Many offices: an alert about an office goes to that office's own
  * recipients and to the global ones; another office's recipients never see it.
  */
-import { createConfiguredAlertSink, DELIVERED_ALERTS_KEY, type AlertSink } from '../../src/app/alert-sink';
+import { createConfiguredAlertSink, type AlertSink } from '../../src/app/alert-sink';
 import type { AlertSettings } from '../../src/config/types';
-import { getRuntimeStatus } from '../../src/store/runtime-status';
 import { startFakeTelegramServer, type FakeTelegramServer } from '../fakes/fake-telegram-server';
 import { useTestStore } from '../support/databases';
 import { captureLogs, createManualClock, until } from './support';
@@ -51,7 +50,12 @@ describe('app/alert-sink: per-office recipients', () => {
     expect(byChat(CHATS.medan)).toEqual([expect.stringContaining('kanim-medan: the config edit')]);
     expect(byChat(CHATS.makassar)).toEqual([expect.stringMatching(/^kanim-makassar: daily-cap\n/)]);
     // Each office's delivery remembers what it sent on its own.
-    expect(await getRuntimeStatus(db.store, `${DELIVERED_ALERTS_KEY}:kanim-medan`)).toEqual({ 'config-invalid|': expect.objectContaining({ at: '2026-11-27T06:30:00.000Z' }) });
+    const delivered = await db.store.db.selectFrom('alert_deliveries').select(['scope', 'problem', 'delivered_at']).orderBy('scope').orderBy('problem').execute();
+    expect(delivered.map((row) => ({ ...row, delivered_at: Number(row.delivered_at) }))).toEqual([
+      { scope: 'global', problem: 'auth|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
+      { scope: 'global', problem: 'config-invalid|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
+      { scope: 'office:kanim-medan', problem: 'config-invalid|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
+    ]);
     const closing = sink.close();
     await until(() => clock.pending().length === 0 || clock.pending().includes(5_000), 'the close grace');
     clock.advance(5_000);

@@ -16,6 +16,13 @@ export interface GraphClientOptions {
   fetch: typeof fetch;
   /** The current access token (stored refreshed one or the env one). */
   token: () => Promise<string>;
+  /**
+   * The platform refused `used` (expired, revoked): true when a different token
+   * is now available (another instance refreshed it), and the request is sent
+   * once more with it. A refused token means nothing was applied, so a retry
+   * cannot double anything.
+   */
+  refused?: (used: string) => Promise<boolean>;
   /** Per-request timeout. */
   timeoutMs: number;
 }
@@ -64,7 +71,7 @@ export interface GraphClient {
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const origin = options.origin.replace(/\/+$/, '');
 
-  async function call<T>(method: 'GET' | 'POST', path: string, params: GraphParams, signal?: AbortSignal): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST', path: string, params: GraphParams, signal?: AbortSignal, retried = false): Promise<T> {
     const url = new URL(`${origin}/${options.version}/${path.replace(/^\/+/, '')}`);
     const form = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) {
@@ -92,6 +99,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     const body = parseJson(text);
     if (!response.ok) {
       const graph = isObject(body) && isObject(body.error) ? (body.error as GraphErrorBody) : null;
+      if (!retried && options.refused && isTokenRefusal(response.status, graph) && (await options.refused(token))) {
+        return call<T>(method, path, params, signal, true);
+      }
       const detail = graph ? `${graph.message ?? 'error'} (code ${graph.code ?? '?'}${graph.error_subcode ? `/${graph.error_subcode}` : ''})` : `HTTP ${response.status}`;
       throw new GraphRequestError('http', `${method} ${url.pathname}: ${detail}`, response.status, graph, response.headers);
     }
@@ -105,6 +115,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     get: (path, params = {}, signal) => call('GET', path, params, signal),
     post: (path, params, signal) => call('POST', path, params, signal),
   };
+}
+
+/** The token itself was refused (the same test as graph-errors.ts uses for 'auth'). */
+function isTokenRefusal(status: number, graph: GraphErrorBody | null): boolean {
+  return graph?.code === 190 || graph?.code === 102 || status === 401;
 }
 
 function networkError(method: string, pathname: string, error: unknown, timeoutMs: number): GraphRequestError {

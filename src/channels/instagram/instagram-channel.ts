@@ -14,6 +14,7 @@ import { createGraphClient } from './graph-client';
 import { classifyGraphError } from './graph-errors';
 import { createContainers, DEFAULT_POLL, guardPublishingLimit, lookupPermalink, publishContainer, type FlowContext, type PollOptions } from './publish-flow';
 import { createTokenKeeper, type TokenKeeper } from './token-refresh';
+import { createFileTokenVault } from './token-store';
 import { verifyInstagramAccount } from './verify-account';
 
 export const INSTAGRAM_HOSTS = {
@@ -46,23 +47,28 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
   const timeoutMs = options.requestTimeoutMs ?? deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const poll: PollOptions = { ...DEFAULT_POLL, ...options.poll };
   const readCard = deps.readCard ?? readCardFromDisk;
-  // Built lazily: reading the token file is I/O, and a channel may be created only to `check`.
+  // Built lazily: a channel may be created only to `check`, which needs no token store.
   let keeper: TokenKeeper | null = null;
   const tokens = (): TokenKeeper =>
-    (keeper ??= createTokenKeeper(
-      {
-        channelId: config.id,
-        envToken: deps.env[settings.tokenVariable]!,
-        login: settings.login,
-        stateDir: deps.stateDir,
-        origin: settings.origin,
-        fetch: deps.fetch,
-        logger: deps.logger,
-        timeoutMs,
-      },
-      deps.clock.now(),
-    ));
-  const graph = createGraphClient({ origin: settings.origin, version: settings.version, fetch: deps.fetch, timeoutMs, token: async () => tokens().token() });
+    (keeper ??= createTokenKeeper({
+      channelId: config.id,
+      envToken: deps.env[settings.tokenVariable]!,
+      tokenVariable: settings.tokenVariable,
+      login: settings.login,
+      vault: deps.tokenVault ?? (deps.stateDir ? createFileTokenVault(deps.stateDir) : null),
+      origin: settings.origin,
+      fetch: deps.fetch,
+      logger: deps.logger,
+      timeoutMs,
+    }));
+  const graph = createGraphClient({
+    origin: settings.origin,
+    version: settings.version,
+    fetch: deps.fetch,
+    timeoutMs,
+    token: async () => (await tokens().current(deps.clock.now())).token,
+    refused: (used) => tokens().refused(used, deps.clock.now()),
+  });
 
   const flow = (signal?: AbortSignal): FlowContext => {
     const publicMediaUrl = deps.publicMediaUrl;
@@ -135,7 +141,7 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
     },
 
     verify: (now: Date, signal?: AbortSignal) =>
-      verifyInstagramAccount({ channelId: config.id, settings, graph, tokens: tokens(), now, hasMediaServer: Boolean(deps.publicMediaUrl), stateDir: deps.stateDir, ...(signal ? { signal } : {}) }),
+      verifyInstagramAccount({ channelId: config.id, settings, graph, tokens: tokens(), now, hasMediaServer: Boolean(deps.publicMediaUrl), canStoreTokens: Boolean(deps.tokenVault ?? deps.stateDir), ...(signal ? { signal } : {}) }),
   };
 }
 

@@ -21,7 +21,8 @@ export interface VerifyInput {
   tokens: TokenKeeper;
   now: Date;
   hasMediaServer: boolean;
-  stateDir: string | undefined;
+  /** Whether refreshed tokens can be kept (a token vault or a data directory). */
+  canStoreTokens: boolean;
   /** Gives up on the reads in flight (each also has the client's own timeout). */
   signal?: AbortSignal;
 }
@@ -38,8 +39,11 @@ export async function verifyInstagramAccount(input: VerifyInput): Promise<Accoun
   const refresh = await tokens.refreshIfDue(now);
   if (refresh === 'refreshed') details.push('access token refreshed');
   if (refresh === 'failed') problems.push({ severity: 'warning', message: `the Instagram token could not be refreshed (${tokens.lastRefreshError() ?? 'unknown reason'}); it stays in use until it expires` });
+  if (refresh === 'elsewhere') details.push('access token being refreshed by another instance');
+  const storeProblem = tokens.storeProblem();
+  if (storeProblem) problems.push({ severity: 'warning', message: storeProblem });
   if (settings.login === 'facebook') details.push('Facebook-Login tokens are not refreshed automatically: replace the token in .env before it expires');
-  else if (!input.stateDir) details.push('no data directory: refreshed tokens cannot be stored, so the token is not refreshed');
+  else if (!input.canStoreTokens) details.push('no data directory: refreshed tokens cannot be stored, so the token is not refreshed');
 
   let account: string | null = null;
   try {
@@ -64,7 +68,7 @@ export async function verifyInstagramAccount(input: VerifyInput): Promise<Accoun
     problems.push({ severity: 'error', message: 'the instagram driver needs settings.mediaServer in herald.yaml (publicBaseUrl reachable from the internet): Instagram fetches each image itself' });
   }
 
-  const state = tokens.state();
+  const state = await tokens.current(now);
   const expiresAt = state.expiresAt;
   if (expiresAt === null) {
     details.push(settings.login === 'instagram' ? 'token expiry not known yet: it is learned at the first refresh (24 h after the token was first used)' : 'token expiry not reported by the API');

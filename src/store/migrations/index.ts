@@ -10,6 +10,8 @@ import { attemptPhaseMigration } from './0003-attempt-phase';
 import { instancesMigration } from './0004-instances';
 import { cardMediaMigration } from './0005-card-media';
 import { configRevisionsMigration } from './0006-config-revisions';
+import { channelTokensMigration } from './0007-channel-tokens';
+import { alertDeliveriesMigration } from './0008-alert-deliveries';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -18,6 +20,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-instances': instancesMigration,
   '0005-card-media': cardMediaMigration,
   '0006-config-revisions': configRevisionsMigration,
+  '0007-channel-tokens': channelTokensMigration,
+  '0008-alert-deliveries': alertDeliveriesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
