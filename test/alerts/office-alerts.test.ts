@@ -54,6 +54,8 @@ describe('app/alert-sink: per-office recipients', () => {
     expect(delivered.map((row) => ({ ...row, delivered_at: Number(row.delivered_at) }))).toEqual([
       { scope: 'global', problem: 'auth|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
       { scope: 'global', problem: 'config-invalid|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
+      { scope: 'global', problem: 'daily-cap|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
+      { scope: 'office:kanim-makassar', problem: 'daily-cap|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
       { scope: 'office:kanim-medan', problem: 'config-invalid|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
     ]);
     const closing = sink.close();
