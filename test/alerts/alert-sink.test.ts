@@ -7,7 +7,7 @@ import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/fake-smtp-ser
 import { startFakeTelegramServer, type FakeTelegramServer } from '../fakes/fake-telegram-server';
 import { DIALECTS, useTestStore } from '../support/databases';
 import { at, buildPost } from '../store/post-builder';
-import { captureLogs, createManualClock, until, type ManualClock } from './support';
+import { captureLogs, closeOnManualClock, createManualClock, until, type ManualClock } from './support';
 
 const ENV = {
   ALERT_SMTP_USER: 'alerts@kanim.example',
@@ -42,12 +42,7 @@ describe.each(DIALECTS)('app/alert-sink with e-mail and Telegram (%s)', (dialect
       office: (id) => ({ name: (id ? OFFICES[id] : undefined) ?? 'all offices', zone: 'Asia/Pontianak' }),
     });
   /** close() gives deliveries a 5 s grace on the manual clock. */
-  const close = async (sink: AlertSink): Promise<void> => {
-    const closing = sink.close();
-    await until(() => clock.pending().length === 0 || clock.pending().includes(5_000), 'the close grace');
-    clock.advance(5_000);
-    await closing;
-  };
+  const close = (sink: AlertSink): Promise<void> => closeOnManualClock(clock, [sink]);
 
   beforeEach(async () => {
     smtp = await startFakeSmtpServer({ login: { user: ENV.ALERT_SMTP_USER, password: ENV.ALERT_SMTP_PASSWORD } });

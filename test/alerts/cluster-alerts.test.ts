@@ -12,7 +12,7 @@ import { getRuntimeStatus } from '../../src/store/runtime-status';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/fake-smtp-server';
 import { startFakeTelegramServer, type FakeTelegramServer } from '../fakes/fake-telegram-server';
 import { DIALECTS, useTestStore } from '../support/databases';
-import { captureLogs, createManualClock, until, type ManualClock } from './support';
+import { captureLogs, closeOnManualClock, createManualClock, until, type ManualClock } from './support';
 
 const ENV = {
   ALERT_SMTP_USER: 'alerts@kanim.example',
@@ -51,10 +51,7 @@ describe.each(DIALECTS)('alerts across instances (%s)', (dialect) => {
   });
   /** Stops sinks: what is queued is delivered first (close gives it a grace period on the manual clock). */
   const close = async (...which: AlertSink[]): Promise<void> => {
-    const closing = Promise.all(which.map((sink) => sink.close()));
-    await until(() => clock.pending().length === 0 || clock.pending().includes(5_000), 'the close grace');
-    clock.advance(5_000);
-    await closing;
+    await closeOnManualClock(clock, which);
     for (const sink of which) sinks.splice(sinks.indexOf(sink), 1);
   };
   afterEach(async () => {

@@ -6,7 +6,7 @@ import { createConfiguredAlertSink, type AlertSink } from '../../src/app/alert-s
 import type { AlertSettings } from '../../src/config/types';
 import { startFakeTelegramServer, type FakeTelegramServer } from '../fakes/fake-telegram-server';
 import { useTestStore } from '../support/databases';
-import { captureLogs, createManualClock, until } from './support';
+import { captureLogs, closeOnManualClock, createManualClock, until } from './support';
 
 const TOKEN = '555:TG-office-token';
 const CHATS = { global: '-1001', medan: '-1002', makassar: '-1003' };
@@ -58,9 +58,6 @@ describe('app/alert-sink: per-office recipients', () => {
       { scope: 'office:kanim-makassar', problem: 'daily-cap|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
       { scope: 'office:kanim-medan', problem: 'config-invalid|', delivered_at: Date.parse('2026-11-27T06:30:00Z') },
     ]);
-    const closing = sink.close();
-    await until(() => clock.pending().length === 0 || clock.pending().includes(5_000), 'the close grace');
-    clock.advance(5_000);
-    await closing;
+    await closeOnManualClock(clock, [sink]);
   });
 });

@@ -59,6 +59,25 @@ export async function until(probe: () => boolean, what: string): Promise<void> {
   }
 }
 
+/**
+ * Closes `sinks` whose `close()` gives deliveries in flight a grace of
+ * `graceMs` on the manual clock. Each sink starts its grace once its own
+ * rate-limit decisions are done (on PostgreSQL, one after the other), so one
+ * advance may come before a later grace exists: advance until all are closed.
+ */
+export async function closeOnManualClock(clock: ManualClock, sinks: readonly { close(): Promise<void> }[], graceMs = 5_000): Promise<void> {
+  let closed = false;
+  const closing = Promise.all(sinks.map((sink) => sink.close())).then(() => {
+    closed = true;
+  });
+  for (;;) {
+    await until(() => closed || clock.pending().length === 0 || clock.pending().includes(graceMs), 'the close grace');
+    if (closed || !clock.pending().includes(graceMs)) break;
+    clock.advance(graceMs);
+  }
+  await closing;
+}
+
 /** A port on 127.0.0.1 where nothing listens (a sink that is down). */
 export async function closedPort(): Promise<number> {
   const net = await import('node:net');
