@@ -84,7 +84,11 @@ export interface Scheduler {
   nextEvents(): Promise<{ nextDue: Date | null; nextToRender: Date | null }>;
 }
 
-const CLAIM_BATCH = 20;
+/**
+ * Posts one instance publishes at once, across its channels: at a busy minute
+ * (125 offices opening at 14.00) every post goes out at once, not in batches.
+ */
+const MAX_IN_FLIGHT = 256;
 /** An image post with container processing (Instagram) takes a few seconds; leave room for a slow platform. */
 const DEFAULT_ATTEMPT_ESTIMATE_MS = 15_000;
 
@@ -233,49 +237,53 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   /**
-   * Claims and publishes what is due, in rounds of at most one post per
-   * configured channel. A claimed post whose holder dies counts as sent in
-   * doubt (it waits for reconciliation), so claiming a whole batch up front
-   * would put every post behind the one in flight in doubt at a crash.
+   * Claims and publishes what is due: up to MAX_IN_FLIGHT posts at once, each
+   * channel's in due order on its own lane, and claims more whenever one
+   * finishes, so a slow platform never holds up the posts of another channel.
+   * Claiming ahead is safe: a claim stays `preparing` until its driver's
+   * checkpoint, and a `preparing` claim whose holder dies is simply due again
+   * (store/claims.ts); the heartbeat renews the leases of posts queued here.
+   * Resolves when everything it started has finished; rethrows the first
+   * failure (a database outage) once the posts in flight are done.
    */
   async function publishDue(now: Date): Promise<number> {
-    let total = 0;
-    while (total < CLAIM_BATCH) {
-      const { channels } = deps.runtime();
-      // Later rounds claim on the clock: a round can take a while.
-      const at = total === 0 ? now : deps.clock.now();
-      const claimed = await claimDue(deps.store, { now: at, owner: deps.owner, leaseMs, limit: Math.min(Math.max(1, channels.size), CLAIM_BATCH - total) });
-      if (claimed.length === 0) break;
-      total += claimed.length;
-      await publishRound(claimed, channels);
+    const lanes = new Map<string, Promise<void>>();
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    let claimedTotal = 0;
+    let claimAt = now;
+    for (;;) {
+      if (failure === undefined && inFlight.size < MAX_IN_FLIGHT) {
+        const { channels } = deps.runtime();
+        const room = MAX_IN_FLIGHT - inFlight.size;
+        const claimed = await claimDue(deps.store, { now: claimAt, owner: deps.owner, leaseMs, limit: room });
+        claimedTotal += claimed.length;
+        for (const post of claimed) {
+          const lane = (lanes.get(post.channelId) ?? Promise.resolve()).then(() => publishClaimed(post, channels.get(post.channelId)));
+          lanes.set(post.channelId, lane);
+          const tracked: Promise<void> = lane
+            .catch((error: unknown) => {
+              failure ??= { error };
+            })
+            .finally(() => inFlight.delete(tracked));
+          inFlight.add(tracked);
+        }
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
+      claimAt = deps.clock.now();
     }
-    return total;
+    if (failure !== undefined) throw failure.error;
+    return claimedTotal;
   }
 
-  async function publishRound(claimed: LedgerPost[], channels: ReadonlyMap<string, Channel>): Promise<void> {
-    // Different channels go out in parallel; one channel's posts go in due order.
-    const byChannel = new Map<string, LedgerPost[]>();
-    for (const post of claimed) {
-      const queue = byChannel.get(post.channelId) ?? [];
-      queue.push(post);
-      byChannel.set(post.channelId, queue);
-    }
-    await Promise.all(
-      [...byChannel].map(async ([channelId, posts]) => {
-        const channel = channels.get(channelId);
-        for (const post of posts) {
-          if (!channel) {
-            await markFailed(deps.store, { id: post.id, revision: post.revision, owner: deps.owner }, {
-              state: 'dead',
-              error: `channel "${channelId}" is no longer configured`,
-              retryAt: null,
-            }, deps.clock.now());
-            continue;
-          }
-          await publishOne(channel, post);
-        }
-      }),
-    );
+  async function publishClaimed(post: LedgerPost, channel: Channel | undefined): Promise<void> {
+    if (channel) return publishOne(channel, post);
+    await markFailed(deps.store, { id: post.id, revision: post.revision, owner: deps.owner }, {
+      state: 'dead',
+      error: `channel "${post.channelId}" is no longer configured`,
+      retryAt: null,
+    }, deps.clock.now());
   }
 
   return {
