@@ -15,7 +15,8 @@
  *
  * `node bin/run-ts.js bench/scale.ts` (npm run bench runs it too): about 4 minutes on a
  * 2-core machine, of which ~1.5 min are the instances and ~1 min the latency phase;
- * HERALD_SCALE_INSTANCES=0 / HERALD_SCALE_LATENCY=0 skip them, HERALD_SCALE_MAX=20 stops at 20 offices.
+ * HERALD_SCALE_INSTANCES=0 / HERALD_SCALE_LATENCY=0 skip them, HERALD_SCALE_MAX=20 stops at 20 offices,
+ * HERALD_SCALE_ONLY=latency measures only the same-second latency.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -303,8 +304,28 @@ async function sameMinuteLatency(configDir: string, databaseUrl: string): Promis
   }
 }
 
+/** HERALD_SCALE_ONLY=latency: only the same-second latency, on 200 offices (about a minute). */
+async function latencyOnly(): Promise<void> {
+  const configDir = writeOffices(200);
+  const pg = await startTestPostgres();
+  try {
+    const admin = await openStore({ databaseUrl: pg.url });
+    await sql`CREATE DATABASE herald_scale_latency`.execute(admin.db);
+    await admin.close();
+    await sameMinuteLatency(configDir, pg.url.replace(/\/postgres$/, '/herald_scale_latency'));
+  } finally {
+    await pg.server.stop();
+    fs.rmSync(configDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
+  if (process.env.HERALD_SCALE_ONLY === 'latency') {
+    await latencyOnly();
+    console.log(`scale bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
   const dirs: string[] = [];
   const all: Figures[] = [];
   // SQLite is the one-machine mode (one office, a region): 200 offices there is
