@@ -237,44 +237,30 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   /**
-   * Claims and publishes what is due: up to MAX_IN_FLIGHT posts at once, each
-   * channel's in due order on its own lane, and claims more whenever one
-   * finishes, so a slow platform never holds up the posts of another channel.
+   * Claims everything due (up to MAX_IN_FLIGHT posts) in one query and
+   * publishes it: each channel's posts in due order on its own lane, the lanes
+   * in parallel, so a slow platform never holds up another channel's posts.
    * Claiming ahead is safe: a claim stays `preparing` until its driver's
    * checkpoint, and a `preparing` claim whose holder dies is simply due again
    * (store/claims.ts); the heartbeat renews the leases of posts queued here.
-   * Resolves when everything it started has finished; rethrows the first
-   * failure (a database outage) once the posts in flight are done.
+   * It claims once per tick, not again as lanes finish: the tick then renders,
+   * sweeps and reconciles before the next claim (a pool that kept claiming
+   * starved rendering while a backlog drained, in the crash test). Resolves
+   * when every lane is done; rethrows the first failure (a database outage).
    */
   async function publishDue(now: Date): Promise<number> {
-    const lanes = new Map<string, Promise<void>>();
-    const inFlight = new Set<Promise<void>>();
-    let failure: { error: unknown } | undefined;
-    let claimedTotal = 0;
-    let claimAt = now;
-    for (;;) {
-      if (failure === undefined && inFlight.size < MAX_IN_FLIGHT) {
-        const { channels } = deps.runtime();
-        const room = MAX_IN_FLIGHT - inFlight.size;
-        const claimed = await claimDue(deps.store, { now: claimAt, owner: deps.owner, leaseMs, limit: room });
-        claimedTotal += claimed.length;
-        for (const post of claimed) {
-          const lane = (lanes.get(post.channelId) ?? Promise.resolve()).then(() => publishClaimed(post, channels.get(post.channelId)));
-          lanes.set(post.channelId, lane);
-          const tracked: Promise<void> = lane
-            .catch((error: unknown) => {
-              failure ??= { error };
-            })
-            .finally(() => inFlight.delete(tracked));
-          inFlight.add(tracked);
-        }
-      }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
-      claimAt = deps.clock.now();
-    }
-    if (failure !== undefined) throw failure.error;
-    return claimedTotal;
+    const { channels } = deps.runtime();
+    const claimed = await claimDue(deps.store, { now, owner: deps.owner, leaseMs, limit: MAX_IN_FLIGHT });
+    const lanes = new Map<string, LedgerPost[]>();
+    for (const post of claimed) lanes.set(post.channelId, [...(lanes.get(post.channelId) ?? []), post]);
+    const outcomes = await Promise.allSettled(
+      [...lanes].map(async ([channelId, posts]) => {
+        for (const post of posts) await publishClaimed(post, channels.get(channelId));
+      }),
+    );
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return claimed.length;
   }
 
   async function publishClaimed(post: LedgerPost, channel: Channel | undefined): Promise<void> {
