@@ -12,7 +12,6 @@ import type { OfficeConfig } from '../config/types';
 import { calendarWindow, planPosts } from '../plan/plan-posts';
 import type { PlannedPost, PostKind } from '../plan/types';
 import { formatTime } from '../render/helpers/format';
-import { localizeInstants } from '../render/helpers/staff-time';
 import { zoneAbbreviation } from '../render/helpers/zone-name';
 import { listPosts } from '../store/ledger';
 import type { Store } from '../store/open';
@@ -21,7 +20,7 @@ import { addDays, daysInMonth, isPlainDate, makeDate, type PlainDate } from '../
 import { fromLocal, toLocal } from '../time/zone';
 import { monthsBetween, monthWeeks } from './month-grid';
 import { officeOf, type ConsoleOffice } from './office-input';
-import { channelRef, dateLabel, livePostLink, monthLabel, staffTime, stateLabel, WEEKDAY_LABELS, type ChannelPostView, type ConsoleLang, type ConsolePostState, type StaffTime } from './view-parts';
+import { byChannelOrder, channelRef, dateLabel, ledgerPostView, monthLabel, staffTime, stateLabel, WEEKDAY_LABELS, type ChannelPostView, type ConsoleLang, type ConsolePostState, type StaffTime } from './view-parts';
 
 export interface CalendarOptions {
   now: Date;
@@ -219,25 +218,7 @@ function announcementsByRelease(
   const inLedger = new Set(ledger.map((post) => post.id));
   const rows: { releaseId: string; ruleId: string; kind: PostKind; dueAt: Date; view: ChannelPostView }[] = [];
   for (const post of ledger) {
-    const channel = channelRef(office, post.channelId);
-    rows.push({
-      releaseId: post.releaseId!,
-      ruleId: post.ruleId,
-      kind: post.kind,
-      dueAt: post.dueAt,
-      view: {
-        ...channel,
-        postId: post.id,
-        state: post.state,
-        stateLabel: stateLabel(post.state, env.lang),
-        dueAt: staffTime(post.dueAt, env.zone, env.now),
-        publishedAt: post.publishedAt ? staffTime(post.publishedAt, env.zone, env.now) : null,
-        link: post.state === 'published' ? livePostLink(post, channel) : null,
-        remoteId: post.remoteId,
-        lastError: post.lastError === null ? null : localizeInstants(post.lastError, env.zone, env.now),
-        attempts: post.attempts,
-      },
-    });
+    rows.push({ releaseId: post.releaseId!, ruleId: post.ruleId, kind: post.kind, dueAt: post.dueAt, view: ledgerPostView(office, post, env) });
   }
   for (const post of planned) {
     if (inLedger.has(post.id)) continue;
@@ -250,6 +231,10 @@ function announcementsByRelease(
       view: {
         ...channelRef(office, post.channelId),
         postId: null,
+        ruleId: post.ruleId,
+        kind: post.kind,
+        releaseId: post.releaseId,
+        subject: post.subject,
         state,
         stateLabel: stateLabel(state, env.lang),
         dueAt: staffTime(post.dueAt, env.zone, env.now),
@@ -271,7 +256,8 @@ function announcementsByRelease(
     groups.set(key, group);
     group.channels.push(row.view);
   }
-  return new Map([...byRelease].map(([releaseId, groups]) => [releaseId, [...groups.values()]]));
+  const order = byChannelOrder(office);
+  return new Map([...byRelease].map(([releaseId, groups]) => [releaseId, [...groups.values()].map((group) => ({ ...group, channels: group.channels.sort(order) }))]));
 }
 
 function countsOf(office: OfficeConfig, quota: Readonly<Record<string, number>>): ServiceCount[] {

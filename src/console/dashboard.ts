@@ -18,7 +18,7 @@ import type { PostKind } from '../plan/types';
 import { officeOf, type ConsoleOffice } from './office-input';
 import { sortTasks, taskText, type StaffTask, type StaffTaskKind } from './staff-tasks';
 import { dailyCapUsage, monthOf, xCostThisMonth, type DailyCapView, type XCostView } from './usage';
-import { channelRef, livePostLink, staffTime, stateLabel, type ChannelPostView, type ConsoleLang, type StaffTime } from './view-parts';
+import { byChannelOrder, channelRef, ledgerPostView, staffTime, type ChannelPostView, type ConsoleLang, type StaffTime } from './view-parts';
 
 const DAY_MS = 86_400_000;
 
@@ -93,21 +93,7 @@ export async function buildDashboard(store: Store, input: ConsoleOffice, options
     Promise.all(office.channels.filter((channel) => channel.platform === 'instagram').map(async (channel) => ({ channel, row: await getChannelToken(store, channel.id) }))),
   ]);
 
-  const postView = (post: LedgerPost): ChannelPostView => {
-    const channel = channelRef(office, post.channelId);
-    return {
-      ...channel,
-      postId: post.id,
-      state: post.state,
-      stateLabel: stateLabel(post.state, lang),
-      dueAt: staffTime(post.dueAt, zone, now),
-      publishedAt: post.publishedAt ? staffTime(post.publishedAt, zone, now) : null,
-      link: post.state === 'published' ? livePostLink(post, channel) : null,
-      remoteId: post.remoteId,
-      lastError: post.lastError === null ? null : localizeInstants(post.lastError, zone, now),
-      attempts: post.attempts,
-    };
-  };
+  const postView = (post: LedgerPost): ChannelPostView => ledgerPostView(office, post, { zone, now, lang });
 
   const tasks: StaffTask[] = [];
   const task = (kind: StaffTaskKind, severity: StaffTask['severity'], params: Record<string, string>, extra: Omit<StaffTask, 'kind' | 'severity' | 'title' | 'action'>): void => {
@@ -152,7 +138,7 @@ export async function buildDashboard(store: Store, input: ConsoleOffice, options
     zone,
     lang,
     now: staffTime(now, zone, now),
-    next: groupNext(snapshot.upcoming.map(postView), snapshot.upcoming, now, snapshot.upcoming.length === upcomingRows).slice(0, nextLimit),
+    next: groupNext(office, snapshot.upcoming.map(postView), snapshot.upcoming, now, snapshot.upcoming.length === upcomingRows).slice(0, nextLimit),
     recent: snapshot.recent.map(postView),
     needsStaff: sortTasks(tasks),
     dailyCaps,
@@ -162,7 +148,7 @@ export async function buildDashboard(store: Store, input: ConsoleOffice, options
 }
 
 /** Posts of one rule about one subject due at one moment are one announcement on several channels. */
-function groupNext(views: ChannelPostView[], posts: readonly LedgerPost[], now: Date, cut: boolean): NextPostView[] {
+function groupNext(office: OfficeConfig, views: ChannelPostView[], posts: readonly LedgerPost[], now: Date, cut: boolean): NextPostView[] {
   const groups = new Map<string, NextPostView>();
   posts.forEach((post, index) => {
     const id = `${post.ruleId}|${post.subject}|${post.dueAt.getTime()}`;
@@ -176,6 +162,7 @@ function groupNext(views: ChannelPostView[], posts: readonly LedgerPost[], now: 
   // A query that hit its limit may have cut the last announcement short of some of its channels: never show it half.
   const list = [...groups.values()];
   if (cut && list.length > 1) list.pop();
+  list.forEach((group) => group.channels.sort(byChannelOrder(office)));
   return list;
 }
 

@@ -5,7 +5,8 @@
  */
 import type { ChannelConfig, OfficeConfig, PlatformName } from '../config/types';
 import { formatDate } from '../render/helpers/format';
-import { formatStaffTime } from '../render/helpers/staff-time';
+import { formatStaffTime, localizeInstants } from '../render/helpers/staff-time';
+import type { PostKind } from '../plan/types';
 import type { LedgerPost, PostState } from '../store/types';
 import type { PlainDate } from '../time/plain-date';
 
@@ -122,6 +123,11 @@ export function stateLabel(state: ConsolePostState, lang: ConsoleLang): string {
 export interface ChannelPostView extends ChannelRef {
   /** Null for a post the config plans but the ledger does not hold yet. */
   postId: string | null;
+  ruleId: string;
+  kind: PostKind;
+  releaseId: string | null;
+  /** The release id or `digest:FROM..TO`. */
+  subject: string;
   state: ConsolePostState;
   stateLabel: string;
   dueAt: StaffTime;
@@ -132,4 +138,34 @@ export interface ChannelPostView extends ChannelRef {
   /** The last error, its ISO times shown in office time. */
   lastError: string | null;
   attempts: number;
+}
+
+/** Channels in the order the office's herald.yaml lists them (a page's columns stay put). */
+export function byChannelOrder(office: OfficeConfig): (a: { channelId: string }, b: { channelId: string }) => number {
+  const rank = (channelId: string): number => {
+    const index = office.channels.findIndex((channel) => channel.id === channelId);
+    return index === -1 ? office.channels.length : index;
+  };
+  return (a, b) => rank(a.channelId) - rank(b.channelId) || (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0);
+}
+
+/** A ledger post as a console row, its error's ISO times in office time. */
+export function ledgerPostView(office: OfficeConfig, post: LedgerPost, env: { zone: string; now: Date; lang: ConsoleLang }): ChannelPostView {
+  const channel = channelRef(office, post.channelId);
+  return {
+    ...channel,
+    postId: post.id,
+    ruleId: post.ruleId,
+    kind: post.kind,
+    releaseId: post.releaseId,
+    subject: post.subject,
+    state: post.state,
+    stateLabel: stateLabel(post.state, env.lang),
+    dueAt: staffTime(post.dueAt, env.zone, env.now),
+    publishedAt: post.publishedAt ? staffTime(post.publishedAt, env.zone, env.now) : null,
+    link: post.state === 'published' ? livePostLink(post, channel) : null,
+    remoteId: post.remoteId,
+    lastError: post.lastError === null ? null : localizeInstants(post.lastError, env.zone, env.now),
+    attempts: post.attempts,
+  };
 }
