@@ -11,9 +11,8 @@ import { describePlanned, limitChannels, renderPlannedPosts } from '../app/rende
 import { formatProblem, type Problem } from '../errors';
 import { localizeInstants } from '../render/helpers/staff-time';
 import { createSilentLogger } from '../logger';
-import { X_DEFAULT_PRICING } from '../channels/platform-limits';
 import { findUrls } from '../channels/text-length';
-import { estimateCost, type CostLine } from '../plan/cost-estimate';
+import { estimateCost, pricingOf, type CostLine } from '../plan/cost-estimate';
 import { busiestDayPerChannel } from '../plan/daily-caps';
 import type { CliContext } from './context';
 import { write } from './context';
@@ -44,9 +43,7 @@ async function checkOffice(ctx: CliContext, loaded: Loaded & { warnings: Problem
     const channels = limitChannels(loaded, { clock: ctx.clock, logger: createSilentLogger(), outboxDir: scratch });
     const results = await renderPlannedPosts(loaded, posts, channels, { rootDir: scratch, relDirFor: (_post, index) => `posts/${index}` });
     results.forEach((result) => problems.push(...result.problems));
-    const pricing = new Map(
-      loaded.config.offices.flatMap((office) => office.channels).filter((c) => c.platform === 'x').map((c) => [c.id, c.pricing ?? X_DEFAULT_PRICING] as const),
-    );
+    const pricing = pricingOf(loaded.config.offices.flatMap((office) => office.channels));
     const costHorizon = now.getTime() + costDays * 86_400_000;
     costs = estimateCost(
       results.filter((r) => r.post.dueAt.getTime() < costHorizon).map((r) => ({ channelId: r.post.channelId, hasUrl: findUrls(r.rendered?.text ?? '').length > 0 })),

@@ -1,7 +1,6 @@
 /** `status [--json]`: what the ledger knows — upcoming, recent, failures, config errors. */
-import { ACCOUNTS_STATUS_KEY, type StoredAccountReport } from '../app/account-watch';
-import { ALERTS_KEY, type StoredAlert } from '../app/alert-sink';
-import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type StoredContent } from '../app/bot';
+import type { StoredContent } from '../app/bot';
+import { readStatusSnapshot } from '../app/status-snapshot';
 import { shortHash } from '../app/config-content';
 import { loadConfig } from '../config/load';
 import { hasConfigFiles, isManyOffices, listOfficeIds, loadOfficeConfigs } from '../config/load-offices';
@@ -12,8 +11,6 @@ import { getCurrentRevision, listCurrentIds } from '../store/config-revisions';
 import type { Store } from '../store/open';
 import { isValidTimeZone } from '../time/zone';
 import { openStore } from '../store/open';
-import { countByState, listPosts } from '../store/ledger';
-import { getRuntimeStatus } from '../store/runtime-status';
 import type { LedgerPost } from '../store/types';
 import type { CliContext } from './context';
 import { write } from './context';
@@ -98,18 +95,8 @@ export async function statusCommand(ctx: CliContext, options: { json?: boolean; 
     }
     const many = storedZones ? storedZones.size > 1 : isManyOffices(ctx.configDir);
     const now = ctx.clock.now();
-    const [states, upcoming, recent, failures, config, instance, alerts, accountReports] = await Promise.all([
-      countByState(store, office),
-      listPosts(store, { ...office, states: ['planned', 'ready', 'retrying', 'claimed'], from: new Date(now.getTime() - 86_400_000), limit: 15, order: 'asc' }),
-      listPosts(store, { ...office, states: ['published'], limit: 10, order: 'desc' }),
-      listPosts(store, { ...office, states: ['expired', 'dead', 'unknown'], limit: 10, order: 'desc' }),
-      getRuntimeStatus(store, CONFIG_STATUS_KEY),
-      getRuntimeStatus(store, INSTANCE_STATUS_KEY),
-      getRuntimeStatus(store, ALERTS_KEY),
-      getRuntimeStatus(store, ACCOUNTS_STATUS_KEY),
-    ]);
-    const accounts = (accountReports as StoredAccountReport[] | null) ?? [];
-    const recentAlerts = ((alerts as StoredAlert[] | null) ?? []).slice(-10);
+    const { states, upcoming, recent, failures, config, instance, alerts, accounts } = await readStatusSnapshot(store, { ...office, now });
+    const recentAlerts = alerts.slice(-10);
     if (options.json) {
       const json = (posts: LedgerPost[]): object[] =>
         posts.map((p) => ({ id: p.id, office: p.officeId, revision: p.revision, state: p.state, channel: p.channelId, rule: p.ruleId, kind: p.kind, releaseId: p.releaseId, dueAt: p.dueAt.toISOString(), deadline: p.deadline?.toISOString() ?? null, publishedAt: p.publishedAt?.toISOString() ?? null, remoteId: p.remoteId, remoteUrl: p.remoteUrl, lastError: p.lastError, attempts: p.attempts }));

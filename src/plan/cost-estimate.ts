@@ -2,6 +2,9 @@
  * Pure: what the coming posts will cost on pay-per-use platforms (X since 2026:
  * a flat price per post, much more when the text contains a URL).
  */
+import { X_DEFAULT_PRICING } from '../channels/platform-limits';
+import type { ChannelConfig } from '../config/types';
+
 export interface CostLine {
   channelId: string;
   posts: number;
@@ -25,4 +28,9 @@ export function estimateCost(
     lines.set(post.channelId, line);
   }
   return [...lines.values()].sort((a, b) => a.channelId.localeCompare(b.channelId));
+}
+
+/** The price list of the channels that post to X (their own `pricing`, else X's published prices); other platforms cost nothing per post. */
+export function pricingOf(channels: readonly Pick<ChannelConfig, 'id' | 'platform' | 'pricing'>[]): Map<string, { perPost: number; perPostWithUrl: number }> {
+  return new Map(channels.filter((c) => c.platform === 'x').map((c) => [c.id, c.pricing ?? X_DEFAULT_PRICING] as const));
 }

@@ -12,7 +12,7 @@ export interface BusiestWindow {
 
 const DAY_MS = 86_400_000;
 
-export function busiestDayPerChannel(posts: readonly PlannedPost[]): BusiestWindow[] {
+export function busiestDayPerChannel(posts: readonly Pick<PlannedPost, 'channelId' | 'dueAt'>[]): BusiestWindow[] {
   const byChannel = new Map<string, number[]>();
   for (const post of posts) {
     const times = byChannel.get(post.channelId) ?? [];

@@ -95,6 +95,8 @@ export interface PostFilter {
   to?: Date;
   channelId?: string;
   officeId?: string;
+  /** Posts about these releases only (announcements, corrections, cancellations). */
+  releaseIds?: readonly string[];
   limit?: number;
   /** By due time; default ascending. */
   order?: 'asc' | 'desc';
@@ -115,6 +117,10 @@ export async function listPosts(store: Store, filter: PostFilter = {}): Promise<
   if (filter.to) query = query.where('due_at', '<', filter.to.getTime());
   if (filter.channelId !== undefined) query = query.where('channel_id', '=', filter.channelId);
   if (filter.officeId !== undefined) query = query.where('office_id', '=', filter.officeId);
+  if (filter.releaseIds) {
+    if (filter.releaseIds.length === 0) return [];
+    query = query.where('release_id', 'in', [...filter.releaseIds]);
+  }
   query = query.orderBy('due_at', order).orderBy('id', order).orderBy('revision', order);
   if (filter.limit !== undefined) query = query.limit(filter.limit);
   return (await query.execute()).map(rowToPost);
