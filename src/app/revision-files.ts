@@ -89,6 +89,19 @@ export interface RevisionCheck {
  * they hold no templates/, templates are found from there, as for the files on disk.
  */
 export function checkRevisionFiles(files: RevisionFiles, options: { sourceDir: string; templatesDir?: string; now: Date; officeId?: string }): RevisionCheck {
+  return withRevisionLoaded(files, options, (checked) => checked);
+}
+
+/**
+ * `checkRevisionFiles`, with `work` run while the files are still on disk:
+ * for what reads the office's template folders itself (the console's live
+ * caption preview). `dir` is the private directory holding them; gone after.
+ */
+export function withRevisionLoaded<T>(
+  files: RevisionFiles,
+  options: { sourceDir: string; templatesDir?: string; now: Date; officeId?: string },
+  work: (checked: RevisionCheck, dir: string) => T,
+): T {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-revision-'));
   try {
     writeFiles(dir, files);
@@ -104,7 +117,7 @@ export function checkRevisionFiles(files: RevisionFiles, options: { sourceDir: s
     const problems = [...deployment.shared, ...(office?.problems ?? [])].map((problem) => relativeTo(dir, problem));
     if (!office) problems.push({ message: 'no office in these files: expected herald.yaml and calendar.yaml, or offices/<id>/ folders', severity: 'error' });
     const sharedBroken = deployment.shared.some((p) => p.severity === 'error');
-    return { officeId: office?.id ?? '', problems, loaded: sharedBroken ? null : (office?.loaded ?? null) };
+    return work({ officeId: office?.id ?? '', problems, loaded: sharedBroken ? null : (office?.loaded ?? null) }, dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

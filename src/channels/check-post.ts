@@ -9,27 +9,8 @@ import type { ChannelLimits } from './channel';
 import { countCodePoints, countForPlatform, countHashtags, countMentions, findUrls } from './text-length';
 
 export function checkRenderedPost(post: RenderedPost, limits: ChannelLimits, platform: PlatformName): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = checkCaption(post.text, limits, platform);
   const error = (message: string): void => void problems.push({ message, severity: 'error' });
-  const warn = (message: string): void => void problems.push({ message, severity: 'warning' });
-
-  const length = countForPlatform(post.text, platform);
-  if (length > limits.maxTextLength) {
-    error(`caption is ${length} characters${platform === 'x' ? ' (weighted as X counts them)' : ''}, over the limit of ${limits.maxTextLength}: shorten the caption template`);
-  }
-  if (post.text.trim() === '') error('caption is empty: the caption template produced no text');
-  if (platform === 'x') {
-    const urls = findUrls(post.text);
-    if (urls.length > 0) {
-      warn(`X text contains a link (${urls.join(', ')}): X charges $0.20 instead of $0.015 for a post with a URL; remove it from the X caption template`);
-    }
-  }
-  if (limits.maxHashtags !== undefined && countHashtags(post.text) > limits.maxHashtags) {
-    error(`caption has ${countHashtags(post.text)} hashtags, over the limit of ${limits.maxHashtags}: remove some`);
-  }
-  if (limits.maxMentions !== undefined && countMentions(post.text) > limits.maxMentions) {
-    error(`caption has ${countMentions(post.text)} @-mentions, over the limit of ${limits.maxMentions}: remove some`);
-  }
   if (post.media.length < limits.minImages) error(`needs at least ${limits.minImages} image(s), has ${post.media.length}: add a card template`);
   if (post.media.length > limits.maxImages) error(`has ${post.media.length} images, over the limit of ${limits.maxImages}`);
   for (const media of post.media) {
@@ -45,6 +26,32 @@ export function checkRenderedPost(post: RenderedPost, limits: ChannelLimits, pla
     if (limits.maxAltTextLength !== undefined && altLength > limits.maxAltTextLength) {
       error(`${media.file} alt text is ${altLength} characters, over the limit of ${limits.maxAltTextLength}: shorten the alt template (e.g. list fewer rows under {{#if (compact)}})`);
     }
+  }
+  return problems;
+}
+
+/** The caption's share of the check (also for a caption template edited in the console): length as the platform counts it, links on X, hashtags, mentions. */
+export function checkCaption(text: string, limits: ChannelLimits, platform: PlatformName): Problem[] {
+  const problems: Problem[] = [];
+  const error = (message: string): void => void problems.push({ message, severity: 'error' });
+  const warn = (message: string): void => void problems.push({ message, severity: 'warning' });
+
+  const length = countForPlatform(text, platform);
+  if (length > limits.maxTextLength) {
+    error(`caption is ${length} characters${platform === 'x' ? ' (weighted as X counts them)' : ''}, over the limit of ${limits.maxTextLength}: shorten the caption template`);
+  }
+  if (text.trim() === '') error('caption is empty: the caption template produced no text');
+  if (platform === 'x') {
+    const urls = findUrls(text);
+    if (urls.length > 0) {
+      warn(`X text contains a link (${urls.join(', ')}): X charges $0.20 instead of $0.015 for a post with a URL; remove it from the X caption template`);
+    }
+  }
+  if (limits.maxHashtags !== undefined && countHashtags(text) > limits.maxHashtags) {
+    error(`caption has ${countHashtags(text)} hashtags, over the limit of ${limits.maxHashtags}: remove some`);
+  }
+  if (limits.maxMentions !== undefined && countMentions(text) > limits.maxMentions) {
+    error(`caption has ${countMentions(text)} @-mentions, over the limit of ${limits.maxMentions}: remove some`);
   }
   return problems;
 }

@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { prepareRevert } from '../app/revert-revision';
 import { checkRevisionFiles, readOfficeFiles, writeFiles } from '../app/revision-files';
 import { AppError, formatProblem, type Problem } from '../errors';
 import { createRevision, getCurrentRevision, getRevision, listCurrentIds, listRevisions, StaleParentError, type ConfigRevision, type CreatedRevision, type RevisionFiles } from '../store/config-revisions';
@@ -111,9 +112,13 @@ export async function configDiffCommand(ctx: CliContext, a: string, b: string): 
 export async function configRevertCommand(ctx: CliContext, rev: string, options: { author?: string; message?: string }): Promise<number> {
   return withStore(ctx, async (store) => {
     const target = await requireRevision(store, rev);
-    const current = await getCurrentRevision(store, target.officeId);
-    const check = (files: RevisionFiles): Problem[] => checkRevisionFiles(files, { sourceDir: ctx.configDir, ...templates(ctx), now: ctx.clock.now(), officeId: target.officeId }).problems;
-    const change = { officeId: target.officeId, parentId: current?.id ?? null, author: options.author ?? 'cli', message: options.message ?? `revert to revision ${target.id}`, files: target.files, problems: check(target.files) };
+    const { change, check } = await prepareRevert(store, target, {
+      author: options.author ?? 'cli',
+      ...(options.message === undefined ? {} : { message: options.message }),
+      sourceDir: ctx.configDir,
+      ...templates(ctx),
+      now: ctx.clock.now(),
+    });
     return (await record(ctx, store, change, `revision ${target.id}`, { check })).code;
   });
 }

@@ -13,12 +13,31 @@ const MAX_CELLS = 4_000_000;
 
 type Op = { kind: ' ' | '-' | '+'; line: string };
 
+/** One `@@ -oldStart,oldLines +newStart,newLines @@` hunk; `kind` is the line's diff prefix. */
+export interface DiffHunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: { kind: ' ' | '-' | '+'; text: string }[];
+}
+
 export function unifiedDiff(a: string, b: string, names: { from: string; to: string }): string {
   if (a === b) return '';
-  const ops = diffLines(splitLines(a), splitLines(b));
   const out = [`--- ${names.from}`, `+++ ${names.to}`];
-  for (const hunk of hunks(ops)) out.push(...hunk);
+  for (const hunk of diffHunks(a, b)) out.push(hunkHeader(hunk), ...hunk.lines.map((line) => `${line.kind}${line.text}`));
   return `${out.join('\n')}\n`;
+}
+
+/** The hunks `unifiedDiff` prints, as data (the web console shows them); none when the texts are equal. */
+export function diffHunks(a: string, b: string): DiffHunk[] {
+  if (a === b) return [];
+  return hunks(diffLines(splitLines(a), splitLines(b)));
+}
+
+/** `@@ -l,s +l,s @@` as diff -u writes it (an empty side starts one line before). */
+export function hunkHeader(hunk: DiffHunk): string {
+  return `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`;
 }
 
 function splitLines(text: string): string[] {
@@ -67,9 +86,9 @@ function diffMiddle(a: string[], b: string[]): Op[] {
 }
 
 /** Groups changes with CONTEXT lines around them into `@@ -l,s +l,s @@` hunks. */
-function hunks(ops: Op[]): string[][] {
+function hunks(ops: Op[]): DiffHunk[] {
   const changed = ops.flatMap((op, index) => (op.kind === ' ' ? [] : [index]));
-  const result: string[][] = [];
+  const result: DiffHunk[] = [];
   let k = 0;
   while (k < changed.length) {
     const start = Math.max(0, (changed[k] ?? 0) - CONTEXT);
@@ -86,8 +105,13 @@ function hunks(ops: Op[]): string[][] {
     const body = ops.slice(start, end + 1);
     const countA = body.filter((op) => op.kind !== '+').length;
     const countB = body.filter((op) => op.kind !== '-').length;
-    const range = (line: number, count: number): string => `${count === 0 ? line - 1 : line},${count}`;
-    result.push([`@@ -${range(lineA, countA)} +${range(lineB, countB)} @@`, ...body.map((op) => `${op.kind}${op.line}`)]);
+    result.push({
+      oldStart: countA === 0 ? lineA - 1 : lineA,
+      oldLines: countA,
+      newStart: countB === 0 ? lineB - 1 : lineB,
+      newLines: countB,
+      lines: body.map((op) => ({ kind: op.kind, text: op.line })),
+    });
   }
   return result;
 }

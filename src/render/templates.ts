@@ -92,10 +92,20 @@ function syntaxErrorLocation(env: Env, error: unknown, file: string): SourceLoca
   };
 }
 
+/** The parser's names for what it found, in words staff know (the editor shows these as they type). */
+const PLAIN_TOKENS: Record<string, string> = {
+  INVALID: 'a character that cannot be inside {{ }} here (a {{ closed with a single }, or a stray symbol)',
+  EOF: 'the template ends while a {{ }} or a block is still open',
+  CLOSE: 'a }} closes nothing here (an empty {{}}, or a name missing before }})',
+  OPEN: 'a {{ opens inside another {{ }} that was not closed',
+};
+
 function syntaxMessage(error: unknown): string {
   const text = String((error as Error).message ?? error);
   const expecting = /Expecting (.*), got '([^']+)'/.exec(text);
   if (expecting) {
+    const plain = PLAIN_TOKENS[expecting[2]!];
+    if (plain) return `template syntax error: ${plain}; check the {{ }} around here.`;
     return `template syntax error: unexpected ${expecting[2]} (expected ${expecting[1]!.split(', ').slice(0, 4).join(', ')}…); check the {{ }} around here.`;
   }
   const mismatch = /^(\S+) doesn't match (\S+)/.exec(text);
