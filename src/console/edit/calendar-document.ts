@@ -135,7 +135,7 @@ export function countValue(count: number | string | null): number | string | und
   if (typeof count === 'number') return count;
   const text = count.trim();
   if (text === '') return undefined;
-  return /^\d+$/.test(text) ? Number(text) : text;
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
 }
 
 /** Sets `key` to `value` (a node or plain data), or removes it when `value` is null; undefined leaves it. */
