@@ -15,9 +15,10 @@
  */
 import { horizonDaysFor } from '../config/office-settings';
 import type { Config, OfficeConfig } from '../config/types';
-import { planCorrections } from '../plan/corrections';
+import { planCorrections, type PublishedHistory } from '../plan/corrections';
 import type { Store } from '../store/open';
 import { syncPlan } from '../store/ledger';
+import { previewSync, type SyncPreview } from '../store/sync-plan';
 import type { SyncResult } from '../store/types';
 import { planAll } from './plan-all';
 
@@ -41,9 +42,35 @@ export async function replanInto(store: Store, config: Config, now: Date, option
 }
 
 async function replanGroup(store: Store, config: Config, now: Date, days: number, offices: readonly string[] | undefined): Promise<SyncResult> {
+  const { posts, range, options } = groupPlan(config, now, days, offices);
+  return syncPlan(store, posts, range, now, options);
+}
+
+/**
+ * What `replanInto` would do with `config`, written nowhere: the console's
+ * change preview (issue 9) plans an edited config against the ledger as it is.
+ */
+export async function previewReplan(store: Store, config: Config, now: Date, options: { offices?: readonly string[] } = {}): Promise<SyncPreview> {
+  const parts: SyncPreview[] = [];
+  for (const [days, offices] of byHorizon(config)) {
+    const ids = offices.map((office) => office.id).filter((id) => !options.offices || options.offices.includes(id));
+    const group = groupPlan({ ...config, offices }, now, days, ids);
+    parts.push(await previewSync(store, group.posts, group.range, now, group.options));
+  }
+  return {
+    inserted: parts.flatMap((p) => p.inserted),
+    changed: parts.flatMap((p) => p.changed),
+    rescheduled: parts.flatMap((p) => p.rescheduled),
+    removed: parts.flatMap((p) => p.removed),
+    changedAfterPublish: parts.flatMap((p) => p.changedAfterPublish),
+    corrections: { planned: parts.flatMap((p) => p.corrections.planned), cancelled: parts.flatMap((p) => p.corrections.cancelled) },
+  };
+}
+
+function groupPlan(config: Config, now: Date, days: number, offices: readonly string[] | undefined) {
   const range = { from: new Date(now.getTime() - LOOKBACK_MS), to: new Date(now.getTime() + days * DAY_MS) };
   const { posts } = planAll(config, range);
-  return syncPlan(store, posts, range, now, { corrections: (histories) => planCorrections({ config, histories, now }), ...(offices ? { offices } : {}) });
+  return { posts, range, options: { corrections: (histories: PublishedHistory[]) => planCorrections({ config, histories, now }), ...(offices ? { offices } : {}) } };
 }
 
 /** The offices by planning horizon (days), in office order. */

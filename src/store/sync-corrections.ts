@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { CorrectionDecision, CorrectionPlanner, PublishedHistory } from '../plan/corrections';
-import type { PostFacts, PostKind } from '../plan/types';
+import type { PlannedPost, PostFacts, PostKind } from '../plan/types';
 import { plannedToRow } from './rows';
 import type { Database } from './schema';
 import { PENDING_STATES, type PostState } from './types';
@@ -44,25 +44,57 @@ interface Group {
 /** Plans, revives and cancels corrections so the ledger holds exactly the ones `planner` owes. */
 export async function syncCorrections(trx: Kysely<Database>, planner: CorrectionPlanner, now: Date, offices?: readonly string[]): Promise<CorrectionSyncResult> {
   const nowMs = now.getTime();
-  const groups = await loadGroups(trx, nowMs, offices);
-  const decidable = [...groups.values()].filter((g) => !g.busy && g.published.length > 0);
-  const histories = await loadHistories(trx, decidable);
   const result: CorrectionSyncResult = { planned: 0, cancelled: 0 };
-  for (const decision of planner(histories)) {
-    const group = groups.get(groupKey(decision.key));
-    const stale = (group?.pending ?? []).filter((id) => id !== decision.post?.id);
+  for (const { decision, stale } of await decideCorrections(trx, planner, now, offices)) {
     result.cancelled += await cancelPending(trx, stale, nowMs);
     if (decision.post && (await ensurePost(trx, decision.post, now))) result.planned += 1;
   }
   return result;
 }
 
+/** What `syncCorrections` would do, written nowhere (the console's change preview). */
+export interface CorrectionPreview {
+  /** Corrections and cancellations that would be inserted, each with the published posts it answers. */
+  planned: { post: PlannedPost; published: PublishedPost[] }[];
+  /** Pending corrections no longer owed: ids that would be cancelled. */
+  cancelled: string[];
+}
+
+/** A post already out about the release, on the channel of the correction. */
+export interface PublishedPost {
+  id: string;
+  kind: PostKind;
+  publishedAt: Date;
+}
+
+export async function previewCorrections(db: Kysely<Database>, planner: CorrectionPlanner, now: Date, offices?: readonly string[]): Promise<CorrectionPreview> {
+  const preview: CorrectionPreview = { planned: [], cancelled: [] };
+  for (const { decision, group, stale } of await decideCorrections(db, planner, now, offices)) {
+    preview.cancelled.push(...stale);
+    if (!decision.post || !(await wouldInsert(db, decision.post.id))) continue;
+    const published = (group?.published ?? []).map((post) => ({ id: post.id, kind: post.kind, publishedAt: new Date(post.publishedAt) }));
+    preview.planned.push({ post: decision.post, published });
+  }
+  return preview;
+}
+
+/** The planner's decisions with the group each is about and its pending corrections that are stale; reads only. */
+async function decideCorrections(db: Kysely<Database>, planner: CorrectionPlanner, now: Date, offices: readonly string[] | undefined): Promise<{ decision: CorrectionDecision; group: Group | undefined; stale: string[] }[]> {
+  const groups = await loadGroups(db, now.getTime(), offices);
+  const decidable = [...groups.values()].filter((g) => !g.busy && g.published.length > 0);
+  const histories = await loadHistories(db, decidable);
+  return planner(histories).map((decision) => {
+    const group = groups.get(groupKey(decision.key));
+    return { decision, group, stale: (group?.pending ?? []).filter((id) => id !== decision.post?.id) };
+  });
+}
+
 const groupKey = (key: CorrectionDecision['key']): string => JSON.stringify([key.officeId, key.releaseId, key.channelId]);
 
 /** Current revisions about releases, grouped by (office, release, channel); no facts yet (they are large). */
-async function loadGroups(trx: Kysely<Database>, nowMs: number, offices: readonly string[] | undefined): Promise<Map<string, Group>> {
+async function loadGroups(db: Kysely<Database>, nowMs: number, offices: readonly string[] | undefined): Promise<Map<string, Group>> {
   if (offices && offices.length === 0) return new Map();
-  let query = trx
+  let query = db
     .selectFrom('posts')
     .select(['id', 'office_id', 'release_id', 'channel_id', 'kind', 'state', 'published_at', 'due_at'])
     .where('kind', 'in', RELEASE_KINDS)
@@ -86,11 +118,11 @@ async function loadGroups(trx: Kysely<Database>, nowMs: number, offices: readonl
 }
 
 /** The release facts each published post showed, in publishing order. */
-async function loadHistories(trx: Kysely<Database>, groups: Group[]): Promise<PublishedHistory[]> {
+async function loadHistories(db: Kysely<Database>, groups: Group[]): Promise<PublishedHistory[]> {
   const ids = groups.flatMap((g) => g.published.map((p) => p.id));
   const facts = new Map<string, PostFacts>();
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const rows = await trx
+    const rows = await db
       .selectFrom('posts')
       .select(['id', 'facts_json'])
       .where('id', 'in', ids.slice(i, i + ID_CHUNK))
@@ -130,12 +162,7 @@ export async function cancelPending(trx: Kysely<Database>, ids: string[], nowMs:
  * and are never re-sent late. Returns whether a row was inserted.
  */
 async function ensurePost(trx: Kysely<Database>, post: NonNullable<CorrectionDecision['post']>, now: Date): Promise<boolean> {
-  const existing = await trx
-    .selectFrom('posts')
-    .select(['revision', 'state'])
-    .where('id', '=', post.id)
-    .where('state', '<>', 'superseded')
-    .executeTakeFirst();
+  const existing = await currentRevisionOf(trx, post.id);
   if (existing && existing.state !== 'cancelled') return false;
   if (existing) {
     await trx
@@ -153,4 +180,14 @@ async function ensurePost(trx: Kysely<Database>, post: NonNullable<CorrectionDec
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(done.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Whether `ensurePost` would insert a row for this id (none yet, or the current one cancelled). */
+async function wouldInsert(db: Kysely<Database>, id: string): Promise<boolean> {
+  const existing = await currentRevisionOf(db, id);
+  return !existing || existing.state === 'cancelled';
+}
+
+async function currentRevisionOf(db: Kysely<Database>, id: string): Promise<{ revision: number; state: PostState } | undefined> {
+  return db.selectFrom('posts').select(['revision', 'state']).where('id', '=', id).where('state', '<>', 'superseded').executeTakeFirst();
 }

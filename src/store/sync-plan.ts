@@ -12,9 +12,9 @@ import type { PlannedPost } from '../plan/types';
 import type { Store } from './open';
 import { plannedToRow, rowToPost, toMillis, type PostRow } from './rows';
 import type { Database } from './schema';
-import { cancelPending, syncCorrections } from './sync-corrections';
+import { cancelPending, previewCorrections, syncCorrections, type CorrectionPreview } from './sync-corrections';
 import { inWriteTransaction } from './transaction';
-import { PENDING_STATES, type PostState, type SyncResult } from './types';
+import { PENDING_STATES, type LedgerPost, type PostState, type SyncResult } from './types';
 
 /** Rows per multi-row INSERT: 26 columns × 200 stays far below both engines' parameter limits. */
 const INSERT_CHUNK = 200;
@@ -53,54 +53,22 @@ export async function syncPlan(
   planned: PlannedPost[],
   window: { from: Date; to: Date },
   now: Date,
-  options: {
-    corrections?: CorrectionPlanner;
-    /**
-     * Only posts of these offices are cancelled or corrected (many offices:
-     * an office left out of the plan because its config is broken keeps its
-     * pending posts, and owes no cancellations). Default: every office.
-     */
-    offices?: readonly string[];
-  } = {},
+  options: SyncOptions = {},
 ): Promise<SyncResult> {
   const plan = indexPlan(planned);
   return inWriteTransaction(store, async (trx) => {
-    const current = await loadCurrent(trx, [...plan.keys()]);
+    const diff = await diffPlan(trx, plan, window, now, options.offices);
     const result: SyncResult = {
       inserted: 0,
       superseded: 0,
       cancelled: 0,
-      unchanged: 0,
-      skippedPast: 0,
+      unchanged: diff.unchanged + diff.changedAfterPublish.length,
+      skippedPast: diff.skippedPast,
       rescheduled: 0,
-      changedAfterPublish: [],
+      changedAfterPublish: diff.changedAfterPublish.map(rowToPost),
     };
-    const inserts: { post: PlannedPost; revision: number }[] = [];
     /** The revision each superseded post had when read: only that one is superseded. */
-    const supersedeKeys: { id: string; revision: number }[] = [];
-    const reschedules: { post: PlannedPost; row: PostRow }[] = [];
-    for (const post of plan.values()) {
-      const decision = decide(post, current.get(post.id), now);
-      switch (decision.action) {
-        case 'insert':
-          inserts.push(decision);
-          if (decision.supersede) supersedeKeys.push({ id: post.id, revision: decision.revision - 1 });
-          break;
-        case 'reschedule':
-          reschedules.push(decision);
-          break;
-        case 'changed-after-publish':
-          result.changedAfterPublish.push(rowToPost(decision.row));
-          result.unchanged += 1;
-          break;
-        case 'skip-past':
-          result.skippedPast += 1;
-          break;
-        case 'unchanged':
-          result.unchanged += 1;
-          break;
-      }
-    }
+    const supersedeKeys = diff.inserts.filter((insert) => insert.supersede).map(({ post, revision }) => ({ id: post.id, revision: revision - 1 }));
     const nowMs = now.getTime();
     // Supersede before inserting: the partial unique index allows one current revision per id.
     for (const keys of chunk(supersedeKeys, ID_CHUNK)) {
@@ -115,7 +83,7 @@ export async function syncPlan(
         .executeTakeFirst();
       result.superseded += Number(done.numUpdatedRows);
     }
-    for (const rows of chunk(inserts, INSERT_CHUNK)) {
+    for (const rows of chunk(diff.inserts, INSERT_CHUNK)) {
       // Instances starting together sync the same plan at once (PostgreSQL): the
       // one that comes second finds the rows there and inserts nothing, instead of
       // failing on the primary key or the one-current-revision index.
@@ -126,7 +94,7 @@ export async function syncPlan(
         .executeTakeFirst();
       result.inserted += Number(done.numInsertedOrUpdatedRows ?? 0);
     }
-    for (const { post, row } of reschedules) {
+    for (const { post, row } of diff.reschedules) {
       await trx
         .updateTable('posts')
         .set({
@@ -142,7 +110,7 @@ export async function syncPlan(
         .execute();
       result.rescheduled = (result.rescheduled ?? 0) + 1;
     }
-    result.cancelled = await cancelRemoved(trx, plan, window, nowMs, options.offices);
+    for (const ids of chunk(diff.removed.map((row) => row.id), ID_CHUNK)) result.cancelled += await cancelPending(trx, ids, nowMs);
     if (options.corrections) {
       const corrections = await syncCorrections(trx, options.corrections, now, options.offices);
       result.correctionsPlanned = corrections.planned;
@@ -150,6 +118,98 @@ export async function syncPlan(
     }
     return result;
   });
+}
+
+export interface SyncOptions {
+  corrections?: CorrectionPlanner;
+  /**
+   * Only posts of these offices are cancelled or corrected (many offices:
+   * an office left out of the plan because its config is broken keeps its
+   * pending posts, and owes no cancellations). Default: every office.
+   */
+  offices?: readonly string[];
+}
+
+/** A pending post the plan no longer holds, as `previewSync` shows it. */
+export type RemovedPost = Pick<LedgerPost, 'id' | 'revision' | 'officeId' | 'ruleId' | 'channelId' | 'kind' | 'releaseId' | 'subject' | 'dueAt' | 'state'>;
+
+/**
+ * What `syncPlan` would do with the same arguments, read from the ledger and
+ * written nowhere (the console's change preview, issue 9): the same decisions,
+ * by the same code, without a write transaction — so a preview never holds a
+ * lock a claim would wait for. Read outside a transaction, it can be a moment
+ * out of date; the sync itself decides again when the change is saved.
+ */
+export interface SyncPreview {
+  /** Posts that do not exist yet (or were cancelled and come back): inserted as planned. */
+  inserted: PlannedPost[];
+  /** Pending posts whose facts or template change: a new revision, rendered again. */
+  changed: { post: PlannedPost; before: LedgerPost }[];
+  /** Pending posts whose due time or deadline moves, facts unchanged (a ready one is rendered again). */
+  rescheduled: { post: PlannedPost; before: LedgerPost }[];
+  /** Pending posts the plan no longer holds: cancelled. */
+  removed: RemovedPost[];
+  /** Posts already published (or being sent) whose facts change: left as they are; corrections below. */
+  changedAfterPublish: LedgerPost[];
+  /** With `options.corrections`: the corrections and cancellations that would be planned, and the pending ones no longer owed. */
+  corrections: CorrectionPreview;
+}
+
+export async function previewSync(store: Store, planned: PlannedPost[], window: { from: Date; to: Date }, now: Date, options: SyncOptions = {}): Promise<SyncPreview> {
+  const diff = await diffPlan(store.db, indexPlan(planned), window, now, options.offices);
+  const inserted = diff.inserts.filter((insert) => !insert.supersede || insert.before.state === 'cancelled').map((insert) => insert.post);
+  const changed = diff.inserts.filter((insert) => insert.supersede && insert.before.state !== 'cancelled').map(({ post, before }) => ({ post, before: rowToPost(before!) }));
+  return {
+    inserted,
+    changed,
+    rescheduled: diff.reschedules.map(({ post, row }) => ({ post, before: rowToPost(row) })),
+    removed: diff.removed.map(toRemovedPost),
+    changedAfterPublish: diff.changedAfterPublish.map(rowToPost),
+    corrections: options.corrections ? await previewCorrections(store.db, options.corrections, now, options.offices) : { planned: [], cancelled: [] },
+  };
+}
+
+type Insert = { post: PlannedPost; revision: number; supersede: false; before?: undefined } | { post: PlannedPost; revision: number; supersede: true; before: PostRow };
+
+/** The decisions of one sync, read from the ledger; nothing written. */
+interface PlanDiff {
+  inserts: Insert[];
+  reschedules: { post: PlannedPost; row: PostRow }[];
+  changedAfterPublish: PostRow[];
+  skippedPast: number;
+  unchanged: number;
+  /** Pending posts due in the window that the plan no longer holds. */
+  removed: RemovedRow[];
+}
+
+type RemovedRow = Pick<PostRow, 'id' | 'revision' | 'office_id' | 'rule_id' | 'channel_id' | 'kind' | 'release_id' | 'subject' | 'due_at' | 'state'>;
+
+async function diffPlan(db: Kysely<Database>, plan: Map<string, PlannedPost>, window: { from: Date; to: Date }, now: Date, offices: readonly string[] | undefined): Promise<PlanDiff> {
+  const current = await loadCurrent(db, [...plan.keys()]);
+  const diff: PlanDiff = { inserts: [], reschedules: [], changedAfterPublish: [], skippedPast: 0, unchanged: 0, removed: [] };
+  for (const post of plan.values()) {
+    const row = current.get(post.id);
+    const decision = decide(post, row, now);
+    switch (decision.action) {
+      case 'insert':
+        diff.inserts.push(decision.supersede ? { post, revision: decision.revision, supersede: true, before: row! } : { post, revision: decision.revision, supersede: false });
+        break;
+      case 'reschedule':
+        diff.reschedules.push(decision);
+        break;
+      case 'changed-after-publish':
+        diff.changedAfterPublish.push(decision.row);
+        break;
+      case 'skip-past':
+        diff.skippedPast += 1;
+        break;
+      case 'unchanged':
+        diff.unchanged += 1;
+        break;
+    }
+  }
+  diff.removed = await findRemoved(db, plan, window, offices);
+  return diff;
 }
 
 function decide(post: PlannedPost, row: PostRow | undefined, now: Date): Decision {
@@ -185,37 +245,42 @@ function indexPlan(planned: PlannedPost[]): Map<string, PlannedPost> {
   return plan;
 }
 
-async function loadCurrent(trx: Kysely<Database>, ids: string[]): Promise<Map<string, PostRow>> {
+async function loadCurrent(db: Kysely<Database>, ids: string[]): Promise<Map<string, PostRow>> {
   const current = new Map<string, PostRow>();
   for (const part of chunk(ids, ID_CHUNK)) {
-    const rows = await trx.selectFrom('posts').selectAll().where('id', 'in', part).where('state', '<>', 'superseded').execute();
+    const rows = await db.selectFrom('posts').selectAll().where('id', 'in', part).where('state', '<>', 'superseded').execute();
     for (const row of rows) current.set(row.id, row);
   }
   return current;
 }
 
-async function cancelRemoved(
-  trx: Kysely<Database>,
-  plan: Map<string, PlannedPost>,
-  window: { from: Date; to: Date },
-  nowMs: number,
-  offices: readonly string[] | undefined,
-): Promise<number> {
-  if (offices && offices.length === 0) return 0;
-  let query = trx
+async function findRemoved(db: Kysely<Database>, plan: Map<string, PlannedPost>, window: { from: Date; to: Date }, offices: readonly string[] | undefined): Promise<RemovedRow[]> {
+  if (offices && offices.length === 0) return [];
+  let query = db
     .selectFrom('posts')
-    .select('id')
+    .select(['id', 'revision', 'office_id', 'rule_id', 'channel_id', 'kind', 'release_id', 'subject', 'due_at', 'state'])
     // Corrections are never in the plan: sync-corrections decides when one is no longer owed.
     .where('kind', 'in', ['announcement', 'digest'])
     .where('state', 'in', PENDING_STATES)
     .where('due_at', '>=', window.from.getTime())
     .where('due_at', '<', window.to.getTime());
   if (offices) query = query.where('office_id', 'in', [...offices]);
-  const inWindow = await query.execute();
-  const removed = inWindow.map((r) => r.id).filter((id) => !plan.has(id));
-  let cancelled = 0;
-  for (const ids of chunk(removed, ID_CHUNK)) cancelled += await cancelPending(trx, ids, nowMs);
-  return cancelled;
+  return (await query.execute()).filter((row) => !plan.has(row.id));
+}
+
+function toRemovedPost(row: RemovedRow): RemovedPost {
+  return {
+    id: row.id,
+    revision: Number(row.revision),
+    officeId: row.office_id,
+    ruleId: row.rule_id,
+    channelId: row.channel_id,
+    kind: row.kind,
+    releaseId: row.release_id,
+    subject: row.subject,
+    dueAt: new Date(Number(row.due_at)),
+    state: row.state,
+  };
 }
 
 function numberOrNull(value: number | null): number | null {
