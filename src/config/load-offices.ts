@@ -198,7 +198,7 @@ function checkOfficeOwn(own: YamlSource, id: string, problems: Problem[]): void 
       if (scope?.scope !== 'deployment') continue;
       problems.push({
         location: own.locateKey(['settings', key]),
-        message: `settings.${key} is deployment-wide (${scope.why}): this office's value is ignored. Set it in the shared config/herald.yaml, or remove it here (an office may set alerts, dailyCaps and horizonDays).`,
+        message: `settings.${key} is deployment-wide (${scope.why}): this office's value is ignored. Set it in the shared config/herald.yaml, or remove it here (an office may set alerts, dailyCaps, horizonDays and approval).`,
         severity: 'warning',
       });
     }

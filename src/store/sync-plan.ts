@@ -26,6 +26,7 @@ const SENT_OR_SENDING: readonly PostState[] = ['published', 'claimed', 'unknown'
 type Decision =
   | { action: 'insert'; post: PlannedPost; revision: number; supersede: boolean }
   | { action: 'reschedule'; post: PlannedPost; row: PostRow }
+  | { action: 'approval-changed'; post: PlannedPost; row: PostRow }
   | { action: 'changed-after-publish'; row: PostRow }
   | { action: 'skip-past' }
   | { action: 'unchanged' };
@@ -79,6 +80,7 @@ export async function syncPlan(
     /** The revision each superseded post had when read: only that one is superseded. */
     const supersedeKeys: { id: string; revision: number }[] = [];
     const reschedules: { post: PlannedPost; row: PostRow }[] = [];
+    const approvalChanges: { post: PlannedPost; row: PostRow }[] = [];
     for (const post of plan.values()) {
       const decision = decide(post, current.get(post.id), now);
       switch (decision.action) {
@@ -88,6 +90,10 @@ export async function syncPlan(
           break;
         case 'reschedule':
           reschedules.push(decision);
+          break;
+        case 'approval-changed':
+          approvalChanges.push(decision);
+          result.unchanged += 1;
           break;
         case 'changed-after-publish':
           result.changedAfterPublish.push(rowToPost(decision.row));
@@ -133,14 +139,25 @@ export async function syncPlan(
           due_at: post.dueAt.getTime(),
           deadline: toMillis(post.deadline),
           facts_json: JSON.stringify(post.facts),
+          ...approvalColumns(post, row),
           // A rendered card may say "besok" or "60 menit lagi": render again for the new time.
-          ...(row.state === 'ready' ? { state: 'planned' as const, rendered_json: null } : {}),
+          ...(row.state === 'ready' ? { state: 'planned' as const, rendered_json: null, content_hash: null } : {}),
           updated_at: nowMs,
         })
         .where('id', '=', row.id)
         .where('revision', '=', row.revision)
         .execute();
       result.rescheduled = (result.rescheduled ?? 0) + 1;
+    }
+    for (const { post, row } of approvalChanges) {
+      // `settings.approval` changed: the content did not, so the rendering (and any approval of it) stays.
+      await trx
+        .updateTable('posts')
+        .set({ ...approvalColumns(post, row), updated_at: nowMs })
+        .where('id', '=', row.id)
+        .where('revision', '=', row.revision)
+        .where('state', 'in', PENDING_STATES)
+        .execute();
     }
     result.cancelled = await cancelRemoved(trx, plan, window, nowMs, options.offices);
     if (options.corrections) {
@@ -160,8 +177,11 @@ function decide(post: PlannedPost, row: PostRow | undefined, now: Date): Decisio
   if (PENDING_STATES.includes(row.state)) {
     if (factsChanged) return next;
     const timesChanged = Number(row.due_at) !== post.dueAt.getTime() || numberOrNull(row.deadline) !== toMillis(post.deadline);
-    return timesChanged ? { action: 'reschedule', post, row } : { action: 'unchanged' };
+    if (timesChanged) return { action: 'reschedule', post, row };
+    return numberOrNull(row.approve_by) !== toMillis(post.approveBy) ? { action: 'approval-changed', post, row } : { action: 'unchanged' };
   }
+  // Staff skipped it: no re-plan brings it back (store/post-actions.ts).
+  if (row.state === 'skipped') return { action: 'unchanged' };
   if (SENT_OR_SENDING.includes(row.state)) {
     return row.fingerprint !== post.fingerprint ? { action: 'changed-after-publish', row } : { action: 'unchanged' };
   }
@@ -216,6 +236,12 @@ async function cancelRemoved(
   let cancelled = 0;
   for (const ids of chunk(removed, ID_CHUNK)) cancelled += await cancelPending(trx, ids, nowMs);
   return cancelled;
+}
+
+/** The approval cut-off of `post`; a moved cut-off may alert again, at its new time. */
+function approvalColumns(post: PlannedPost, row: PostRow): { approve_by: number | null; approval_alerted_at?: null } {
+  const approveBy = toMillis(post.approveBy);
+  return approveBy === numberOrNull(row.approve_by) ? { approve_by: approveBy } : { approve_by: approveBy, approval_alerted_at: null };
 }
 
 function numberOrNull(value: number | null): number | null {
