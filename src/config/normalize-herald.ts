@@ -327,7 +327,7 @@ function normalizeApproval(checker: Checker, value: ApprovalInput): ApprovalSett
  * written: the shared ones in the many-office layout) or a correction: a
  * misspelt id would silently let that rule's posts out unapproved.
  */
-function checkApprovalRules(checker: Checker, rawSettings: unknown, ruleIds: string[]): void {
+export function checkApprovalRules(checker: Checker, rawSettings: unknown, ruleIds: string[]): void {
   const approval = isRecord(rawSettings) ? rawSettings.approval : undefined;
   if (!isRecord(approval) || !Array.isArray(approval.rules)) return;
   const known = [...ruleIds, ...CORRECTION_RULES];

@@ -118,7 +118,7 @@ export async function revokeApproval(
           ? 'no such post'
           : input.revision !== undefined && Number(current.revision) !== input.revision
             ? `it changed since it was shown (revision ${current.revision} is current now; it needs approval anyway)`
-            : `it is ${describeState(current.state)}: there is nothing to hold back`,
+            : `it is ${describeState(current.state, rowToPost(current))}`,
       );
     }
     const revoked = await trx
