@@ -11,11 +11,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../errors';
-import { createChecker, isRecord } from './checks';
+import { createChecker, isRecord, rawIds } from './checks';
 import { validateShape } from './issues';
 import { deepFreeze, isDirectory, loadOfficeFiles, resolveTemplatesDir, sortProblems } from './load';
 import { layerSources } from './layered-source';
-import { DEFAULT_SETTINGS, normalizeSettings } from './normalize-herald';
+import { checkApprovalRules, DEFAULT_SETTINGS, normalizeSettings } from './normalize-herald';
 import { settingScope } from './office-settings';
 import { ID_PATTERN, sharedHeraldSchema } from './schema';
 import type { Config, OfficeConfig, Settings } from './types';
@@ -135,7 +135,9 @@ function checkShared(source: YamlSource, problems: Problem[]): Settings {
     });
   }
   problems.push(...validateShape(sharedHeraldSchema, { ...source, data: rest }).problems);
-  return normalizeSettings(createChecker(source, problems), source.data.settings);
+  const checker = createChecker(source, problems);
+  checkApprovalRules(checker, source.data.settings, [...rawIds(source.data.announcements), ...rawIds(source.data.digests)]);
+  return normalizeSettings(checker, source.data.settings);
 }
 
 function loadOffice(input: { id: string; dir: string; absDir: string; sharedSource: YamlSource | null; settings: Settings; sharedTemplates: string }): OfficeLoadResult {
@@ -198,7 +200,7 @@ function checkOfficeOwn(own: YamlSource, id: string, problems: Problem[]): void 
       if (scope?.scope !== 'deployment') continue;
       problems.push({
         location: own.locateKey(['settings', key]),
-        message: `settings.${key} is deployment-wide (${scope.why}): this office's value is ignored. Set it in the shared config/herald.yaml, or remove it here (an office may set alerts, dailyCaps and horizonDays).`,
+        message: `settings.${key} is deployment-wide (${scope.why}): this office's value is ignored. Set it in the shared config/herald.yaml, or remove it here (an office may set alerts, dailyCaps, horizonDays and approval).`,
         severity: 'warning',
       });
     }

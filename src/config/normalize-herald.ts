@@ -6,6 +6,7 @@ import Holidays from 'date-holidays';
 import type {
   AlertSettings,
   AnnouncementRule,
+  ApprovalSettings,
   AnnouncementTiming,
   ChannelConfig,
   DigestRule,
@@ -39,6 +40,7 @@ import {
   settingsSchema,
   type AlertsInput,
   type AnnouncementInput,
+  type ApprovalInput,
   type ChannelInput,
 } from './schema';
 import { didYouMean } from './suggest';
@@ -112,6 +114,7 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
   );
 
   const settings = normalizeSettings(checker, raw.settings, base);
+  checkApprovalRules(checker, raw.settings, [...rawIds(raw.announcements), ...rawIds(raw.digests)]);
   channels.forEach((channel, index) => {
     const platformCap = channel.platform === 'generic' ? undefined : settings.dailyCaps?.[channel.platform];
     if (channel.dailyCap === undefined && platformCap !== undefined) channel.dailyCap = platformCap;
@@ -145,6 +148,7 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
       announcements,
       digests,
       location: checker.at(['office']),
+      ...(settings.approval ? { approval: settings.approval } : {}),
     },
     settings,
     serviceIds,
@@ -181,6 +185,9 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   if (isRecord(rawTelegram) && typeof rawTelegram.baseUrl === 'string' && !isHttpUrl(rawTelegram.baseUrl)) {
     checker.error(['settings', 'alerts', 'telegram', 'baseUrl'], `\`${rawTelegram.baseUrl}\` is not an http(s) address: write e.g. http://127.0.0.1:8081, or remove baseUrl.`);
   }
+  // An office's `approval` replaces the shared one as a whole (`required: false` turns it off).
+  const approval = settingsInput?.approval ? normalizeApproval(checker, settingsInput.approval) : base.approval;
+  if (approval) settings.approval = approval;
   if (settingsInput?.alerts) {
     const alerts = normalizeAlerts(checker, settingsInput.alerts);
     if (alerts) settings.alerts = alerts;
@@ -299,6 +306,37 @@ function normalizeAnnouncement(checker: Checker, value: AnnouncementInput, index
     deadlineMinutesAfterOpening: value.deadlineMinutesAfterOpening ?? (atOpeningTime ? 60 : 0),
     location: checker.at(['announcements', index]),
   };
+}
+
+const DEFAULT_APPROVAL_HOURS = 24;
+/** The rule ids of correction and cancellation posts (plan/corrections.ts CORRECTION_RULE, CANCELLATION_RULE). */
+const CORRECTION_RULES = ['correction', 'cancellation'];
+
+/** `settings.approval` with defaults; undefined when it turns approval off. */
+function normalizeApproval(checker: Checker, value: ApprovalInput): ApprovalSettings | undefined {
+  if (value.required === false) return undefined;
+  return {
+    hoursBefore: value.hoursBefore ?? DEFAULT_APPROVAL_HOURS,
+    rules: value.rules ? [...new Set(value.rules)] : null,
+    location: checker.at(['settings', 'approval']),
+  };
+}
+
+/**
+ * Every rule `settings.approval.rules` names is one of this file's rules (as
+ * written: the shared ones in the many-office layout) or a correction: a
+ * misspelt id would silently let that rule's posts out unapproved.
+ */
+export function checkApprovalRules(checker: Checker, rawSettings: unknown, ruleIds: string[]): void {
+  const approval = isRecord(rawSettings) ? rawSettings.approval : undefined;
+  if (!isRecord(approval) || !Array.isArray(approval.rules)) return;
+  const known = [...ruleIds, ...CORRECTION_RULES];
+  approval.rules.forEach((rule: unknown, index) => {
+    if (typeof rule === 'string' && !known.includes(rule)) {
+      checker.error(['settings', 'approval', 'rules', index],
+        `unknown rule \`${rule}\`: name an announcement or digest rule of this office (${ruleIds.join(', ') || 'none defined'}), or ${CORRECTION_RULES.join('/')}.${didYouMean(rule, known)}`);
+    }
+  });
 }
 
 export const DEFAULT_ALERT_RATE_LIMIT = { max: 10, windowMinutes: 10 };

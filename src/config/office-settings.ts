@@ -20,6 +20,7 @@ export const SETTING_SCOPES: { readonly [K in keyof Required<SettingsInput>]: Se
   alerts: { scope: 'office' },
   dailyCaps: { scope: 'office' },
   horizonDays: { scope: 'office' },
+  approval: { scope: 'office' },
   renderAheadMinutes: { scope: 'deployment', why: "one schedule loop renders every office's cards" },
   replanCron: { scope: 'deployment', why: 'one re-plan timer re-reads and re-plans every office' },
   mediaServer: { scope: 'deployment', why: "one media server, at one address and port, serves every office's cards" },

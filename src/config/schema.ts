@@ -298,6 +298,17 @@ export const alertsSchema = z
   })
   .describe('Where alerts for staff go besides the log and `status`: e-mail and/or a Telegram chat.');
 
+export const approvalSchema = z
+  .strictObject({
+    required: z.boolean().optional()
+      .describe('true (default when `approval` is written): posts wait for a staff approval before they go out; false turns it off (e.g. one office under shared settings that require it).'),
+    hoursBefore: z.number().int({ error: 'write whole hours.' }).min(0, { error: 'hours cannot be negative.' }).max(24 * 14, { error: 'approve at most 14 days (336 hours) ahead.' }).optional()
+      .describe('Approve each post at least this many hours before it is due (default 24); past that, staff are alerted. A later approval still lets the post out before its deadline.'),
+    rules: z.array(z.string()).min(1, { error: 'list at least one rule id, or leave `rules` out for every rule.' }).optional()
+      .describe('Rule ids whose posts need approval, e.g. [opening, h-60m]; `correction` and `cancellation` name the correction posts. Default: every rule.'),
+  })
+  .describe('Staff approve posts before they go out: { required: true, hoursBefore: 24, rules: [opening, h-60m] }. An unapproved post is never sent; a post changed after its approval needs approval again.');
+
 export const settingsSchema = z
   .strictObject({
     renderAheadMinutes: minutes('Prepare captions and images this many minutes before posting (default 10).').optional(),
@@ -322,8 +333,9 @@ export const settingsSchema = z
       })
       .optional()
       .describe("Default daily cap of each platform's channels; a channel's own dailyCap wins. In the shared herald.yaml of many offices: every office's default, which an office's own settings.dailyCaps overrides per platform."),
+    approval: approvalSchema.optional(),
   })
-  .describe('Bot settings. Many offices: alerts, dailyCaps and horizonDays may be set per office; the others only in the shared herald.yaml.');
+  .describe('Bot settings. Many offices: alerts, dailyCaps, horizonDays and approval may be set per office; the others only in the shared herald.yaml.');
 
 export const heraldSchema = z
   .strictObject({
@@ -442,6 +454,7 @@ export type AnnouncementInput = z.infer<typeof announcementSchema>;
 export type DigestInput = z.infer<typeof digestSchema>;
 export type SettingsInput = z.infer<typeof settingsSchema>;
 export type AlertsInput = z.infer<typeof alertsSchema>;
+export type ApprovalInput = z.infer<typeof approvalSchema>;
 export type RecurringInput = z.infer<typeof recurringSchema>;
 export type ReleaseInput = z.infer<typeof releaseSchema>;
 export type ClosureInput = z.infer<typeof closureSchema>;

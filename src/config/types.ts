@@ -30,6 +30,17 @@ export interface Settings {
   alerts?: AlertSettings;
   /** Default daily cap per platform (`settings.dailyCaps`); a channel's own `dailyCap` wins. Already applied to `ChannelConfig.dailyCap`. */
   dailyCaps?: DailyCaps;
+  /** `settings.approval` when it requires approval; absent: posts go out without one. Many offices: every office's default. */
+  approval?: ApprovalSettings;
+}
+
+/** Staff approve posts before they go out (`settings.approval`). */
+export interface ApprovalSettings {
+  /** Each post needs its approval this long before it is due: the cut-off, when staff are alerted. */
+  hoursBefore: number;
+  /** Rule ids whose posts need approval (`correction`, `cancellation` for corrections); null: every rule. */
+  rules: readonly string[] | null;
+  location: SourceLocation;
 }
 
 /** Posts per rolling 24 h, per platform. */
@@ -93,6 +104,8 @@ export interface OfficeConfig {
   alerts?: AlertSettings;
   /** Many-office layout: the office's own planning horizon (`settings.horizonDays` of its herald.yaml); absent: the deployment's. */
   horizonDays?: number;
+  /** Whether (and which of) this office's posts need approval: its own `settings.approval`, else the deployment's; absent: none. */
+  approval?: ApprovalSettings;
 }
 
 export interface OfficeInfo {

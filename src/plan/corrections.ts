@@ -14,6 +14,7 @@ import { expandCalendar } from '../calendar/expand';
 import type { Config, OfficeConfig } from '../config/types';
 import { addDays, type PlainDate } from '../time/plain-date';
 import { fromLocal, toLocal } from '../time/zone';
+import { approvalCutoff } from './approval';
 import { buildOfficeFacts, buildReleaseFacts, buildServiceFacts } from './facts';
 import { canonicalJson, fingerprintFacts } from './fingerprint';
 import type { PlannedPost, PostFacts, PostKind, ReleaseFacts } from './types';
@@ -165,7 +166,10 @@ function buildPost(
   // Quota of the last service day can be booked until that day ends; after it a correction helps nobody.
   const endOfLastDay = fromLocal(addDays(lastDay, 1), '00:00', office.timezone);
   const deadline = new Date(Math.min(endOfLastDay.getTime(), now.getTime() + MAX_CORRECTION_DELAY_MS));
+  // A correction is due at once: when it needs approval, its cut-off has passed and staff are alerted now.
+  const approveBy = approvalCutoff(office, { ruleId: template, dueAt: now });
   return {
+    ...(approveBy ? { approveBy } : {}),
     id: correctionId(office.id, history.releaseId, canonicalJson({ kind, release }), canonicalJson(previous), history.channelId),
     officeId: office.id,
     ruleId: template,

@@ -8,6 +8,7 @@ import type { Config } from '../config/types';
 import type { ExpandedCalendar } from '../calendar/types';
 import type { PlanResult, PlannedPost, SkippedPost } from './types';
 import { planAnnouncements } from './announcements';
+import { withApprovalCutoff } from './approval';
 import { createOfficePlanContext } from './context';
 import { planDigests } from './digest';
 import { createFingerprinter } from './fingerprint';
@@ -47,9 +48,11 @@ export function planPosts(input: PlanInput): PlanResult {
         `planPosts: no expanded calendar for office ${office.id}; pass expandCalendar(office, calendarWindow(office, range))`,
       );
     }
-    const context = createOfficePlanContext(office, { fromMs, toMs }, { posts, skipped, fingerprint });
+    const officePosts: PlannedPost[] = [];
+    const context = createOfficePlanContext(office, { fromMs, toMs }, { posts: officePosts, skipped, fingerprint });
     planAnnouncements(context, calendar);
     planDigests(context, calendar);
+    for (const post of officePosts) posts.push(withApprovalCutoff(office, post));
   }
   return { posts: sortPosts(posts), skipped };
 }

@@ -74,6 +74,12 @@ export interface PlannedPost {
   /** Hash of the facts shown: a change means the pending post must be re-rendered. */
   fingerprint: string;
   facts: PostFacts;
+  /**
+   * Present when the post needs a staff approval (`settings.approval`): it is
+   * never sent unapproved, and staff are alerted when this instant passes
+   * without one. Not part of the facts: changing it re-plans nothing.
+   */
+  approveBy?: Date;
 }
 
 /** A post the rules ask for but that cannot go out, and why (shown by `check` and `plan`). */

@@ -4,7 +4,7 @@
  */
 import type { LedgerPost } from '../store/types';
 
-export type AlertKind = 'expired' | 'dead' | 'auth' | 'token-expiry' | 'unclear-outcome' | 'render-failed' | 'config-invalid' | 'reconcile-undecided' | 'daily-cap';
+export type AlertKind = 'expired' | 'dead' | 'auth' | 'token-expiry' | 'unclear-outcome' | 'render-failed' | 'config-invalid' | 'reconcile-undecided' | 'daily-cap' | 'unapproved';
 
 export interface Alert {
   kind: AlertKind;

@@ -11,7 +11,7 @@ import { sha256Hex } from '../render/card-hash';
 import { renderPost } from '../render/render-post';
 import type { RenderedMedia } from '../render/types';
 import type { StoredCard } from '../store/card-store';
-import { listToRender, markRendered } from '../store/ledger';
+import { APPROVAL_RENDER_LEAD_MS, listToRender, markRendered } from '../store/ledger';
 import type { LedgerPost } from '../store/types';
 import { mediaDirFor, plannedFromLedger } from './ledger-post';
 import type { SchedulerDeps } from './scheduler';
@@ -32,7 +32,8 @@ export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<n
     let rendered = 0;
     const runtime = deps.runtime();
     const aheadMs = runtime.config.settings.renderAheadMinutes * 60_000;
-    const posts = await listToRender(deps.store, new Date(now.getTime() + aheadMs), RENDER_BATCH);
+    // Posts that need approval are rendered well before their cut-off: staff approve what will go out.
+    const posts = await listToRender(deps.store, new Date(now.getTime() + aheadMs), RENDER_BATCH, { approvalsUntil: new Date(now.getTime() + APPROVAL_RENDER_LEAD_MS) });
     for (const post of posts) {
       const key = `${post.id}:${post.revision}`;
       if (failed.get(key) === runtime.generation) continue;

@@ -32,6 +32,7 @@ import type { Alert } from './alerts';
 import { createReconciler, type ReconcileSettings } from './reconcile';
 import { deadlineSignal } from '../time/deadline-signal';
 import { isDatabaseUnreachable } from '../store/outage';
+import { isApproved, takeUnapprovedPastCutoff } from '../store/approvals';
 
 /** What can change when staff edit the config: swapped as a whole on a valid reload. */
 export interface Runtime {
@@ -120,10 +121,19 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       deps.alert({
         kind: 'expired',
         post,
-        message: `${describe(post)} could not go out before its deadline ${post.deadline?.toISOString()} and expired; post it by hand if it still matters${post.lastError ? ` (last error: ${post.lastError})` : ''}`,
+        message: `${describe(post)} could not go out before its deadline ${post.deadline?.toISOString()} and expired; post it by hand if it still matters${post.lastError ? ` (last error: ${post.lastError})` : ''}${post.approveBy && !(await isApproved(deps.store, post)) ? ' (it was never approved: it needed a staff approval)' : ''}`,
       });
     }
-    return unclear.length + expired.length;
+    // Once per post revision across the cluster: the store marks each as alerted in the same statement.
+    const unapproved = await takeUnapprovedPastCutoff(deps.store, now);
+    for (const post of unapproved) {
+      deps.alert({
+        kind: 'unapproved',
+        post,
+        message: `${describe(post)} needed a staff approval by ${post.approveBy?.toISOString()} and has none${post.contentHash === null ? ' (it is not rendered yet)' : ''}: it is held and never sent unapproved. Approve it in the console before its deadline ${post.deadline?.toISOString() ?? '(none)'} to let it go out, or skip it`,
+      });
+    }
+    return unclear.length + expired.length + unapproved.length;
   }
 
   /**
@@ -286,9 +296,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       return swept + rendered + published + reconciled;
     },
     async nextEvents() {
-      const [events, reconcileAt] = await Promise.all([nextWake(deps.store), reconciler.nextAt(deps.clock.now())]);
-      if (reconcileAt === null) return events;
-      const nextDue = events.nextDue && events.nextDue < reconcileAt ? events.nextDue : reconcileAt;
+      const now = deps.clock.now();
+      const [{ nextApproval, ...events }, reconcileAt] = await Promise.all([nextWake(deps.store, now), reconciler.nextAt(now)]);
+      // An approval cut-off to alert at, or posts to render for review, wake the loop like a due post.
+      const nextDue = [events.nextDue, reconcileAt, nextApproval ?? null].reduce<Date | null>((earliest, at) => (at && (!earliest || at < earliest) ? at : earliest), null);
       return { ...events, nextDue };
     },
   };

@@ -67,7 +67,7 @@ export async function returnForRender(store: Store, claim: ClaimKey, reason: str
   await inWriteTransaction(store, async (trx) => {
     const row = await trx
       .updateTable('posts')
-      .set({ state: 'planned', rendered_json: null, lease_until: null, next_attempt_at: null, last_error: reason, updated_at: at })
+      .set({ state: 'planned', rendered_json: null, content_hash: null, lease_until: null, next_attempt_at: null, last_error: reason, updated_at: at })
       .where('id', '=', claim.id)
       .where('revision', '=', claim.revision)
       .where('lease_owner', '=', claim.owner)

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors';
 import type { Store } from './open';
+import { approvalCleared } from './approval-gate';
 import { rowToPost, type PostRow } from './rows';
 import type { Database } from './schema';
 import { inWriteTransaction } from './transaction';
@@ -34,7 +35,8 @@ export class LeaseLostError extends AppError {
 /**
  * Atomically moves due posts to `claimed` under a lease and returns them by
  * due time: `ready` posts with dueAt <= now and `retrying` posts with
- * nextAttemptAt <= now, whose deadline is null or after now. Each claim
+ * nextAttemptAt <= now, whose deadline is null or after now, and that need no
+ * approval or have one of their present content (approval-gate.ts). Each claim
  * counts an attempt and opens an `attempts` row.
  *
  * One UPDATE picks and claims the rows, so two claimers never get the same
@@ -72,6 +74,8 @@ export async function claimDue(
                   w.and([w('state', '=', 'retrying'), w('next_attempt_at', '<=', now)]),
                 ]),
                 w.or([w('deadline', 'is', null), w('deadline', '>', now)]),
+                // Never an unapproved post: checked in this statement, so no instance can send one.
+                approvalCleared(w),
               ]),
             )
             .orderBy('due_at')

@@ -14,6 +14,19 @@ export {
   type PostFilter,
   type AttemptRecord,
 } from './ledger';
+export {
+  approvePosts,
+  revokeApproval,
+  listAwaitingApproval,
+  getApprovalHistory,
+  isApproved,
+  PostActionRefusedError,
+  type ApprovalRecord,
+  type ApprovalRequest,
+  type ApprovalOutcome,
+  type AwaitingApproval,
+} from './approvals';
+export { skipPost, retryPost, markPostedByHand, markNotPosted, getPostActions, type PostAction, type PostActionRecord, type PostActionResult } from './post-actions';
 export { setRuntimeStatus, getRuntimeStatus, type RuntimeStatusKey } from './runtime-status';
 export { acquireDataDirLock, LOCK_FILE, readDataDirLock, type DataDirLock, type DataDirLockStatus } from './lock';
 export * from './types';

@@ -1,18 +1,35 @@
 /** Rendering ahead, waking up, and reading the ledger (status pages, history). */
+import { approvalCleared, approvedContent } from './approval-gate';
 import { replaceCards, type StoredCard } from './card-store';
+import { contentHash } from './content-hash';
 import type { Store } from './open';
 import { rowToPost } from './rows';
 import type { AttemptsTable } from './schema';
 import { inWriteTransaction } from './transaction';
 import type { LedgerPost, PostState } from './types';
 
-/** Posts to render ahead: state `planned`, due at or before `until`, earliest first. */
-export async function listToRender(store: Store, until: Date, limit: number): Promise<LedgerPost[]> {
+/**
+ * How long before its approval cut-off a post that needs approval is rendered:
+ * staff approve what will go out (its text and cards), a week's set at once.
+ */
+export const APPROVAL_RENDER_LEAD_MS = 7 * 86_400_000;
+
+/**
+ * Posts to render ahead: state `planned`, due at or before `until` — or, with
+ * `approvalsUntil`, needing approval by then (rendered early so staff can see
+ * and approve them) — earliest due first.
+ */
+export async function listToRender(store: Store, until: Date, limit: number, options: { approvalsUntil?: Date } = {}): Promise<LedgerPost[]> {
+  const approvalsUntil = options.approvalsUntil?.getTime();
   const rows = await store.db
     .selectFrom('posts')
     .selectAll()
     .where('state', '=', 'planned')
-    .where('due_at', '<=', until.getTime())
+    .where((eb) =>
+      approvalsUntil === undefined
+        ? eb('due_at', '<=', until.getTime())
+        : eb.or([eb('due_at', '<=', until.getTime()), eb.and([eb('approve_by', 'is not', null), eb('approve_by', '<=', approvalsUntil)])]),
+    )
     .orderBy('due_at')
     .orderBy('id')
     .limit(limit)
@@ -38,7 +55,7 @@ export async function markRendered(
   return inWriteTransaction(store, async (trx) => {
     const done = await trx
       .updateTable('posts')
-      .set({ state: 'ready', rendered_json: renderedJson, ...(now ? { updated_at: now.getTime() } : {}) })
+      .set({ state: 'ready', rendered_json: renderedJson, content_hash: contentHash(renderedJson), ...(now ? { updated_at: now.getTime() } : {}) })
       .where('id', '=', key.id)
       .where('revision', '=', key.revision)
       .where('state', '=', 'planned')
@@ -54,7 +71,7 @@ export async function resetRendered(store: Store, now?: Date, offices?: readonly
   if (offices && offices.length === 0) return 0;
   let query = store.db
     .updateTable('posts')
-    .set({ state: 'planned', rendered_json: null, ...(now ? { updated_at: now.getTime() } : {}) })
+    .set({ state: 'planned', rendered_json: null, content_hash: null, ...(now ? { updated_at: now.getTime() } : {}) })
     .where('state', '=', 'ready');
   // Many offices: a one-office edit renders only that office's cards again.
   if (offices) query = query.where('office_id', 'in', [...offices]);
@@ -64,27 +81,61 @@ export async function resetRendered(store: Store, now?: Date, offices?: readonly
 
 /**
  * When the scheduler must wake next: `nextDue` is the earliest due time of
- * ready/planned posts or retry time of retrying ones; `nextToRender` the
- * earliest due time of planned posts (render ahead of it).
+ * ready/planned posts or retry time of retrying ones (held unapproved posts
+ * left out: they wait for staff, not for time); `nextToRender` the earliest due
+ * time of planned posts (render ahead of it). With `now`, `nextApproval` is the
+ * next instant after it when an approval cut-off passes unapproved (alert) or a
+ * post needing approval is to be rendered for review.
  */
-export async function nextWake(store: Store): Promise<{ nextDue: Date | null; nextToRender: Date | null }> {
-  const [due, retry, render] = await Promise.all([
-    minOf(store, 'due_at', ['ready', 'planned']),
-    minOf(store, 'next_attempt_at', ['retrying']),
-    minOf(store, 'due_at', ['planned']),
+export async function nextWake(store: Store, now?: Date): Promise<{ nextDue: Date | null; nextToRender: Date | null; nextApproval?: Date | null }> {
+  const [due, retry, render, approval] = await Promise.all([
+    minOf(store, 'due_at', ['ready', 'planned'], true),
+    minOf(store, 'next_attempt_at', ['retrying'], true),
+    minOf(store, 'due_at', ['planned'], false),
+    now ? nextApprovalEvent(store, now.getTime()) : Promise.resolve(undefined),
   ]);
   const nextDue = due === null ? retry : retry === null ? due : Math.min(due, retry);
-  return { nextDue: nextDue === null ? null : new Date(nextDue), nextToRender: render === null ? null : new Date(render) };
+  return {
+    nextDue: nextDue === null ? null : new Date(nextDue),
+    nextToRender: render === null ? null : new Date(render),
+    ...(approval === undefined ? {} : { nextApproval: approval === null ? null : new Date(approval) }),
+  };
 }
 
-async function minOf(store: Store, column: 'due_at' | 'next_attempt_at', states: PostState[]): Promise<number | null> {
+async function minOf(store: Store, column: 'due_at' | 'next_attempt_at', states: PostState[], cleared: boolean): Promise<number | null> {
   const row = await store.db
     .selectFrom('posts')
     .select((eb) => eb.fn.min(column).as('earliest'))
     .where('state', 'in', states)
+    .$if(cleared, (query) => query.where((eb) => approvalCleared(eb)))
     .executeTakeFirst();
   const earliest = row?.earliest;
   return earliest === null || earliest === undefined ? null : Number(earliest);
+}
+
+async function nextApprovalEvent(store: Store, now: number): Promise<number | null> {
+  const [cutoff, review] = await Promise.all([
+    store.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.min('approve_by').as('earliest'))
+      .where('state', 'in', ['planned', 'ready', 'retrying'])
+      .where('approve_by', '>', now)
+      .where('approval_alerted_at', 'is', null)
+      .where((eb) => eb.not(approvedContent(eb)))
+      .executeTakeFirst(),
+    store.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.min('approve_by').as('earliest'))
+      .where('state', '=', 'planned')
+      .where('approve_by', '>', now + APPROVAL_RENDER_LEAD_MS)
+      .executeTakeFirst(),
+  ]);
+  const times = [toNumber(cutoff?.earliest), review?.earliest == null ? null : Number(review.earliest) - APPROVAL_RENDER_LEAD_MS].filter((t): t is number => t !== null);
+  return times.length > 0 ? Math.min(...times) : null;
+}
+
+function toNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }
 
 export interface PostFilter {
@@ -184,6 +235,7 @@ const ALL_STATES: readonly PostState[] = [
   'superseded',
   'cancelled',
   'dead',
+  'skipped',
 ];
 
 /** How many rows are in each state (every state present, zero if none; superseded revisions counted too). */

@@ -44,6 +44,8 @@ export function rowToPost(row: PostRow): LedgerPost {
     leaseUntil: toDate(row.lease_until),
     createdAt: toDate(row.created_at) as Date,
     updatedAt: toDate(row.updated_at) as Date,
+    approveBy: toDate(row.approve_by),
+    contentHash: row.content_hash,
   };
 }
 
@@ -75,5 +77,8 @@ export function plannedToRow(post: PlannedPost, revision: number, now: Date): In
     lease_until: null,
     created_at: now.getTime(),
     updated_at: now.getTime(),
+    approve_by: toMillis(post.approveBy),
+    content_hash: null,
+    approval_alerted_at: null,
   };
 }

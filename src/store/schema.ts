@@ -41,6 +41,12 @@ export interface PostsTable {
   lease_until: number | null;
   created_at: number;
   updated_at: number;
+  /** The approval cut-off of a post that needs approval (migrations/0010-approvals.ts); null: none needed. */
+  approve_by: number | null;
+  /** Digest of the rendered content (store/approvals.ts `contentHash`), set and cleared with `rendered_json`. */
+  content_hash: string | null;
+  /** When the `unapproved` alert of this revision was raised; null: not yet. */
+  approval_alerted_at: number | null;
 }
 
 /**
@@ -178,6 +184,31 @@ export interface AlertHeldTable {
   updated_at: number;
 }
 
+/** `approvals`: a staff approval of one post revision's content (migrations/0010-approvals.ts). */
+export interface ApprovalsTable {
+  post_id: string;
+  revision: number;
+  content_hash: string;
+  approver: string;
+  approved_at: number;
+  revoked_by: string | null;
+  revoked_at: number | null;
+}
+
+/** `post_actions`: what staff did to a post (store/post-actions.ts), for the audit trail. */
+export interface PostActionsTable {
+  post_id: string;
+  revision: number;
+  /** `skip`, `retry`, `posted-by-hand`, `not-posted`. */
+  action: string;
+  actor: string;
+  at: number;
+  from_state: string;
+  to_state: string;
+  /** JSON: the reason, link, or deadline decision. */
+  detail: string | null;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -191,4 +222,6 @@ export interface Database {
   alert_deliveries: AlertDeliveriesTable;
   alert_sends: AlertSendsTable;
   alert_held: AlertHeldTable;
+  approvals: ApprovalsTable;
+  post_actions: PostActionsTable;
 }

@@ -26,6 +26,7 @@ const SENT_OR_SENDING: readonly PostState[] = ['published', 'claimed', 'unknown'
 type Decision =
   | { action: 'insert'; post: PlannedPost; revision: number; supersede: boolean }
   | { action: 'reschedule'; post: PlannedPost; row: PostRow }
+  | { action: 'approval-changed'; post: PlannedPost; row: PostRow }
   | { action: 'changed-after-publish'; row: PostRow }
   | { action: 'skip-past' }
   | { action: 'unchanged' };
@@ -101,14 +102,25 @@ export async function syncPlan(
           due_at: post.dueAt.getTime(),
           deadline: toMillis(post.deadline),
           facts_json: JSON.stringify(post.facts),
+          ...approvalColumns(post, row),
           // A rendered card may say "besok" or "60 menit lagi": render again for the new time.
-          ...(row.state === 'ready' ? { state: 'planned' as const, rendered_json: null } : {}),
+          ...(row.state === 'ready' ? { state: 'planned' as const, rendered_json: null, content_hash: null } : {}),
           updated_at: nowMs,
         })
         .where('id', '=', row.id)
         .where('revision', '=', row.revision)
         .execute();
       result.rescheduled = (result.rescheduled ?? 0) + 1;
+    }
+    for (const { post, row } of diff.approvalChanges) {
+      // `settings.approval` changed: the content did not, so the rendering (and any approval of it) stays.
+      await trx
+        .updateTable('posts')
+        .set({ ...approvalColumns(post, row), updated_at: nowMs })
+        .where('id', '=', row.id)
+        .where('revision', '=', row.revision)
+        .where('state', 'in', PENDING_STATES)
+        .execute();
     }
     for (const ids of chunk(diff.removed.map((row) => row.id), ID_CHUNK)) result.cancelled += await cancelPending(trx, ids, nowMs);
     if (options.corrections) {
@@ -175,6 +187,8 @@ type Insert = { post: PlannedPost; revision: number; supersede: false; before?: 
 interface PlanDiff {
   inserts: Insert[];
   reschedules: { post: PlannedPost; row: PostRow }[];
+  /** Pending posts whose approval cut-off alone changed (`settings.approval`): counted as unchanged. */
+  approvalChanges: { post: PlannedPost; row: PostRow }[];
   changedAfterPublish: PostRow[];
   skippedPast: number;
   unchanged: number;
@@ -186,7 +200,7 @@ type RemovedRow = Pick<PostRow, 'id' | 'revision' | 'office_id' | 'rule_id' | 'c
 
 async function diffPlan(db: Kysely<Database>, plan: Map<string, PlannedPost>, window: { from: Date; to: Date }, now: Date, offices: readonly string[] | undefined): Promise<PlanDiff> {
   const current = await loadCurrent(db, [...plan.keys()]);
-  const diff: PlanDiff = { inserts: [], reschedules: [], changedAfterPublish: [], skippedPast: 0, unchanged: 0, removed: [] };
+  const diff: PlanDiff = { inserts: [], reschedules: [], approvalChanges: [], changedAfterPublish: [], skippedPast: 0, unchanged: 0, removed: [] };
   for (const post of plan.values()) {
     const row = current.get(post.id);
     const decision = decide(post, row, now);
@@ -196,6 +210,10 @@ async function diffPlan(db: Kysely<Database>, plan: Map<string, PlannedPost>, wi
         break;
       case 'reschedule':
         diff.reschedules.push(decision);
+        break;
+      case 'approval-changed':
+        diff.approvalChanges.push(decision);
+        diff.unchanged += 1;
         break;
       case 'changed-after-publish':
         diff.changedAfterPublish.push(decision.row);
@@ -220,8 +238,11 @@ function decide(post: PlannedPost, row: PostRow | undefined, now: Date): Decisio
   if (PENDING_STATES.includes(row.state)) {
     if (factsChanged) return next;
     const timesChanged = Number(row.due_at) !== post.dueAt.getTime() || numberOrNull(row.deadline) !== toMillis(post.deadline);
-    return timesChanged ? { action: 'reschedule', post, row } : { action: 'unchanged' };
+    if (timesChanged) return { action: 'reschedule', post, row };
+    return numberOrNull(row.approve_by) !== toMillis(post.approveBy) ? { action: 'approval-changed', post, row } : { action: 'unchanged' };
   }
+  // Staff skipped it: no re-plan brings it back (store/post-actions.ts).
+  if (row.state === 'skipped') return { action: 'unchanged' };
   if (SENT_OR_SENDING.includes(row.state)) {
     return row.fingerprint !== post.fingerprint ? { action: 'changed-after-publish', row } : { action: 'unchanged' };
   }
@@ -281,6 +302,12 @@ function toRemovedPost(row: RemovedRow): RemovedPost {
     dueAt: new Date(Number(row.due_at)),
     state: row.state,
   };
+}
+
+/** The approval cut-off of `post`; a moved cut-off may alert again, at its new time. */
+function approvalColumns(post: PlannedPost, row: PostRow): { approve_by: number | null; approval_alerted_at?: null } {
+  const approveBy = toMillis(post.approveBy);
+  return approveBy === numberOrNull(row.approve_by) ? { approve_by: approveBy } : { approve_by: approveBy, approval_alerted_at: null };
 }
 
 function numberOrNull(value: number | null): number | null {

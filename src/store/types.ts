@@ -14,13 +14,14 @@ export type PostState =
   | 'expired' // its deadline passed before it could go out
   | 'superseded' // facts changed before publishing; a newer revision replaces it
   | 'cancelled' // its release or rule was removed before publishing
-  | 'dead'; // permanent error
+  | 'dead' // permanent error
+  | 'skipped'; // staff decided it never goes out (store/post-actions.ts); re-planning leaves it skipped
 
 export const PENDING_STATES: readonly PostState[] = ['planned', 'ready', 'retrying'];
-export const TERMINAL_STATES: readonly PostState[] = ['published', 'expired', 'superseded', 'cancelled', 'dead'];
+export const TERMINAL_STATES: readonly PostState[] = ['published', 'expired', 'superseded', 'cancelled', 'dead', 'skipped'];
 
 /** A planned post as the ledger keeps it: facts as JSON, plus its revision, state and results. */
-export interface LedgerPost extends Omit<PlannedPost, 'facts'> {
+export interface LedgerPost extends Omit<PlannedPost, 'facts' | 'approveBy'> {
   revision: number;
   /** JSON of PostFacts. */
   factsJson: string;
@@ -37,6 +38,10 @@ export interface LedgerPost extends Omit<PlannedPost, 'facts'> {
   leaseUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The approval cut-off when the post needs a staff approval (store/approvals.ts); null: it needs none. */
+  approveBy: Date | null;
+  /** Digest of the rendered content an approval binds to (content-hash.ts); null until rendered. */
+  contentHash: string | null;
 }
 
 export interface SyncResult {

@@ -114,7 +114,7 @@ describe('config/load-offices', () => {
 
   it('classifies every setting of the schema as per office or deployment-wide', () => {
     expect(Object.keys(SETTING_SCOPES).sort()).toEqual(Object.keys(settingsSchema.shape).sort());
-    expect(Object.entries(SETTING_SCOPES).filter(([, s]) => s.scope === 'office').map(([key]) => key).sort()).toEqual(['alerts', 'dailyCaps', 'horizonDays']);
+    expect(Object.entries(SETTING_SCOPES).filter(([, s]) => s.scope === 'office').map(([key]) => key).sort()).toEqual(['alerts', 'approval', 'dailyCaps', 'horizonDays']);
   });
 
   it('looks templates up office → shared → shipped: an office override serves all its channels, the X fallback stays for the others', () => {

@@ -126,6 +126,7 @@ describe.each(DIALECTS)('store/ledger on %s', (dialect) => {
       superseded: 1,
       cancelled: 1,
       dead: 0,
+      skipped: 0,
     });
   });
 

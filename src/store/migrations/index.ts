@@ -12,6 +12,7 @@ import { cardMediaMigration } from './0005-card-media';
 import { configRevisionsMigration } from './0006-config-revisions';
 import { channelTokensMigration } from './0007-channel-tokens';
 import { alertDeliveriesMigration } from './0008-alert-deliveries';
+import { approvalsMigration } from './0010-approvals';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -22,6 +23,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-config-revisions': configRevisionsMigration,
   '0007-channel-tokens': channelTokensMigration,
   '0008-alert-deliveries': alertDeliveriesMigration,
+  // 0009 is another branch's; names sort, so it runs before 0010 wherever both exist.
+  '0010-approvals': approvalsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
