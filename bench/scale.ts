@@ -279,6 +279,11 @@ async function sameMinuteLatency(configDir: string, databaseUrl: string): Promis
     await syncPlan(stores[0]!, posts, { from: new Date(due - 1000), to: new Date(due + 1000) }, new Date());
 
     const stop = AbortSignal.timeout(LEAD_MS + 120_000);
+    // Posts whose card was not rendered by the due second measure the renderer, not the claim.
+    let unrenderedAtDue = -1;
+    const atDue = setTimeout(() => {
+      void countUnrendered(stores[0]!).then((n) => (unrenderedAtDue = n));
+    }, due - Date.now());
     await Promise.all(
       stores.map((store, i) => {
         const scheduler = createScheduler({ store, clock: systemClock, logger, runtime: () => runtime, owner: `bench-${i}`, mediaRoot: dir, alert: () => undefined });
@@ -294,14 +299,21 @@ async function sameMinuteLatency(configDir: string, databaseUrl: string): Promis
     const published = xServers.reduce((n, s) => n + s.tweets.length, 0) + igServers.reduce((n, s) => n + s.published.length, 0);
     console.log(
       `postgres, ${INSTANCES} schedulers, ${posts.length} posts of ${officeIds.length} offices due in the same second (${published} published): ` +
-        `due → first byte at the platform p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms`,
+        `due → first byte at the platform p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms; ` +
+        `${unrenderedAtDue} post(s) not yet rendered at the due second`,
     );
+    clearTimeout(atDue);
   } finally {
     for (const store of stores) await store.close();
     await media.close();
     for (const server of [...xServers, ...igServers]) await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function countUnrendered(store: Store): Promise<number> {
+  const row = await store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'planned').executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** HERALD_SCALE_ONLY=latency: only the same-second latency, on 200 offices (about a minute). */
