@@ -12,6 +12,7 @@ import { cardMediaMigration } from './0005-card-media';
 import { configRevisionsMigration } from './0006-config-revisions';
 import { channelTokensMigration } from './0007-channel-tokens';
 import { alertDeliveriesMigration } from './0008-alert-deliveries';
+import { consoleUsersMigration } from './0009-console-users';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-config-revisions': configRevisionsMigration,
   '0007-channel-tokens': channelTokensMigration,
   '0008-alert-deliveries': alertDeliveriesMigration,
+  '0009-console-users': consoleUsersMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
