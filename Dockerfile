@@ -13,6 +13,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY bin/copy-web-files.js ./bin/
 RUN npm run build
 
 # --- deps: `npm ci --omit=dev`, the production node_modules the final image gets.

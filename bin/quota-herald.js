@@ -26,7 +26,7 @@ function newerSource(dir, builtAtMs) {
     if (item.isDirectory()) {
       const found = newerSource(full, builtAtMs);
       if (found) return found;
-    } else if (item.name.endsWith('.ts') && fs.statSync(full).mtimeMs > builtAtMs) {
+    } else if (/\.(ts|hbs|css)$/.test(item.name) && fs.statSync(full).mtimeMs > builtAtMs) {
       return full;
     }
   }

@@ -17,6 +17,9 @@ import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
 import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
+import { startWebServerBesideBot } from '../web/beside-bot';
+import { summarizeOffice } from '../web/offices';
+import { resolveWebSettings } from '../web/web-settings';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, SQLITE_FILE, type Store } from '../store/open';
 import { describeDatabaseUrl, isDatabaseUnreachable, retryWhileUnreachable } from '../store/outage';
@@ -61,6 +64,8 @@ export interface BotOptions {
   requestTimeoutMs?: number;
   /** One channel's whole account check gives up after this long (default 2 min). */
   accountCheckTimeoutMs?: number;
+  /** false: no web server (tests running many bots on one machine); default: settings.web. */
+  web?: boolean;
   /** How often to look for a new current config revision (default FOLLOW_INTERVAL_MS; PostgreSQL is also told at once by NOTIFY). */
   followIntervalMs?: number;
 }
@@ -221,9 +226,13 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   };
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
+  // The console and health checks (web/); the offices of the start (a reload's new office shows after a restart).
+  const webOffices = offices.map(summarizeOffice);
+  const web = options.web === false ? null : await startWebServerBesideBot({ store, logger, clock, settings: resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings), offices: () => webOffices });
   try {
     await serveWith(store, firstLoaded, options, owner, channelDeps, alert, alive);
   } finally {
+    await web?.close();
     await mediaServer?.close();
   }
 }

@@ -17,6 +17,8 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
   stdout?: CliContext['stdout'];
   stderr?: NodeJS.WritableStream;
+  /** Where `user add` reads the password (default process.stdin). */
+  stdin?: import('./password-input').PasswordStdin;
   cwd?: string;
 }
 
@@ -101,6 +103,21 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .description('the long-running bot (until SIGINT/SIGTERM)')
     .action(async () => {
       exitCode = await (await import('./run-command')).runCommand(context());
+    });
+  program
+    .command('serve')
+    .description('the web server only (staff console, health checks), no publishing; until SIGINT/SIGTERM')
+    .action(async () => {
+      exitCode = await (await import('./serve-command')).serveCommand(context());
+    });
+  const userCommands = program.command('user').description('console users');
+  userCommands
+    .command('add <name>')
+    .description('create a console user; the password is asked for (no echo), or read as one line from stdin')
+    .requiredOption('--role <role>', 'admin, editor, approver or viewer')
+    .option('--office <id>', 'the office of the role; an admin without --office is an admin of every office')
+    .action(async (name: string, options: { role: string; office?: string }) => {
+      exitCode = await (await import('./user-command')).userAddCommand(context(), name, options, io.stdin ?? process.stdin);
     });
   program
     .command('status')

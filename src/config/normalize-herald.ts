@@ -15,6 +15,7 @@ import type {
   PlatformName,
   ServiceConfig,
   Settings,
+  WebSettings,
 } from './types';
 import { isValidTimeZone } from '../time/zone';
 import {
@@ -44,6 +45,9 @@ import {
   type ChannelInput,
 } from './schema';
 import { didYouMean } from './suggest';
+
+/** `settings.web` when not written: loopback only, a reverse proxy in front for anything else. */
+export const DEFAULT_WEB: WebSettings = { host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false };
 
 export const DEFAULT_SETTINGS: Settings = { renderAheadMinutes: 10, horizonDays: 35, replanCron: '*/10 * * * *' };
 
@@ -168,7 +172,12 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
     horizonDays: settingsInput?.horizonDays ?? base.horizonDays,
     replanCron: settingsInput?.replanCron ?? base.replanCron,
     ...(base.mediaServer ? { mediaServer: base.mediaServer } : {}),
+    ...(base.web ? { web: base.web } : {}),
   };
+  const web = settingsInput?.web;
+  if (web) {
+    settings.web = { host: web.host ?? DEFAULT_WEB.host, port: web.port ?? DEFAULT_WEB.port, secureCookies: web.secureCookies ?? DEFAULT_WEB.secureCookies, trustProxy: web.trustProxy ?? DEFAULT_WEB.trustProxy };
+  }
   // Per platform: an office that sets only its X cap keeps the shared Instagram one.
   const dailyCaps = { ...base.dailyCaps, ...settingsInput?.dailyCaps };
   if (Object.keys(dailyCaps).length > 0) settings.dailyCaps = dailyCaps;

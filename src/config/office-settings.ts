@@ -24,6 +24,7 @@ export const SETTING_SCOPES: { readonly [K in keyof Required<SettingsInput>]: Se
   renderAheadMinutes: { scope: 'deployment', why: "one schedule loop renders every office's cards" },
   replanCron: { scope: 'deployment', why: 'one re-plan timer re-reads and re-plans every office' },
   mediaServer: { scope: 'deployment', why: "one media server, at one address and port, serves every office's cards" },
+  web: { scope: 'deployment', why: 'one web server, at one address and port, serves every office' },
 };
 
 /** The scope of a `settings` key; undefined for a key that is not a setting (the schema reports it). */

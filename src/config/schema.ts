@@ -325,6 +325,21 @@ export const settingsSchema = z
       })
       .optional()
       .describe('The built-in HTTP server that serves rendered images to Instagram (needed for the instagram driver).'),
+    web: z
+      .strictObject({
+        host: z.string().optional().describe('Interface the web server (console, public pages, /healthz) listens on (default 127.0.0.1: put a reverse proxy in front).'),
+        port: z.number().int().min(0).max(65535).optional().describe('Port the web server listens on (default 8080; 0 picks a free one).'),
+        secureCookies: z
+          .boolean()
+          .optional()
+          .describe('Mark the console session cookie Secure (sent over HTTPS only). Set true behind an HTTPS reverse proxy; default false (plain http://127.0.0.1 for a local try-out).'),
+        trustProxy: z
+          .union([z.boolean(), z.array(z.string())])
+          .optional()
+          .describe('Believe X-Forwarded-For / X-Forwarded-Proto from these reverse-proxy addresses (IPs or CIDRs, e.g. [127.0.0.1]), or from any (true). Default false: the client address is the TCP peer.'),
+      })
+      .optional()
+      .describe('The web server of `run` and `serve`: staff console at /admin/, public pages, /healthz.'),
     alerts: alertsSchema.optional(),
     dailyCaps: z
       .strictObject({

@@ -26,6 +26,8 @@ export interface Settings {
   replanCron: string;
   /** The built-in media server Instagram fetches images from; absent when no channel needs it. */
   mediaServer?: { publicBaseUrl: string; host: string; port: number };
+  /** The web server of `run` and `serve` (`settings.web`); absent: the defaults (web/web-settings.ts). */
+  web?: WebSettings;
   /** Alert sinks besides the log and `status`; absent when none is configured. */
   alerts?: AlertSettings;
   /** Default daily cap per platform (`settings.dailyCaps`); a channel's own `dailyCap` wins. Already applied to `ChannelConfig.dailyCap`. */
@@ -41,6 +43,16 @@ export interface ApprovalSettings {
   /** Rule ids whose posts need approval (`correction`, `cancellation` for corrections); null: every rule. */
   rules: readonly string[] | null;
   location: SourceLocation;
+}
+
+/** `settings.web`, defaults applied. */
+export interface WebSettings {
+  host: string;
+  port: number;
+  /** The session cookie is `Secure` (HTTPS behind a reverse proxy). */
+  secureCookies: boolean;
+  /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs. */
+  trustProxy: boolean | string[];
 }
 
 /** Posts per rolling 24 h, per platform. */

@@ -209,6 +209,55 @@ export interface PostActionsTable {
   detail: string | null;
 }
 
+/** `users`: who may sign in to the web console (migrations/0009-console-users.ts, store/users.ts). */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  /** Self-describing scrypt hash (web/password.ts); never the password. */
+  password_hash: string;
+  /** 1: every office, every role. */
+  global_admin: number;
+  /** 1: may not sign in; their sessions end. */
+  disabled: number;
+  created_at: number;
+}
+
+/** `user_roles`: a user's role in one office. */
+export interface UserRolesTable {
+  user_id: number;
+  office_id: string;
+  role: string;
+}
+
+/** `sessions`: signed-in browsers (store/sessions.ts); `id` is the SHA-256 (hex) of the cookie token. */
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  csrf_secret: string;
+  created_at: number;
+  last_seen_at: number;
+  /** The absolute end; the idle end is `last_seen_at` + the idle timeout. */
+  expires_at: number;
+}
+
+/** `audit_log`: what staff did in the console (store/audit-log.ts). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  /** The user as typed or known; null when no user is concerned. */
+  user_name: string | null;
+  office_id: string | null;
+  action: string;
+  detail_json: string;
+  ip: string | null;
+}
+
+/** `login_failures`: one row per failed sign-in, per key (`user:<name>`, `ip:<address>`). */
+export interface LoginFailuresTable {
+  key: string;
+  at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -224,4 +273,9 @@ export interface Database {
   alert_held: AlertHeldTable;
   approvals: ApprovalsTable;
   post_actions: PostActionsTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  login_failures: LoginFailuresTable;
 }

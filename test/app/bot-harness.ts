@@ -76,6 +76,8 @@ export function startBot(options: Partial<BotOptions> & { configDir: string; dat
     logger: createLogger({ level: 'debug', destination }),
     env: {},
     signal: stop.signal,
+    // Many bots run at once in the suite: none takes the web port unless a test asks for it.
+    web: false,
     ...options,
   });
   done.catch(() => undefined); // observed through `done` or `stop`

@@ -194,26 +194,4 @@ describe.each(DIALECTS)('store/approvals on %s', (dialect) => {
     expect(claimed.map((p) => p.id)).toEqual(['post-1']);
     expect(await round(plusMinutes(DUE, 3))).toEqual([]);
   });
-
-  it('migration 0010 runs after a 0009 made alongside it: names sort, a gap is fine', async () => {
-    const database = await createTestDatabase(dialect);
-    const db = new Kysely<unknown>({
-      dialect: database.dataDir
-        ? new SqliteDialect({ database: new BetterSqlite3(path.join(database.dataDir, 'gap.sqlite')) })
-        : new PostgresDialect({ pool: new pg.Pool({ connectionString: database.databaseUrl }) }),
-    });
-    const order: string[] = [];
-    const traced = Object.fromEntries(
-      Object.entries(MIGRATIONS).map(([name, migration]): [string, Migration] => [name, { up: async (trx) => { order.push(name); await migration.up(trx); } }]),
-    );
-    const provider = { getMigrations: async () => ({ ...traced, '0009-other': { up: async () => void order.push('0009-other') } }) };
-    try {
-      const result = await new Migrator({ db, provider }).migrateToLatest();
-      expect(result.error).toBeUndefined();
-      expect(order.slice(-3)).toEqual(['0008-alert-deliveries', '0009-other', '0010-approvals']);
-    } finally {
-      await db.destroy();
-      if (database.dataDir) fs.rmSync(database.dataDir, { recursive: true, force: true });
-    }
-  });
 });

@@ -12,6 +12,7 @@ import { cardMediaMigration } from './0005-card-media';
 import { configRevisionsMigration } from './0006-config-revisions';
 import { channelTokensMigration } from './0007-channel-tokens';
 import { alertDeliveriesMigration } from './0008-alert-deliveries';
+import { consoleUsersMigration } from './0009-console-users';
 import { approvalsMigration } from './0010-approvals';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -23,7 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-config-revisions': configRevisionsMigration,
   '0007-channel-tokens': channelTokensMigration,
   '0008-alert-deliveries': alertDeliveriesMigration,
-  // 0009 is another branch's; names sort, so it runs before 0010 wherever both exist.
+  '0009-console-users': consoleUsersMigration,
   '0010-approvals': approvalsMigration,
 };
 

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load';
+import { resolveWebSettings } from '../../src/web/web-settings';
+import { errorsOf, MINIMAL_HERALD, MINIMAL_TEMPLATES, problemAt, writeTempDir } from './helpers';
+
+describe('config: settings.web', () => {
+  it('defaults to 127.0.0.1:8080, plain cookies and no trusted proxy', () => {
+    const dir = writeTempDir({ 'herald.yaml': MINIMAL_HERALD, ...MINIMAL_TEMPLATES });
+    const { config, problems } = loadConfig(dir);
+    expect(errorsOf(problems)).toEqual([]);
+    expect(config?.settings.web).toBeUndefined();
+    expect(resolveWebSettings(config!.settings)).toEqual({ host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false });
+  });
+
+  it('reads host, port, secureCookies and the trusted proxies; fills in what is left out', () => {
+    const dir = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web: { port: 9090, secureCookies: true, trustProxy: [127.0.0.1, 10.0.0.0/8] }\n`, ...MINIMAL_TEMPLATES });
+    const { config, problems } = loadConfig(dir);
+    expect(errorsOf(problems)).toEqual([]);
+    expect(resolveWebSettings(config!.settings)).toEqual({ host: '127.0.0.1', port: 9090, secureCookies: true, trustProxy: ['127.0.0.1', '10.0.0.0/8'] });
+  });
+
+  it('reports a bad port and an unknown key at their line and column', () => {
+    const dir = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web:\n    port: 70000\n    secure: true\n`, ...MINIMAL_TEMPLATES });
+    const { problems } = loadConfig(dir);
+    const lines = MINIMAL_HERALD.split('\n').length;
+    expect(problemAt(problems, path.join(dir, 'herald.yaml'), lines + 2, 11).message).toMatch(/65535|too big|<=/i);
+    expect(errorsOf(problems).some((p) => /secure/.test(p.message))).toBe(true);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * `run` serves the console beside publishing (settings.web), and a web port
+ * that is taken never stops the bot.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startBot } from '../app/bot-harness';
+import { REPO_ROOT } from '../support/cli';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function workspace(web: string): { configDir: string; dataDir: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-run-web-'));
+  dirs.push(root);
+  const configDir = path.join(root, 'config');
+  fs.cpSync(path.join(REPO_ROOT, 'config'), configDir, { recursive: true });
+  fs.appendFileSync(path.join(configDir, 'herald.yaml'), `  web: ${web}\n`);
+  return { configDir, dataDir: path.join(root, 'data') };
+}
+
+async function waitForLog(logs: () => string, pattern: RegExp): Promise<RegExpExecArray> {
+  for (;;) {
+    const found = pattern.exec(logs());
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('web beside the bot (run)', () => {
+  it('listens on settings.web while the bot runs, and closes with it', async () => {
+    const bot = startBot({ ...workspace('{ port: 0 }'), web: true });
+    try {
+      const [, address] = await waitForLog(bot.logs, /"listen":"(http:\/\/127\.0\.0\.1:\d+)","msg":"web server listening/);
+      await waitForLog(bot.logs, /quota-herald running/);
+      expect(await (await fetch(`${address}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect((await fetch(`${address}/admin/`, { redirect: 'manual' })).status).toBe(303);
+      await bot.stop();
+      await expect(fetch(`${address}/healthz`)).rejects.toThrow();
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('a taken web port is reported and the bot publishes on without the web server', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const bot = startBot({ ...workspace(`{ port: ${port} }`), web: true });
+    try {
+      await waitForLog(bot.logs, /the web server cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); the bot publishes without it/);
+      await waitForLog(bot.logs, /quota-herald running/);
+    } finally {
+      await bot.stop();
+      blocker.close();
+    }
+  });
+});
