@@ -4,20 +4,14 @@
  * different rendered content or a revocation holds it again; the cut-off alert
  * is taken once; two stores on one database cannot claim an unapproved post.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
-import pg from 'pg';
 import { approvePosts, getApprovalHistory, isApproved, listAwaitingApproval, revokeApproval, takeUnapprovedPastCutoff } from '../../src/store/approvals';
 import { claimDue } from '../../src/store/claims';
 import { getPostHistory, markRendered, nextWake, resetRendered } from '../../src/store/ledger';
-import { MIGRATIONS } from '../../src/store/migrations';
 import type { Store } from '../../src/store/open';
 import { syncPlan } from '../../src/store/sync-plan';
 import type { LedgerPost } from '../../src/store/types';
 import type { PlannedPost } from '../../src/plan/types';
-import { createTestDatabase, DIALECTS, useTestStore } from '../support/databases';
+import { DIALECTS, useTestStore } from '../support/databases';
 import { at, buildPost, plusMinutes } from './post-builder';
 
 const DUE = at('2026-11-27T13:00+07:00');
