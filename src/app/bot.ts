@@ -228,7 +228,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
   // The console and health checks (web/); the offices of the start (a reload's new office shows after a restart).
   const webOffices = offices.map(summarizeOffice);
-  const web = options.web === false ? null : await startWebServerBesideBot({ store, logger, clock, settings: resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings), offices: () => webOffices });
+  const web = options.web === false ? null : await startWebServerBesideBot({ store, logger, clock, settings: resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings), offices: () => webOffices, source: { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) }, scratchDir: path.join(options.dataDir, 'console') });
   try {
     await serveWith(store, firstLoaded, options, owner, channelDeps, alert, alive);
   } finally {

@@ -5,6 +5,7 @@
  * The offices are those of the config files, or, without files, of the
  * database's current revisions; read at start.
  */
+import path from 'node:path';
 import { startFromDatabase } from '../app/start-config';
 import type { Config } from '../config/types';
 import { hasConfigFiles } from '../config/load-offices';
@@ -29,7 +30,8 @@ export async function serveCommand(ctx: CliContext, options: { signal?: AbortSig
     }
     const offices: OfficeSummary[] = configs.flatMap((config) => config.offices.map(summarizeOffice)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const settings = resolveWebSettings(configs[0]?.settings ?? {});
-    const server = await startWebServer({ store, logger, clock: ctx.clock, offices: () => offices, settings });
+    const source = { configDir: ctx.configDir, ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}) };
+    const server = await startWebServer({ store, logger, clock: ctx.clock, offices: () => offices, settings, source, scratchDir: path.join(ctx.dataDir, 'console') });
     logger.info({ listen: server.address, offices: offices.map((office) => office.id) }, 'web server listening (serve: no publishing)');
     options.onListening?.(server.address);
     await waitForStop(options.signal);

@@ -8,9 +8,10 @@ import type { WebSettings } from '../config/types';
 import type { Logger } from '../logger';
 import type { Store } from '../store/open';
 import type { OfficeSummary } from './offices';
+import type { ConfigSource } from './office-config';
 import { startWebServer, type RunningWebServer } from './server';
 
-export async function startWebServerBesideBot(options: { store: Store; logger: Logger; clock: Clock; settings: WebSettings; offices: () => readonly OfficeSummary[] }): Promise<RunningWebServer | null> {
+export async function startWebServerBesideBot(options: { store: Store; logger: Logger; clock: Clock; settings: WebSettings; offices: () => readonly OfficeSummary[]; source: ConfigSource; scratchDir: string }): Promise<RunningWebServer | null> {
   try {
     const server = await startWebServer(options);
     options.logger.info({ listen: server.address }, 'web server listening (console at /admin/)');

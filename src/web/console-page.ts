@@ -17,6 +17,7 @@ import type { Logger } from '../logger';
 import type { Store } from '../store/open';
 import type { Messages } from './i18n';
 import type { OfficeSummary } from './offices';
+import type { ConfigSource, OfficeConfigLoader } from './office-config';
 
 /** Everything a page needs from the running process; nothing else is global. */
 export interface WebContext {
@@ -25,6 +26,12 @@ export interface WebContext {
   logger: Logger;
   /** The offices served now (may change on a reload), sorted by id. */
   offices(): readonly OfficeSummary[];
+  /** Where the config files and templates are (revisions load against them). */
+  source: ConfigSource;
+  /** An office's current config revision, loaded and cached (web/office-config.ts). */
+  officeConfig: OfficeConfigLoader;
+  /** A scratch directory for cards rendered on demand (previews); below the data directory. */
+  scratchDir: string;
 }
 
 export interface ConsolePage {

@@ -22,7 +22,10 @@ import { homePage } from './console/home';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
 import { registerHealth } from './health';
+import os from 'node:os';
+import path from 'node:path';
 import { HttpError } from './http-error';
+import { createOfficeConfigLoader, type ConfigSource } from './office-config';
 import { CORE_MESSAGES, mergeMessages } from './i18n';
 import type { OfficeSummary } from './offices';
 import { registerSecurityPlugins } from './plugins';
@@ -45,6 +48,10 @@ export interface WebServerOptions {
   loginRatePerMinute?: number;
   /** Default CONSOLE_PAGES. */
   pages?: readonly ConsolePage[];
+  /** Where revisions find config files and templates (default: ./config, the shipped templates). */
+  source?: ConfigSource;
+  /** Scratch space for previews (default: a directory under the OS temp dir). */
+  scratchDir?: string;
 }
 
 declare module 'fastify' {
@@ -60,7 +67,16 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   const timeouts = options.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS;
   const pages = options.pages ?? CONSOLE_PAGES;
   const messages = mergeMessages(CORE_MESSAGES, ...pages.flatMap((page) => (page.messages ? [page.messages] : [])));
-  const web: WebContext = { store: options.store, clock: options.clock, logger: options.logger, offices: options.offices };
+  const source = options.source ?? { configDir: path.resolve('config') };
+  const web: WebContext = {
+    store: options.store,
+    clock: options.clock,
+    logger: options.logger,
+    offices: options.offices,
+    source,
+    officeConfig: createOfficeConfigLoader(options.store, source, () => options.clock.now()),
+    scratchDir: options.scratchDir ?? path.join(os.tmpdir(), 'quota-herald-console'),
+  };
 
   const app = fastify({
     loggerInstance: options.logger.child({ component: 'web' }),
