@@ -167,6 +167,8 @@ settings:
   # Every ${REPLAN_EVERY_S} s, so the run spans many periods: the judge checks each ran once for the cluster.
   replanCron: "*/${REPLAN_EVERY_S} * * * * *"
   mediaServer: { publicBaseUrl: "${publicBaseUrl}", port: ${mediaPort} }
+  # A free port each start: three instances (and their successors) never fight over 8080.
+  web: { port: 0 }
 `;
 }
 

@@ -74,6 +74,8 @@ announcements:
 settings:
   renderAheadMinutes: 10
   mediaServer: { publicBaseUrl: "http://127.0.0.1:${mediaPort}", port: ${mediaPort} }
+  # A free port each start: bots of parallel tests (and a killed bot's successor) never fight over 8080.
+  web: { port: 0 }
 `;
   fs.writeFileSync(path.join(configDir, 'herald.yaml'), herald);
 
