@@ -17,7 +17,6 @@ import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
 import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
-import { startWebServerBesideBot } from '../web/beside-bot';
 import { summarizeOffice } from '../web/offices';
 import { resolveWebSettings } from '../web/web-settings';
 import { acquireDataDirLock } from '../store/lock';
@@ -226,13 +225,39 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   };
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
-  // The console and health checks (web/); the offices of the start (a reload's new office shows after a restart).
+  // The console and health checks (web/) come second: loaded and started after the first
+  // scheduling round (or 10 s, if the database is away), so a restarted bot publishes what is
+  // due before it spends a second loading the web server. The offices are those of the start
+  // (a reload's new office shows after a restart).
   const webOffices = offices.map(summarizeOffice);
-  const web = options.web === false ? null : await startWebServerBesideBot({ store, logger, clock, settings: resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings), offices: () => webOffices, source: { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) }, scratchDir: path.join(options.dataDir, 'console') });
+  let firstRoundDone: () => void = () => undefined;
+  const firstRound = new Promise<void>((resolve) => (firstRoundDone = resolve));
+  const stopWaiting = new AbortController();
+  const web =
+    options.web === false
+      ? Promise.resolve(null)
+      : Promise.race([firstRound, clock.sleep(10_000, stopWaiting.signal)]).then(async () => {
+          if (stopWaiting.signal.aborted) return null;
+          const { startWebServerBesideBot } = await import('../web/beside-bot');
+          return startWebServerBesideBot({
+            store,
+            logger,
+            clock,
+            settings: resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings),
+            offices: () => webOffices,
+            source: { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) },
+            scratchDir: path.join(options.dataDir, 'console'),
+          });
+        });
+  const aliveAfterRound = (now: Date): void => {
+    alive?.(now);
+    firstRoundDone();
+  };
   try {
-    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, alive);
+    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, aliveAfterRound);
   } finally {
-    await web?.close();
+    stopWaiting.abort();
+    await (await web)?.close();
     await mediaServer?.close();
   }
 }
