@@ -36,8 +36,8 @@ export function writeTwoOffices(): string {
 }
 
 /** The office's files as on disk, for its first revision. */
-export function officeFiles(dir: string, officeId: string): Record<string, string> {
-  return { ...readOfficeFiles(dir, { now: NOW, only: [officeId] })[0]!.files };
+export function officeFiles(dir: string, officeId: string, now = NOW): Record<string, string> {
+  return { ...readOfficeFiles(dir, { now, only: [officeId] })[0]!.files };
 }
 
 /** Stores `files` as the office's next revision (from its current one), checked as every revision is. */
@@ -47,11 +47,13 @@ export async function recordRevision(store: Store, dir: string, officeId: string
   return (await createRevision(store, { officeId, parentId, ...who, files, problems }, now)).revision.id;
 }
 
-export async function buildServer(store: Store, dir: string, scratchDir: string, offices: readonly OfficeSummary[] = WEB_OFFICES): Promise<FastifyInstance> {
+export async function buildServer(store: Store, dir: string, scratchDir: string, options: { offices?: readonly OfficeSummary[]; now?: Date } = {}): Promise<FastifyInstance> {
+  const offices = options.offices ?? WEB_OFFICES;
+  const now = options.now ?? NOW;
   return buildWebServer({
     store,
     logger: pino({ level: 'silent' }),
-    clock: { now: () => NOW },
+    clock: { now: () => now },
     offices: () => offices,
     settings: { secureCookies: false, trustProxy: false },
     loginRatePerMinute: 1000,

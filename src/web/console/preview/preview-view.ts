@@ -15,6 +15,8 @@ import { rangeQuery, type PreviewRange } from './preview-range';
 /** Instagram's feed shows about this much of a caption (or its first two lines) before "… more". */
 export const INSTAGRAM_TEASER_CHARS = 125;
 
+const PLATFORM_ORDER: readonly PostPreview['platform'][] = ['instagram', 'x', 'generic'];
+
 export interface CardItem {
   position: number;
   count: number;
@@ -84,6 +86,8 @@ export function previewPageData(
     }
     group.posts.push(postItem(post, preview, env));
   }
+  // Instagram, then X, then the rest: the same network in the same column on every announcement.
+  for (const group of groups.values()) group.posts.sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform) || a.channelLabel.localeCompare(b.channelLabel));
   const posts = [...groups.values()].flatMap((group) => group.posts);
   return {
     officeName: preview.officeName,
