@@ -77,6 +77,9 @@ describe('web/console/preview (sqlite)', () => {
     expect(urls.every((url) => url.startsWith(`/admin/o/${MERAUKE}/preview/card/`) && url.includes('?from=2026-12-14&to=2026-12-27'))).toBe(true);
     const css = await vera.get('/admin/assets/preview.css');
     expect([css.statusCode, css.headers['content-type']]).toEqual([200, 'text/css; charset=utf-8']);
+    const english = (await vera.get(`/admin/o/${MERAUKE}/preview?lang=en`)).body;
+    expect(english).toContain(`Caption length: ${over}/280 (counted as X does`);
+    expect(english).toContain('4 posts from ');
 
     const ani = await signedIn('ani');
     expect((await ani.get(`/admin/o/${MERAUKE}/preview`)).body).toContain(`href="${EDITOR}"`);
@@ -205,6 +208,7 @@ describe('web/console/preview (sqlite)', () => {
       expect(editor.body).toMatch(/Panjang caption: \d+\/280 \(dihitung seperti X/);
       const refused = await sari.post('/admin/o/kanim-pontianak/templates/h-1/x', { source: 'Kuota {{office.shortName}}\n', base: String(first) });
       expect(refused.statusCode).toBe(422);
+      expect(refused.body).toContain('Tidak disimpan: template kantor ini tidak dapat disimpan dari konsol');
       expect((await getCurrentRevision(db.store, 'kanim-pontianak'))!.id).toBe(first);
     } finally {
       await sampleApp.close();

@@ -109,7 +109,7 @@ function savedNotice(saved: string | undefined, t: Translate): string | undefine
 function saveError(result: Exclude<SaveTemplateResult, { status: 'saved' | 'unchanged' }>, request: FastifyRequest, web: WebContext): string {
   switch (result.status) {
     case 'not-saveable':
-      return request.t('template.refused');
+      return request.t('template.notSaved');
     case 'bad-base':
       return request.t('template.badBase');
     case 'refused':
