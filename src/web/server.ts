@@ -18,6 +18,8 @@ import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../store/session
 import { registerAssets } from './assets';
 import { registerAuthRoutes } from './auth-routes';
 import type { ConsolePage, WebContext } from './console-page';
+import { calendarPage } from './console/calendar';
+import { calendarEditPage } from './console/edit';
 import { homePage } from './console/home';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
@@ -33,7 +35,7 @@ import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
 
 /** The console's pages, in order. A new page group adds itself here. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, calendarPage, calendarEditPage];
 
 export interface WebServerOptions {
   store: Store;
