@@ -7,59 +7,15 @@
  * plan has its posts), problems next to their fields, a cancellation post in
  * the review, two editors, roles, offices, CSRF and a hostile note.
  */
-import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
-import { replanInto } from '../../src/app/replan';
-import { checkEdit } from '../../src/console/edit';
 import { listAudit } from '../../src/store/audit-log';
-import { claimDue, markPublished } from '../../src/store/claims';
-import { createRevision, getCurrentRevision, listRevisions } from '../../src/store/config-revisions';
-import { listPosts, markRendered } from '../../src/store/ledger';
-import type { Store } from '../../src/store/open';
-import { buildWebServer } from '../../src/web/server';
-import { at, environment, SAMPLE_OFFICE, sampleFiles, WIT_OFFICE, witFiles } from '../console/edit/fixtures';
+import { getCurrentRevision, listRevisions } from '../../src/store/config-revisions';
+import { listPosts } from '../../src/store/ledger';
 import { useTestStore } from '../support/databases';
 import { addUser, Browser } from '../support/web';
+import { buildCalendarServer, NOW, replanCurrent, SAMPLE_OFFICE, startCalendarOffices, WIT_OFFICE } from './calendar-fixture';
 
-/** Thursday 10 Dec 2026, 12:00 WIB: the bot plans; simpatik-desember opens Fri 11 Dec 09:00. */
-const PLANNED_AT = at('2026-12-10T12:00+07:00');
-/** Its h-1 posts go out at 19:00. */
-const EVENING = at('2026-12-10T19:00+07:00');
-/** The console is used at 20:00. */
-const NOW = at('2026-12-10T20:00+07:00');
-
-const OFFICES = [
-  { id: SAMPLE_OFFICE, name: 'Kantor Imigrasi Kelas I TPI Pontianak', timezone: 'Asia/Pontianak', locale: 'id-ID' },
-  { id: WIT_OFFICE, name: 'Kantor Imigrasi Kelas I TPI Jayapura', timezone: 'Asia/Jayapura', locale: 'id-ID' },
-];
-const X_LINK = 'https://x.com/imigrasiptk/status/1866500000000000001';
 const BASE = `/admin/o/${SAMPLE_OFFICE}`;
-
-/** Each office's files checked once for the whole file (a check loads the config: the slow part of a setup). */
-const checked = new Map<string, { files: Record<string, string>; check: ReturnType<typeof checkEdit> }>();
-
-async function addRevision(store: Store, officeId: string, files: () => Record<string, string>, now: Date): Promise<number> {
-  if (!checked.has(officeId)) {
-    const all = files();
-    checked.set(officeId, { files: all, check: checkEdit(all, officeId, environment(now)) });
-  }
-  const { check, files: officeFiles } = checked.get(officeId)!;
-  if (!check.valid) throw new Error(`fixture ${officeId} does not load: ${JSON.stringify(check.problems)}`);
-  const created = await createRevision(store, { officeId, parentId: null, author: 'files', message: 'loaded at start', files: officeFiles, problems: check.loaderProblems }, now);
-  await replanInto(store, check.loaded!.config, now, { offices: [officeId] });
-  return created.revision.id;
-}
-
-/** Renders, claims and publishes what is due at `now`, as the scheduler would; X posts get their live link. */
-async function publishDue(store: Store, now: Date): Promise<void> {
-  for (const post of await listPosts(store, { states: ['planned'], to: new Date(now.getTime() + 1) })) {
-    await markRendered(store, { id: post.id, revision: post.revision }, '{"text":"rendered"}', now);
-  }
-  for (const post of await claimDue(store, { now, owner: 'w1', leaseMs: 60_000, limit: 100 })) {
-    await markPublished(store, { id: post.id, revision: post.revision, owner: 'w1' }, { remoteId: `remote-${post.id}`, url: post.channelId === 'x' ? X_LINK : null, publishedAt: now });
-  }
-}
 
 /** A hidden field's value in a page, as the browser would send it back (Handlebars escapes attribute text). */
 function hidden(html: string, name: string): string {
@@ -99,18 +55,8 @@ describe('web/console calendar and edit pages (sqlite)', () => {
   let sampleRevision: number;
 
   beforeEach(async () => {
-    sampleRevision = await addRevision(db.store, SAMPLE_OFFICE, () => sampleFiles(PLANNED_AT), PLANNED_AT);
-    await addRevision(db.store, WIT_OFFICE, witFiles, PLANNED_AT);
-    await publishDue(db.store, EVENING);
-    app = await buildWebServer({
-      store: db.store,
-      logger: pino({ level: 'silent' }),
-      clock: { now: () => NOW },
-      offices: () => OFFICES,
-      settings: { secureCookies: false, trustProxy: false },
-      loginRatePerMinute: 1000,
-      source: { configDir: path.resolve('config'), templatesDir: path.resolve('templates') },
-    });
+    sampleRevision = await startCalendarOffices(db.store);
+    app = await buildCalendarServer(db.store);
     await addUser(db.store, 'eka', { [SAMPLE_OFFICE]: 'editor' });
     await addUser(db.store, 'budi', { [SAMPLE_OFFICE]: 'admin' });
     await addUser(db.store, 'vina', { [SAMPLE_OFFICE]: 'viewer' });
@@ -133,7 +79,8 @@ describe('web/console calendar and edit pages (sqlite)', () => {
     expect(page.statusCode).toBe(200);
     const html = page.body;
     expect(html).toContain('<h1>Kalender · Kantor Imigrasi Kelas I TPI Pontianak</h1>');
-    expect(html).toContain('Desember 2026 – Januari 2027');
+    expect(html).toContain('Hari ini sampai akhir Januari 2027');
+    expect(html).not.toContain('id="o-mingguan-2026-12-04"');
     expect(html).toContain('<time datetime="2026-12-11">Jumat, 11 Desember 2026</time>');
     const opening = /<article[^>]*id="o-simpatik-desember"[\s\S]*?<\/article>/.exec(html)?.[0] ?? '';
     expect(opening).toContain('Pembukaan kuota pukul 09.00 WIB');
@@ -214,8 +161,7 @@ describe('web/console calendar and edit pages (sqlite)', () => {
     expect(/<article[^>]*id="o-simpatik-tambahan"[\s\S]*?<\/article>/.exec(calendar.body)?.[0]).toContain('Kuota tambahan akhir tahun');
 
     // The bot's re-plan of the new revision (what follow-revisions runs) puts exactly the reviewed posts in the ledger.
-    const loaded = checkEdit(current.files, SAMPLE_OFFICE, environment(NOW)).loaded!;
-    await replanInto(db.store, loaded.config, NOW, { offices: [SAMPLE_OFFICE] });
+    await replanCurrent(db.store, current.files, NOW);
     const posts = await listPosts(db.store, { releaseIds: ['simpatik-tambahan'] });
     expect(posts.map((post) => `${post.ruleId}/${post.channelId}/${post.state}`).sort()).toEqual(['h-1/instagram/planned', 'h-1/x/planned', 'h-60m/instagram/planned', 'h-60m/x/planned', 'opening/instagram/planned', 'opening/x/planned']);
   });
@@ -261,12 +207,12 @@ describe('web/console calendar and edit pages (sqlite)', () => {
     expect(corrections).toContain('<td>x</td>');
     expect(corrections).toContain('Pengumuman, terkirim <time datetime="2026-12-10T12:00:00.000Z">Kam 10 Des 19.00 WIB</time>');
     const removed = section(review.body, 'review-removed');
-    expect(removed.match(/<tr><th scope="row">/g)).toHaveLength(4);
+    expect(removed.match(/<tr><th scope="row"><span class="edit-kind">Pengumuman<\/span> [a-z0-9-]+ · <code>simpatik-desember<\/code>/g)).toHaveLength(4);
 
     expect((await save(eka, url, review)).statusCode).toBe(303);
     const current = (await getCurrentRevision(db.store, SAMPLE_OFFICE))!;
     expect(current.files['calendar.yaml']).toMatch(/id: simpatik-desember[\s\S]*?cancelled: true\n\s+cancelReason: Petugas layanan Sabtu berhalangan/);
-    await replanInto(db.store, checkEdit(current.files, SAMPLE_OFFICE, environment(NOW)).loaded!.config, NOW, { offices: [SAMPLE_OFFICE] });
+    await replanCurrent(db.store, current.files, NOW);
     const posts = await listPosts(db.store, { releaseIds: ['simpatik-desember'], states: ['planned'] });
     expect(posts.map((post) => `${post.kind}/${post.channelId}`).sort()).toEqual(['cancellation/instagram', 'cancellation/x']);
   });

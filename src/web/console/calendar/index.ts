@@ -63,7 +63,12 @@ export const calendarPage: ConsolePage = {
         title,
         notice,
         month: range.mode === 'month',
-        rangeLabel: range.mode === 'month' ? monthLabel(range.month, request.lang) : `${monthLabel(range.month, request.lang)} – ${monthLabel(range.to.slice(0, 7), request.lang)}`,
+        rangeLabel:
+          range.mode === 'month'
+            ? monthLabel(range.month, request.lang)
+            : range.fromToday
+              ? t('calendar.fromToday', { until: monthLabel(range.to.slice(0, 7), request.lang) })
+              : `${monthLabel(range.month, request.lang)} – ${monthLabel(range.to.slice(0, 7), request.lang)}`,
         zoneText: t('calendar.zone', { zone: view.zone, zoneName: view.zoneName }),
         links: {
           agenda: calendarUrl(office.id, 'agenda', range.month),
