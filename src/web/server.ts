@@ -18,6 +18,8 @@ import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../store/session
 import { registerAssets } from './assets';
 import { registerAuthRoutes } from './auth-routes';
 import type { ConsolePage, WebContext } from './console-page';
+import { calendarPage } from './console/calendar';
+import { calendarEditPage } from './console/edit';
 import { homePage } from './console/home';
 import { historyPage } from './console/history';
 import { previewPage } from './console/preview';
@@ -35,7 +37,7 @@ import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
 
 /** The console's pages, in order. A new page group adds itself here. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, previewPage, historyPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, calendarPage, calendarEditPage, previewPage, historyPage];
 
 export interface WebServerOptions {
   store: Store;
