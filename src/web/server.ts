@@ -18,7 +18,9 @@ import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../store/session
 import { registerAssets } from './assets';
 import { registerAuthRoutes } from './auth-routes';
 import type { ConsolePage, WebContext } from './console-page';
+import { approvalsPage } from './console/approvals';
 import { homePage } from './console/home';
+import { postsPage } from './console/posts';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
 import { registerHealth } from './health';
@@ -33,7 +35,7 @@ import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
 
 /** The console's pages, in order. A new page group adds itself here. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, approvalsPage, postsPage];
 
 export interface WebServerOptions {
   store: Store;
