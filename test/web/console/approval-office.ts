@@ -126,7 +126,7 @@ export function formValues(html: string, action: string): string[] {
  * database (rendering cards takes seconds), and a copy of that database file
  * opened for each test, so tests never see each other's changes.
  */
-export function useSeededOffice(options: { approval?: boolean; render?: boolean } = {}): { readonly store: Store; readonly office: ApprovalOffice } {
+export function useSeededOffice(options: { approval?: boolean; render?: boolean; prepare?: (store: Store, office: ApprovalOffice) => Promise<void> } = {}): { readonly store: Store; readonly office: ApprovalOffice } {
   let office: ApprovalOffice | undefined;
   let template: string | undefined;
   let current: { store: Store; dir: string } | undefined;
@@ -137,6 +137,7 @@ export function useSeededOffice(options: { approval?: boolean; render?: boolean 
     try {
       await seedOffice(store, office);
       if (options.render !== false) await renderForReview(store, office);
+      await options.prepare?.(store, office);
     } finally {
       await store.close();
     }
