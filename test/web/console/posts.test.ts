@@ -11,7 +11,7 @@ import { getPostHistory } from '../../../src/store/ledger';
 import type { LedgerPost } from '../../../src/store/types';
 import { fail } from '../../console/offices';
 import { addUser, Browser } from '../../support/web';
-import { buildConsole, OFFICE, postOf, useSeededOffice, WEEKLY } from './approval-office';
+import { buildConsole, HOSTILE, OFFICE, postOf, useSeededOffice, WEEKLY } from './approval-office';
 
 const BASE = `/admin/o/${OFFICE}/posts`;
 const DEAD_ERROR = 'X refused the post (403 duplicate content) <b>bold</b>';
@@ -23,6 +23,7 @@ describe('web/console/posts (sqlite)', () => {
       await fail(store, await postOf(store, 'h-1', WEEKLY, 'x'), 'dead', DEAD_ERROR);
       await fail(store, await postOf(store, 'h-60m', WEEKLY, 'x'), 'unknown', 'x: no answer within 30 s');
       await fail(store, await postOf(store, 'h-60m', WEEKLY, 'instagram'), 'unknown', 'instagram: no answer to media_publish within 30 s');
+      await fail(store, await postOf(store, 'h-60m', HOSTILE, 'x'), 'unknown', 'x: connection reset after the request was sent');
     },
   });
   let app: FastifyInstance;
@@ -63,7 +64,7 @@ describe('web/console/posts (sqlite)', () => {
     const needs = await vivi.get(BASE);
     expect(needs.statusCode).toBe(200);
     expect(needs.body).toContain(`href="${BASE}?state&#x3D;dead" aria-current="page">Gagal (1)</a>`);
-    expect(needs.body).toContain('Belum pasti terkirim (2)');
+    expect(needs.body).toContain('Belum pasti terkirim (3)');
     for (const post of [await dead(), await unclearX(), await unclearIg()]) expect(needs.body).toContain(`href="${BASE}/${post.id}"`);
     const onlyDead = (await vivi.get(`${BASE}?state=dead`)).body;
     expect(onlyDead).toContain(`href="${BASE}/${(await dead()).id}"`);
@@ -95,7 +96,7 @@ describe('web/console/posts (sqlite)', () => {
     expect(location).toBe(`${BASE}/${post.id}?done=retry`);
     expect(body).toContain('Unggahan akan dikirim lagi sekarang.');
     expect(body).toContain('<dd><strong>Akan dicoba lagi</strong></dd>');
-    expect(body).toContain('<tr><th scope="row">Dicoba lagi</th><td>ani</td><td><time datetime="2026-11-30T02:00:00.000Z">Sen 30 Nov 09.00 WIB</time></td><td>Gagal → Akan dicoba lagi</td>');
+    expect(body).toContain('<tr><th scope="row">Dicoba lagi</th><td>ani</td><td><time datetime="2026-11-30T02:00:00.000Z">Sen 30 Nov 09.00 WIB</time></td><td>dari Gagal menjadi Akan dicoba lagi</td>');
     expect((await getPostHistory(ctx.store, post.id)).map((each) => each.state)).toEqual(['retrying']);
     const [audit] = await listAudit(ctx.store, { officeIds: [OFFICE] });
     expect(audit).toMatchObject({ userName: 'ani', action: 'posts.retry', detail: { postId: post.id, revision: 1, outcome: 'done', fromState: 'dead', toState: 'retrying' } });
@@ -129,7 +130,7 @@ describe('web/console/posts (sqlite)', () => {
     ]);
   });
 
-  it('settles unclear posts: "posted by hand" refuses a link that is not a web address and records one that is; "not posted" past the deadline expires it', async () => {
+  it('settles unclear posts: "posted by hand" refuses a link that is not a web address and records one that is; "not posted" sends it again, or past the deadline expires it', async () => {
     const ani = await signedIn('ani');
     const x = await unclearX();
     const bad = await act(ani, x, 'posted-by-hand', { url: 'javascript:alert(1)' });
@@ -139,7 +140,10 @@ describe('web/console/posts (sqlite)', () => {
     expect(done.body).toContain('Ditandai sudah diposting manual.');
     expect(done.body).toContain('<dd><strong>Terkirim</strong></dd>');
     expect(done.body).toContain(`<dd><a href="${link.replace(/=/g, '&#x3D;')}" rel="noopener noreferrer">`);
-    expect(done.body).toContain('<td>Belum pasti terkirim → Terkirim</td>');
+    expect(done.body).toContain('<td>dari Belum pasti terkirim menjadi Terkirim</td>');
+    const notPosted = await act(ani, await postOf(ctx.store, 'h-60m', HOSTILE, 'x'), 'not-posted');
+    expect(notPosted.body).toContain('Ditandai tidak terposting: bot mengirimnya lagi sekarang.');
+    expect(notPosted.body).toContain('<dd><strong>Akan dicoba lagi</strong></dd>');
     // Published now: not posted is refused, with what to do instead.
     expect((await act(ani, x, 'not-posted')).body).toContain('statusnya sekarang &quot;Terkirim&quot;. Unggahan sudah terkirim; untuk menariknya, batalkan pembukaan kuotanya di kalender');
 

@@ -31,16 +31,12 @@ import { postListData, postPageData } from './post-view';
 const POST_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const POSITION = /^[1-9][0-9]?$/;
 
-const actionBody = {
-  type: 'object',
-  required: ['revision'],
-  properties: {
-    revision: { type: 'string', pattern: '^[0-9]{1,9}$' },
-    reason: { type: 'string', maxLength: 500 },
-    url: { type: 'string', maxLength: 2000 },
-    _csrf: { type: 'string' },
-  },
-} as const;
+/** An action form's fields, read after the guard (a schema would answer a stranger 400 before the guard sends them to sign in). */
+interface ActionBody {
+  revision?: unknown;
+  reason?: unknown;
+  url?: unknown;
+}
 
 interface PostParams {
   office: string;
@@ -100,17 +96,19 @@ export function registerPostRoutes(app: FastifyInstance, web: WebContext): void 
   });
 
   for (const action of POST_ACTIONS) {
-    app.post<{ Params: PostParams; Body: { revision: string; reason?: string; url?: string } }>(
+    app.post<{ Params: PostParams; Body: ActionBody | undefined }>(
       `/admin/o/:office/posts/:postId/${action}`,
-      { config: { access: requireRole('editor') }, schema: { body: actionBody } },
+      { config: { access: requireRole('editor') } },
       async (request, reply) => {
         const office = currentOffice(request);
         const { postId } = request.params;
         if (!POST_ID.test(postId)) throw new HttpError(404, 'error.404');
         const user = currentUser(request);
-        const revision = Number(request.body.revision);
-        const reason = action === 'skip' ? request.body.reason?.trim() || undefined : undefined;
-        const url = action === 'posted-by-hand' ? request.body.url?.trim() || undefined : undefined;
+        const body = request.body ?? {};
+        if (typeof body.revision !== 'string' || !/^[0-9]{1,9}$/.test(body.revision)) throw new HttpError(400, 'error.400');
+        const revision = Number(body.revision);
+        const reason = action === 'skip' ? optionalText(body.reason, 500) : undefined;
+        const url = action === 'posted-by-hand' ? optionalText(body.url, 2000) : undefined;
         const run = await runPostAction(web.store, { officeId: office.id, postId, revision, action, actor: user.name, now: web.clock.now(), ...(reason ? { reason } : {}), ...(url ? { url } : {}) });
         // Another office's post through this office's URL: as if it did not exist, and nothing recorded against it.
         if (run.outcome === 'refused' && run.refusal === 'not-found') throw new HttpError(404, 'error.404');
@@ -135,6 +133,13 @@ export function registerPostRoutes(app: FastifyInstance, web: WebContext): void 
       },
     );
   }
+}
+
+/** A trimmed optional text field; empty is absent; not a string or too long is a bad request. */
+function optionalText(value: unknown, maxLength: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > maxLength) throw new HttpError(400, 'error.400');
+  return value.trim() || undefined;
 }
 
 function readDone(value: string | undefined): PostAction | null {

@@ -39,6 +39,8 @@ export function postPageData(post: PostDetail, env: PostPageEnv): Record<string,
         help: t(`posts.action.${action}.help`),
         withReason: action === 'skip',
         withUrl: action === 'posted-by-hand',
+        // Skipping gives a post up: not the button the eye goes to first.
+        primary: action !== 'skip',
       }))
     : [];
   return {
