@@ -18,10 +18,12 @@ import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from '../store/session
 import { registerAssets } from './assets';
 import { registerAuthRoutes } from './auth-routes';
 import type { ConsolePage, WebContext } from './console-page';
+import { approvalsPage } from './console/approvals';
 import { calendarPage } from './console/calendar';
 import { calendarEditPage } from './console/edit';
 import { homePage } from './console/home';
 import { historyPage } from './console/history';
+import { postsPage } from './console/posts';
 import { previewPage } from './console/preview';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
@@ -37,7 +39,7 @@ import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
 
 /** The console's pages, in order. A new page group adds itself here. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, calendarPage, calendarEditPage, previewPage, historyPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, calendarPage, calendarEditPage, previewPage, historyPage, approvalsPage, postsPage];
 
 export interface WebServerOptions {
   store: Store;
