@@ -19,6 +19,8 @@ import { registerAssets } from './assets';
 import { registerAuthRoutes } from './auth-routes';
 import type { ConsolePage, WebContext } from './console-page';
 import { homePage } from './console/home';
+import { dashboardPage } from './console/dashboard';
+import { usersPage } from './console/users';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
 import { registerHealth } from './health';
@@ -33,7 +35,7 @@ import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
 
 /** The console's pages, in order. A new page group adds itself here. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, dashboardPage, usersPage];
 
 export interface WebServerOptions {
   store: Store;
