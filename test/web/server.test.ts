@@ -61,11 +61,13 @@ describe('web/server (sqlite)', () => {
     expect(page.body).toContain('<html lang="id">');
     const signedIn = await browser.post('/admin/login', { name: 'Ani', password: PASSWORD, next: '/admin/o/kanim-medan/' });
     expect([signedIn.statusCode, signedIn.headers.location]).toEqual([303, '/admin/o/kanim-medan/']);
+    // One office only: home goes straight to its dashboard.
     const home = await browser.get('/admin/');
-    expect(home.statusCode).toBe(200);
-    expect(home.body).toContain('Kantor Imigrasi Medan');
-    expect(home.body).not.toContain('Kantor Imigrasi Pontianak');
-    expect(home.body).toContain('Penyunting');
+    expect([home.statusCode, home.headers.location]).toEqual([303, '/admin/o/kanim-medan/']);
+    const dashboard = await browser.get('/admin/o/kanim-medan/');
+    expect(dashboard.statusCode).toBe(200);
+    expect(dashboard.body).toContain('Kantor Imigrasi Medan');
+    expect(dashboard.body).not.toContain('Kantor Imigrasi Pontianak');
     const out = await browser.post('/admin/logout');
     expect([out.statusCode, out.headers.location]).toEqual([303, '/admin/login?bye=1']);
     expect((await browser.get('/admin/')).statusCode).toBe(303);
