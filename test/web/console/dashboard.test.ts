@@ -4,41 +4,17 @@
  * ledger functions: what staff read, where its links go, who may read it, and
  * that stored text (an office name, a platform's error) stays text.
  */
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { checkRevisionFiles, readOfficeFiles } from '../../../src/app/revision-files';
-import { createRevision } from '../../../src/store/config-revisions';
-import type { Store } from '../../../src/store/open';
 import { countdownText } from '../../../src/web/console/dashboard/countdown';
 import type { OfficeSummary } from '../../../src/web/offices';
 import { buildWebServer } from '../../../src/web/server';
-import { REPO_ROOT } from '../../support/cli';
 import { useTestStore } from '../../support/databases';
 import { addUser, Browser, OFFICES } from '../../support/web';
-import { at, fail, loadSample, planInto, postOf, publish } from '../../console/offices';
+import { postOf } from '../../console/offices';
+import { CONFIG, NOW, SAMPLE, sampleDay, sampleFiles, storeSampleRevision, WEEK } from './sample-office';
 
-const CONFIG = path.join(REPO_ROOT, 'config');
-const SAMPLE = 'kanim-pontianak';
-const WEEK = 'mingguan@2026-11-27';
-const PLAN_AT = at('2026-11-26T08:00+07:00');
-/** Friday 27 November 2026, half an hour before the weekly opening at 14.00 WIB. */
-const NOW = at('2026-11-27T13:30+07:00');
 const DASHBOARD = `/admin/o/${SAMPLE}/`;
-
-/** The sample office's files as its current revision, checked as `config import` checks them. */
-async function storeSampleRevision(store: Store, files = readOfficeFiles(CONFIG, { now: NOW })[0]!.files, problems = checkRevisionFiles(files, { sourceDir: CONFIG, now: NOW, officeId: SAMPLE }).problems): Promise<number> {
-  return (await createRevision(store, { officeId: SAMPLE, parentId: null, author: 'ani', message: 'start', files, problems }, PLAN_AT)).revision.id;
-}
-
-/** The opening day half-way: one post out, one expired, one failed (its error as the platform gave it), one unclear. */
-async function sampleDay(store: Store, deadError = 'X refused the post (403 duplicate content)'): Promise<void> {
-  await planInto(store, loadSample(PLAN_AT), PLAN_AT);
-  await publish(store, await postOf(store, SAMPLE, 'h-1', WEEK, 'x'), { remoteId: '1862000000000000001', url: 'https://x.com/imigrasiptk/status/1862000000000000001', text: 'Kuota dibuka besok. Info: pontianak.imigrasi.go.id' });
-  await fail(store, await postOf(store, SAMPLE, 'h-1', WEEK, 'instagram'), 'expired', 'instagram: no retry can finish before the deadline 2026-11-27T07:00:00.000Z');
-  await fail(store, await postOf(store, SAMPLE, 'h-60m', WEEK, 'x'), 'dead', deadError);
-  await fail(store, await postOf(store, SAMPLE, 'h-60m', WEEK, 'instagram'), 'unknown', 'instagram: no answer to media_publish within 30 s');
-}
 
 describe('console dashboard page (sqlite)', () => {
   const db = useTestStore('sqlite');
@@ -68,7 +44,7 @@ describe('console dashboard page (sqlite)', () => {
     expect(page.statusCode).toBe(200);
     const body = page.body;
     expect(body).toContain('<h1>Dasbor Kantor Imigrasi Pontianak</h1>');
-    expect(body).toContain('Waktu kantor sekarang: Jum 27 Nov 13.30 WIB (Asia/Pontianak).');
+    expect(body).toContain('Waktu kantor sekarang: Jum 27 Nov 13.30 WIB (Asia/Pontianak). Kanal uji coba (driver outbox) tidak benar-benar mengunggah');
 
     // The opening in half an hour, on both channels, each state linking to the post's page.
     const next = section(body, 'next-posts');
@@ -78,14 +54,14 @@ describe('console dashboard page (sqlite)', () => {
     expect(firstRow).toContain('<time datetime="2026-11-27T07:00:00.000Z">Jum 27 Nov 14.00 WIB</time>');
     expect(firstRow).toContain(`opening · ${WEEK}`);
     const openingIg = await postOf(db.store, SAMPLE, 'opening', WEEK, 'instagram');
-    expect(firstRow).toContain(`Instagram, uji coba, tidak benar-benar dikirim: <a href="/admin/o/kanim-pontianak/posts/${openingIg.id}">Terjadwal</a>`);
-    expect(firstRow).toMatch(/X, uji coba, tidak benar-benar dikirim: <a href="[^"]+">Terjadwal<\/a>/);
+    expect(firstRow).toContain(`Instagram (uji coba): <a href="/admin/o/kanim-pontianak/posts/${openingIg.id}">Terjadwal</a>`);
+    expect(firstRow).toMatch(/X \(uji coba\): <a href="[^"]+">Terjadwal<\/a>/);
     // Then the weekly digest on Sunday, its dates as a range.
     expect(rows(next)[1]).toContain('dalam 2 hari 4 jam');
     expect(rows(next)[1]).toMatch(/weekly · rangkuman \d{4}-\d{2}-\d{2} s\.d\. \d{4}-\d{2}-\d{2}/);
 
     const recent = section(body, 'recent-heading');
-    expect(recent).toContain('<a href="https://x.com/imigrasiptk/status/1862000000000000001" rel="noopener noreferrer">Lihat di X, uji coba, tidak benar-benar dikirim</a>');
+    expect(recent).toContain('<a href="https://x.com/imigrasiptk/status/1862000000000000001" rel="noopener noreferrer">Lihat di X (uji coba)</a>');
     expect(recent).toContain('Kam 26 Nov 19.00 WIB');
 
     const needs = section(body, 'needs-heading');
@@ -143,8 +119,8 @@ describe('console dashboard page (sqlite)', () => {
     expect(missing.body).toContain('Kantor ini belum punya konfigurasi di basis data');
     expect(missing.body).toContain('quota-herald config import');
 
-    const [sample] = readOfficeFiles(CONFIG, { now: NOW });
-    const files = { ...sample!.files, 'calendar.yaml': sample!.files['calendar.yaml']!.replace('weekday: friday', 'weekday: fryday') };
+    const sample = sampleFiles();
+    const files = { ...sample, 'calendar.yaml': sample['calendar.yaml']!.replace('weekday: friday', 'weekday: fryday') };
     // Stored as valid (an older version's check): the page must not trust that.
     const revision = await storeSampleRevision(db.store, files, []);
     const broken = await root.get(DASHBOARD);

@@ -51,7 +51,7 @@ describe('console users and account pages (sqlite)', () => {
     const page = await root.get('/admin/users');
     expect(page.statusCode).toBe(200);
     for (const name of ['ani', 'budi', 'dewi', 'eko', 'root']) expect(page.body).toContain(`<th scope="row">${name}`);
-    expect(page.body).toContain('<option value="*" >Semua kantor (admin semua kantor)</option>');
+    expect(page.body).toContain('<option value="*">Semua kantor (admin semua kantor)</option>');
     expect(page.body).toContain('Admin di Kantor Imigrasi Medan');
 
     const added = await root.post('/admin/users', { name: ' Citra.Lubis ', password: NEW_PASSWORD, role: 'editor', office: MEDAN });
@@ -104,6 +104,10 @@ describe('console users and account pages (sqlite)', () => {
     expect(page.body).not.toContain('Pontianak');
     expect(page.body).toContain('dan 1 kantor lain');
     expect(page.body).not.toContain('value="*"');
+    // A row's role choice starts at the role held: saving it unchanged changes nothing.
+    const aniRow = /<tr id="user-\d+">\s*<th scope="row">ani<[\s\S]*?<\/tr>/.exec(page.body)?.[0] ?? '';
+    expect(aniRow).toContain('<option value="editor" selected>Penyunting</option>');
+    expect(aniRow).not.toContain('<option value="admin" selected>');
 
     const ids = { ani: await idOf('ani'), dewi: await idOf('dewi'), eko: await idOf('eko'), root: await idOf('root'), budi: await idOf('budi') };
     const refused: [string, Record<string, string>][] = [

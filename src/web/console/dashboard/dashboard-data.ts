@@ -49,8 +49,9 @@ function postLabel(post: { ruleId: string; kind: string; subject: string }, t: T
 
 function channelLabel(channel: Pick<ChannelPostView, 'label' | 'platform' | 'dryRun'>, t: Translate): string {
   const platform = t(`dashboard.platform.${channel.platform}`);
-  const name = channel.label === channel.platform ? platform : `${channel.label} (${platform})`;
-  return channel.dryRun ? `${name}, ${t('dashboard.dryRun')}` : name;
+  const notes = [...(channel.label === channel.platform ? [] : [platform]), ...(channel.dryRun ? [t('dashboard.dryRun')] : [])];
+  const name = channel.label === channel.platform ? platform : channel.label;
+  return notes.length > 0 ? `${name} (${notes.join(', ')})` : name;
 }
 
 /** Cents, and a tenth of a cent where X's prices have one (US$0.015). */
@@ -75,8 +76,10 @@ export function nextPostsData(next: readonly NextPostView[], paths: OfficePaths,
 
 export function dashboardData(view: DashboardView, lang: Lang, t: Translate): Record<string, unknown> {
   const paths = officePaths(view.officeId);
+  const channels = [...view.next.flatMap((group) => group.channels), ...view.recent, ...view.dailyCaps, ...(view.xCost?.channels ?? [])];
   return {
     now: view.now,
+    dryRunNote: channels.some((channel) => channel.dryRun) ? t('dashboard.dryRunNote') : null,
     zone: view.zone,
     tasks: view.needsStaff.map((task) => ({
       severity: task.severity,

@@ -102,6 +102,8 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
       ? [request.t('role.global')]
       : [...shown.map(([officeId, role]) => request.t('users.roleIn', { role: request.t(`role.${role}`), office: officeName.get(officeId) ?? officeId })), ...(hidden > 0 ? [request.t('users.otherOffices', { count: hidden })] : [])];
     const grantable = mine.filter((office) => mayGrant(actor, user, office.id, offices));
+    // The role they hold in the first office offered, so saving unchanged changes nothing (and admin is never a default).
+    const held = grantable[0] ? user.roles.get(grantable[0].id) : undefined;
     return {
       id: user.id,
       name: user.name,
@@ -112,6 +114,7 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
       mayChange: mayChangeAccount(actor, user, offices),
       hasActions: mayChangeAccount(actor, user, offices) || grantable.length > 0,
       grantOffices: grantable.map((office) => ({ value: office.id, label: office.name })),
+      roleOptions: [...roleOptions.map((option) => ({ ...option, selected: option.value === held })), { value: 'none', label: request.t('users.role.none'), selected: held === undefined }],
       error: state.rowError?.userId === user.id ? state.rowError.message : null,
     };
   });
@@ -130,7 +133,6 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
       intro: actor.globalAdmin ? request.t('users.intro.global') : request.t('users.intro.office', { offices: mine.map((office) => office.name).join(', ') }),
       notice,
       rows,
-      roleOptions,
       add: {
         form,
         errors: state.addErrors ?? {},
