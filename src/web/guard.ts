@@ -27,7 +27,10 @@ export function installGuard(app: FastifyInstance, web: WebContext): RouteEntry[
     for (const method of methods) routes.push({ method: String(method), url: route.url, access });
   });
 
-  app.addHook('preHandler', async (request, reply) => {
+  // preValidation, not preHandler: before a route's schema checks the body or parameters, so a visitor
+  // without a session is sent to sign in (not told 400), and nothing about a form is revealed to them.
+  // The body is parsed by then: the CSRF token is there to check.
+  app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config.access;
     // Only the not-found handler has no route config; it serves no data.
     if (!access) return;
