@@ -6,13 +6,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { checkRevisionFiles } from '../../../src/app/revision-files';
+import { replanInto } from '../../../src/app/replan';
 import { countdownText } from '../../../src/web/console/dashboard/countdown';
 import type { OfficeSummary } from '../../../src/web/offices';
 import { buildWebServer } from '../../../src/web/server';
 import { useTestStore } from '../../support/databases';
 import { addUser, Browser, OFFICES } from '../../support/web';
 import { postOf } from '../../console/offices';
-import { CONFIG, NOW, SAMPLE, sampleDay, sampleFiles, storeSampleRevision, WEEK } from './sample-office';
+import { CONFIG, NOW, PLAN_AT, SAMPLE, sampleDay, sampleFiles, storeSampleRevision, WEEK } from './sample-office';
 
 const DASHBOARD = `/admin/o/${SAMPLE}/`;
 
@@ -109,6 +111,23 @@ describe('console dashboard page (sqlite)', () => {
     expect(fragment.body.trim().startsWith('<section id="next-posts"')).toBe(true);
     const page = (await ani.get(DASHBOARD)).body;
     expect(fragment.body.trim()).toBe(section(page, 'next-posts').trim());
+  });
+
+  it('posts waiting for approval need staff, urgently once past their cut-off, with the way to the approvals page', async () => {
+    const sample = sampleFiles();
+    const files = { ...sample, 'herald.yaml': sample['herald.yaml']!.replace('settings:\n', 'settings:\n  approval: { hoursBefore: 24, rules: [opening] }\n') };
+    await storeSampleRevision(db.store, files);
+    const loaded = checkRevisionFiles(files, { sourceDir: CONFIG, now: PLAN_AT, officeId: SAMPLE }).loaded!;
+    await replanInto(db.store, loaded.config, PLAN_AT);
+    const ani = new Browser(app);
+    await ani.login('ani');
+    const needs = section((await ani.get(DASHBOARD)).body, 'needs-heading');
+    // Today's opening on both channels (its cut-off was yesterday 14.00); next week's is more than 7 days ahead.
+    const approval = task(needs, '2 unggahan menunggu persetujuan, 2 di antaranya sudah melewati batas waktu persetujuan');
+    expect(approval).toContain('<span class="badge badge-error">Penting</span>');
+    expect(approval).toContain('<a href="/admin/o/kanim-pontianak/approvals">Buka persetujuan</a>');
+    // The first task of all: urgent, and first among the urgent ones.
+    expect(needs.split('<li class="task ')[1]).toContain('menunggu persetujuan');
   });
 
   it('an office without a config revision, or whose current revision no longer loads, says so and what to do', async () => {

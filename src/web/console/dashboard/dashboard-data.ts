@@ -74,21 +74,27 @@ export function nextPostsData(next: readonly NextPostView[], paths: OfficePaths,
   }));
 }
 
-export function dashboardData(view: DashboardView, lang: Lang, t: Translate): Record<string, unknown> {
+export interface ExtraTask {
+  severity: 'error' | 'warning';
+  title: string;
+  action: string;
+  details: string[];
+  link: TaskLink | null;
+}
+
+/** `extra`: tasks the dashboard model does not gather (approvals), placed first among their severity. */
+export function dashboardData(view: DashboardView, lang: Lang, t: Translate, extra: readonly ExtraTask[] = []): Record<string, unknown> {
   const paths = officePaths(view.officeId);
+  const tasks = [
+    ...extra,
+    ...view.needsStaff.map((task) => ({ severity: task.severity, title: task.title, action: task.action, details: task.details, link: taskLink(task, paths, t) })),
+  ].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   const channels = [...view.next.flatMap((group) => group.channels), ...view.recent, ...view.dailyCaps, ...(view.xCost?.channels ?? [])];
   return {
     now: view.now,
     dryRunNote: channels.some((channel) => channel.dryRun) ? t('dashboard.dryRunNote') : null,
     zone: view.zone,
-    tasks: view.needsStaff.map((task) => ({
-      severity: task.severity,
-      severityLabel: t(`dashboard.severity.${task.severity}`),
-      title: task.title,
-      action: task.action,
-      details: task.details,
-      link: taskLink(task, paths, t),
-    })),
+    tasks: tasks.map((task) => ({ ...task, severityLabel: t(`dashboard.severity.${task.severity}`) })),
     next: nextPostsData(view.next, paths, lang, t),
     recent: view.recent.map((post) => ({
       at: post.publishedAt ?? post.dueAt,

@@ -1,6 +1,6 @@
 /**
  * `/admin/o/:office/`: an office's dashboard — what needs staff (with the
- * page to act on it), the next posts with a countdown, what went out with
+ * page to act on it; posts awaiting approval among it), the next posts with a countdown, what went out with
  * links to the live posts, daily caps and this month's X cost. Everything is
  * rendered on the server; the next posts refresh themselves every minute
  * through htmx (`…/next-posts`, the same rows), which the page does not need.
@@ -17,6 +17,7 @@ import type { OfficeSummary } from '../../offices';
 import { officePaths } from '../../office-nav';
 import { renderFragment, renderPage } from '../../render';
 import { currentOffice } from '../../request-context';
+import { approvalTask } from './approval-task';
 import { dashboardData, nextPostsData } from './dashboard-data';
 import { DASHBOARD_MESSAGES } from './messages';
 
@@ -49,7 +50,8 @@ async function showDashboard(request: FastifyRequest, reply: FastifyReply, web: 
   const title = request.t('dashboard.title', { office: office.name });
   const loaded = await loadDashboard(request, web, office);
   if ('problem' in loaded) return renderPage(request, reply, `${VIEWS}/problem.hbs`, { title, problem: loaded.problem });
-  const data = dashboardData(loaded.view, request.lang, request.t);
+  const approvals = await approvalTask(web.store, { id: office.id, zone: loaded.view.zone }, web.clock.now(), officePaths(office.id), request.t);
+  const data = dashboardData(loaded.view, request.lang, request.t, approvals ? [approvals] : []);
   // The next posts are their own template, so the htmx refresh sends exactly what the page shows.
   const nextHtml = await reply.viewAsync(`${VIEWS}/next-posts.hbs`, { t: request.t, next: data.next, refreshUrl: nextPostsUrl(office.id) });
   return renderPage(request, reply, `${VIEWS}/dashboard.hbs`, { title, ...data, nextHtml });
