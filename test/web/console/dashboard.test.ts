@@ -111,6 +111,13 @@ describe('console dashboard page (sqlite)', () => {
     expect(fragment.body.trim().startsWith('<section id="next-posts"')).toBe(true);
     const page = (await ani.get(DASHBOARD)).body;
     expect(fragment.body.trim()).toBe(section(page, 'next-posts').trim());
+
+    // Once the session has ended, the refresh sends the whole page to sign in (htmx follows HX-Redirect), not the rows.
+    await ani.post('/admin/logout');
+    const ended = await app.inject({ method: 'GET', url: `/admin/o/${SAMPLE}/next-posts`, headers: { 'hx-request': 'true', 'hx-current-url': `http://console.example${DASHBOARD}?lang=en`, cookie: [...ani.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect([ended.statusCode, ended.headers['hx-redirect'], ended.body]).toEqual([401, `/admin/login?next=${encodeURIComponent(`${DASHBOARD}?lang=en`)}`, '']);
+    const elsewhere = await app.inject({ method: 'GET', url: `/admin/o/${SAMPLE}/next-posts`, headers: { 'hx-request': 'true', 'hx-current-url': 'https://evil.example//evil.example/x' } });
+    expect(elsewhere.headers['hx-redirect']).toBe('/admin/login');
   });
 
   it('posts waiting for approval need staff, urgently once past their cut-off, with the way to the approvals page', async () => {
