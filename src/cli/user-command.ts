@@ -12,18 +12,16 @@ import { hasConfigFiles, isManyOffices, listOfficeIds } from '../config/load-off
 import { AppError } from '../errors';
 import { listCurrentIds } from '../store/config-revisions';
 import { openStore, type Store } from '../store/open';
-import { createUser, normalizeUserName, UserExistsError } from '../store/users';
+import { createUser, isValidUserName, normalizeUserName, UserExistsError } from '../store/users';
 import { hashPassword, passwordProblem } from '../web/password';
 import { isRole, ROLES } from '../web/roles';
 import type { CliContext } from './context';
 import { write } from './context';
 import { PasswordMismatchError, readPassword, type PasswordStdin } from './password-input';
 
-const USER_NAME = /^[a-z0-9][a-z0-9._@-]{0,99}$/;
-
 export async function userAddCommand(ctx: CliContext, name: string, options: { role: string; office?: string }, stdin: PasswordStdin): Promise<number> {
   const userName = normalizeUserName(name);
-  if (!USER_NAME.test(userName)) throw new AppError('usage', `"${name}" is not a user name: use letters, digits and . _ @ - (e.g. ani.siregar), up to 100 characters`);
+  if (!isValidUserName(userName)) throw new AppError('usage', `"${name}" is not a user name: use letters, digits and . _ @ - (e.g. ani.siregar), up to 100 characters`);
   if (!isRole(options.role)) throw new AppError('usage', `unknown role "${options.role}": use one of ${ROLES.join(', ')}`);
   const role = options.role;
   if (options.office === undefined && role !== 'admin') throw new AppError('usage', `--office ID is needed for the role ${role} (only an admin may be without an office: an admin of every office)`);

@@ -91,6 +91,12 @@ export async function deleteUserSessions(store: Store, userId: number): Promise<
   return Number(result.numDeletedRows);
 }
 
+/** Ends every session of a user but one (the browser that changed the password stays signed in). */
+export async function deleteOtherSessions(store: Store, userId: number, keepId: string): Promise<number> {
+  const result = await store.db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Removes sessions past their absolute or idle end; returns how many. */
 export async function deleteExpiredSessions(store: Store, now: Date, timeouts: SessionTimeouts = DEFAULT_SESSION_TIMEOUTS): Promise<number> {
   const at = now.getTime();

@@ -35,6 +35,14 @@ export function normalizeUserName(name: string): string {
   return name.trim().toLowerCase();
 }
 
+/** Letters, digits and . _ @ - (ani.siregar, budi@kanim): safe in a URL, a log line and a shell. */
+const USER_NAME = /^[a-z0-9][a-z0-9._@-]{0,99}$/;
+
+/** Whether `name`, once normalized, is a name a new user may have. */
+export function isValidUserName(name: string): boolean {
+  return USER_NAME.test(normalizeUserName(name));
+}
+
 /** @throws UserExistsError when the name is taken. */
 export async function createUser(store: Store, user: NewUser, now: Date): Promise<ConsoleUser> {
   const name = normalizeUserName(user.name);
@@ -84,6 +92,14 @@ export async function setUserDisabled(store: Store, id: number, disabled: boolea
 
 export async function setUserPassword(store: Store, id: number, passwordHash: string): Promise<void> {
   await store.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+}
+
+/** Gives the user `role` in `officeId` (replacing the one they had there), or takes their access to it away (null). */
+export async function setUserRole(store: Store, id: number, officeId: string, role: Role | null): Promise<void> {
+  await inWriteTransaction(store, async (trx) => {
+    await trx.deleteFrom('user_roles').where('user_id', '=', id).where('office_id', '=', officeId).execute();
+    if (role !== null) await trx.insertInto('user_roles').values({ user_id: id, office_id: officeId, role }).execute();
+  });
 }
 
 type UserRow = { id: number; name: string; global_admin: number; disabled: number; created_at: number };

@@ -27,13 +27,21 @@ export function installGuard(app: FastifyInstance, web: WebContext): RouteEntry[
     for (const method of methods) routes.push({ method: String(method), url: route.url, access });
   });
 
-  app.addHook('preHandler', async (request, reply) => {
+  // preValidation, not preHandler: before a route's schema checks the body or parameters, so a visitor
+  // without a session is sent to sign in (not told 400), and nothing about a form is revealed to them.
+  // The body is parsed by then: the CSRF token is there to check.
+  app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config.access;
     // Only the not-found handler has no route config; it serves no data.
     if (!access) return;
     if (access.kind !== 'public') {
       const user = request.consoleUser;
       if (!user) {
+        // A part of a page refreshing itself (htmx) after the session ended: the whole page goes to sign in, not the part.
+        if (request.headers['hx-request'] === 'true') {
+          await reply.header('HX-Redirect', htmxLoginRedirect(request)).code(401).send();
+          return reply;
+        }
         await reply.redirect(loginRedirect(request), 303);
         return reply;
       }
@@ -70,6 +78,19 @@ function passesCsrf(app: FastifyInstance, request: FastifyRequest, reply: Fastif
 function loginRedirect(request: FastifyRequest): string {
   if (request.method !== 'GET' && request.method !== 'HEAD') return LOGIN_PATH;
   return `${LOGIN_PATH}?next=${encodeURIComponent(request.url)}`;
+}
+
+/** To the login page, coming back to the page the htmx request came from (its `HX-Current-URL`). */
+function htmxLoginRedirect(request: FastifyRequest): string {
+  const page = request.headers['hx-current-url'];
+  let next: string | undefined;
+  try {
+    if (typeof page === 'string') next = ((url) => `${url.pathname}${url.search}`)(new URL(page));
+  } catch {
+    next = undefined;
+  }
+  const safe = safeNext(next);
+  return safe === '/admin/' ? LOGIN_PATH : `${LOGIN_PATH}?next=${encodeURIComponent(safe)}`;
 }
 
 /** A `next` that stays inside the console: never another site (`//evil`, `/\evil`, `https:`). */

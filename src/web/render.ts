@@ -11,6 +11,7 @@ import type {} from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Handlebars from 'handlebars';
 import type { CookieNames } from './cookies';
+import { ACCOUNT_PATH, officeNav, USERS_PATH } from './office-nav';
 import { csrfToken } from './request-context';
 
 export const VIEWS_ROOT = __dirname;
@@ -39,16 +40,23 @@ export interface RenderSettings {
   secure: boolean;
 }
 
-/** What the layout shows around every page: user, language links, CSRF token. */
+/** What the layout shows around every page: user, language links, CSRF token, and on an office's pages the office menu. */
 export function layoutData(request: FastifyRequest, reply: FastifyReply, settings: RenderSettings): Record<string, unknown> {
   const user = request.consoleUser;
+  const currentPath = request.url.split('?')[0] ?? request.url;
+  // An admin of any office manages users (of their offices); the users page says which.
+  const managesUsers = user !== null && (user.globalAdmin || [...user.roles.values()].includes('admin'));
+  const nav = user && request.consoleOffice ? officeNav(request.consoleOffice, user, currentPath, request.t) : null;
   return {
     lang: request.lang,
     t: request.t,
     csrfToken: csrfToken(request, reply, settings.names, settings.secure),
     user: user ? { name: user.name, globalAdmin: user.globalAdmin } : null,
     langLinks: { id: withLang(request.url, 'id'), en: withLang(request.url, 'en') },
-    currentPath: request.url.split('?')[0],
+    currentPath,
+    officeNav: nav,
+    // On an office's pages the users page is in the office menu; elsewhere in the header.
+    userLinks: user ? { account: ACCOUNT_PATH, accountCurrent: currentPath === ACCOUNT_PATH, users: managesUsers && !nav ? USERS_PATH : null, usersCurrent: currentPath === USERS_PATH } : null,
   };
 }
 

@@ -25,6 +25,8 @@ import { homePage } from './console/home';
 import { historyPage } from './console/history';
 import { postsPage } from './console/posts';
 import { previewPage } from './console/preview';
+import { dashboardPage } from './console/dashboard';
+import { usersPage } from './console/users';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
 import { registerHealth } from './health';
@@ -39,7 +41,7 @@ import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
 
 /** The console's pages, in order. A new page group adds itself here. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, calendarPage, calendarEditPage, previewPage, historyPage, approvalsPage, postsPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, dashboardPage, calendarPage, calendarEditPage, previewPage, historyPage, approvalsPage, postsPage, usersPage];
 
 export interface WebServerOptions {
   store: Store;

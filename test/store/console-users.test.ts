@@ -1,7 +1,7 @@
 import { appendAudit, listAudit } from '../../src/store/audit-log';
 import { clearLoginFailures, ipKey, lockedUntil, pruneLoginFailures, recordLoginFailure, userKey } from '../../src/store/login-failures';
-import { createSession, deleteExpiredSessions, deleteSession, deleteUserSessions, findSession, hashSessionToken } from '../../src/store/sessions';
-import { createUser, findUserForLogin, getUser, listUsers, setUserDisabled, UserExistsError } from '../../src/store/users';
+import { createSession, deleteExpiredSessions, deleteOtherSessions, deleteSession, deleteUserSessions, findSession, hashSessionToken } from '../../src/store/sessions';
+import { createUser, findUserForLogin, getUser, isValidUserName, listUsers, setUserDisabled, setUserRole, UserExistsError } from '../../src/store/users';
 import { DIALECTS, useTestStore } from '../support/databases';
 
 const at = (iso: string): Date => new Date(iso);
@@ -69,6 +69,29 @@ describe.each(DIALECTS)('store: console users, sessions, audit, login failures (
     expect(await findSession(db.store, fresh.token, new Date(now.getTime() + 41 * MIN), timeouts)).toBeDefined();
   });
 
+  it('sets, replaces and removes a user\'s role in one office, leaving their other offices and other users alone', async () => {
+    const ani = await createUser(db.store, { name: 'ani', passwordHash: 'h', globalAdmin: false, roles: new Map([['kanim-medan', 'viewer']]) }, now);
+    const budi = await createUser(db.store, { name: 'budi', passwordHash: 'h', globalAdmin: false, roles: new Map([['kanim-medan', 'admin']]) }, now);
+    await setUserRole(db.store, ani.id, 'kanim-pontianak', 'editor');
+    await setUserRole(db.store, ani.id, 'kanim-medan', 'approver');
+    expect([...(await getUser(db.store, ani.id))!.roles]).toEqual([['kanim-medan', 'approver'], ['kanim-pontianak', 'editor']]);
+    await setUserRole(db.store, ani.id, 'kanim-medan', null);
+    await setUserRole(db.store, ani.id, 'kanim-jayapura', null);
+    expect([...(await getUser(db.store, ani.id))!.roles]).toEqual([['kanim-pontianak', 'editor']]);
+    expect([...(await getUser(db.store, budi.id))!.roles]).toEqual([['kanim-medan', 'admin']]);
+  });
+
+  it('ends every session of a user but the one kept', async () => {
+    const ani = await createUser(db.store, { name: 'ani', passwordHash: 'h', globalAdmin: false, roles: new Map() }, now);
+    const budi = await createUser(db.store, { name: 'budi', passwordHash: 'h', globalAdmin: false, roles: new Map() }, now);
+    const [kept, other, third, budis] = [await createSession(db.store, ani.id, now, timeouts), await createSession(db.store, ani.id, now, timeouts), await createSession(db.store, ani.id, now, timeouts), await createSession(db.store, budi.id, now, timeouts)];
+    expect(await deleteOtherSessions(db.store, ani.id, kept.session.id)).toBe(2);
+    expect(await findSession(db.store, kept.token, now, timeouts)).toBeDefined();
+    expect(await findSession(db.store, other.token, now, timeouts)).toBeUndefined();
+    expect(await findSession(db.store, third.token, now, timeouts)).toBeUndefined();
+    expect(await findSession(db.store, budis.token, now, timeouts)).toBeDefined();
+  });
+
   it('keeps an audit trail, newest first, filtered by office', async () => {
     await appendAudit(db.store, { userName: 'ani', officeId: null, action: 'login', detail: {}, ip: '10.0.0.1' }, now);
     await appendAudit(db.store, { userName: 'ani', officeId: 'kanim-medan', action: 'calendar.edit', detail: { release: 'r1', note: 'jam <b>' }, ip: null }, new Date(now.getTime() + MIN));
@@ -93,5 +116,12 @@ describe.each(DIALECTS)('store: console users, sessions, audit, login failures (
     expect(await lockedUntil(db.store, userKey('ani'), 1, new Date(now.getTime() + 5 * MIN), window)).toBeNull();
     expect(await lockedUntil(db.store, ipKey('10.0.0.1'), 5, new Date(now.getTime() + 5 * MIN), window)).not.toBeNull();
     expect(await pruneLoginFailures(db.store, new Date(now.getTime() + window + 2 * MIN), window)).toBe(3);
+  });
+});
+
+describe('store: console user names', () => {
+  it('accepts user names of letters, digits and . _ @ - only', () => {
+    expect(['ani', ' Ani.Siregar ', 'budi@kanim-medan', 'x_1'].map(isValidUserName)).toEqual([true, true, true, true]);
+    expect(['', '.ani', 'ani siregar', '<script>', 'a'.repeat(101), 'ani/../x'].map(isValidUserName)).toEqual([false, false, false, false, false, false]);
   });
 });

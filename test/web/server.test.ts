@@ -61,11 +61,13 @@ describe('web/server (sqlite)', () => {
     expect(page.body).toContain('<html lang="id">');
     const signedIn = await browser.post('/admin/login', { name: 'Ani', password: PASSWORD, next: '/admin/o/kanim-medan/' });
     expect([signedIn.statusCode, signedIn.headers.location]).toEqual([303, '/admin/o/kanim-medan/']);
+    // One office only: home goes straight to its dashboard.
     const home = await browser.get('/admin/');
-    expect(home.statusCode).toBe(200);
-    expect(home.body).toContain('Kantor Imigrasi Medan');
-    expect(home.body).not.toContain('Kantor Imigrasi Pontianak');
-    expect(home.body).toContain('Penyunting');
+    expect([home.statusCode, home.headers.location]).toEqual([303, '/admin/o/kanim-medan/']);
+    const dashboard = await browser.get('/admin/o/kanim-medan/');
+    expect(dashboard.statusCode).toBe(200);
+    expect(dashboard.body).toContain('Kantor Imigrasi Medan');
+    expect(dashboard.body).not.toContain('Kantor Imigrasi Pontianak');
     const out = await browser.post('/admin/logout');
     expect([out.statusCode, out.headers.location]).toEqual([303, '/admin/login?bye=1']);
     expect((await browser.get('/admin/')).statusCode).toBe(303);
@@ -101,7 +103,7 @@ describe('web/server (sqlite)', () => {
       expect(response.statusCode).toBe(403);
       expect(response.body).toContain('Formulir kedaluwarsa');
     }
-    expect((await ani.get('/admin/')).statusCode).toBe(200);
+    expect((await ani.get('/admin/o/kanim-medan/')).statusCode).toBe(200);
     // The login form too: its token is bound to the visitor's own cookie.
     const stranger = new Browser(app);
     const forged = await stranger.request('POST', '/admin/login', { name: 'ani', password: PASSWORD, _csrf: ani.csrf });
@@ -120,7 +122,7 @@ describe('web/server (sqlite)', () => {
     expect((await attacker.get('/admin/')).statusCode).toBe(303);
     // Signing in again (another user on the same browser) replaces the session too.
     const before = victim.cookies.get('qh_session');
-    await victim.get('/admin/');
+    await victim.get('/admin/o/kanim-medan/');
     expect((await victim.post('/admin/login', { name: 'root', password: PASSWORD })).statusCode).toBe(303);
     expect(victim.cookies.get('qh_session')).not.toBe(before);
     const stale = new Browser(app);
@@ -154,7 +156,7 @@ describe('web/server (sqlite)', () => {
   });
 
   it('shows an office name with markup as text (stored XSS is inert)', async () => {
-    offices = [{ ...OFFICES[0]!, name: '<script>alert(1)</script><img src=x onerror=alert(2)>' }];
+    offices = [{ ...OFFICES[0]!, name: '<script>alert(1)</script><img src=x onerror=alert(2)>' }, OFFICES[1]!];
     const root = new Browser(app);
     await root.login('root');
     for (const url of ['/admin/', '/admin/o/kanim-medan/']) {

@@ -1,10 +1,12 @@
 /**
- * `/admin/`: the offices the user may see, with their role in each; and
- * `/admin/o/:office/`, the office's page (the dashboard replaces both bodies).
+ * `/admin/`: the offices the user may see, with their role in each, each
+ * linking to its dashboard (console/dashboard/); a user who sees one office
+ * only goes straight to its dashboard.
  */
-import { requireRole, SIGNED_IN, visibleOffices } from '../access';
+import { SIGNED_IN, visibleOffices } from '../access';
 import type { ConsolePage } from '../console-page';
-import { currentOffice, currentUser } from '../request-context';
+import { officePaths } from '../office-nav';
+import { currentUser } from '../request-context';
 import { renderPage } from '../render';
 
 export const homePage: ConsolePage = {
@@ -13,15 +15,13 @@ export const homePage: ConsolePage = {
     app.get('/admin', { config: { access: SIGNED_IN } }, async (_request, reply) => reply.redirect('/admin/', 301));
     app.get('/admin/', { config: { access: SIGNED_IN } }, async (request, reply) => {
       const user = currentUser(request);
-      const offices = visibleOffices(user, web.offices()).map((office) => {
+      const visible = visibleOffices(user, web.offices());
+      if (visible.length === 1) return reply.redirect(officePaths(visible[0]!.id).dashboard, 303);
+      const offices = visible.map((office) => {
         const role = user.globalAdmin ? 'global' : (user.roles.get(office.id) ?? 'viewer');
-        return { ...office, roleLabel: request.t(`role.${role}`) };
+        return { ...office, href: officePaths(office.id).dashboard, roleLabel: request.t(`role.${role}`) };
       });
       return renderPage(request, reply, 'console/home.hbs', { title: request.t('home.title'), offices });
-    });
-    app.get('/admin/o/:office/', { config: { access: requireRole('viewer') } }, async (request, reply) => {
-      const office = currentOffice(request);
-      return renderPage(request, reply, 'console/office.hbs', { title: request.t('office.title', { office: office.name }), office });
     });
   },
 };
