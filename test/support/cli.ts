@@ -26,12 +26,14 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 }
 
 /** Starts a command and returns at once; `output()` is what it printed so far. */
-export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess & { output: () => { stdout: string; stderr: string } } {
+export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {}): ChildProcess & { output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  // What a user pipes in (`printf '%s\n' "$PASSWORD" | quota-herald user add …`).
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -5,13 +5,14 @@ import { toLocal } from '../../src/time/zone';
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Polls `probe` until it returns a value other than `undefined` or `false`
- * (real time: the process under test runs on the wall clock).
+ * Polls `probe` (which may be async, e.g. reloading a page) until it returns a
+ * value other than `undefined` or `false` (real time: the process under test
+ * runs on the wall clock).
  */
-export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs: number, what: () => string, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: () => string, intervalMs = 200): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
     await sleep(intervalMs);
