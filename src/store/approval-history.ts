@@ -37,7 +37,8 @@ export function standingApprovalIn(history: readonly ApprovalRecord[], post: { r
   return history.find((record) => record.revision === post.revision && record.contentHash === post.contentHash && record.revokedAt === null) ?? null;
 }
 
-function approvalFromRow(row: ApprovalsTable): ApprovalRecord {
+/** A stored approval row as the rest of the app sees it (shared by approvals.ts). */
+export function approvalFromRow(row: ApprovalsTable): ApprovalRecord {
   return {
     postId: row.post_id,
     revision: Number(row.revision),

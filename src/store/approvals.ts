@@ -14,6 +14,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors';
 import { approvedContent } from './approval-gate';
+import { approvalFromRow } from './approval-history';
 import type { Store } from './open';
 import { rowToPost } from './rows';
 import type { ApprovalsTable, Database } from './schema';
@@ -81,7 +82,7 @@ export async function approvePosts(store: Store, input: { posts: readonly Approv
       }
       const row: ApprovalsTable = { post_id: held.id, revision: Number(held.revision), content_hash: hash, approver, approved_at: at, revoked_by: null, revoked_at: null };
       await trx.insertInto('approvals').values(row).execute();
-      outcomes.push({ postId: held.id, revision: Number(held.revision), outcome: 'approved', approval: recordFromRow(row) });
+      outcomes.push({ postId: held.id, revision: Number(held.revision), outcome: 'approved', approval: approvalFromRow(row) });
     }
     return outcomes;
   });
@@ -130,7 +131,7 @@ export async function revokeApproval(
       .returningAll()
       .execute();
     if (revoked.length === 0) throw new PostActionRefusedError('revoke', held.id, held.state, 'it has no approval standing: it is held until approved anyway');
-    return revoked.map(recordFromRow);
+    return revoked.map(approvalFromRow);
   });
 }
 
@@ -173,7 +174,7 @@ export async function isApproved(store: Store, post: Pick<LedgerPost, 'id' | 're
 /** Every approval of a post, all revisions, oldest first (revoked ones included). */
 export async function getApprovalHistory(store: Store, postId: string): Promise<ApprovalRecord[]> {
   const rows = await store.db.selectFrom('approvals').selectAll().where('post_id', '=', postId).orderBy('approved_at').orderBy('revision').execute();
-  return rows.map(recordFromRow);
+  return rows.map(approvalFromRow);
 }
 
 /**
@@ -266,29 +267,18 @@ async function standingApproval(trx: Kysely<Database>, key: { id: string; revisi
     .where('revoked_at', 'is', null)
     .orderBy('approved_at')
     .executeTakeFirst();
-  return row ? recordFromRow(row) : null;
+  return row ? approvalFromRow(row) : null;
 }
 
 async function lastApprovals(store: Store, ids: string[]): Promise<Map<string, ApprovalRecord>> {
   const last = new Map<string, ApprovalRecord>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await store.db.selectFrom('approvals').selectAll().where('post_id', 'in', ids.slice(i, i + 500)).orderBy('approved_at').execute();
-    for (const row of rows) last.set(row.post_id, recordFromRow(row));
+    for (const row of rows) last.set(row.post_id, approvalFromRow(row));
   }
   return last;
 }
 
-function recordFromRow(row: ApprovalsTable): ApprovalRecord {
-  return {
-    postId: row.post_id,
-    revision: Number(row.revision),
-    contentHash: row.content_hash,
-    approver: row.approver,
-    approvedAt: new Date(Number(row.approved_at)),
-    revokedBy: row.revoked_by,
-    revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)),
-  };
-}
 
 /** Who did it, trimmed; an audit trail without a name is refused. */
 export function requireName(name: string, what: string): string {
