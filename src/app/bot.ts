@@ -69,6 +69,8 @@ export interface BotOptions {
   web?: boolean;
   /** How often to look for a new current config revision (default FOLLOW_INTERVAL_MS; PostgreSQL is also told at once by NOTIFY). */
   followIntervalMs?: number;
+  /** When the console clean-up runs (default CONSOLE_CLEANUP_CRON: hourly). */
+  consoleCleanupCron?: string;
 }
 
 /**
@@ -735,6 +737,7 @@ async function serveWith(
     owner,
     zone: firstOffice?.timezone ?? 'UTC',
     retention: consoleRetention(resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings)),
+    ...(options.consoleCleanupCron === undefined ? {} : { cron: options.consoleCleanupCron }),
   });
 
   if (watcher) {

@@ -14,8 +14,9 @@ import { followDatabaseOffices, followFileOffices, officeContentDirs, type Serve
 import { startFromDatabase } from '../app/start-config';
 import type { Config } from '../config/types';
 import { hasConfigFiles } from '../config/load-offices';
-import { createLogger } from '../logger';
-import { openStore } from '../store/open';
+import { createLogger, type Logger } from '../logger';
+import { openStore, type Store } from '../store/open';
+import type { ConfigSource } from '../web/office-config';
 import { summarizeOffice, type OfficeSummary } from '../web/offices';
 import { startWebServer } from '../web/server';
 import { resolveWebSettings } from '../web/web-settings';
@@ -29,6 +30,8 @@ export interface ServeOptions {
   watchDebounceMs?: number;
   /** Without config files: how often to look for new current revisions (default FOLLOW_INTERVAL_MS). */
   followIntervalMs?: number;
+  /** When the console clean-up runs (default CONSOLE_CLEANUP_CRON: hourly). */
+  consoleCleanupCron?: string;
 }
 
 export async function serveCommand(ctx: CliContext, options: ServeOptions = {}): Promise<number> {
@@ -37,25 +40,20 @@ export async function serveCommand(ctx: CliContext, options: ServeOptions = {}):
   const source = { configDir: ctx.configDir, ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}) };
   let offices: ServedOfficeList | null = null;
   try {
-    let configs: Config[];
-    const summaries = (): OfficeSummary[] => configs.flatMap((config) => config.offices.map(summarizeOffice));
-    if (hasConfigFiles(ctx.configDir)) {
-      // Hashed BEFORE loading: an edit racing the load shows up as a different hash at the first look.
-      const content = readConfigContent(officeContentDirs(source));
-      configs = loadSelectedOffices(ctx).offices.map((office) => office.loaded.config);
-      const follower = followFileOffices({ source, clock: ctx.clock, logger, initial: summaries(), initialContent: content, ...(options.watchDebounceMs === undefined ? {} : { watchDebounceMs: options.watchDebounceMs }) });
-      offices = follower;
-      await follower.ready;
-    } else {
-      const start = await startFromDatabase(store, { configDir: ctx.configDir, dataDir: ctx.dataDir, ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}), now: ctx.clock.now(), logger });
-      configs = [start.loaded.config];
-      const revisions = new Map([...start.fromRevisions, ...start.unloadable].map(({ revision }) => [revision.officeId, revision.id] as const));
-      offices = followDatabaseOffices({ store, source, clock: ctx.clock, logger, initial: summaries(), initialRevisions: revisions, ...(options.followIntervalMs === undefined ? {} : { intervalMs: options.followIntervalMs }) });
-    }
-    const settings = resolveWebSettings(configs[0]?.settings ?? {});
+    const started = await startOffices(ctx, store, source, logger, options);
+    offices = started.offices;
+    const first = started.configs[0];
+    const settings = resolveWebSettings(first?.settings ?? {});
     const server = await startWebServer({ store, logger, clock: ctx.clock, offices: offices.list, settings, source, scratchDir: path.join(ctx.dataDir, 'console') });
-    const owner = `serve-${process.pid}@${ctx.clock.now().getTime().toString(36)}`;
-    const cleanup = startConsoleCleanup({ store, clock: ctx.clock, logger, owner, zone: configs[0]?.offices[0]?.timezone ?? 'UTC', retention: consoleRetention(settings) });
+    const cleanup = startConsoleCleanup({
+      store,
+      clock: ctx.clock,
+      logger,
+      owner: `serve-${process.pid}@${ctx.clock.now().getTime().toString(36)}`,
+      zone: first?.offices[0]?.timezone ?? 'UTC',
+      retention: consoleRetention(settings),
+      ...(options.consoleCleanupCron === undefined ? {} : { cron: options.consoleCleanupCron }),
+    });
     logger.info({ listen: server.address, offices: offices.list().map((office) => office.id) }, 'web server listening (serve: no publishing)');
     options.onListening?.(server.address);
     await waitForStop(options.signal);
@@ -67,6 +65,38 @@ export async function serveCommand(ctx: CliContext, options: ServeOptions = {}):
     await offices?.close();
     await store.close();
   }
+}
+
+/** The configs at start (their settings are the web server's), and the office list that follows them from then on. */
+async function startOffices(ctx: CliContext, store: Store, source: ConfigSource, logger: Logger, options: ServeOptions): Promise<{ configs: Config[]; offices: ServedOfficeList }> {
+  const summaries = (configs: Config[]): OfficeSummary[] => configs.flatMap((config) => config.offices.map(summarizeOffice));
+  if (hasConfigFiles(ctx.configDir)) {
+    // Hashed BEFORE loading: an edit racing the load shows up as a different hash at the first look.
+    const content = readConfigContent(officeContentDirs(source));
+    const configs = loadSelectedOffices(ctx).offices.map((office) => office.loaded.config);
+    const offices = followFileOffices({
+      source,
+      clock: ctx.clock,
+      logger,
+      initial: summaries(configs),
+      initialContent: content,
+      ...(options.watchDebounceMs === undefined ? {} : { watchDebounceMs: options.watchDebounceMs }),
+    });
+    await offices.ready;
+    return { configs, offices };
+  }
+  const start = await startFromDatabase(store, { configDir: ctx.configDir, dataDir: ctx.dataDir, ...(ctx.templatesDir ? { templatesDir: ctx.templatesDir } : {}), now: ctx.clock.now(), logger });
+  const configs = [start.loaded.config];
+  const offices = followDatabaseOffices({
+    store,
+    source,
+    clock: ctx.clock,
+    logger,
+    initial: summaries(configs),
+    initialRevisions: new Map([...start.fromRevisions, ...start.unloadable].map(({ revision }) => [revision.officeId, revision.id] as const)),
+    ...(options.followIntervalMs === undefined ? {} : { intervalMs: options.followIntervalMs }),
+  });
+  return { configs, offices };
 }
 
 function waitForStop(signal: AbortSignal | undefined): Promise<void> {
