@@ -11,13 +11,14 @@ import { createCardReader } from '../channels/card-bytes';
 import type { ChannelDeps } from '../channels/channel';
 import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
+import type { OfficeConfig } from '../config/types';
 import { AppError, ConfigError, formatProblem, type Problem } from '../errors';
 import type { Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
 import { runScheduleLoop } from '../schedule/run-loop';
 import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
-import { summarizeOffice } from '../web/offices';
+import { liveOfficeSummaries } from '../web/offices';
 import { resolveWebSettings } from '../web/web-settings';
 import { acquireDataDirLock } from '../store/lock';
 import { openStore, SQLITE_FILE, type Store } from '../store/open';
@@ -32,6 +33,7 @@ import { setRuntimeStatus } from '../store/runtime-status';
 import { startCronTimer } from '../plan/cron';
 import { verifyAccounts } from './account-watch';
 import { createConfiguredAlertSink, type AlertSink } from './alert-sink';
+import { consoleRetention, startConsoleCleanup } from './console-cleanup';
 import { watchConfig } from './config-watcher';
 import { createFileRevisionRecorder, type FileRecordOutcome } from './file-revisions';
 import { FOLLOW_INTERVAL_MS, loadRevision, REVISION_REPLAN_JOB, revisionReplanKey } from './follow-revisions';
@@ -67,6 +69,8 @@ export interface BotOptions {
   web?: boolean;
   /** How often to look for a new current config revision (default FOLLOW_INTERVAL_MS; PostgreSQL is also told at once by NOTIFY). */
   followIntervalMs?: number;
+  /** When the console clean-up runs (default CONSOLE_CLEANUP_CRON: hourly). */
+  consoleCleanupCron?: string;
 }
 
 /**
@@ -227,9 +231,12 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
   // The console and health checks (web/) come second: loaded and started after the first
   // scheduling round (or 10 s, if the database is away), so a restarted bot publishes what is
-  // due before it spends a second loading the web server. The offices are those of the start
-  // (a reload's new office shows after a restart).
-  const webOffices = offices.map(summarizeOffice);
+  // due before it spends a second loading the web server.
+  // The console lists the offices the bot serves now: serveWith points `served` at its running
+  // config, so an office a reload or a followed revision adds shows at the next page view,
+  // and one whose folder is removed goes.
+  const served: ServedOffices = { offices: () => offices };
+  const webOffices = liveOfficeSummaries(() => served.offices());
   let firstRoundDone: () => void = () => undefined;
   const firstRound = new Promise<void>((resolve) => (firstRoundDone = resolve));
   const stopWaiting = new AbortController();
@@ -244,7 +251,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
             logger,
             clock,
             settings: resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings),
-            offices: () => webOffices,
+            offices: webOffices,
             source: { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) },
             scratchDir: path.join(options.dataDir, 'console'),
           });
@@ -254,7 +261,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     firstRoundDone();
   };
   try {
-    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, aliveAfterRound);
+    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, served, aliveAfterRound);
   } finally {
     stopWaiting.abort();
     await (await web)?.close();
@@ -283,13 +290,29 @@ function startRuntime(offices: Map<string, Loaded>, deps: ChannelDeps, logger: L
   return built.runtime;
 }
 
-async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotOptions, owner: string, channelDeps: ChannelDeps, alert: AlertSink, alive?: (now: Date) => void): Promise<void> {
+/** The offices the bot serves now, for the console (serveWith sets it to read its running config). */
+interface ServedOffices {
+  offices: () => readonly OfficeConfig[];
+}
+
+async function serveWith(
+  store: Store,
+  firstLoaded: LoadedContent,
+  options: BotOptions,
+  owner: string,
+  channelDeps: ChannelDeps,
+  alert: AlertSink,
+  served: ServedOffices,
+  alive?: (now: Date) => void,
+): Promise<void> {
   const { clock, logger } = options;
   /** No config files: every office runs its current revision, and files are never read. */
   const fromDatabase = firstLoaded.start.fromDatabase;
   /** Many offices (or run from the database): each office's last good config (null in the one-office layout). */
   let offices: Map<string, Loaded> | null = firstLoaded.start.offices ?? null;
   let runtime: Runtime = offices ? startRuntime(offices, channelDeps, logger) : buildRuntime(firstLoaded, channelDeps, 1);
+  // Every swap of `runtime` (a reload, a followed revision) is what the console shows next.
+  served.offices = () => runtime.config.offices;
   /** The content the running plan was built from. */
   let running: ConfigContent = firstLoaded.content;
   /** The content last read, good or bad: a bad edit is reported once, not at every event. */
@@ -706,6 +729,17 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     );
   });
 
+  // Expired sessions, old failed sign-ins and audit entries: hourly, once for the cluster (with or without this instance's web server).
+  const cleanup = startConsoleCleanup({
+    store,
+    clock,
+    logger,
+    owner,
+    zone: firstOffice?.timezone ?? 'UTC',
+    retention: consoleRetention(resolveWebSettings((firstLoaded.fromFiles ?? firstLoaded).config.settings)),
+    ...(options.consoleCleanupCron === undefined ? {} : { cron: options.consoleCleanupCron }),
+  });
+
   if (watcher) {
     // Until chokidar's first scan is done an edit may go unseen: read once more after it.
     await watcher.ready;
@@ -745,6 +779,7 @@ async function serveWith(store: Store, firstLoaded: LoadedContent, options: BotO
     if (store.dialect === 'postgres') await unregisterInstance(store, owner).catch(() => undefined);
     replanTask.stop();
     accountTask.stop();
+    await cleanup.stop();
     clearInterval(followTimer);
     stopListening.abort();
     await listening;

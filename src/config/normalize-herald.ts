@@ -47,7 +47,7 @@ import {
 import { didYouMean } from './suggest';
 
 /** `settings.web` when not written: loopback only, a reverse proxy in front for anything else. */
-export const DEFAULT_WEB: WebSettings = { host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false };
+export const DEFAULT_WEB: WebSettings = { host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false, auditRetentionDays: 366 };
 
 export const DEFAULT_SETTINGS: Settings = { renderAheadMinutes: 10, horizonDays: 35, replanCron: '*/10 * * * *' };
 
@@ -176,7 +176,13 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   };
   const web = settingsInput?.web;
   if (web) {
-    settings.web = { host: web.host ?? DEFAULT_WEB.host, port: web.port ?? DEFAULT_WEB.port, secureCookies: web.secureCookies ?? DEFAULT_WEB.secureCookies, trustProxy: web.trustProxy ?? DEFAULT_WEB.trustProxy };
+    settings.web = {
+      host: web.host ?? DEFAULT_WEB.host,
+      port: web.port ?? DEFAULT_WEB.port,
+      secureCookies: web.secureCookies ?? DEFAULT_WEB.secureCookies,
+      trustProxy: web.trustProxy ?? DEFAULT_WEB.trustProxy,
+      auditRetentionDays: web.auditRetentionDays ?? DEFAULT_WEB.auditRetentionDays,
+    };
   }
   // Per platform: an office that sets only its X cap keeps the shared Instagram one.
   const dailyCaps = { ...base.dailyCaps, ...settingsInput?.dailyCaps };

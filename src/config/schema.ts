@@ -337,6 +337,12 @@ export const settingsSchema = z
           .union([z.boolean(), z.array(z.string())])
           .optional()
           .describe('Believe X-Forwarded-For / X-Forwarded-Proto from these reverse-proxy addresses (IPs or CIDRs, e.g. [127.0.0.1]), or from any (true). Default false: the client address is the TCP peer.'),
+        auditRetentionDays: z
+          .number()
+          .int({ error: 'write whole days.' })
+          .min(30, { error: 'keep the audit log at least 30 days.' })
+          .optional()
+          .describe('Days the console audit log (sign-ins, changes) is kept before the hourly clean-up deletes older entries (default 366: a year, leap day included; at least 30).'),
       })
       .optional()
       .describe('The web server of `run` and `serve`: staff console at /admin/, public pages, /healthz.'),

@@ -53,6 +53,8 @@ export interface WebSettings {
   secureCookies: boolean;
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string[];
+  /** Days the console audit log is kept; older entries are deleted by the hourly clean-up (app/console-cleanup.ts). */
+  auditRetentionDays: number;
 }
 
 /** Posts per rolling 24 h, per platform. */

@@ -1,7 +1,9 @@
 /**
  * What staff did in the console: every sign-in, sign-out, failed sign-in and
  * change, with who, when, which office and from where. Append-only: nothing
- * here updates or deletes a record. `detail` never holds a password or token.
+ * updates a record, and only the retention clean-up deletes one, once it is
+ * older than settings.web.auditRetentionDays (a year by default).
+ * `detail` never holds a password or token.
  */
 import type { Store } from './open';
 
@@ -45,6 +47,13 @@ export async function listAudit(store: Store, options: { officeIds?: readonly st
     detail: parseDetail(row.detail_json),
     ip: row.ip,
   }));
+}
+
+/** Deletes up to `limit` entries from before `before`; returns how many (app/console-cleanup.ts calls it batch by batch). */
+export async function pruneAudit(store: Store, before: Date, limit: number): Promise<number> {
+  const old = store.db.selectFrom('audit_log').select('id').where('at', '<', before.getTime()).limit(limit);
+  const result = await store.db.deleteFrom('audit_log').where('id', 'in', old).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 function parseDetail(text: string): Record<string, unknown> {

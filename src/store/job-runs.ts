@@ -13,11 +13,22 @@
 import type { Store } from './open';
 import { inWriteTransaction } from './transaction';
 
+/** How a period is claimed. */
+export interface ClaimOptions {
+  /**
+   * Default true: an unfinished run whose owner is not a registered instance is
+   * taken over. false for work the next period redoes anyway (housekeeping):
+   * owners that never register (`serve`, `run` on SQLite) cannot then both run
+   * one period, however their timers overlap.
+   */
+  takeOver?: boolean;
+}
+
 /**
  * Whether `owner` should run `job` for `periodKey`: true when it inserted the
  * run, or took over an unfinished run of an instance no longer alive.
  */
-export async function claimJobRun(store: Store, run: { job: string; periodKey: string; owner: string }, now: Date): Promise<boolean> {
+export async function claimJobRun(store: Store, run: { job: string; periodKey: string; owner: string }, now: Date, options: ClaimOptions = {}): Promise<boolean> {
   const at = now.getTime();
   return inWriteTransaction(store, async (trx) => {
     const inserted = await trx
@@ -26,6 +37,7 @@ export async function claimJobRun(store: Store, run: { job: string; periodKey: s
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return true;
+    if (options.takeOver === false) return false;
     const takenOver = await trx
       .updateTable('job_runs')
       .set({ owner: run.owner, started_at: at })
@@ -55,8 +67,8 @@ export async function finishJobRun(store: Store, run: { job: string; periodKey: 
  * The period key is the cron occurrence, to the minute (every instance's
  * timer for one occurrence fires within that minute).
  */
-export async function runOncePerPeriod(store: Store, run: { job: string; periodKey: string; owner: string }, now: () => Date, work: () => Promise<void>): Promise<boolean> {
-  if (!(await claimJobRun(store, run, now()))) return false;
+export async function runOncePerPeriod(store: Store, run: { job: string; periodKey: string; owner: string }, now: () => Date, work: () => Promise<void>, options: ClaimOptions = {}): Promise<boolean> {
+  if (!(await claimJobRun(store, run, now(), options))) return false;
   await work();
   await finishJobRun(store, run, now());
   return true;

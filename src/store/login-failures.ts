@@ -41,8 +41,22 @@ export async function clearLoginFailures(store: Store, key: string): Promise<voi
   await store.db.deleteFrom('login_failures').where('key', '=', key).execute();
 }
 
-/** Drops failures older than the window (run now and then; the counts ignore them anyway). */
-export async function pruneLoginFailures(store: Store, now: Date, windowMs: number): Promise<number> {
-  const result = await store.db.deleteFrom('login_failures').where('at', '<=', now.getTime() - windowMs).executeTakeFirst();
+/**
+ * Drops failures older than the window (the counts ignore them anyway); returns how many.
+ * `limit`: about that many in this statement (rows of one key at one instant go together).
+ */
+export async function pruneLoginFailures(store: Store, now: Date, windowMs: number, limit?: number): Promise<number> {
+  const before = now.getTime() - windowMs;
+  if (limit === undefined) {
+    const result = await store.db.deleteFrom('login_failures').where('at', '<=', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+  // The table has no key of its own: rows are picked by (key, at), the columns of its index.
+  const result = await store.db
+    .deleteFrom('login_failures')
+    .where(({ eb, refTuple, selectFrom }) =>
+      eb(refTuple('key', 'at'), 'in', selectFrom('login_failures').select(['key', 'at']).where('at', '<=', before).limit(limit).$asTuple('key', 'at')),
+    )
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

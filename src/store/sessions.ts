@@ -97,12 +97,20 @@ export async function deleteOtherSessions(store: Store, userId: number, keepId: 
   return Number(result.numDeletedRows);
 }
 
-/** Removes sessions past their absolute or idle end; returns how many. */
-export async function deleteExpiredSessions(store: Store, now: Date, timeouts: SessionTimeouts = DEFAULT_SESSION_TIMEOUTS): Promise<number> {
+/**
+ * Removes sessions past their absolute or idle end; returns how many. `limit`:
+ * at most that many in this statement (the clean-up deletes in short batches,
+ * app/console-cleanup.ts), else every one.
+ */
+export async function deleteExpiredSessions(store: Store, now: Date, timeouts: SessionTimeouts = DEFAULT_SESSION_TIMEOUTS, limit?: number): Promise<number> {
   const at = now.getTime();
+  const expired = store.db
+    .selectFrom('sessions')
+    .select('id')
+    .where((eb) => eb.or([eb('expires_at', '<=', at), eb('last_seen_at', '<=', at - timeouts.idleMs)]));
   const result = await store.db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<=', at), eb('last_seen_at', '<=', at - timeouts.idleMs)]))
+    .where('id', 'in', limit === undefined ? expired : expired.limit(limit))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

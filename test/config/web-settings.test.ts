@@ -9,14 +9,24 @@ describe('config: settings.web', () => {
     const { config, problems } = loadConfig(dir);
     expect(errorsOf(problems)).toEqual([]);
     expect(config?.settings.web).toBeUndefined();
-    expect(resolveWebSettings(config!.settings)).toEqual({ host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false });
+    expect(resolveWebSettings(config!.settings)).toEqual({ host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false, auditRetentionDays: 366 });
   });
 
   it('reads host, port, secureCookies and the trusted proxies; fills in what is left out', () => {
     const dir = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web: { port: 9090, secureCookies: true, trustProxy: [127.0.0.1, 10.0.0.0/8] }\n`, ...MINIMAL_TEMPLATES });
     const { config, problems } = loadConfig(dir);
     expect(errorsOf(problems)).toEqual([]);
-    expect(resolveWebSettings(config!.settings)).toEqual({ host: '127.0.0.1', port: 9090, secureCookies: true, trustProxy: ['127.0.0.1', '10.0.0.0/8'] });
+    expect(resolveWebSettings(config!.settings)).toEqual({ host: '127.0.0.1', port: 9090, secureCookies: true, trustProxy: ['127.0.0.1', '10.0.0.0/8'], auditRetentionDays: 366 });
+  });
+
+  it('keeps the audit log auditRetentionDays (a year by default), at least 30 days', () => {
+    const kept = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web: { auditRetentionDays: 1825 }\n`, ...MINIMAL_TEMPLATES });
+    const { config, problems } = loadConfig(kept);
+    expect(errorsOf(problems)).toEqual([]);
+    expect(resolveWebSettings(config!.settings).auditRetentionDays).toBe(1825);
+    const short = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web:\n    auditRetentionDays: 7\n`, ...MINIMAL_TEMPLATES });
+    const lines = MINIMAL_HERALD.split('\n').length;
+    expect(problemAt(loadConfig(short).problems, path.join(short, 'herald.yaml'), lines + 2, 25).message).toMatch(/at least 30 days/);
   });
 
   it('reports a bad port and an unknown key at their line and column', () => {
