@@ -24,6 +24,7 @@ const RULES: Rule[] = [
   [/already begun by then/, () => 'Kuota harus dibuka sebelum pukul 00.00 pada setiap hari layanan: buka lebih awal atau hapus hari itu.'],
   [/(\S+) is listed twice in this release/, (m) => `Tanggal ${m[1]} tercantum dua kali dalam pembukaan ini: gabungkan keduanya.`],
   [/both give counts for|gives two counts for/, () => 'Hari layanan ini sudah mendapat kuota dari pembukaan lain untuk layanan yang sama: cantumkan setiap hari layanan sekali saja.'],
+  [/use letters, digits, `-`, `_` or `\.` for /, () => 'Kode hanya boleh berisi huruf, angka, -, _ atau titik, diawali huruf atau angka (tanpa spasi, @ atau :).'],
   [/duplicate [a-z ]+ id `([^`]+)`/, (m) => `Id \`${m[1]}\` sudah dipakai: setiap id harus berbeda.`],
   [/list at least one service day/, () => 'Pilih minimal satu hari layanan.'],
   [/write a reason/, () => 'Tulis alasannya: unggahan menyebutkan mengapa tidak ada kuota pada hari itu.'],
