@@ -139,6 +139,7 @@ describe('web/console recurring rule pages (sqlite)', () => {
     expect(clash.body).toMatch(/<div class="edit-summary has-errors" role="alert">[\s\S]*?<li>Hari layanan ini sudah mendapat kuota dari pembukaan lain untuk layanan yang sama/);
     expect(clash.body).toMatch(/<select id="f-weekday" name="weekday" aria-describedby="p-\d+[^"]*">[\s\S]*?<\/select>\s*<span class="edit-problem" id="p-\d+">Tanggal ini bukan hari pembukaan rutin tersebut/);
     expect(clash.body).toContain('<option value="thursday" selected>Kamis</option>');
+    expect(clash.body).toContain('Pembukaan tanggal 2026-12-24 jatuh pada hari kantor tutup (Cuti bersama Hari Raya Natal); pembukaan tetap terjadi dan diumumkan.');
 
     // Ending it on 24 Dec (the replacement opening takes over) passes.
     const review = await eka.post(url, { ...thursdays, until: '2026-12-24' });

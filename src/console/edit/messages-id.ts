@@ -35,6 +35,7 @@ const RULES: Rule[] = [
   [/say how often it opens/, () => 'Pilih seberapa sering kuota dibuka: mingguan, bulanan, atau dua kali sebulan.'],
   [/give only one of weekly, monthly or twiceMonthly/, () => 'Pilih satu saja: mingguan, bulanan, atau dua kali sebulan.'],
   [/write the earlier day first/, () => 'Tulis tanggal yang lebih awal dulu, dan dua tanggal yang berbeda, mis. [1, 16].'],
+  [/opens on (\d{4}-\d{2}-\d{2}), a day the office is closed \(([^)]*)\)/, (m) => `Pembukaan tanggal ${m[1]} jatuh pada hari kantor tutup (${m[2]}); pembukaan tetap terjadi dan diumumkan. Bila tidak seharusnya, batalkan tanggal itu dari halaman kalender.`],
   [/but the office is closed that day \(([^)]*)\)/, (m) => `Kantor tutup pada hari itu (${m[1]}), jadi hari itu tidak diumumkan.`],
   [/covers only closed days/, () => 'Pembukaan ini hanya mencakup hari libur atau tutup: tidak ada yang diumumkan. Batalkan atau pilih hari buka.'],
   [/is not a date recurring rule \S+ opens on|is a \w+, but this rule opens on/, () => 'Tanggal ini bukan hari pembukaan rutin tersebut, jadi tidak ada yang dibatalkan: pilih tanggal pembukaannya.'],
