@@ -66,5 +66,5 @@ describe('web/console adding an opening without a code (sqlite)', () => {
     const image = await eka.get(card!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
     expect(image.statusCode).toBe(200);
     expect(image.headers['content-type']).toMatch(/^image\/(png|jpeg)/);
-  });
+  }, 60_000);
 });

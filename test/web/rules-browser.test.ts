@@ -113,5 +113,6 @@ describe('recurring rule pages in Chromium', () => {
     }
     expect(cspErrors).toEqual([]);
     await page.context().close();
-  });
+    // Eleven pages, each with axe: ~10 s on an idle machine; room for a busy one.
+  }, 120_000);
 });

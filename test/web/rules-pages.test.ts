@@ -175,7 +175,7 @@ describe('web/console recurring rule pages (sqlite)', () => {
     const rules = await eka.get(`${SAMPLE}/rules`);
     expect(rules.body).toContain('setiap Kamis 14.00 WIB, 1 minggu ke depan');
     expect(rules.body).toContain('<dt>Berlaku</dt><dd>sejak Minggu, 1 November 2026 sampai Kamis, 24 Desember 2026</dd>');
-  });
+  }, 60_000);
 
   it('puts each problem next to its field in Indonesian, keeps every value, and saves nothing', async () => {
     const { eka } = users;
@@ -279,7 +279,7 @@ describe('web/console recurring rule pages (sqlite)', () => {
     expect((await getCurrentRevision(db.store, WIT_OFFICE))!.files[WIT_CALENDAR]).not.toContain('rutin-tanggal-1-16');
     expect((await listAudit(db.store, { officeIds: [WIT_OFFICE] })).map((entry) => entry.detail.form)).toEqual(['remove-recurring', 'end-recurring', 'add-recurring', 'change-recurring']);
     expect((await jaya.get(removeUrl)).statusCode).toBe(404);
-  });
+  }, 60_000);
 
   it('two editors on the same rule: the second save gets the conflict page (who, when) and starts again from the current revision with its values', async () => {
     const { eka, budi } = users;
@@ -304,7 +304,7 @@ describe('web/console recurring rule pages (sqlite)', () => {
     expect((await save(budi, url, review)).statusCode).toBe(303);
     expect((await getCurrentRevision(db.store, SAMPLE_OFFICE))!).toMatchObject({ author: 'budi', parentId: ekaRevision.id });
     expect((await getCurrentRevision(db.store, SAMPLE_OFFICE))!.files['calendar.yaml']).toContain('    note: Catatan dari Budi\n');
-  });
+  }, 60_000);
 
   it("declares editor access per office on every rules route; a viewer, another office's editor and a post without the CSRF token are refused", async () => {
     const { eka, vina, jaya } = users;
@@ -366,7 +366,7 @@ describe('web/console recurring rule pages (sqlite)', () => {
       expect(page).not.toContain('<img src=x');
       expect(page).not.toContain('" onfocus="alert');
     }
-  });
+  }, 60_000);
 });
 
 /** Lines only in `a` (removed) and only in `b` (added). */
