@@ -423,9 +423,22 @@ export const releaseDaySchema = z
   .strictObject({ date: dateText.describe('The service day.'), quota })
   .describe('One service day and its slots.');
 
+/**
+ * A release's id: a code, or the id the loader gives a release written without
+ * one (`release@2026-12-11T09:00`, normalize-calendar.ts) written out. The
+ * console writes that one when the time of such a release changes, so its
+ * posts keep their ids (console/edit/opening-edits.ts `changeOpening`).
+ */
+const releaseId = z
+  .string()
+  .regex(new RegExp(`${ID_PATTERN.source}|^release@\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$`), {
+    error: 'use letters, digits, `-`, `_` or `.` for release, starting with a letter or digit (e.g. `h-1`).',
+  })
+  .describe('Unique id of the release: letters, digits, -, _ or . (e.g. simpatik-januari). Default: release@YYYY-MM-DDTHH:mm from the opening time. Used in post ids: changing it re-plans the posts.');
+
 export const releaseSchema = z
   .strictObject({
-    id: id('release').optional(),
+    id: releaseId.optional(),
     opensAt: dateTimeText,
     closesAt: z
       .string()

@@ -15,6 +15,8 @@ export const ACCOUNT_PATH = '/admin/account';
 export interface OfficePaths {
   dashboard: string;
   calendar: string;
+  /** The recurring rules (editors). */
+  rules: string;
   preview: string;
   approvals: string;
   history: string;
@@ -27,6 +29,7 @@ export function officePaths(officeId: string): OfficePaths {
   return {
     dashboard: `${base}/`,
     calendar: `${base}/calendar`,
+    rules: `${base}/rules`,
     preview: `${base}/preview`,
     approvals: `${base}/approvals`,
     history: `${base}/history`,
@@ -48,12 +51,13 @@ export interface OfficeNav {
   links: NavLink[];
 }
 
-/** The menu of `office` for `user` on the page at `currentPath`; the users page only for the office's admins. */
+/** The menu of `office` for `user` on the page at `currentPath`; the rules only for editors, the users page only for the office's admins. */
 export function officeNav(office: OfficeSummary, user: ConsoleUser, currentPath: string, t: Translate): OfficeNav {
   const paths = officePaths(office.id);
   const entries: [string, string][] = [
     [paths.dashboard, 'nav.dashboard'],
     [paths.calendar, 'nav.calendar'],
+    ...(hasRole(user, office.id, 'editor') ? [[paths.rules, 'nav.rules'] as [string, string]] : []),
     [paths.preview, 'nav.preview'],
     [paths.approvals, 'nav.approvals'],
     [paths.history, 'nav.history'],

@@ -61,8 +61,12 @@ export function printCalendar(original: string, doc: Document): string {
 /** A `key: [ a, b ]` line as the sample writes lists: `key: [a, b]` (`yaml` pads flow lists and maps alike; the sample pads only maps). */
 const PADDED_FLOW_LIST = /^(\s*(?:- )?[A-Za-z]+: )\[ ([^[\]"'#\n]*) \](\s*(?:#.*)?)$/gm;
 
+/** A line whose value is a flow map (`twiceMonthly: { days: [ 1, 16 ] }`): its lists unpadded too. */
+const FLOW_MAP_LINE = /^(\s*(?:- )?[A-Za-z]+: )(\{[^#\n"']*\})(\s*(?:#.*)?)$/gm;
+const PADDED_INNER_LIST = /(: )\[ ([^[\]{}\n]*) \]/g;
+
 function unpadFlowLists(text: string): string {
-  return text.replace(PADDED_FLOW_LIST, '$1[$2]$3');
+  return text.replace(PADDED_FLOW_LIST, '$1[$2]$3').replace(FLOW_MAP_LINE, (_line, key: string, map: string, rest: string) => `${key}${map.replace(PADDED_INNER_LIST, '$1[$2]')}${rest}`);
 }
 
 /** Edits calendar text with `change` on its document. */
@@ -148,9 +152,11 @@ export function setOrDelete(doc: Document, map: YAMLMap, key: string, value: Nod
   const node = typeof value === 'object' ? value : doc.createNode(value);
   const existing = map.items.find((pair) => isScalar(pair.key) && pair.key.value === key);
   if (existing) {
-    // Keep a comment written after the old value on its line (`cancelled: true # …`).
+    // Keep a comment written after the old value on its line (`cancelled: true # …`,
+    // `monthly: { day: 25 } # …`): staff wrote it; a comment that no longer fits is theirs to change.
     const old = existing.value as Node | null;
-    if (old && isScalar(old) && isScalar(node) && old.comment && !node.comment) node.comment = old.comment;
+    const onOneLine = (value: Node): boolean => isScalar(value) || ((isMap(value) || isSeq(value)) && value.flow === true);
+    if (old && onOneLine(old) && onOneLine(node) && old.comment && !node.comment) node.comment = old.comment;
     existing.value = node;
   } else map.set(doc.createNode(key), node);
 }

@@ -67,6 +67,8 @@ export type CalendarEdit =
   | { kind: 'cancel-opening'; id: string; reason?: string }
   | { kind: 'add-recurring'; rule: RecurringRuleInput }
   | { kind: 'change-recurring'; id: string; change: RecurringRuleChange }
+  /** The rule's last opening date (`until`): later openings of it are not announced. */
+  | { kind: 'end-recurring'; id: string; until: string }
   | { kind: 'remove-recurring'; id: string }
   | { kind: 'add-closure'; closure: ClosureInput }
   | { kind: 'enter-counts'; entries: readonly DayCounts[] }
@@ -94,6 +96,8 @@ export function applyCalendarEdit(files: RevisionFiles, calendarFile: string, ed
         return withText(addRecurringRule(text, edit.rule));
       case 'change-recurring':
         return withText(changeRecurringRule(text, edit.id, edit.change));
+      case 'end-recurring':
+        return withText(changeRecurringRule(text, edit.id, { until: edit.until }));
       case 'remove-recurring':
         return withText(removeRecurringRule(text, edit.id));
       case 'add-closure':

@@ -21,5 +21,6 @@ export {
   type RevisionSummary,
 } from './edit-session';
 export { fieldKey, toFieldProblems, type FieldProblem } from './field-problems';
-export { addOpening, cancelOpening, changeOpening, enterCounts, type DayCounts, type OpeningChange, type OpeningInput } from './opening-edits';
+export { addOpening, cancelOpening, changeOpening, enterCounts, newOpeningId, type DayCounts, type OpeningChange, type OpeningInput } from './opening-edits';
 export { addClosure, addRecurringRule, changeRecurringRule, removeRecurringRule, type ClosureInput, type RecurringRuleChange, type RecurringRuleInput } from './rule-edits';
+export { DEFAULT_SERVICE_WEEKDAYS, readRecurringRules, WEEKDAYS, weekdayName, type RecurringRuleItem, type RuleRhythm, type WeekdayName } from './rule-items';

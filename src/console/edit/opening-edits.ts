@@ -7,10 +7,15 @@
  */
 import { isMap, YAMLMap, YAMLSeq, type Document } from 'yaml';
 import { normalizeTime } from '../../config/checks';
-import { CalendarEditError, editCalendar, findItem, quoted, quotaNode, releaseIdOf, setOrDelete, stringAt, topList, type Counts } from './calendar-document';
+import { CalendarEditError, editCalendar, findItem, parseCalendar, quoted, quotaNode, releaseIdOf, setOrDelete, stringAt, topList, type Counts } from './calendar-document';
 
 export interface OpeningInput {
-  /** Default `release@DATE'T'TIME` of the opening (written into the file, so a later change of the time keeps the id and its posts). */
+  /**
+   * Default: a code from the opening time, `pembukaan-2027-01-15-0900` (`newOpeningId`),
+   * written into the file so a later change of the time keeps the id and its posts.
+   * Not the loader's own default `release@2027-01-15T09:00`: a written id may not
+   * hold `@` or `:` (config/schema.ts `ID_PATTERN`).
+   */
   id?: string;
   /** "YYYY-MM-DD HH:mm", office time. */
   opensAt: string;
@@ -28,7 +33,7 @@ export function addOpening(text: string, opening: OpeningInput): string {
   return editCalendar(text, (doc, root) => {
     const list = topList(doc, root, 'releases');
     const release = new YAMLMap();
-    const id = opening.id ?? defaultOpeningId(opening.opensAt);
+    const id = opening.id ?? freeOpeningId(list, opening.opensAt);
     if (findItem(list, id, releaseIdOf)) throw new CalendarEditError('id', `Sudah ada pembukaan dengan id \`${id}\`: pilih id lain.`);
     release.set(doc.createNode('id'), doc.createNode(id));
     release.set(doc.createNode('opensAt'), quoted(opening.opensAt));
@@ -125,8 +130,29 @@ export function enterCounts(text: string, entries: readonly DayCounts[]): string
   });
 }
 
-export function defaultOpeningId(opensAt: string): string {
-  return `release@${opensAt.slice(0, 10)}T${opensAt.length >= 16 ? normalizeTime(opensAt.slice(11)) : ''}`;
+/**
+ * The id `addOpening` gives an opening added without one: `pembukaan-DATE-HHmm`
+ * from its opening time, with `-2`, `-3`, … when the calendar `text` already
+ * has an opening of that id (two openings at the same time).
+ */
+export function newOpeningId(text: string, opensAt: string): string {
+  let found: YAMLSeq | undefined;
+  try {
+    const releases = (parseCalendar(text).contents as YAMLMap).get('releases', true);
+    found = releases instanceof YAMLSeq ? releases : undefined;
+  } catch {
+    // A calendar that does not parse has no openings to collide with; the edit itself reports it.
+  }
+  return freeOpeningId(found, opensAt);
+}
+
+function freeOpeningId(list: YAMLSeq | undefined, opensAt: string): string {
+  const time = opensAt.slice(11).trim();
+  const clock = /^\d{1,2}[:.]\d{2}$/.test(time) ? normalizeTime(time).replace(':', '') : time.replace(/[^0-9]/g, '');
+  const base = `pembukaan-${opensAt.slice(0, 10).replace(/[^0-9-]/g, '')}${clock === '' ? '' : `-${clock}`}`;
+  let id = base;
+  for (let n = 2; findItem(list, id, releaseIdOf); n += 1) id = `${base}-${n}`;
+  return id;
 }
 
 function requireOpening(root: YAMLMap, id: string): YAMLMap {

@@ -35,7 +35,8 @@ export interface OpeningPageView {
     dueAt: { iso: string; text: string };
     channels: { label: string; state: string; stateLabel: string; link: string | null; dryRun: boolean }[];
   }[];
-  links: { change: string | null; counts: string | null; cancel: string | null } | null;
+  /** `rule`: a recurring opening's rule, changed on the rules page (its times and counts are the rule's). */
+  links: { change: string | null; counts: string | null; cancel: string | null; rule?: string | null } | null;
 }
 
 export interface AgendaDayView {

@@ -56,7 +56,9 @@ export const calendarPage: ConsolePage = {
           return { change: editUrls.changeOpening(office.id, opening.releaseId), counts: editUrls.enterCounts(office.id, opening.releaseId), cancel: editUrls.cancelOpening(office.id, opening.releaseId) };
         }
         // A recurring opening is cancelled on its date; its times and counts are its rule's.
-        return opening.origin === 'recurring' ? { change: null, counts: null, cancel: editUrls.cancelOpening(office.id, opening.releaseId) } : null;
+        if (opening.origin !== 'recurring') return null;
+        const ruleId = opening.releaseId.slice(0, opening.releaseId.lastIndexOf('@'));
+        return { change: null, counts: null, cancel: editUrls.cancelOpening(office.id, opening.releaseId), rule: editUrls.changeRule(office.id, ruleId) };
       };
       const months = view.months.map((month) => monthGrid(month, view, t));
       return renderPage(request, reply, 'console/calendar/calendar.hbs', {
@@ -79,6 +81,7 @@ export const calendarPage: ConsolePage = {
           nextLabel: t('calendar.next', { month: monthLabel(range.nextMonth, request.lang) }),
           edit: canEdit ? editUrls.hub(office.id) : null,
           addOpening: canEdit ? editUrls.addOpening(office.id) : null,
+          rules: canEdit ? editUrls.rules(office.id) : null,
         },
         services: view.services,
         days: agendaDays(view, t, editLinks),

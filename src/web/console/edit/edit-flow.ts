@@ -163,6 +163,7 @@ async function formContext(web: WebContext, request: FastifyRequest, revision: C
     target,
     t: request.t,
     lang: request.lang,
+    now: web.clock.now(),
   };
   if (!form.targetExists(ctx)) throw new HttpError(404, 'edit.noOpening');
   return ctx;

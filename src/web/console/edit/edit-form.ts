@@ -24,6 +24,8 @@ export interface FormContext {
   target: string | null;
   t: Translate;
   lang: Lang;
+  /** The server clock's now (a zone's abbreviation may change with daylight saving). */
+  now: Date;
 }
 
 export type EditFromForm = { edit: CalendarEdit; problems?: undefined } | { problems: FormProblem[] };

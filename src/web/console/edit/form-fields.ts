@@ -64,7 +64,8 @@ export function arrangeProblems(problems: readonly FormProblem[]): ArrangedProbl
 export interface FieldSpec {
   name: string;
   label: string;
-  type: 'text' | 'date' | 'time' | 'number' | 'textarea' | 'select' | 'hidden';
+  /** A checkbox is checked when its value is `on` (what a browser posts for a checked box; nothing for an unchecked one). */
+  type: 'text' | 'date' | 'time' | 'number' | 'textarea' | 'select' | 'hidden' | 'checkbox';
   required?: boolean;
   optional?: boolean;
   hint?: string;
@@ -82,6 +83,7 @@ export interface FieldView extends Omit<FieldSpec, 'options'> {
   invalid: boolean;
   hintId: string | null;
   describedBy: string | null;
+  checked: boolean;
   options?: { value: string; label: string; selected: boolean }[];
 }
 
@@ -100,6 +102,7 @@ export function fieldView(spec: FieldSpec, values: FormValues, problems: Arrange
     invalid: own.some((problem) => !problem.warning),
     hintId,
     describedBy,
+    checked: value === 'on',
     ...(options ? { options: options.map((option) => ({ ...option, selected: option.value === value })) } : {}),
   };
 }

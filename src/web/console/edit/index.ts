@@ -2,7 +2,8 @@
  * The calendar edit page group (issue 9), for editors (and admins) of the
  * office: a start page, and one form per change — add an opening, change one,
  * enter counts for many of its days, cancel one (also one date of a recurring
- * rule), add a closure, import a CSV. Each form goes through the same flow
+ * rule), add a closure, import a CSV; and the recurring rules, on a page of
+ * their own (rules-page.ts). Each form goes through the same flow
  * (edit-flow.ts): checked by the loader, reviewed, saved as a revision by the
  * user, audited.
  */
@@ -23,13 +24,16 @@ import { importCsvForm } from './csv-form';
 import { registerEditForm } from './edit-flow';
 import { editUrls } from './edit-urls';
 import { EDIT_MESSAGES } from './messages';
+import { mergeMessages } from '../../i18n';
+import { RULE_MESSAGES } from './rule-messages';
+import { registerRulePages } from './rules-page';
 import { addOpeningForm, changeOpeningForm } from './opening-form';
 
 const EDIT = '/admin/o/:office/edit';
 
 export const calendarEditPage: ConsolePage = {
   name: 'calendar-edit',
-  messages: EDIT_MESSAGES,
+  messages: mergeMessages(EDIT_MESSAGES, RULE_MESSAGES),
   register(app, web) {
     registerPageStyles(app, 'edit.css', path.join(__dirname, 'edit.css'));
 
@@ -40,7 +44,7 @@ export const calendarEditPage: ConsolePage = {
       const items = readCalendarItems(revision.files[calendarFileOf(revision.files, office.id)]);
       return renderPage(request, reply, 'console/edit/hub.hbs', {
         title: request.t('edit.hub.title', { office: office.name }),
-        links: { addOpening: editUrls.addOpening(office.id), addClosure: editUrls.addClosure(office.id), importCsv: editUrls.importCsv(office.id) },
+        links: { addOpening: editUrls.addOpening(office.id), addClosure: editUrls.addClosure(office.id), importCsv: editUrls.importCsv(office.id), rules: editUrls.rules(office.id) },
         openings: items.openings.map((opening) => ({
           ...opening,
           days: opening.days.map((day) => day.date).join(', '),
@@ -57,5 +61,6 @@ export const calendarEditPage: ConsolePage = {
     registerEditForm(app, web, `${EDIT}/opening/:id/cancel`, cancelOpeningForm);
     registerEditForm(app, web, `${EDIT}/closure/new`, addClosureForm);
     registerEditForm(app, web, `${EDIT}/csv`, importCsvForm);
+    registerRulePages(app, web);
   },
 };

@@ -4,7 +4,7 @@
  * day, a note. A change passes on only what differs from the file, so the
  * lines not touched keep their bytes (and the posts not concerned stay as they are).
  */
-import type { FieldProblem, OpeningChange } from '../../../console/edit';
+import { newOpeningId, type FieldProblem, type OpeningChange } from '../../../console/edit';
 import { openingDayDates, type CalendarOpening } from './calendar-items';
 import { splitField, type EditForm, type FormContext } from './edit-form';
 import type { FieldSpec, FormProblem, FormValues, GroupSpec } from './form-fields';
@@ -36,12 +36,9 @@ function opensAtOf(values: FormValues): string {
   return `${(values.opensDate ?? '').trim()} ${(values.opensTime ?? '').trim()}`;
 }
 
-function autoId(values: FormValues): string {
-  return `pembukaan-${(values.opensDate ?? '').trim()}-${(values.opensTime ?? '').trim().replace(':', '')}`;
-}
-
-function newId(values: FormValues): string {
-  return (values.id ?? '').trim() || autoId(values);
+/** The code typed, or the one `addOpening` gives an opening added without one (the same function: the message and problems name the id written). */
+function newId(values: FormValues, ctx: FormContext): string {
+  return (values.id ?? '').trim() || newOpeningId(ctx.files[ctx.calendarFile] ?? '', opensAtOf(values));
 }
 
 function requiredProblems(values: FormValues, ctx: FormContext): FormProblem[] {
@@ -112,20 +109,21 @@ export const addOpeningForm: EditForm = {
   initial: () => ({ opensTime: '09:00' }),
   toEdit(values, ctx) {
     const problems = requiredProblems(values, ctx);
-    const id = newId(values);
-    if ((values.id ?? '').trim() !== '' && !ID_PATTERN.test(id)) problems.unshift({ field: 'id', message: ctx.t('edit.opening.badId') });
+    const typed = (values.id ?? '').trim();
+    if (typed !== '' && !ID_PATTERN.test(typed)) problems.unshift({ field: 'id', message: ctx.t('edit.opening.badId') });
     if (problems.length > 0) return { problems };
     const note = (values.note ?? '').trim();
     const closes = (values.closesTime ?? '').trim();
     return {
       edit: {
         kind: 'add-opening',
-        opening: { id, opensAt: opensAtOf(values), ...(closes === '' ? {} : { closesAt: closes }), days: daysOf(values), counts: countsOf(values, ctx), ...(note === '' ? {} : { note }) },
+        // No code typed: addOpening makes one from the time.
+        opening: { ...(typed === '' ? {} : { id: typed }), opensAt: opensAtOf(values), ...(closes === '' ? {} : { closesAt: closes }), days: daysOf(values), counts: countsOf(values, ctx), ...(note === '' ? {} : { note }) },
       },
     };
   },
-  fieldOf: (problem, values, ctx, edited) => openingField(problem, newId(values), values, ctx, edited, true),
-  message: (values) => `Konsol: tambah pembukaan ${newId(values)} (${opensAtOf(values)})`,
+  fieldOf: (problem, values, ctx, edited) => openingField(problem, newId(values, ctx), values, ctx, edited, true),
+  message: (values, ctx) => `Konsol: tambah pembukaan ${newId(values, ctx)} (${opensAtOf(values)})`,
   page: (values, problems, ctx) => fieldsPage(groups(values, ctx, 'add'), values, problems, { intro: ctx.t('edit.opening.addIntro'), submit: ctx.t('edit.check') }),
   focusMonth,
 };
