@@ -10,7 +10,9 @@ import pino from 'pino';
 import { findUserForLogin, getUser } from '../../../src/store/users';
 import type { OfficeSummary } from '../../../src/web/offices';
 import { buildWebServer } from '../../../src/web/server';
-import { MAX_OFFICE_CHOICES } from '../../../src/web/console/users';
+import { MAX_OFFICE_CHOICES, USERS_PER_PAGE } from '../../../src/web/console/users';
+import { createUser } from '../../../src/store/users';
+import { hashPassword } from '../../../src/web/password';
 import { useTestStore } from '../../support/databases';
 import { addUser, Browser } from '../../support/web';
 
@@ -82,5 +84,32 @@ describe('console users page with many offices (sqlite)', () => {
     expect((await budi.post(`/admin/users/${eko}/role`, { office: 'kanim-001', role: 'viewer' })).statusCode).toBe(303);
     expect((await budi.post(`/admin/users/${eko}/role`, { office: 'kanim-005', role: 'viewer' })).statusCode).toBe(403);
     expect((await getUser(db.store, eko))!.roles).toEqual(new Map([['kanim-001', 'viewer'], ['kanim-002', 'viewer']]));
+  });
+
+  it('lists the users a page at a time, and after a change shows the page of the user changed', async () => {
+    // Test users sign in with nothing: one cheap hash for all of them.
+    const passwordHash = await hashPassword('tidak dipakai untuk masuk', { log2N: 10, r: 8, p: 1 });
+    for (let i = 0; i < USERS_PER_PAGE + 20; i += 1) {
+      await createUser(db.store, { name: `staf-${String(i).padStart(3, '0')}`, passwordHash, globalAdmin: false, roles: new Map([[OFFICES[i % OFFICES.length]!.id, 'viewer']]) }, NOW);
+    }
+    const total = USERS_PER_PAGE + 20 + 5;
+    const root = await signedIn('root');
+    const first = await root.get('/admin/users');
+    expect(first.body.match(/<tr id="user-/g)).toHaveLength(USERS_PER_PAGE);
+    expect(first.body).toContain(`<p>Pengguna 1–${USERS_PER_PAGE} dari ${total}</p>`);
+    expect(first.body).toContain('<a href="/admin/users?page&#x3D;2" rel="next">Berikutnya</a>');
+    expect(first.body).not.toContain('rel="prev"');
+    const second = await root.get('/admin/users?page=2');
+    expect(second.body.match(/<tr id="user-/g)).toHaveLength(total - USERS_PER_PAGE);
+    expect(second.body).toContain('<a href="/admin/users?page&#x3D;1" rel="prev">Sebelumnya</a>');
+    // Past the end: the last page.
+    expect((await root.get('/admin/users?page=99')).body).toContain(`Pengguna ${USERS_PER_PAGE + 1}–${total} dari ${total}`);
+
+    const last = await idOf('staf-119');
+    const changed = await root.post(`/admin/users/${last}/disable`);
+    expect(changed.statusCode).toBe(303);
+    const shown = await root.get(changed.headers.location as string);
+    expect(shown.body).toContain(`<tr id="user-${last}">`);
+    expect(shown.body).toContain('dinonaktifkan');
   });
 });

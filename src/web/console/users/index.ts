@@ -31,6 +31,8 @@ const ALL_OFFICES = '*';
 const DONE = ['added', 'disabled', 'enabled', 'password', 'role'] as const;
 /** Up to this many offices a user row offers them in a list of its own; beyond, the office is typed (one shared list of suggestions). */
 export const MAX_OFFICE_CHOICES = 20;
+/** Users listed on one page: each row carries its forms (200 offices have ~400 users; all of them made an 860 KB page). */
+export const USERS_PER_PAGE = 100;
 type Done = (typeof DONE)[number];
 
 const userParams = { type: 'object', required: ['user'], properties: { user: { type: 'string', pattern: '^[0-9]{1,12}$' } } } as const;
@@ -95,11 +97,25 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
   const officeList = mine.length > MAX_OFFICE_CHOICES;
   const users = visibleUsers(actor, await listUsers(web.store), offices);
   const roleOptions = ROLES.map((role) => ({ value: role, label: request.t(`role.${role}`) }));
-  const query = request.query as { done?: string; user?: string };
+  const query = request.query as { done?: string; user?: string; page?: string };
   const doneUser = users.find((user) => String(user.id) === query.user);
   const notice = doneUser && (DONE as readonly string[]).includes(query.done ?? '') ? request.t(`users.done.${query.done}`, { name: doneUser.name }) : null;
+  // The page of the user just changed (or whose form came back with a mistake), else the one asked for.
+  const shownUser = state.rowError?.userId ?? doneUser?.id;
+  const pages = Math.max(1, Math.ceil(users.length / USERS_PER_PAGE));
+  const asked = /^[1-9]\d{0,5}$/.test(query.page ?? '') ? Math.min(Number(query.page), pages) : 1;
+  const page = shownUser !== undefined && query.page === undefined ? Math.floor(users.findIndex((user) => user.id === shownUser) / USERS_PER_PAGE) + 1 || 1 : asked;
+  const pageUsers = users.slice((page - 1) * USERS_PER_PAGE, page * USERS_PER_PAGE);
+  const pager =
+    pages === 1
+      ? null
+      : {
+          label: request.t('users.pager', { from: (page - 1) * USERS_PER_PAGE + 1, to: (page - 1) * USERS_PER_PAGE + pageUsers.length, count: users.length }),
+          prev: page > 1 ? `${USERS_PATH}?page=${page - 1}` : null,
+          next: page < pages ? `${USERS_PATH}?page=${page + 1}` : null,
+        };
 
-  const rows = users.map((user) => {
+  const rows = pageUsers.map((user) => {
     // An office admin sees the roles in their own offices; the rest is counted, not named.
     const shown = [...user.roles].filter(([officeId]) => actor.globalAdmin || mine.some((office) => office.id === officeId));
     const hidden = user.roles.size - shown.length;
@@ -143,6 +159,7 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
       intro: actor.globalAdmin ? request.t('users.intro.global') : request.t('users.intro.office', { offices: mine.map((office) => office.name).join(', ') }),
       notice,
       rows,
+      pager,
       officeList: officeList ? mine.map((office) => ({ value: office.id, label: office.name })) : null,
       add: {
         form,

@@ -5,6 +5,9 @@ export const USERS_MESSAGES: Messages = {
   id: {
     'users.title': 'Pengguna',
     'users.intro.global': 'Semua pengguna konsol.',
+    'users.pager': 'Pengguna {from}–{to} dari {count}',
+    'users.pager.prev': 'Sebelumnya',
+    'users.pager.next': 'Berikutnya',
     'users.intro.office': 'Pengguna kantor yang Anda kelola: {offices}.',
     'users.name': 'Nama pengguna',
     'users.roles': 'Peran',
@@ -64,6 +67,9 @@ export const USERS_MESSAGES: Messages = {
   en: {
     'users.title': 'Users',
     'users.intro.global': 'Every console user.',
+    'users.pager': 'Users {from}–{to} of {count}',
+    'users.pager.prev': 'Previous',
+    'users.pager.next': 'Next',
     'users.intro.office': 'Users of the offices you manage: {offices}.',
     'users.name': 'User name',
     'users.roles': 'Roles',
