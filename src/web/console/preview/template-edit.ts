@@ -8,7 +8,7 @@
  * A save is refused unless the edit renders and passes the channel's checks
  * for that post: a caption that is over the limit would not go out.
  */
-import { captionFileInUse, previewCaptionTemplate, type CaptionFile, type CaptionPreview } from '../../../console/caption-preview';
+import { editorCaptionFile, loadCaptionEditor, previewCaptionEdit, previewCaptionTemplate, type CaptionEditor, type CaptionFile, type CaptionPreview } from '../../../console/caption-preview';
 import { saveEdit, type SaveEditResult } from '../../../console/edit/edit-save';
 import type { OfficeFilesSource } from '../../../console/preview';
 import { getRevision } from '../../../store/config-revisions';
@@ -22,25 +22,28 @@ export interface OpenTemplate {
   channelId: string;
   source: RevisionSource;
   inUse: CaptionFile;
+  /** The office's files loaded for previews of this caption. */
+  editor: CaptionEditor;
   target: TemplateSaveTarget;
 }
 
 /**
- * What the editor shows before any edit, per office revision, rule and channel:
- * the caption file in use, and its result for the rule's next post. Each needs
- * the office's files loaded (a tenth of a second and more: every template is
- * compiled), and a revision's files never change, so both are kept — the
- * result until its post is due (then the next post is the one to show).
+ * The editor of each office revision, rule and channel, loaded once
+ * (console/caption-preview.ts `loadCaptionEditor`: the office's files loaded
+ * and their templates compiled, a tenth of a second and more): a revision's
+ * files never change, so the page and every preview as staff type reuse it.
+ * The unedited caption's result is kept too, until its post is due (then the
+ * next post is the one to show).
  */
 export interface TemplateEditorCache {
-  inUse(key: string, load: () => CaptionFile | undefined): CaptionFile | undefined;
+  editor(key: string, load: () => ReturnType<typeof loadCaptionEditor>): ReturnType<typeof loadCaptionEditor>;
   unedited(key: string, now: Date, render: () => CaptionPreview): CaptionPreview;
 }
 
 const EDITOR_CACHE_ENTRIES = 64;
 
 export function createTemplateEditorCache(): TemplateEditorCache {
-  const files = new Map<string, CaptionFile | undefined>();
+  const editors = new Map<string, CaptionEditor>();
   const previews = new Map<string, CaptionPreview & { status: 'rendered' }>();
   const keep = <T>(map: Map<string, T>, key: string, value: T): T => {
     map.delete(key);
@@ -49,14 +52,17 @@ export function createTemplateEditorCache(): TemplateEditorCache {
     return value;
   };
   return {
-    inUse(key, load) {
-      return files.has(key) ? files.get(key) : keep(files, key, load());
+    editor(key, load) {
+      const known = editors.get(key);
+      if (known) return known;
+      const loaded = load();
+      // Only a loaded editor: "no such rule" and a broken revision are cheap to say again, and rare.
+      return 'view' in loaded ? keep(editors, key, loaded) : loaded;
     },
     unedited(key, now, render) {
       const known = previews.get(key);
       if (known && known.post.dueAt > now) return known;
       const preview = render();
-      // Only a rendered result: "no post to preview with" and errors may change with time or be transient.
       return preview.status === 'rendered' ? keep(previews, key, preview) : preview;
     },
   };
@@ -68,17 +74,22 @@ const editorKey = (source: { officeId: string; revisionId: number }, ruleId: str
 export async function openTemplate(web: WebContext, officeId: string, ruleId: string, channelId: string, cache?: TemplateEditorCache): Promise<OpenTemplate | undefined> {
   const source = await officeSource(web, officeId);
   if (!source) return undefined;
-  const load = (): CaptionFile | undefined => captionFileInUse(source, ruleId, channelId, web.clock.now());
-  const inUse = cache ? cache.inUse(editorKey(source, ruleId, channelId), load) : load();
-  if (!inUse) return undefined;
-  return { officeId, ruleId, channelId, source, inUse, target: templateSaveTarget(source.files, officeId, inUse.file, web.source) };
+  const load = (): ReturnType<typeof loadCaptionEditor> => loadCaptionEditor(source, ruleId, channelId, web.clock.now());
+  const editor = cache ? cache.editor(editorKey(source, ruleId, channelId), load) : load();
+  if (!('view' in editor)) return undefined;
+  const inUse = editorCaptionFile(editor);
+  return { officeId, ruleId, channelId, source, inUse, editor, target: templateSaveTarget(source.files, officeId, inUse.file, web.source) };
 }
 
-/** The edit rendered as it would be saved: the same file, in the office's own layer. The text in use, unedited, is taken from `cache` when there. */
+/**
+ * The edit rendered as it would be saved: the same file, in the office's own layer.
+ * With `cache`, an edit of the current revision is rendered with its loaded editor, and the unedited text's result is reused.
+ */
 export function previewTemplate(open: OpenTemplate, text: string, now: Date, source: OfficeFilesSource = open.source, cache?: TemplateEditorCache): CaptionPreview {
-  const render = (): CaptionPreview => previewCaptionTemplate(source, { ruleId: open.ruleId, channelId: open.channelId, source: text, file: open.inUse.file, layer: 'office' }, { now });
-  if (!cache || text !== open.inUse.source || source !== open.source) return render();
-  return cache.unedited(editorKey(open.source, open.ruleId, open.channelId), now, render);
+  const edit = { ruleId: open.ruleId, channelId: open.channelId, source: text, file: open.inUse.file, layer: 'office' as const };
+  if (!cache || source !== open.source) return previewCaptionTemplate(source, edit, { now });
+  const render = (): CaptionPreview => previewCaptionEdit(open.editor, edit, { now });
+  return text === open.inUse.source ? cache.unedited(editorKey(open.source, open.ruleId, open.channelId), now, render) : render();
 }
 
 export type SaveTemplateResult =
