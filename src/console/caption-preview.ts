@@ -205,9 +205,13 @@ function withOffice<T>(source: OfficeFilesSource, ruleId: string, channelId: str
   });
 }
 
-/** Copies each layer (they are small) so the edit can be written into its own; `target` is created if the office has none. */
+/**
+ * Copies the target layer (they are small) so the edit can be written into it, created if the office has none;
+ * the others are read where they are, or written from memory when their folder is gone.
+ */
 function copyLayers(layers: readonly Layer[], target: TemplateLayer, scratch: string): Layer[] {
   return layers.map((layer, index) => {
+    if (layer.layer !== target && !layer.files) return { layer: layer.layer, dir: layer.dir };
     const dir = path.join(scratch, `${index}-${layer.layer}`);
     if (layer.files) writeLayer(dir, layer.files);
     else if (fs.existsSync(layer.dir)) fs.cpSync(layer.dir, dir, { recursive: true });
