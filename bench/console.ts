@@ -120,6 +120,8 @@ interface PageFigures {
   name: string;
   status: number;
   firstMs: number;
+  /** CPU time of this process (server and client) per request, median: what a busy machine does not inflate. */
+  cpuP50: number;
   p50: number;
   p95: number;
   max: number;
@@ -142,15 +144,20 @@ async function measurePage(client: Client, page: PageAsk, world: ConsoleWorld): 
   const first = await ask();
   if (first.status !== 200) throw new Error(`${page.name} ${url}: ${first.status} ${first.body.slice(0, 500)}`);
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
+    const before = process.cpuUsage();
     const response = await ask();
+    const used = process.cpuUsage(before);
     if (response.status !== 200) throw new Error(`${page.name} ${url}: ${response.status} on run ${run}`);
     times.push(serverMs(response.headers));
+    cpu.push((used.user + used.system) / 1000);
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const assets = [...first.body.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)].map((m) => m[1]!);
   const html = Buffer.from(first.body);
-  return { name: page.name, status: first.status, firstMs: serverMs(first.headers), p50: pct(times, 50), p95: pct(times, 95), max: times[times.length - 1]!, htmlBytes: html.length, htmlGzip: zlib.gzipSync(html).length, assets };
+  return { name: page.name, status: first.status, firstMs: serverMs(first.headers), cpuP50: pct(cpu, 50), p50: pct(times, 50), p95: pct(times, 95), max: times[times.length - 1]!, htmlBytes: html.length, htmlGzip: zlib.gzipSync(html).length, assets };
 }
 
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
@@ -221,11 +228,13 @@ async function measureConsole(backend: 'sqlite' | 'postgres', store: Store, conf
 }
 
 function printPages(backend: string, pages: readonly PageFigures[]): void {
-  console.log(`\n${backend}: server time (Server-Timing) per page, ${RUNS} requests after the first; HTML as sent and gzipped`);
-  console.log(`  ${'page'.padEnd(30)} ${'first'.padStart(7)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)}   ${'HTML KB'.padStart(8)} ${'gzip KB'.padStart(8)}`);
+  console.log(`\n${backend}: server time (Server-Timing, ms) per page: the first request, then ${RUNS} more; CPU ms per request; HTML as sent and gzipped; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+  console.log(`  ${'page'.padEnd(32)} ${'first'.padStart(7)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)} ${'cpu p50'.padStart(8)}   ${'HTML KB'.padStart(8)} ${'gzip KB'.padStart(8)}`);
   for (const p of pages) {
     const verdict = p.p95 <= TARGET_P95_MS ? '' : `  over ${TARGET_P95_MS} ms`;
-    console.log(`  ${p.name.padEnd(30)} ${p.firstMs.toFixed(1).padStart(7)} ${p.p50.toFixed(1).padStart(7)} ${p.p95.toFixed(1).padStart(7)} ${p.max.toFixed(1).padStart(7)}   ${kb(p.htmlBytes).padStart(8)} ${kb(p.htmlGzip).padStart(8)}${verdict}`);
+    console.log(
+      `  ${p.name.padEnd(32)} ${p.firstMs.toFixed(1).padStart(7)} ${p.p50.toFixed(1).padStart(7)} ${p.p95.toFixed(1).padStart(7)} ${p.max.toFixed(1).padStart(7)} ${p.cpuP50.toFixed(1).padStart(8)}   ${kb(p.htmlBytes).padStart(8)} ${kb(p.htmlGzip).padStart(8)}${verdict}`,
+    );
   }
   const slow = pages.filter((p) => p.p95 > TARGET_P95_MS);
   console.log(`  ${slow.length === 0 ? `every page p95 ≤ ${TARGET_P95_MS} ms` : `${slow.length} page(s) over ${TARGET_P95_MS} ms at p95: ${slow.map((p) => p.name).join(', ')}`}`);
