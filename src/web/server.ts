@@ -100,8 +100,9 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   const routes = installGuard(app, web);
   app.decorate('routeTable', routes);
   // The server's own time for the response (Server-Timing, shown by browsers' network panels; bench/console.ts reads it).
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('server-timing', serverTiming(reply.elapsedTime));
+  // Signed-in users only: a visitor's sign-in attempts get no precise timing of the password check.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.consoleUser) reply.header('server-timing', serverTiming(reply.elapsedTime));
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
