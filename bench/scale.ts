@@ -43,43 +43,14 @@ import { createScheduler, type Runtime } from '../src/schedule/scheduler';
 import { syncPlan } from '../src/store/sync-plan';
 import { startFakeInstagramServer, type FakeInstagramServer } from '../test/fakes/fake-instagram-server';
 import { startFakeXServer, type FakeXServer } from '../test/fakes/fake-x-server';
+import { officeId, ROOT, TEMPLATES, writeOffices } from './deployment';
 
-const ROOT = path.resolve(__dirname, '..');
-const TEMPLATES = path.join(ROOT, 'templates');
-const ZONES = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura'];
 /** A fixed "now", so every run plans the same year (the sample calendar starts in November 2026). */
 const NOW = new Date('2026-11-30T17:00:00Z');
 const STEADY_MS = 30_000;
 const INSTANCES = 3;
 /** HERALD_SCALE_MAX=20 for a quick run. */
 const SIZES = [1, 20, 200].filter((n) => n <= Number(process.env.HERALD_SCALE_MAX ?? 200));
-
-/** Writes `count` offices: the sample's rules and services shared, each office its own herald.yaml and calendar. */
-function writeOffices(count: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `herald-scale-${count}-`));
-  const sample = fs.readFileSync(path.join(ROOT, 'config', 'herald.yaml'), 'utf8');
-  // Everything but the office's identity and channels is shared; a year ahead.
-  const shared = sample
-    .replace(/^office:\n(?: {2}.*\n| {4}.*\n)+/m, 'office:\n  locale: id-ID\n  info:\n    bookingChannel: aplikasi M-Paspor\n')
-    .replace(/^channels:\n(?: {2}.*\n)+/m, '')
-    .replace(/horizonDays: \d+/, 'horizonDays: 365');
-  if (!shared.includes('horizonDays: 365') || shared.includes('channels:\n  -')) throw new Error('the sample herald.yaml changed: update bench/scale.ts');
-  fs.writeFileSync(path.join(dir, 'herald.yaml'), shared);
-  for (let i = 0; i < count; i += 1) {
-    const id = officeId(i);
-    const officeDir = path.join(dir, 'offices', id);
-    fs.mkdirSync(officeDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(officeDir, 'herald.yaml'),
-      `office:\n  name: Kantor Imigrasi ${i}\n  shortName: Imigrasi ${i}\n  timezone: ${ZONES[i % ZONES.length]}\nchannels:\n  - { id: instagram, driver: outbox, platform: instagram }\n  - { id: x, driver: outbox, platform: x }\n`,
-    );
-    fs.copyFileSync(path.join(ROOT, 'config', 'calendar.yaml'), path.join(officeDir, 'calendar.yaml'));
-    fs.copyFileSync(path.join(ROOT, 'config', 'kuota.csv'), path.join(officeDir, 'kuota.csv'));
-  }
-  return dir;
-}
-
-const officeId = (i: number): string => `kanim-${String(i).padStart(3, '0')}`;
 
 async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
   const started = performance.now();

@@ -76,6 +76,13 @@ const LOOKAHEAD_DAYS = 62;
 interface Layer {
   layer: TemplateLayer;
   dir: string;
+  /** The layer's files (relative path → bytes) when `dir` is gone: a revision's own templates, kept by `loadCaptionEditor`. */
+  files?: ReadonlyMap<string, Buffer>;
+}
+
+/** The office, rule and channel of a caption being edited: loaded once (`loadCaptionEditor`), previewed with at every edit. */
+export interface CaptionEditor {
+  readonly view: OfficeView;
 }
 
 interface OfficeView {
@@ -94,68 +101,95 @@ export function captionFileInUse(source: OfficeFilesSource, ruleId: string, chan
 
 /** Renders the edited caption template against a real upcoming post; nothing is stored. */
 export function previewCaptionTemplate(source: OfficeFilesSource, edit: CaptionEdit, options: { now: Date }): CaptionPreview {
-  return withOffice(source, edit.ruleId, edit.channelId, options.now, (view): CaptionPreview => {
+  return withOffice(source, edit.ruleId, edit.channelId, options.now, (view): CaptionPreview => ('message' in view ? { status: 'unavailable', ...view } : previewWithView(view, edit, options.now)));
+}
+
+/**
+ * The office's caption editing context for the rule and channel, loaded once:
+ * its files are loaded (and their templates compiled) a tenth of a second and
+ * more, so a live preview as staff type loads them once per revision and then
+ * only the edited templates (`previewCaptionEdit`). The revision's own template
+ * folders are kept in memory; shared and shipped ones are read where they are.
+ */
+export function loadCaptionEditor(source: OfficeFilesSource, ruleId: string, channelId: string, now: Date): CaptionEditor | { status: 'unavailable'; message: string; problems: Problem[] } {
+  return withOffice(source, ruleId, channelId, now, (view, dir) => {
     if ('message' in view) return { status: 'unavailable', ...view };
-    const target = { layer: edit.layer ?? (view.inUse.layer === 'shipped' ? 'office' : view.inUse.layer), file: edit.file ?? view.inUse.file };
-    if (!/^captions\/[A-Za-z0-9][A-Za-z0-9._-]*\.hbs$/.test(target.file) || target.file.includes('..')) {
-      return { status: 'unavailable', message: `"${target.file}" is not a caption file: captions/NAME.hbs, captions/NAME.PLATFORM.hbs or captions/NAME.CHANNEL.hbs`, problems: [] };
-    }
-    const post = planAll(view.config, { from: options.now, to: new Date(options.now.getTime() + LOOKAHEAD_DAYS * 86_400_000) }, options.now).posts.find(
-      (p) => p.ruleId === edit.ruleId && p.channelId === view.channel.id && (edit.postId === undefined || p.id === edit.postId),
-    );
-    if (!post) {
-      return { status: 'unavailable', message: `rule ${edit.ruleId} has no post on channel ${view.channel.id} in the next ${LOOKAHEAD_DAYS} days to preview with`, problems: [] };
-    }
-    if (!view.layers.some((l) => l.layer === target.layer)) {
-      return { status: 'unavailable', message: `office ${view.officeId} has no ${target.layer} templates folder (one office: its templates are all its own)`, problems: [] };
-    }
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-caption-preview-'));
-    try {
-      const layers = copyLayers(view.layers, target.layer, scratch);
-      const edited = layers.find((l) => l.layer === target.layer)!;
-      fs.mkdirSync(path.join(edited.dir, 'captions'), { recursive: true });
-      fs.writeFileSync(path.join(edited.dir, target.file), edit.source);
-      const uses = templateUses(view.config).filter((use) => use.name === view.templateName);
-      const loaded = loadTemplates(
-        layers.map((l) => l.dir),
-        uses,
-      );
-      const where = (file: string): { layer: TemplateLayer; file: string } => locate(layers, file) ?? { layer: target.layer, file };
-      if (!loaded.templates) {
-        const errors = loaded.problems.filter((p) => p.severity === 'error').map((p) => templateError(p, where, target));
-        return { status: 'template-errors', target, errors };
-      }
-      let text: string;
-      try {
-        text = renderCaption(loaded.templates, post, view.channel.id);
-      } catch (error) {
-        return { status: 'template-errors', target, errors: [runtimeError(error, where, target)] };
-      }
-      const limits = limitsFor(view.channel);
-      const length = countForPlatform(text, view.channel.platform);
-      return {
-        status: 'rendered',
-        target,
-        post: { id: post.id, subject: post.subject, dueAt: post.dueAt, channelId: post.channelId },
-        caption: { text, length, unit: view.channel.platform === 'x' ? 'weighted' : 'characters', limit: limits.maxTextLength, over: length > limits.maxTextLength },
-        problems: checkCaption(text, limits, view.channel.platform),
-      };
-    } finally {
-      fs.rmSync(scratch, { recursive: true, force: true });
-    }
+    const inside = (layerDir: string): boolean => !path.relative(dir, layerDir).startsWith('..') && !path.isAbsolute(path.relative(dir, layerDir));
+    const layers = view.layers.map((layer) => (inside(layer.dir) ? { ...layer, files: readLayer(layer.dir) } : layer));
+    return { view: { ...view, layers } };
   });
 }
 
+/** `previewCaptionTemplate` with the editor loaded before: the same result. */
+export function previewCaptionEdit(editor: CaptionEditor, edit: CaptionEdit, options: { now: Date }): CaptionPreview {
+  return previewWithView(editor.view, edit, options.now);
+}
+
+/** The caption file the editor's channel uses for its rule now. */
+export function editorCaptionFile(editor: CaptionEditor): CaptionFile {
+  return editor.view.inUse;
+}
+
+function previewWithView(view: OfficeView, edit: CaptionEdit, now: Date): CaptionPreview {
+  const target = { layer: edit.layer ?? (view.inUse.layer === 'shipped' ? 'office' : view.inUse.layer), file: edit.file ?? view.inUse.file };
+  if (!/^captions\/[A-Za-z0-9][A-Za-z0-9._-]*\.hbs$/.test(target.file) || target.file.includes('..')) {
+    return { status: 'unavailable', message: `"${target.file}" is not a caption file: captions/NAME.hbs, captions/NAME.PLATFORM.hbs or captions/NAME.CHANNEL.hbs`, problems: [] };
+  }
+  const post = planAll(view.config, { from: now, to: new Date(now.getTime() + LOOKAHEAD_DAYS * 86_400_000) }, now).posts.find(
+    (p) => p.ruleId === edit.ruleId && p.channelId === view.channel.id && (edit.postId === undefined || p.id === edit.postId),
+  );
+  if (!post) {
+    return { status: 'unavailable', message: `rule ${edit.ruleId} has no post on channel ${view.channel.id} in the next ${LOOKAHEAD_DAYS} days to preview with`, problems: [] };
+  }
+  if (!view.layers.some((l) => l.layer === target.layer)) {
+    return { status: 'unavailable', message: `office ${view.officeId} has no ${target.layer} templates folder (one office: its templates are all its own)`, problems: [] };
+  }
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-caption-preview-'));
+  try {
+    const layers = copyLayers(view.layers, target.layer, scratch);
+    const edited = layers.find((l) => l.layer === target.layer)!;
+    fs.mkdirSync(path.join(edited.dir, 'captions'), { recursive: true });
+    fs.writeFileSync(path.join(edited.dir, target.file), edit.source);
+    const uses = templateUses(view.config).filter((use) => use.name === view.templateName);
+    const loaded = loadTemplates(
+      layers.map((l) => l.dir),
+      uses,
+    );
+    const where = (file: string): { layer: TemplateLayer; file: string } => locate(layers, file) ?? { layer: target.layer, file };
+    if (!loaded.templates) {
+      const errors = loaded.problems.filter((p) => p.severity === 'error').map((p) => templateError(p, where, target));
+      return { status: 'template-errors', target, errors };
+    }
+    let text: string;
+    try {
+      text = renderCaption(loaded.templates, post, view.channel.id);
+    } catch (error) {
+      return { status: 'template-errors', target, errors: [runtimeError(error, where, target)] };
+    }
+    const limits = limitsFor(view.channel);
+    const length = countForPlatform(text, view.channel.platform);
+    return {
+      status: 'rendered',
+      target,
+      post: { id: post.id, subject: post.subject, dueAt: post.dueAt, channelId: post.channelId },
+      caption: { text, length, unit: view.channel.platform === 'x' ? 'weighted' : 'characters', limit: limits.maxTextLength, over: length > limits.maxTextLength },
+      problems: checkCaption(text, limits, view.channel.platform),
+    };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** Loads the office's files (kept on disk while `work` runs) and finds the rule, the channel and the template layers. */
-function withOffice<T>(source: OfficeFilesSource, ruleId: string, channelId: string, now: Date, work: (view: OfficeView | { message: string; problems: Problem[] }) => T): T {
+function withOffice<T>(source: OfficeFilesSource, ruleId: string, channelId: string, now: Date, work: (view: OfficeView | { message: string; problems: Problem[] }, dir: string) => T): T {
   const options = { sourceDir: source.sourceDir, ...(source.templatesDir === undefined ? {} : { templatesDir: source.templatesDir }), now, officeId: source.officeId };
   return withRevisionLoaded(source.files, options, (checked, dir) => {
     const office = checked.loaded?.config.offices[0];
-    if (!checked.loaded || !office) return work({ message: `office ${source.officeId}: its config does not load; fix it first`, problems: checked.problems });
+    if (!checked.loaded || !office) return work({ message: `office ${source.officeId}: its config does not load; fix it first`, problems: checked.problems }, dir);
     const rule = [...office.announcements, ...office.digests].find((r) => r.id === ruleId);
-    if (!rule) return work({ message: `office ${office.id} has no rule "${ruleId}"`, problems: [] });
+    if (!rule) return work({ message: `office ${office.id} has no rule "${ruleId}"`, problems: [] }, dir);
     const channel = office.channels.find((c) => c.id === channelId || c.id === `${office.id}/${channelId}`);
-    if (!channel) return work({ message: `office ${office.id} has no channel "${channelId}"`, problems: [] });
+    if (!channel) return work({ message: `office ${office.id} has no channel "${channelId}"`, problems: [] }, dir);
     const ownDir = path.join(dir, 'offices', office.id, 'templates');
     // One office: its one templates folder is the office's, whatever it holds (the shipped files, for the sample).
     const label = (layerDir: string): TemplateLayer =>
@@ -166,19 +200,46 @@ function withOffice<T>(source: OfficeFilesSource, ruleId: string, channelId: str
     const group = templatesFor(checked.loaded, office.id).groups.get(rule.template);
     const template = group?.channelCaptions.get(channel.id) ?? group?.caption;
     const found = template ? locate(layers, template.file) : undefined;
-    if (!template || !found) return work({ message: `the caption of rule ${ruleId} was not loaded`, problems: checked.problems });
-    return work({ config: checked.loaded.config, officeId: office.id, channel, templateName: rule.template, layers, inUse: { ...found, source: template.source } });
+    if (!template || !found) return work({ message: `the caption of rule ${ruleId} was not loaded`, problems: checked.problems }, dir);
+    return work({ config: checked.loaded.config, officeId: office.id, channel, templateName: rule.template, layers, inUse: { ...found, source: template.source } }, dir);
   });
 }
 
-/** Copies each layer (they are small) so the edit can be written into its own; `target` is created if the office has none. */
+/**
+ * Copies the target layer (they are small) so the edit can be written into it, created if the office has none;
+ * the others are read where they are, or written from memory when their folder is gone.
+ */
 function copyLayers(layers: readonly Layer[], target: TemplateLayer, scratch: string): Layer[] {
   return layers.map((layer, index) => {
+    if (layer.layer !== target && !layer.files) return { layer: layer.layer, dir: layer.dir };
     const dir = path.join(scratch, `${index}-${layer.layer}`);
-    if (fs.existsSync(layer.dir)) fs.cpSync(layer.dir, dir, { recursive: true });
+    if (layer.files) writeLayer(dir, layer.files);
+    else if (fs.existsSync(layer.dir)) fs.cpSync(layer.dir, dir, { recursive: true });
     else if (layer.layer === target) fs.mkdirSync(dir, { recursive: true });
     return { layer: layer.layer, dir };
   });
+}
+
+/** A template folder's files (they are small), to write again when the folder is gone. */
+function readLayer(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (folder: string): void => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) files.set(path.relative(dir, full), fs.readFileSync(full));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return files;
+}
+
+function writeLayer(dir: string, files: ReadonlyMap<string, Buffer>): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [relative, bytes] of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    fs.writeFileSync(path.join(dir, relative), bytes);
+  }
 }
 
 /** Which layer an absolute template path is in, and its path there. */

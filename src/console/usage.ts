@@ -92,6 +92,14 @@ export function monthOf(now: Date, zone: string): { month: string; start: Date; 
   return { month: first.slice(0, 7), start: fromLocal(first, '00:00', zone), end: fromLocal(next, '00:00', zone) };
 }
 
+/**
+ * Captions rendered to look for links, per loaded template set and post
+ * revision (whose facts never change): the dashboard counts the month's
+ * planned X posts at every view, and rendering each caption again made most
+ * of its time. A new revision of the office's config is a new template set.
+ */
+const renderedHasUrl = new WeakMap<TemplateSet, Map<string, boolean | null>>();
+
 /** Whether a post's text contains a link X charges for; null when its text is not known. */
 function hasUrl(post: LedgerPost, templates: TemplateSet | undefined): boolean | null {
   if (post.renderedJson !== null) {
@@ -102,6 +110,14 @@ function hasUrl(post: LedgerPost, templates: TemplateSet | undefined): boolean |
     }
   }
   if (!templates) return null;
+  const known = renderedHasUrl.get(templates) ?? new Map<string, boolean | null>();
+  renderedHasUrl.set(templates, known);
+  const key = `${post.id}#${post.revision}`;
+  if (!known.has(key)) known.set(key, captionHasUrl(post, templates));
+  return known.get(key)!;
+}
+
+function captionHasUrl(post: LedgerPost, templates: TemplateSet): boolean | null {
   try {
     return findUrls(renderCaption(templates, plannedFromLedger(post))).length > 0;
   } catch {

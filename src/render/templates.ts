@@ -117,17 +117,33 @@ function syntaxMessage(error: unknown): string {
  * Compiles now rather than on first render (what `Handlebars.compile` does):
  * a compiler error must surface at load time, not at 14.00 on a Friday.
  */
-function compileNow(env: Env, ast: hbs.AST.Program, mode: Mode): Delegate {
+function compileNow(env: Env, parsed: Parsed, mode: Mode): Delegate {
   const options = { strict: true, noEscape: mode === 'text', data: true };
   const internal = env as unknown as {
     Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
     JavaScriptCompiler: new () => { compile(environment: unknown, options: object, context: undefined, asObject: true): unknown };
     template(spec: unknown): Delegate;
   };
-  const environment = new internal.Compiler().compile(ast, options);
-  const spec = new internal.JavaScriptCompiler().compile(environment, options, undefined, true);
+  const key = `${mode}\n${parsed.source}`;
+  let spec = compiledSpecs.get(key);
+  if (spec === undefined) {
+    const environment = new internal.Compiler().compile(parsed.ast, options);
+    spec = new internal.JavaScriptCompiler().compile(environment, options, undefined, true);
+    compiledSpecs.set(key, spec);
+    while (compiledSpecs.size > MAX_COMPILED_SPECS) compiledSpecs.delete(compiledSpecs.keys().next().value!);
+  }
+  // The compiled form is the same for the same text; bound to this load's helpers here.
   return internal.template(spec);
 }
+
+/**
+ * Compiled templates (Handlebars' precompiled form, which any environment can
+ * run) by mode and text: compiling is most of a load, and loads repeat the
+ * same files — every office of a deployment shares the shipped and shared
+ * templates, and the console's caption editor loads them again as staff type.
+ */
+const compiledSpecs = new Map<string, unknown>();
+const MAX_COMPILED_SPECS = 2000;
 
 function wrapTemplate(file: string, source: string, delegate: Delegate, partials: Record<string, Delegate>): CompiledTemplate {
   // Prototype access stays blocked: Handlebars ≥ 4.6 refuses it unless
@@ -188,8 +204,8 @@ export function loadTemplates(templatesDir: string | readonly string[], uses: Te
   }
   const partials: Record<Mode, Record<string, Delegate>> = { text: {}, xml: {} };
   for (const [name, parsed] of parsedPartials) {
-    partials.text[name] = compileNow(env, parsed.ast, 'text');
-    partials.xml[name] = compileNow(env, parsed.ast, 'xml');
+    partials.text[name] = compileNow(env, parsed, 'text');
+    partials.xml[name] = compileNow(env, parsed, 'xml');
   }
 
   const byName = new Map<string, { kinds: Set<PostKind>; channels: Set<string>; location?: SourceLocation }>();
@@ -233,7 +249,7 @@ export function loadTemplates(templatesDir: string | readonly string[], uses: Te
     for (const kind of kinds) problems.push(...checkTemplate({ ast: parsed.ast, file, kind, partials: parsedPartials, card: mode === 'xml' }));
     if (problems.length > before) return null;
     try {
-      return wrapTemplate(file, parsed.source, compileNow(env, parsed.ast, mode), partials[mode]);
+      return wrapTemplate(file, parsed.source, compileNow(env, parsed, mode), partials[mode]);
     } catch (error) {
       problems.push({ location: { file, line: 1, col: 1 }, message: `template cannot be compiled: ${(error as Error).message}`, severity: 'error' });
       return null;

@@ -99,6 +99,12 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   installRequestContext(app, web, { names, secure, timeouts, messages });
   const routes = installGuard(app, web);
   app.decorate('routeTable', routes);
+  // The server's own time for the response (Server-Timing, shown by browsers' network panels; bench/console.ts reads it).
+  // Signed-in users only: a visitor's sign-in attempts get no precise timing of the password check.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.consoleUser) reply.header('server-timing', serverTiming(reply.elapsedTime));
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'web request');
   });
@@ -121,6 +127,11 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   for (const page of pages) await page.register(app, web);
   await app.ready();
   return app;
+}
+
+/** `app;dur=12.3`: milliseconds from the request's arrival to its response being ready to send. */
+export function serverTiming(elapsedMs: number): string {
+  return `app;dur=${elapsedMs.toFixed(1)}`;
 }
 
 function messageForStatus(status: number): string {

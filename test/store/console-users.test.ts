@@ -25,6 +25,21 @@ describe.each(DIALECTS)('store: console users, sessions, audit, login failures (
     expect(await findUserForLogin(db.store, 'budi')).toBeUndefined();
   });
 
+  it('lists every user with their own roles, as each is read alone', async () => {
+    await createUser(db.store, { name: 'dewi', passwordHash: 'h', globalAdmin: false, roles: new Map([['kanim-pontianak', 'approver']]) }, now);
+    await createUser(db.store, { name: 'ani', passwordHash: 'h', globalAdmin: false, roles: new Map([['kanim-pontianak', 'viewer'], ['kanim-medan', 'editor']]) }, now);
+    await createUser(db.store, { name: 'root', passwordHash: 'h', globalAdmin: true, roles: new Map() }, now);
+    await createUser(db.store, { name: 'budi', passwordHash: 'h', globalAdmin: false, roles: new Map() }, now);
+    const listed = await listUsers(db.store);
+    expect(listed.map((u) => [u.name, [...u.roles]])).toEqual([
+      ['ani', [['kanim-medan', 'editor'], ['kanim-pontianak', 'viewer']]],
+      ['budi', []],
+      ['dewi', [['kanim-pontianak', 'approver']]],
+      ['root', []],
+    ]);
+    for (const user of listed) expect(user).toEqual(await getUser(db.store, user.id));
+  });
+
   it('of two instances creating the same user at once, one succeeds and the other is told the name is taken', async () => {
     const second = dialect === 'sqlite' ? db.store : await db.open();
     const user = { name: 'ani', passwordHash: 'h', globalAdmin: false, roles: new Map([['a', 'viewer' as const]]) };

@@ -14,6 +14,7 @@ import { channelTokensMigration } from './0007-channel-tokens';
 import { alertDeliveriesMigration } from './0008-alert-deliveries';
 import { consoleUsersMigration } from './0009-console-users';
 import { approvalsMigration } from './0010-approvals';
+import { postsByOfficeMigration } from './0011-posts-by-office';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-alert-deliveries': alertDeliveriesMigration,
   '0009-console-users': consoleUsersMigration,
   '0010-approvals': approvalsMigration,
+  '0011-posts-by-office': postsByOfficeMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

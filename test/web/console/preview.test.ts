@@ -168,7 +168,11 @@ describe('web/console/preview (sqlite)', () => {
     expect(current).toMatchObject({ parentId: before.id, author: 'ani', message: 'caption X dipersingkat', valid: true });
     expect(current.files[`offices/${MERAUKE}/templates/captions/h-1.x.hbs`]).toBe(short);
     expect(saved.headers.location).toBe(`${EDITOR}?saved=${current.id}`);
-    expect((await ani.get(saved.headers.location as string)).body).toContain(`Tersimpan sebagai revisi ${current.id}, berlaku sekarang.`);
+    const after = (await ani.get(saved.headers.location as string)).body;
+    expect(after).toContain(`Tersimpan sebagai revisi ${current.id}, berlaku sekarang.`);
+    // The editor follows the new revision (it keeps what it loaded per revision): the saved text, and its result.
+    expect(after).toContain('Kuota paspor {{office.shortName}} dibuka {{relativeDate release.opensAt}} pukul {{time release.opensAt}}.');
+    expect(after).toContain('Dalam batas.');
     expect((await listAudit(db.store, { officeIds: [MERAUKE] })).map((entry) => [entry.action, entry.userName, entry.detail.revisionId])).toEqual([['template.save', 'ani', current.id]]);
 
     // The preview follows the new revision: no post over its limit any more (the h-1 day only: fewer cards to render).

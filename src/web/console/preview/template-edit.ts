@@ -8,7 +8,7 @@
  * A save is refused unless the edit renders and passes the channel's checks
  * for that post: a caption that is over the limit would not go out.
  */
-import { captionFileInUse, previewCaptionTemplate, type CaptionFile, type CaptionPreview } from '../../../console/caption-preview';
+import { editorCaptionFile, loadCaptionEditor, previewCaptionEdit, previewCaptionTemplate, type CaptionEditor, type CaptionFile, type CaptionPreview } from '../../../console/caption-preview';
 import { saveEdit, type SaveEditResult } from '../../../console/edit/edit-save';
 import type { OfficeFilesSource } from '../../../console/preview';
 import { getRevision } from '../../../store/config-revisions';
@@ -22,21 +22,74 @@ export interface OpenTemplate {
   channelId: string;
   source: RevisionSource;
   inUse: CaptionFile;
+  /** The office's files loaded for previews of this caption. */
+  editor: CaptionEditor;
   target: TemplateSaveTarget;
 }
 
-/** The caption of `ruleId` on `channelId` in the office's current revision; undefined when there is no revision, rule or channel. */
-export async function openTemplate(web: WebContext, officeId: string, ruleId: string, channelId: string): Promise<OpenTemplate | undefined> {
-  const source = await officeSource(web, officeId);
-  if (!source) return undefined;
-  const inUse = captionFileInUse(source, ruleId, channelId, web.clock.now());
-  if (!inUse) return undefined;
-  return { officeId, ruleId, channelId, source, inUse, target: templateSaveTarget(source.files, officeId, inUse.file, web.source) };
+/**
+ * The editor of each office revision, rule and channel, loaded once
+ * (console/caption-preview.ts `loadCaptionEditor`: the office's files loaded
+ * and their templates compiled, a tenth of a second and more): a revision's
+ * files never change, so the page and every preview as staff type reuse it.
+ * The unedited caption's result is kept too, until its post is due (then the
+ * next post is the one to show).
+ */
+export interface TemplateEditorCache {
+  editor(key: string, load: () => ReturnType<typeof loadCaptionEditor>): ReturnType<typeof loadCaptionEditor>;
+  unedited(key: string, now: Date, render: () => CaptionPreview): CaptionPreview;
 }
 
-/** The edit rendered as it would be saved: the same file, in the office's own layer. */
-export function previewTemplate(open: OpenTemplate, text: string, now: Date, source: OfficeFilesSource = open.source): CaptionPreview {
-  return previewCaptionTemplate(source, { ruleId: open.ruleId, channelId: open.channelId, source: text, file: open.inUse.file, layer: 'office' }, { now });
+const EDITOR_CACHE_ENTRIES = 64;
+
+export function createTemplateEditorCache(): TemplateEditorCache {
+  const editors = new Map<string, CaptionEditor>();
+  const previews = new Map<string, CaptionPreview & { status: 'rendered' }>();
+  const keep = <T>(map: Map<string, T>, key: string, value: T): T => {
+    map.delete(key);
+    map.set(key, value);
+    while (map.size > EDITOR_CACHE_ENTRIES) map.delete(map.keys().next().value!);
+    return value;
+  };
+  return {
+    editor(key, load) {
+      const known = editors.get(key);
+      if (known) return known;
+      const loaded = load();
+      // Only a loaded editor: "no such rule" and a broken revision are cheap to say again, and rare.
+      return 'view' in loaded ? keep(editors, key, loaded) : loaded;
+    },
+    unedited(key, now, render) {
+      const known = previews.get(key);
+      if (known && known.post.dueAt > now) return known;
+      const preview = render();
+      return preview.status === 'rendered' ? keep(previews, key, preview) : preview;
+    },
+  };
+}
+
+const editorKey = (source: { officeId: string; revisionId: number }, ruleId: string, channelId: string): string => [source.officeId, source.revisionId, ruleId, channelId].join('\n');
+
+/** The caption of `ruleId` on `channelId` in the office's current revision; undefined when there is no revision, rule or channel. */
+export async function openTemplate(web: WebContext, officeId: string, ruleId: string, channelId: string, cache?: TemplateEditorCache): Promise<OpenTemplate | undefined> {
+  const source = await officeSource(web, officeId);
+  if (!source) return undefined;
+  const load = (): ReturnType<typeof loadCaptionEditor> => loadCaptionEditor(source, ruleId, channelId, web.clock.now());
+  const editor = cache ? cache.editor(editorKey(source, ruleId, channelId), load) : load();
+  if (!('view' in editor)) return undefined;
+  const inUse = editorCaptionFile(editor);
+  return { officeId, ruleId, channelId, source, inUse, editor, target: templateSaveTarget(source.files, officeId, inUse.file, web.source) };
+}
+
+/**
+ * The edit rendered as it would be saved: the same file, in the office's own layer.
+ * With `cache`, an edit of the current revision is rendered with its loaded editor, and the unedited text's result is reused.
+ */
+export function previewTemplate(open: OpenTemplate, text: string, now: Date, source: OfficeFilesSource = open.source, cache?: TemplateEditorCache): CaptionPreview {
+  const edit = { ruleId: open.ruleId, channelId: open.channelId, source: text, file: open.inUse.file, layer: 'office' as const };
+  if (!cache || source !== open.source) return previewCaptionTemplate(source, edit, { now });
+  const render = (): CaptionPreview => previewCaptionEdit(open.editor, edit, { now });
+  return text === open.inUse.source ? cache.unedited(editorKey(open.source, open.ruleId, open.channelId), now, render) : render();
 }
 
 export type SaveTemplateResult =

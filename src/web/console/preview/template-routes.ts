@@ -21,7 +21,7 @@ import type { Lang, Translate } from '../../i18n';
 import { renderFragment, renderPage } from '../../render';
 import { clientIp, currentOffice, currentUser } from '../../request-context';
 import { limitProblemWords, problemView, templateErrorWords } from './problem-words';
-import { openTemplate, previewTemplate, saveTemplate, type OpenTemplate, type SaveTemplateResult } from './template-edit';
+import { createTemplateEditorCache, openTemplate, previewTemplate, saveTemplate, type OpenTemplate, type SaveTemplateResult, type TemplateEditorCache } from './template-edit';
 import { normalizeTemplateText } from './template-target';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -36,24 +36,25 @@ type Body = { source?: unknown; message?: unknown; base?: unknown };
 
 export function registerTemplateRoutes(app: FastifyInstance, web: WebContext): void {
   const access = { config: { access: requireRole('editor') } };
+  const cache = createTemplateEditorCache();
 
   app.get<{ Params: Params; Querystring: { saved?: string } }>('/admin/o/:office/templates/:rule/:channel', access, async (request, reply) => {
-    const open = await openOr404(web, request);
+    const open = await openOr404(web, request, cache);
     const notice = savedNotice(request.query.saved, request.t);
-    return editorPage(request, reply, web, open, { text: open.inUse.source, baseRevisionId: open.source.revisionId, message: '', ...(notice ? { notice } : {}) });
+    return editorPage(request, reply, web, open, cache, { text: open.inUse.source, baseRevisionId: open.source.revisionId, message: '', ...(notice ? { notice } : {}) });
   });
 
   app.post<{ Params: Params; Body: Body }>('/admin/o/:office/templates/:rule/:channel/preview', access, async (request, reply) => {
-    const open = await openOr404(web, request);
+    const open = await openOr404(web, request, cache);
     const text = templateText(request.body);
     if (request.headers['hx-request'] === 'true') {
-      return renderFragment(request, reply, RESULT_VIEW, resultData(previewTemplate(open, text, web.clock.now()), text, web, request));
+      return renderFragment(request, reply, RESULT_VIEW, resultData(previewTemplate(open, text, web.clock.now(), open.source, cache), text, web, request));
     }
-    return editorPage(request, reply, web, open, { text, baseRevisionId: baseOf(request.body, open), message: messageOf(request.body) });
+    return editorPage(request, reply, web, open, cache, { text, baseRevisionId: baseOf(request.body, open), message: messageOf(request.body) });
   });
 
   app.post<{ Params: Params; Body: Body }>('/admin/o/:office/templates/:rule/:channel', access, async (request, reply) => {
-    const open = await openOr404(web, request);
+    const open = await openOr404(web, request, cache);
     const user = currentUser(request);
     const text = templateText(request.body);
     const baseRevisionId = baseOf(request.body, open);
@@ -71,15 +72,15 @@ export function registerTemplateRoutes(app: FastifyInstance, web: WebContext): v
       return reply.redirect(`${editorUrl(open)}?saved=${saved}`, 303);
     }
     const status = result.status === 'conflict' ? 409 : 422;
-    return editorPage(request, reply, web, open, { text, baseRevisionId, message: messageOf(request.body), error: saveError(result, request, web) }, status);
+    return editorPage(request, reply, web, open, cache, { text, baseRevisionId, message: messageOf(request.body), error: saveError(result, request, web) }, status);
   });
 }
 
-async function openOr404(web: WebContext, request: FastifyRequest<{ Params: Params }>): Promise<OpenTemplate> {
+async function openOr404(web: WebContext, request: FastifyRequest<{ Params: Params }>, cache: TemplateEditorCache): Promise<OpenTemplate> {
   const office = currentOffice(request);
   const { rule, channel } = request.params;
   if (!NAME.test(rule) || !NAME.test(channel)) throw new HttpError(404, 'error.404');
-  const open = await openTemplate(web, office.id, rule, channel);
+  const open = await openTemplate(web, office.id, rule, channel, cache);
   if (!open) throw new HttpError(404, 'error.404');
   return open;
 }
@@ -135,9 +136,9 @@ interface EditorInput {
   error?: string;
 }
 
-async function editorPage(request: FastifyRequest, reply: FastifyReply, web: WebContext, open: OpenTemplate, input: EditorInput, status = 200): Promise<FastifyReply> {
+async function editorPage(request: FastifyRequest, reply: FastifyReply, web: WebContext, open: OpenTemplate, cache: TemplateEditorCache, input: EditorInput, status = 200): Promise<FastifyReply> {
   const url = editorUrl(open);
-  const result = resultData(previewTemplate(open, input.text, web.clock.now()), input.text, web, request);
+  const result = resultData(previewTemplate(open, input.text, web.clock.now(), open.source, cache), input.text, web, request);
   const resultHtml = await reply.viewAsync(RESULT_VIEW, { t: request.t, ...result });
   const target = open.target;
   return renderPage(

@@ -17,17 +17,22 @@ import { SIGNED_IN } from '../../access';
 import type { ConsolePage, WebContext } from '../../console-page';
 import { HttpError } from '../../http-error';
 import { USERS_PATH } from '../../office-nav';
+import type { OfficeSummary } from '../../offices';
 import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem } from '../../password';
 import { renderPage } from '../../render';
 import { clientIp, currentUser } from '../../request-context';
 import { isRole, ROLES, type Role } from '../../roles';
 import { registerAccountRoutes } from './account';
 import { USERS_MESSAGES } from './messages';
-import { adminOffices, mayChangeAccount, mayGrant, mayMakeGlobalAdmin, mayManageUsers, visibleUsers } from './user-rights';
+import { adminOffices, grantableOffices, mayChangeAccount, mayGrant, mayMakeGlobalAdmin, mayManageUsers, visibleUsers } from './user-rights';
 
 /** The office choice that makes an admin of every office. */
 const ALL_OFFICES = '*';
 const DONE = ['added', 'disabled', 'enabled', 'password', 'role'] as const;
+/** Up to this many offices a user row offers them in a list of its own; beyond, the office is typed (one shared list of suggestions). */
+export const MAX_OFFICE_CHOICES = 20;
+/** Users listed on one page: each row carries its forms (200 offices have ~400 users; all of them made an 860 KB page). */
+export const USERS_PER_PAGE = 100;
 type Done = (typeof DONE)[number];
 
 const userParams = { type: 'object', required: ['user'], properties: { user: { type: 'string', pattern: '^[0-9]{1,12}$' } } } as const;
@@ -88,22 +93,40 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
   const offices = web.offices();
   const mine = adminOffices(actor, offices);
   const officeName = new Map(offices.map((office) => [office.id, office.name]));
+  // Many offices: each row's office is typed, from one list on the page, not chosen from a list per row (200 offices × 400 users was 5 MB).
+  const officeList = mine.length > MAX_OFFICE_CHOICES;
   const users = visibleUsers(actor, await listUsers(web.store), offices);
   const roleOptions = ROLES.map((role) => ({ value: role, label: request.t(`role.${role}`) }));
-  const query = request.query as { done?: string; user?: string };
+  const query = request.query as { done?: string; user?: string; page?: string };
   const doneUser = users.find((user) => String(user.id) === query.user);
   const notice = doneUser && (DONE as readonly string[]).includes(query.done ?? '') ? request.t(`users.done.${query.done}`, { name: doneUser.name }) : null;
+  // The page of the user just changed (or whose form came back with a mistake), else the one asked for.
+  const shownUser = state.rowError?.userId ?? doneUser?.id;
+  const pages = Math.max(1, Math.ceil(users.length / USERS_PER_PAGE));
+  const asked = /^[1-9]\d{0,5}$/.test(query.page ?? '') ? Math.min(Number(query.page), pages) : 1;
+  const page = shownUser !== undefined && query.page === undefined ? Math.floor(users.findIndex((user) => user.id === shownUser) / USERS_PER_PAGE) + 1 || 1 : asked;
+  const pageUsers = users.slice((page - 1) * USERS_PER_PAGE, page * USERS_PER_PAGE);
+  const pager =
+    pages === 1
+      ? null
+      : {
+          label: request.t('users.pager', { from: (page - 1) * USERS_PER_PAGE + 1, to: (page - 1) * USERS_PER_PAGE + pageUsers.length, count: users.length }),
+          prev: page > 1 ? `${USERS_PATH}?page=${page - 1}` : null,
+          next: page < pages ? `${USERS_PATH}?page=${page + 1}` : null,
+        };
 
-  const rows = users.map((user) => {
+  const rows = pageUsers.map((user) => {
     // An office admin sees the roles in their own offices; the rest is counted, not named.
     const shown = [...user.roles].filter(([officeId]) => actor.globalAdmin || mine.some((office) => office.id === officeId));
     const hidden = user.roles.size - shown.length;
     const roles = user.globalAdmin
       ? [request.t('role.global')]
       : [...shown.map(([officeId, role]) => request.t('users.roleIn', { role: request.t(`role.${role}`), office: officeName.get(officeId) ?? officeId })), ...(hidden > 0 ? [request.t('users.otherOffices', { count: hidden })] : [])];
-    const grantable = mine.filter((office) => mayGrant(actor, user, office.id, offices));
-    // The role they hold in the first office offered, so saving unchanged changes nothing (and admin is never a default).
-    const held = grantable[0] ? user.roles.get(grantable[0].id) : undefined;
+    const grantable = grantableOffices(actor, user, offices);
+    // The role they hold in the first office offered (typed: the first office they have a role in), so saving
+    // unchanged changes nothing (and admin is never a default).
+    const firstOffice = officeList ? (grantable.find((office) => user.roles.has(office.id)) ?? null) : (grantable[0] ?? null);
+    const held = firstOffice ? user.roles.get(firstOffice.id) : undefined;
     return {
       id: user.id,
       name: user.name,
@@ -113,7 +136,10 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
       roles: roles.length > 0 ? roles : [request.t('users.noRole')],
       mayChange: mayChangeAccount(actor, user, offices),
       hasActions: mayChangeAccount(actor, user, offices) || grantable.length > 0,
-      grantOffices: grantable.map((office) => ({ value: office.id, label: office.name })),
+      grantOffices: officeList ? [] : grantable.map((office) => ({ value: office.id, label: office.name })),
+      hasRoleForm: grantable.length > 0,
+      typeOffice: officeList,
+      officeValue: firstOffice?.id ?? '',
       roleOptions: [...roleOptions.map((option) => ({ ...option, selected: option.value === held })), { value: 'none', label: request.t('users.role.none'), selected: held === undefined }],
       error: state.rowError?.userId === user.id ? state.rowError.message : null,
     };
@@ -133,6 +159,8 @@ async function showUsers(request: FastifyRequest, reply: FastifyReply, web: WebC
       intro: actor.globalAdmin ? request.t('users.intro.global') : request.t('users.intro.office', { offices: mine.map((office) => office.name).join(', ') }),
       notice,
       rows,
+      pager,
+      officeList: officeList ? mine.map((office) => ({ value: office.id, label: office.name })) : null,
       add: {
         form,
         errors: state.addErrors ?? {},
@@ -176,6 +204,13 @@ async function addUser(request: FastifyRequest<{ Body: { name: string; password:
   return done(reply, 'added', created);
 }
 
+/** The office a role form names: its id, or (typed) its name as the list shows it. */
+function typedOffice(typed: string, offices: readonly OfficeSummary[]): string {
+  const value = typed.trim();
+  const byName = offices.find((office) => office.name.toLowerCase() === value.toLowerCase());
+  return offices.some((office) => office.id === value) ? value : (byName?.id ?? value);
+}
+
 export const usersPage: ConsolePage = {
   name: 'users',
   messages: USERS_MESSAGES,
@@ -216,8 +251,15 @@ export const usersPage: ConsolePage = {
       { config: { access: SIGNED_IN }, schema: { params: userParams, body: roleBody } },
       async (request, reply) => {
         const actor = actingAdmin(request, web);
-        const { office, role } = request.body;
-        const target = await targetUser(request, actor, (user) => mayGrant(actor, user, office, web.offices()), web);
+        const offices = web.offices();
+        const { role } = request.body;
+        const target = await targetUser(request, actor, (user) => grantableOffices(actor, user, offices).length > 0, web);
+        const office = typedOffice(request.body.office, offices);
+        if (!mayGrant(actor, target, office, offices)) {
+          // A typed office that is no office is a slip, said at the row; another admin's office is an attempt.
+          if (offices.some((each) => each.id === office)) throw new HttpError(403, 'error.403');
+          return showUsers(request, reply, web, { rowError: { userId: target.id, message: request.t('users.error.unknownOffice', { office }) }, status: 400 });
+        }
         if (role !== 'none' && !isRole(role)) throw new HttpError(400, 'error.400');
         const granted = role === 'none' ? null : role;
         await setUserRole(web.store, target.id, office, granted);

@@ -38,11 +38,16 @@ export function mayChangeAccount(actor: ConsoleUser, target: ConsoleUser, office
 
 /** Whether `actor` may give `target` (null: a new user) `role` in `officeId`, or take it away (role null). */
 export function mayGrant(actor: ConsoleUser, target: ConsoleUser | null, officeId: string, offices: readonly OfficeSummary[]): boolean {
-  if (!adminOffices(actor, offices).some((office) => office.id === officeId)) return false;
-  if (target === null) return true;
+  return grantableOffices(actor, target, offices).some((office) => office.id === officeId);
+}
+
+/** The offices in which `actor` may give `target` (null: a new user) a role or take it away: `mayGrant` for every office at once. */
+export function grantableOffices(actor: ConsoleUser, target: ConsoleUser | null, offices: readonly OfficeSummary[]): OfficeSummary[] {
+  const mine = adminOffices(actor, offices);
+  if (target === null) return mine;
   // Their own role: an admin does not demote themselves by a slip (another admin can).
-  if (target.id === actor.id || target.globalAdmin) return false;
-  return actor.globalAdmin || visibleUsers(actor, [target], offices).length === 1;
+  if (target.id === actor.id || target.globalAdmin) return [];
+  return actor.globalAdmin || visibleUsers(actor, [target], offices).length === 1 ? mine : [];
 }
 
 /** Only a global admin makes another one. */
