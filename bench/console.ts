@@ -32,6 +32,7 @@ import { startWebServer } from '../src/web/server';
 import { startTestPostgres } from '../test/global-setup';
 import { ADMIN, buildConsoleWorld, EDITOR, PASSWORD, type ConsoleWorld } from './console-world';
 import { TEMPLATES, writeVariedOffices } from './deployment';
+import { DEFAULT_WEB } from '../src/config/normalize-herald';
 
 /** The console is used on Wednesday 10 March 2027, 12.00 WIB; the ledger starts half a year before. */
 const NOW = new Date('2027-03-10T05:00:00Z');
@@ -191,7 +192,7 @@ async function measureConsole(backend: 'sqlite' | 'postgres', store: Store, conf
     logger: createSilentLogger(),
     clock: { now: () => NOW },
     offices: () => world.offices,
-    settings: { host: '127.0.0.1', port: 0, secureCookies: false, trustProxy: false },
+    settings: { ...DEFAULT_WEB, port: 0 },
     loginRatePerMinute: 1000,
     source: { configDir, templatesDir: TEMPLATES },
     scratchDir,
