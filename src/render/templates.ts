@@ -18,6 +18,7 @@ import type { PlatformName } from '../config/types';
 import type { Problem, SourceLocation } from '../errors';
 import type { PostKind } from '../plan/types';
 import { registerHelpers } from './helpers';
+import { compileNow, type Mode } from './template-compile-cache';
 import { checkTemplate } from './template-check';
 import type { CompiledTemplate, TemplateGroup, TemplateSet } from './types';
 
@@ -39,7 +40,6 @@ export interface TemplateUse {
   location?: SourceLocation;
 }
 
-type Mode = 'text' | 'xml';
 type Env = typeof Handlebars;
 type Delegate = HandlebarsTemplateDelegate;
 
@@ -113,22 +113,6 @@ function syntaxMessage(error: unknown): string {
   return `template syntax error: ${text.split('\n')[0]}; fix the template syntax.`;
 }
 
-/**
- * Compiles now rather than on first render (what `Handlebars.compile` does):
- * a compiler error must surface at load time, not at 14.00 on a Friday.
- */
-function compileNow(env: Env, ast: hbs.AST.Program, mode: Mode): Delegate {
-  const options = { strict: true, noEscape: mode === 'text', data: true };
-  const internal = env as unknown as {
-    Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
-    JavaScriptCompiler: new () => { compile(environment: unknown, options: object, context: undefined, asObject: true): unknown };
-    template(spec: unknown): Delegate;
-  };
-  const environment = new internal.Compiler().compile(ast, options);
-  const spec = new internal.JavaScriptCompiler().compile(environment, options, undefined, true);
-  return internal.template(spec);
-}
-
 function wrapTemplate(file: string, source: string, delegate: Delegate, partials: Record<string, Delegate>): CompiledTemplate {
   // Prototype access stays blocked: Handlebars ≥ 4.6 refuses it unless
   // allowProtoPropertiesByDefault is set, which we never do.
@@ -188,8 +172,8 @@ export function loadTemplates(templatesDir: string | readonly string[], uses: Te
   }
   const partials: Record<Mode, Record<string, Delegate>> = { text: {}, xml: {} };
   for (const [name, parsed] of parsedPartials) {
-    partials.text[name] = compileNow(env, parsed.ast, 'text');
-    partials.xml[name] = compileNow(env, parsed.ast, 'xml');
+    partials.text[name] = compileNow(env, parsed.ast, parsed.source, 'text');
+    partials.xml[name] = compileNow(env, parsed.ast, parsed.source, 'xml');
   }
 
   const byName = new Map<string, { kinds: Set<PostKind>; channels: Set<string>; location?: SourceLocation }>();
@@ -233,7 +217,7 @@ export function loadTemplates(templatesDir: string | readonly string[], uses: Te
     for (const kind of kinds) problems.push(...checkTemplate({ ast: parsed.ast, file, kind, partials: parsedPartials, card: mode === 'xml' }));
     if (problems.length > before) return null;
     try {
-      return wrapTemplate(file, parsed.source, compileNow(env, parsed.ast, mode), partials[mode]);
+      return wrapTemplate(file, parsed.source, compileNow(env, parsed.ast, parsed.source, mode), partials[mode]);
     } catch (error) {
       problems.push({ location: { file, line: 1, col: 1 }, message: `template cannot be compiled: ${(error as Error).message}`, severity: 'error' });
       return null;
