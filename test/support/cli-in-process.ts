@@ -25,9 +25,19 @@ class Capture extends Writable {
   }
 }
 
+/**
+ * pino's streams (SonicBoom, also behind a silent logger) share one `exit` and
+ * `beforeExit` hook from on-exit-leak-free, removed once the streams are
+ * garbage-collected: it comes and goes with the GC, not with a command.
+ */
+function isCollectedWithItsStreams(listener: (...args: unknown[]) => unknown): boolean {
+  return listener.name === 'onExit' || listener.name === 'onBeforeExit';
+}
+
 /** Process-wide state a command could leave behind, one line per item. */
 function processState(): string[] {
-  const counts = (emitter: NodeJS.EventEmitter, events: string[]): string => events.map((event) => `${event}=${emitter.listenerCount(event)}`).join(' ');
+  const counts = (emitter: NodeJS.EventEmitter, events: string[]): string =>
+    events.map((event) => `${event}=${emitter.listeners(event).filter((listener) => emitter !== process || !isCollectedWithItsStreams(listener as (...args: unknown[]) => unknown)).length}`).join(' ');
   // FONTCONFIG_FILE: render/fonts.ts points fontconfig at the shipped fonts once per process, on purpose.
   // Values are compared, names reported: the environment holds the test database's URL.
   const env = Object.entries(process.env)
@@ -37,7 +47,7 @@ function processState(): string[] {
   return [
     `exitCode=${String(process.exitCode)}`,
     `cwd=${process.cwd()}`,
-    `process: ${counts(process, ['exit', 'SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection', 'warning'])}`,
+    `process: ${counts(process, ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection', 'warning'])}`,
     `stdout: ${counts(process.stdout, ['error'])}`,
     `stderr: ${counts(process.stderr, ['error'])}`,
     ...env,
