@@ -3,6 +3,7 @@
  * edited 20 times in a row in every way people and tools save files, each
  * edit checked in the ledger before the next one. Then the safety net: with
  * no file events at all, the periodic re-plan finds the change on disk.
+ * (`status` afterwards runs in-process: support/cli-in-process.ts.)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { CONFIG_STATUS_KEY, INSTANCE_STATUS_KEY, type ConfigStatus, type InstanceStatus } from '../../src/app/bot';
 import { readConfigContent } from '../../src/app/config-content';
 import { localStamp } from '../../src/cli/format';
-import { runCli, REPO_ROOT } from '../support/cli';
+import { REPO_ROOT } from '../support/cli';
+import { runCliInProcess } from '../support/cli-in-process';
 import { waitFor } from '../support/process';
 import { csvDate, heraldYaml, LedgerReader, makeBotDirs, officeDay, startBot, waitForAnnounced, ZONE } from './bot-harness';
 
@@ -156,13 +158,13 @@ describe('config reload: every save style is noticed', () => {
     }
     expect(bot.logs()).not.toMatch(/background job failed/);
 
-    const status = await runCli(['status', '--config', configDir, '--data', dataDir, '--templates', path.join(REPO_ROOT, 'templates')]);
+    const status = await runCliInProcess(['status', '--config', configDir, '--data', dataDir, '--templates', path.join(REPO_ROOT, 'templates')]);
     expect(status.code).toBe(0);
     const hash = readConfigContent([configDir, path.join(REPO_ROOT, 'templates')]).hash;
     expect(status.stdout).toContain(`plan built from config content ${hash.slice(0, 12)}:`);
     // Staff read the file time in the office zone, as everywhere else (`Rab 2 Des 19.26 WIB`).
     expect(status.stdout).toContain(`${calendarFile}  modified ${localStamp(new Date(fs.statSync(calendarFile).mtimeMs), ZONE)}\n`);
-    const json = await runCli(['status', '--json', '--config', configDir, '--data', dataDir]);
+    const json = await runCliInProcess(['status', '--json', '--config', configDir, '--data', dataDir]);
     const parsed = JSON.parse(json.stdout) as { config: ConfigStatus };
     expect(parsed.config.content.hash).toBe(hash);
     expect(parsed.config.content.files.every((f) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(f.modifiedAt))).toBe(true);
@@ -201,8 +203,8 @@ describe('config reload: every save style is noticed', () => {
   it('catches a change no file event reported at the next periodic re-plan, and reloads only then', async () => {
     const { configDir, dataDir } = makeBotDirs('herald-replan-', dirs);
     const calendarFile = path.join(configDir, 'calendar.yaml');
-    // Every 2 seconds, so one period is short; the watcher is off, as if every event were lost.
-    fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml((text) => text.replace('replanCron: "*/10 * * * *"', 'replanCron: "*/2 * * * * *"')));
+    // Every second, so one period is short; the watcher is off, as if every event were lost.
+    fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml((text) => text.replace('replanCron: "*/10 * * * *"', 'replanCron: "* * * * * *"')));
     fs.writeFileSync(calendarFile, calendarYaml(100, []));
 
     const bot = startBot({ configDir, dataDir, watch: false });
@@ -217,7 +219,7 @@ describe('config reload: every save style is noticed', () => {
       await waitFor(() => {
         const beat = ledger.status<{ heartbeatAt: string }>(INSTANCE_STATUS_KEY)?.heartbeatAt;
         return beat !== undefined && beat > firstBeat && bot.logs().split('"reason":"periodic"').length > 2;
-      }, 45_000, () => 'two periodic re-plans');
+      }, 45_000, () => 'two periodic re-plans', 50);
       expect(ledger.status<ConfigStatus & { ok: true }>(CONFIG_STATUS_KEY)!.loadedAt).toBe(loadedAt);
 
       execFileSync('sed', ['-i', 's/regular: 100,/regular: 101,/', calendarFile]);

@@ -10,11 +10,16 @@
  * Posts are rendered ahead (renderAheadMinutes of ten days) so that a needless
  * re-plan shows in the ledger: a re-plan puts every rendered card back to
  * `planned`, to be drawn again, and bumps updated_at.
+ *
+ * The bots run in this process (bot-harness), and so does the other writer's
+ * `config import` (support/cli-in-process.ts): its own store connection, as
+ * a separate process would have.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore, type Store } from '../../src/store/open';
-import { REPO_ROOT, runCli, type CliRun } from '../support/cli';
+import { REPO_ROOT, type CliRun } from '../support/cli';
+import { runCliInProcess } from '../support/cli-in-process';
 import { createTestDatabase } from '../support/databases';
 import { officeCalendar, SHARED_HERALD, writeOfficesConfig } from '../support/offices-fixture';
 import { startPrivatePostgres } from '../support/private-postgres';
@@ -25,6 +30,8 @@ const MEDAN = 'kanim-medan';
 const OTHERS = ['kanim-jayapura', 'kanim-makassar'];
 /** Polling "off": only a NOTIFY can make a PostgreSQL instance switch within the test. */
 const NO_POLLING_MS = 600_000;
+/** SQLite has no NOTIFY: the bot polls (every 2 s by default; quicker here, the test waits on it). */
+const SQLITE_POLLING_MS = 300;
 const SHARED_RENDERING_AHEAD = SHARED_HERALD.replace('settings:\n  horizonDays: 35', 'settings:\n  horizonDays: 35\n  renderAheadMinutes: 14400');
 
 interface Row {
@@ -87,7 +94,7 @@ function editedCopy(configDir: string, regular: number, dirs: string[]): string 
 /** `config import DIR --office kanim-medan` through the real CLI; the new revision's id. */
 async function importMedan(dir: string, store: { dataDir?: string; databaseUrl?: string }): Promise<number> {
   const args = ['--templates', path.join(REPO_ROOT, 'templates'), ...(store.dataDir ? ['--data', store.dataDir] : []), 'config', 'import', dir, '--office', MEDAN, '--author', 'ani'];
-  const result: CliRun = await runCli(args, { env: { DATABASE_URL: store.databaseUrl ?? '' } });
+  const result: CliRun = await runCliInProcess(args, { env: { DATABASE_URL: store.databaseUrl ?? '' } });
   expect(result).toMatchObject({ code: 0, stderr: '' });
   const id = /office kanim-medan: revision (\d+) .* is current/.exec(result.stdout)?.[1];
   if (!id) throw new Error(`no revision in: ${result.stdout}`);
@@ -123,7 +130,7 @@ describe('bot: many offices follow the current config revision', () => {
     const configDir = officesConfig();
     const dataDir = makeTempDir('herald-follow-data-');
     dirs.push(configDir, dataDir);
-    const bot = startBot({ configDir, dataDir, watchDebounceMs: 50 });
+    const bot = startBot({ configDir, dataDir, watchDebounceMs: 50, followIntervalMs: SQLITE_POLLING_MS });
     let store: Store | undefined;
     try {
       store = await waitUntil(async () => (bot.logs().includes('quota-herald running') ? openStore({ dataDir }) : undefined), 60_000, () => `the bot to start\n${bot.logs()}`);
@@ -145,7 +152,7 @@ describe('bot: many offices follow the current config revision', () => {
       expect(await othersRows(opened)).toEqual(before);
       // The files on disk are another writer's business: left as they were.
       expect(fs.readFileSync(path.join(configDir, 'offices', MEDAN, 'calendar.yaml'), 'utf8')).toBe(filesBefore);
-      console.log(`sqlite: import → running on the bot in ${switchMs} ms (poll every 2 s)`);
+      console.log(`sqlite: import → running on the bot in ${switchMs} ms (poll every ${SQLITE_POLLING_MS} ms)`);
 
       // Now Medan's files are out of date: an edit of them is refused and not run; the imported revision stays.
       fs.writeFileSync(path.join(configDir, 'offices', MEDAN, 'calendar.yaml'), officeCalendar(officeDay(3), officeDay(6), 555));

@@ -8,6 +8,8 @@
  *   database (shared defaults and office template overrides included), an office
  *   imported later is served too, `status` works, `plan` says what to do;
  * - neither files nor revisions: a clear message, nothing created.
+ * The bot runs in this process (bot-harness); so do the CLI commands
+ * (support/cli-in-process.ts), but for `run` itself, a real process.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { hasConfigFiles } from '../../src/config/load-offices';
 import { createRevision, getCurrentRevision, listRevisions } from '../../src/store/config-revisions';
 import { openStore, SQLITE_FILE, type Store } from '../../src/store/open';
 import { REPO_ROOT, runCli } from '../support/cli';
+import { runCliInProcess } from '../support/cli-in-process';
 import { createTestDatabase } from '../support/databases';
 import { officeCalendar, officeHerald, OVERRIDE_MARKER, SHARED_HERALD, writeFile, writeOfficesConfig } from '../support/offices-fixture';
 import { waitFor } from '../support/process';
@@ -139,7 +142,7 @@ describe('bot: what run starts from', () => {
     const dataDir = makeTempDir('herald-from-db-');
     const absent = path.join(makeTempDir('herald-no-config-'), 'config');
     dirs.push(configDir, dataDir, path.dirname(absent));
-    const cli = (args: string[]): ReturnType<typeof runCli> => runCli(['--templates', TEMPLATES, '--data', dataDir, ...args], { env: { DATABASE_URL: '' } });
+    const cli = (args: string[]): ReturnType<typeof runCli> => runCliInProcess(['--templates', TEMPLATES, '--data', dataDir, ...args], { env: { DATABASE_URL: '' } });
 
     const imported = await cli(['config', 'import', configDir, '--author', 'ani']);
     expect(imported).toMatchObject({ code: 0, stderr: '' });

@@ -5,6 +5,9 @@
  * lines refused with the file and lines, a merge that does not pass the checks
  * kept as invalid; two imports racing in two processes never overwrite each
  * other — on SQLite and on PostgreSQL.
+ *
+ * The commands run in-process (`main`, support/cli-in-process.ts), except the
+ * racing imports: those are two real processes, as two staff members' are.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +17,7 @@ import { getCurrentRevision, getRevision, listRevisions } from '../../src/store/
 import { openStore, type Store } from '../../src/store/open';
 import { createTestDatabase, DIALECTS } from '../support/databases';
 import { REPO_ROOT, runCli } from '../support/cli';
+import { runCliInProcess } from '../support/cli-in-process';
 
 const OFFICE = 'kanim-pontianak';
 const SAMPLE_CALENDAR = fs.readFileSync(path.join(REPO_ROOT, 'config', 'calendar.yaml'), 'utf8');
@@ -28,7 +32,9 @@ const EXTRA = ['  - id: tambahan', '    opensAt: "2027-02-08 09:00"', '    days:
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-async function workspace(dialect: (typeof DIALECTS)[number]): Promise<{ root: string; cli: (args: string[]) => ReturnType<typeof runCli>; open: () => Promise<Store> }> {
+async function workspace(
+  dialect: (typeof DIALECTS)[number],
+): Promise<{ root: string; cli: (args: string[]) => ReturnType<typeof runCli>; spawned: (args: string[]) => ReturnType<typeof runCli>; open: () => Promise<Store> }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-config-merge-'));
   dirs.push(root);
   fs.cpSync(path.join(REPO_ROOT, 'config'), path.join(root, 'config'), { recursive: true });
@@ -37,7 +43,8 @@ async function workspace(dialect: (typeof DIALECTS)[number]): Promise<{ root: st
   const env: Record<string, string> = database?.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {};
   return {
     root,
-    cli: (args) => runCli(['--data', dataDir, ...args], { env }),
+    cli: (args) => runCliInProcess(['--data', dataDir, ...args], { env }),
+    spawned: (args) => runCli(['--data', dataDir, ...args], { env }),
     open: () => (database ? database.open() : openStore({ dataDir })),
   };
 }
@@ -135,7 +142,7 @@ describe('cli: config import merges or refuses edits made from the same revision
   }, 120_000);
 
   it.each(DIALECTS)('%s: two imports from the same revision at once, in two processes: one is current first, the other merged or refused, never lost', async (dialect) => {
-    const { root, cli, open } = await workspace(dialect);
+    const { root, cli, spawned, open } = await workspace(dialect);
     expect((await cli(['config', 'import', path.join(root, 'config')])).code).toBe(0);
     const exported = path.join(root, 'exported');
     expect((await cli(['config', 'export', exported])).code).toBe(0);
@@ -143,7 +150,7 @@ describe('cli: config import merges or refuses edits made from the same revision
     edit(ani, 'calendar.yaml', WEEKLY_QUOTA, WEEKLY_QUOTA.replace('120', '90'));
     edit(budi, 'herald.yaml', NAME, NAME.replace('Pontianak', 'Kota Pontianak'));
 
-    const apart = await Promise.all([cli(['config', 'import', ani, '--author', 'ani']), cli(['config', 'import', budi, '--author', 'budi'])]);
+    const apart = await Promise.all([spawned(['config', 'import', ani, '--author', 'ani']), spawned(['config', 'import', budi, '--author', 'budi'])]);
     expect(apart.map((run) => run.code)).toEqual([0, 0]);
     expect(apart.filter((run) => run.stdout.includes('merged as revision 4, which is current'))).toHaveLength(1);
     const store = await open();
@@ -159,7 +166,7 @@ describe('cli: config import merges or refuses edits made from the same revision
       const [carl, dewi] = copies(root, exported4, 'carl', 'dewi') as [string, string];
       edit(carl, 'calendar.yaml', WEEKLY_QUOTA.replace('120', '90'), WEEKLY_QUOTA.replace('120', '100'));
       edit(dewi, 'calendar.yaml', WEEKLY_QUOTA.replace('120', '90'), WEEKLY_QUOTA.replace('120', '110'));
-      const same = await Promise.all([cli(['config', 'import', carl, '--author', 'carl']), cli(['config', 'import', dewi, '--author', 'dewi'])]);
+      const same = await Promise.all([spawned(['config', 'import', carl, '--author', 'carl']), spawned(['config', 'import', dewi, '--author', 'dewi'])]);
       expect(same.map((run) => run.code).sort()).toEqual([0, 1]);
       const winner = same.findIndex((run) => run.code === 0);
       const loser = same[1 - winner]!;

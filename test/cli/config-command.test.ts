@@ -3,24 +3,30 @@
  * of the sample config and a SQLite data directory: revisions are recorded,
  * an invalid import is kept but never current (exit 1, FILE:LINE:COL), a
  * revert makes a new revision, and an export loads with `check`.
+ *
+ * The commands run in-process (`main`, support/cli-in-process.ts); the
+ * invalid import also runs as a child process, so the exit status staff's
+ * scripts see is proven on the real process.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { officeDay } from '../app/bot-harness';
 import { REPO_ROOT, runCli } from '../support/cli';
+import { runCliInProcess } from '../support/cli-in-process';
 import { writeOfficesConfig } from '../support/offices-fixture';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-function workspace(): { root: string; config: string; cli: (args: string[]) => ReturnType<typeof runCli> } {
+function workspace(): { root: string; config: string; cli: (args: string[]) => ReturnType<typeof runCli>; spawned: (args: string[]) => ReturnType<typeof runCli> } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-config-cli-'));
   dirs.push(root);
   const config = path.join(root, 'config');
   fs.cpSync(path.join(REPO_ROOT, 'config'), config, { recursive: true });
   // From the repository root, like `check`: the sample's templates are ./templates.
-  return { root, config, cli: (args) => runCli(['--data', path.join(root, 'data'), ...args]) };
+  const data = ['--data', path.join(root, 'data')];
+  return { root, config, cli: (args) => runCliInProcess([...data, ...args]), spawned: (args) => runCli([...data, ...args]) };
 }
 
 const editCalendar = (config: string, from: string, to: string): void => {
@@ -32,7 +38,7 @@ const editCalendar = (config: string, from: string, to: string): void => {
 
 describe('cli: config revisions', () => {
   it('import records revisions; an invalid one exits 1 with FILE:LINE:COL, is logged as invalid and never current', async () => {
-    const { config, cli } = workspace();
+    const { config, cli, spawned } = workspace();
     const first = await cli(['config', 'import', config, '--author', 'ani', '--message', 'first']);
     expect(first.stderr).toBe('');
     expect(first).toMatchObject({ code: 0 });
@@ -40,7 +46,7 @@ describe('cli: config revisions', () => {
     expect(first.stdout).toContain('is current');
 
     editCalendar(config, 'weekday: friday', 'weekday: fryday');
-    const bad = await cli(['config', 'import', config]);
+    const bad = await spawned(['config', 'import', config]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/calendar\\.yaml:\\d+:\\d+: \`weekly\\.weekday\` cannot be \`fryday\``));
     expect(bad.stderr).toContain('revision 2 recorded as invalid');
@@ -108,7 +114,7 @@ describe('cli: config revisions', () => {
     expect(fs.readdirSync(out).sort()).toEqual([...files, '.quota-herald-revision'].sort());
     expect(fs.readFileSync(path.join(out, '.quota-herald-revision'), 'utf8')).toMatch(/^kanim-pontianak 1$/m);
     for (const name of files) expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(fs.readFileSync(path.join(config, name), 'utf8'));
-    const check = await runCli(['check', '--config', out, '--data', path.join(root, 'check-data')]);
+    const check = await runCliInProcess(['check', '--config', out, '--data', path.join(root, 'check-data')]);
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);
   }, 60_000);
@@ -117,7 +123,7 @@ describe('cli: config revisions', () => {
     const config = writeOfficesConfig({ opensOn: officeDay(10), serviceDay: officeDay(13), broken: 'kanim-jayapura' });
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-config-offices-'));
     dirs.push(config, root);
-    const cli = (args: string[]): ReturnType<typeof runCli> => runCli(['--data', path.join(root, 'data'), ...args]);
+    const cli = (args: string[]): ReturnType<typeof runCli> => runCliInProcess(['--data', path.join(root, 'data'), ...args]);
     const imported = await cli(['config', 'import', config]);
     expect(imported.code).toBe(1);
     expect(imported.stderr).toContain(`${config}/offices/kanim-jayapura/herald.yaml:3:13: unknown time zone`);
@@ -130,7 +136,7 @@ describe('cli: config revisions', () => {
     expect((await cli(['config', 'export', out])).code).toBe(0);
     expect(fs.readFileSync(path.join(out, 'herald.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(config, 'herald.yaml'), 'utf8'));
     expect(fs.readdirSync(path.join(out, 'offices')).sort()).toEqual(['kanim-makassar', 'kanim-medan']);
-    const check = await runCli(['check', '--config', out, '--data', path.join(root, 'check-data')]);
+    const check = await runCliInProcess(['check', '--config', out, '--data', path.join(root, 'check-data')]);
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);
   }, 60_000);

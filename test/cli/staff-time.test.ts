@@ -129,13 +129,18 @@ describe('cli: staff read office-local time', () => {
 
   it('simulate shows what went wrong during the run in office time', async () => {
     const configDir = officeIn('Asia/Pontianak');
-    // Over X's 280 characters: the opening post on X cannot render and expires at its deadline, an hour after opening.
-    // (The opening, not h-1: until its deadline the run re-tries every 5 virtual seconds, and h-1's is 19 hours away.)
+    // Over X's 280 characters: the opening post on X cannot render and expires at its deadline, 10 minutes after opening.
+    // (The opening, not h-1, with a deadline closer than the default hour: until its deadline the run re-tries every
+    // 5 virtual seconds, each a render; h-1's deadline is 19 hours away.)
+    const herald = path.join(configDir, 'herald.yaml');
+    const opening = '    when: { atOpening: true }\n';
+    expect(fs.readFileSync(herald, 'utf8')).toContain(opening);
+    fs.writeFileSync(herald, fs.readFileSync(herald, 'utf8').replace(opening, `${opening}    deadlineMinutesAfterOpening: 10\n`));
     fs.appendFileSync(path.join(dir, 'templates', 'captions', 'opening.x.hbs'), `\n${'Antre ya. '.repeat(40)}\n`);
     const result = await cli(['simulate', '--config', configDir, '--from', '2026-12-04', '--to', '2026-12-05', '--out', path.join(dir, 'sim')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^warning: render-failed at Jum 4 Des 13\.50 WIB: cannot render \w+ \(x, opening, due Jum 4 Des 14\.00 WIB\): caption is \d+ characters/m);
-    expect(result.stderr).toMatch(/^warning: expired at Jum 4 Des 15\.00 WIB: \w+ \(x, opening, due Jum 4 Des 14\.00 WIB\) could not go out before its deadline Jum 4 Des 15\.00 WIB and expired/m);
+    expect(result.stderr).toMatch(/^warning: expired at Jum 4 Des 14\.10 WIB: \w+ \(x, opening, due Jum 4 Des 14\.00 WIB\) could not go out before its deadline Jum 4 Des 14\.10 WIB and expired/m);
     expect(result.stderr).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 

@@ -2,6 +2,8 @@
  * End to end: `run` as a real child process on a calendar whose openings are
  * seconds away, observed only through the outbox and `status`, as staff would.
  * (Real waiting is unavoidable here: the process runs on the wall clock.)
+ * `run` is always a real process; `status`, what staff read, runs in this one
+ * (support/cli-in-process.ts), so polling it costs no process start.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +14,7 @@ import { openStore } from '../../src/store/open';
 import { toLocal } from '../../src/time/zone';
 import { addDays } from '../../src/time/plain-date';
 import { REPO_ROOT, runCli, startCli } from '../support/cli';
+import { runCliInProcess } from '../support/cli-in-process';
 import { exitOf, localStamp, waitFor } from '../support/process';
 
 const ZONE = 'Asia/Pontianak';
@@ -79,7 +82,7 @@ describe('e2e: run publishes openings seconds away, once', () => {
     expect(await exitOf(restarted)).toBe(0);
     expect(drill()).toHaveLength(4);
 
-    const status = await runCli(['status', '--json', '--config', configDir, '--data', dataDir]);
+    const status = await runCliInProcess(['status', '--json', '--config', configDir, '--data', dataDir]);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout) as { states: Record<string, number>; recent: { releaseId: string }[] };
     expect(parsed.states.published).toBe(4);
@@ -108,14 +111,14 @@ describe('e2e: run follows live edits of the calendar', () => {
 
     const bot = startCli(['run', '--config', configDir, '--data', dataDir, '--templates', path.join(REPO_ROOT, 'templates')]);
     const status = async (): Promise<{ config: { ok: boolean; problems: string[] }; upcoming: { releaseId: string; revision: number; rule: string }[] }> =>
-      JSON.parse((await runCli(['status', '--json', '--data', dataDir])).stdout) as never;
+      JSON.parse((await runCliInProcess(['status', '--json', '--data', dataDir])).stdout) as never;
     const until = async (what: string, probe: (s: Awaited<ReturnType<typeof status>>) => boolean): Promise<Awaited<ReturnType<typeof status>>> => {
       const started = Date.now();
       for (;;) {
         const current = await status().catch(() => null);
         if (current && probe(current)) return current;
         if (Date.now() - started > 20_000) throw new Error(`timed out waiting until ${what}; bot stderr: ${bot.output().stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
     try {
