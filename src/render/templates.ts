@@ -114,18 +114,36 @@ function syntaxMessage(error: unknown): string {
 }
 
 /**
+ * Compiled template specs by mode and source text. Compiling is the slow part
+ * of loading a config (Handlebars builds its JavaScript through source-map
+ * nodes), and a config is loaded again and again with the same templates: the
+ * console loads an office's revision for each page, the bot on each reload.
+ * A spec holds no environment (helpers and partials are looked up when it
+ * renders), so each load binds the same spec to its own environment. Bounded:
+ * the template editor compiles a new source on each preview.
+ */
+const compiledSpecs = new Map<string, unknown>();
+const MAX_COMPILED_SPECS = 500;
+
+/**
  * Compiles now rather than on first render (what `Handlebars.compile` does):
  * a compiler error must surface at load time, not at 14.00 on a Friday.
  */
-function compileNow(env: Env, ast: hbs.AST.Program, mode: Mode): Delegate {
-  const options = { strict: true, noEscape: mode === 'text', data: true };
+function compileNow(env: Env, parsed: Parsed, mode: Mode): Delegate {
   const internal = env as unknown as {
     Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
     JavaScriptCompiler: new () => { compile(environment: unknown, options: object, context: undefined, asObject: true): unknown };
     template(spec: unknown): Delegate;
   };
-  const environment = new internal.Compiler().compile(ast, options);
-  const spec = new internal.JavaScriptCompiler().compile(environment, options, undefined, true);
+  const key = `${mode}\0${parsed.source}`;
+  let spec = compiledSpecs.get(key);
+  if (spec === undefined) {
+    const options = { strict: true, noEscape: mode === 'text', data: true };
+    const environment = new internal.Compiler().compile(parsed.ast, options);
+    spec = new internal.JavaScriptCompiler().compile(environment, options, undefined, true);
+    if (compiledSpecs.size >= MAX_COMPILED_SPECS) compiledSpecs.delete(compiledSpecs.keys().next().value!);
+    compiledSpecs.set(key, spec);
+  }
   return internal.template(spec);
 }
 
@@ -188,8 +206,8 @@ export function loadTemplates(templatesDir: string | readonly string[], uses: Te
   }
   const partials: Record<Mode, Record<string, Delegate>> = { text: {}, xml: {} };
   for (const [name, parsed] of parsedPartials) {
-    partials.text[name] = compileNow(env, parsed.ast, 'text');
-    partials.xml[name] = compileNow(env, parsed.ast, 'xml');
+    partials.text[name] = compileNow(env, parsed, 'text');
+    partials.xml[name] = compileNow(env, parsed, 'xml');
   }
 
   const byName = new Map<string, { kinds: Set<PostKind>; channels: Set<string>; location?: SourceLocation }>();
@@ -233,7 +251,7 @@ export function loadTemplates(templatesDir: string | readonly string[], uses: Te
     for (const kind of kinds) problems.push(...checkTemplate({ ast: parsed.ast, file, kind, partials: parsedPartials, card: mode === 'xml' }));
     if (problems.length > before) return null;
     try {
-      return wrapTemplate(file, parsed.source, compileNow(env, parsed.ast, mode), partials[mode]);
+      return wrapTemplate(file, parsed.source, compileNow(env, parsed, mode), partials[mode]);
     } catch (error) {
       problems.push({ location: { file, line: 1, col: 1 }, message: `template cannot be compiled: ${(error as Error).message}`, severity: 'error' });
       return null;
