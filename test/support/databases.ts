@@ -6,6 +6,7 @@
  * SQLite: a fresh data directory under os.tmpdir(). PostgreSQL: a fresh
  * database `herald_<random>` on the server that test/global-setup.ts started,
  * so test files (and tests) never see each other's rows and run in parallel.
+ * `useTestStore` starts each test from a copy of a database migrated once.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -39,30 +40,75 @@ export async function createTestDatabase(dialect: StoreDialect): Promise<TestDat
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-store-'));
     return { dialect, dataDir, open: () => openStore({ dataDir }) };
   }
+  return createPostgresDatabase();
+}
+
+/** A new database `herald_<random>` on the test server: empty, or a copy of `template` (no one may be connected to it). */
+async function createPostgresDatabase(template?: string): Promise<TestDatabase> {
   const name = `herald_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   const url = new URL(postgresAdminUrl());
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
-  return { dialect, databaseUrl, open: () => openStore({ databaseUrl }) };
+  return { dialect: 'postgres', databaseUrl, open: () => openStore({ databaseUrl }) };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: postgresAdminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A database with every migration applied, made once and copied for each
+ * test: migrating takes ~0.3 s, a copy ~10 ms (SQLite: the file, closed so
+ * its WAL is folded in; PostgreSQL: CREATE DATABASE … TEMPLATE). The copies
+ * are the same schema the migrations make, and `open()` still runs the
+ * migrator over them (it finds nothing pending).
+ */
+interface MigratedTemplate {
+  copy(): Promise<TestDatabase>;
+  remove(): Promise<void>;
+}
+
+async function createMigratedTemplate(dialect: StoreDialect): Promise<MigratedTemplate> {
+  const template = await createTestDatabase(dialect);
+  await (await template.open()).close();
+  if (dialect === 'sqlite') {
+    const templateDir = template.dataDir!;
+    return {
+      copy: async () => {
+        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-store-'));
+        fs.cpSync(templateDir, dataDir, { recursive: true });
+        return { dialect, dataDir, open: () => openStore({ dataDir }) };
+      },
+      remove: async () => fs.rmSync(templateDir, { recursive: true, force: true }),
+    };
+  }
+  const name = new URL(template.databaseUrl!).pathname.slice(1);
+  return { copy: () => createPostgresDatabase(name), remove: () => adminQuery(`DROP DATABASE IF EXISTS ${name}`) };
 }
 
 /**
  * Jest hooks: a fresh, opened store before each test (`ctx.store`), closed
- * after it (plus any other stores the test opened through `ctx.open()`).
+ * after it (plus any other stores the test opened through `ctx.open()`). Each
+ * test's database is a copy of one migrated once for this describe block.
  */
 export function useTestStore(dialect: StoreDialect): { readonly store: Store; readonly database: TestDatabase; open(): Promise<Store> } {
   let current: { store: Store; database: TestDatabase } | undefined;
   const extra: Store[] = [];
+  let template: Promise<MigratedTemplate> | undefined;
   beforeEach(async () => {
-    const database = await createTestDatabase(dialect);
+    template ??= createMigratedTemplate(dialect);
+    const database = await (await template).copy();
     current = { database, store: await database.open() };
+  });
+  afterAll(async () => {
+    await (await template)?.remove();
   });
   afterEach(async () => {
     const stores = [current?.store, ...extra.splice(0)];
