@@ -63,10 +63,31 @@ export function isValidTemplateName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !name.includes('..');
 }
 
+/**
+ * What loading the same templates again would redo, by source text: the
+ * parsed tree and the compiled spec. Both are the slow part of loading a
+ * config (Handlebars builds its JavaScript through source-map nodes), and a
+ * config is loaded again and again with the same templates: the console loads
+ * an office's revision for each page, the bot on each reload. Neither holds
+ * an environment: helpers and partials are looked up when a template renders,
+ * so each load binds the same spec to its own. A tree is only ever read once
+ * cached (the compiler, which rewrites some nodes, gets a copy). Bounded: the
+ * template editor parses and compiles a new source on each preview.
+ */
+const parsedTrees = new Map<string, hbs.AST.Program>();
+const compiledSpecs = new Map<string, unknown>();
+const MAX_REMEMBERED = 200;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= MAX_REMEMBERED) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+}
+
 function parseFile(env: Env, file: string, problems: Problem[]): Parsed | null {
   const source = fs.readFileSync(file, 'utf8');
   try {
-    return { ast: env.parse(source), file, source };
+    return { ast: parsedTrees.get(source) ?? remember(parsedTrees, source, env.parse(source)), file, source };
   } catch (error) {
     problems.push({ location: syntaxErrorLocation(env, error, file), message: syntaxMessage(error), severity: 'error' });
     return null;
@@ -114,18 +135,6 @@ function syntaxMessage(error: unknown): string {
 }
 
 /**
- * Compiled template specs by mode and source text. Compiling is the slow part
- * of loading a config (Handlebars builds its JavaScript through source-map
- * nodes), and a config is loaded again and again with the same templates: the
- * console loads an office's revision for each page, the bot on each reload.
- * A spec holds no environment (helpers and partials are looked up when it
- * renders), so each load binds the same spec to its own environment. Bounded:
- * the template editor compiles a new source on each preview.
- */
-const compiledSpecs = new Map<string, unknown>();
-const MAX_COMPILED_SPECS = 500;
-
-/**
  * Compiles now rather than on first render (what `Handlebars.compile` does):
  * a compiler error must surface at load time, not at 14.00 on a Friday.
  */
@@ -139,10 +148,8 @@ function compileNow(env: Env, parsed: Parsed, mode: Mode): Delegate {
   let spec = compiledSpecs.get(key);
   if (spec === undefined) {
     const options = { strict: true, noEscape: mode === 'text', data: true };
-    const environment = new internal.Compiler().compile(parsed.ast, options);
-    spec = new internal.JavaScriptCompiler().compile(environment, options, undefined, true);
-    if (compiledSpecs.size >= MAX_COMPILED_SPECS) compiledSpecs.delete(compiledSpecs.keys().next().value!);
-    compiledSpecs.set(key, spec);
+    const environment = new internal.Compiler().compile(structuredClone(parsed.ast), options);
+    spec = remember(compiledSpecs, key, new internal.JavaScriptCompiler().compile(environment, options, undefined, true));
   }
   return internal.template(spec);
 }

@@ -154,6 +154,15 @@ describe('render/templates', () => {
     expect(loadTemplates(medan, h1).templates).toBeNull();
   });
 
+  it('loads a template with literal values the same way the second time (the compiler rewrites its own copy of the tree, not the remembered one)', () => {
+    const dir = writeTemplateDir({ ...minimalFiles(), 'captions/h-1.hbs': 'A {{"teks"}} {{true}} {{1}} B' });
+    const loads = [1, 2].map(() => loadTemplates(dir, h1));
+    expect(loads.map(({ templates, problems }) => [templates !== null, problems])).toEqual([
+      [true, []],
+      [true, []],
+    ]);
+  });
+
   describe('overrides by channel, then platform', () => {
     const files = {
       ...minimalFiles(),
