@@ -33,8 +33,25 @@ export function consoleOffice(loaded: Loaded): ConsoleOffice {
   return { config: loaded.config, officeId, templates: templatesFor(loaded, officeId) };
 }
 
+/**
+ * Each config loaded once per instant in a test file: a load takes ~0.1 s and
+ * the tests load the same one at the same few instants again and again. A
+ * Loaded is only read (its Config is deep-frozen by the loader).
+ */
+const loads = new Map<string, Loaded>();
+
+function loadOnce(key: string, now: Date, load: () => Loaded): Loaded {
+  const id = `${key}@${now.toISOString()}`;
+  let loaded = loads.get(id);
+  if (!loaded) {
+    loaded = load();
+    loads.set(id, loaded);
+  }
+  return loaded;
+}
+
 export function loadSample(now: Date): Loaded {
-  return loadOrThrow(path.join(REPO_ROOT, 'config'), now);
+  return loadOnce('sample', now, () => loadOrThrow(path.join(REPO_ROOT, 'config'), now));
 }
 
 /** 83 characters: long, but within what posts have room for (100). */
@@ -92,6 +109,10 @@ closures:
 `;
 
 export function loadJayapura(now: Date): Loaded {
+  return loadOnce('jayapura', now, () => writeAndLoadJayapura(now));
+}
+
+function writeAndLoadJayapura(now: Date): Loaded {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-console-'));
   try {
     fs.writeFileSync(path.join(dir, 'herald.yaml'), JAYAPURA_HERALD);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { formatProblem } from '../../src/errors';
 import { loadTemplates } from '../../src/render/templates';
@@ -133,6 +134,33 @@ describe('render/templates', () => {
       'captions/h-1.hbs': '{{> foot}}',
     });
     expect(problems).toEqual([expect.stringMatching(/^partials\/foot\.hbs:1:6: unknown variable "office\.nama".*"name"/)]);
+  });
+
+  it('loads the same source again with its own partials, and an edited source as edited (compiled templates are reused)', () => {
+    const caption = 'Dibuka {{time release.opensAt}} {{> kaki}}';
+    const medan = writeTemplateDir({ ...minimalFiles(), 'captions/h-1.hbs': caption, 'partials/kaki.hbs': 'Medan' });
+    const ambon = writeTemplateDir({ ...minimalFiles(), 'captions/h-1.hbs': caption, 'partials/kaki.hbs': 'Ambon' });
+    const first = loadTemplates(medan, h1).templates!;
+    const second = loadTemplates(ambon, h1).templates!;
+    expect(renderCaption(first, aPost())).toMatch(/Medan$/);
+    expect(renderCaption(second, aPost())).toMatch(/Ambon$/);
+    // The one loaded first still renders its own partial.
+    expect(renderCaption(first, aPost())).toMatch(/Medan$/);
+
+    fs.writeFileSync(path.join(medan, 'captions', 'h-1.hbs'), 'Diubah {{> kaki}}');
+    expect(renderCaption(loadTemplates(medan, h1).templates!, aPost())).toBe('Diubah Medan');
+    // A source that no longer compiles is refused again, whatever was loaded before.
+    fs.writeFileSync(path.join(medan, 'captions', 'h-1.hbs'), 'Diubah {{#if office.name}}');
+    expect(loadTemplates(medan, h1).templates).toBeNull();
+  });
+
+  it('loads a template with literal values the same way the second time (the compiler rewrites its own copy of the tree, not the remembered one)', () => {
+    const dir = writeTemplateDir({ ...minimalFiles(), 'captions/h-1.hbs': 'A {{"teks"}} {{true}} {{1}} B' });
+    const loads = [1, 2].map(() => loadTemplates(dir, h1));
+    expect(loads.map(({ templates, problems }) => [templates !== null, problems])).toEqual([
+      [true, []],
+      [true, []],
+    ]);
   });
 
   describe('overrides by channel, then platform', () => {

@@ -28,7 +28,12 @@ async function tabTo(page: Page, matches: string, limit = 250): Promise<void> {
 }
 
 describe('calendar pages in Chromium', () => {
-  const db = useTestStore('sqlite');
+  const db = useTestStore('sqlite', {
+    seed: async (store) => {
+      await startCalendarOffices(store);
+      await addUser(store, 'eka', { [SAMPLE_OFFICE]: 'editor' });
+    },
+  });
   let browser: Browser;
   let app: FastifyInstance;
   let base: string;
@@ -40,11 +45,9 @@ describe('calendar pages in Chromium', () => {
     await browser?.close();
   });
   beforeEach(async () => {
-    await startCalendarOffices(db.store);
     app = await buildCalendarServer(db.store);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    await addUser(db.store, 'eka', { [SAMPLE_OFFICE]: 'editor' });
   });
   afterEach(async () => {
     await app.close();

@@ -50,17 +50,23 @@ const NEW_OPENING = {
 };
 
 describe('web/console calendar and edit pages (sqlite)', () => {
-  const db = useTestStore('sqlite');
+  // The offices, their posts and the users, written once: each test gets a copy of that database.
+  const db = useTestStore('sqlite', {
+    seed: async (store) => {
+      const revision = await startCalendarOffices(store);
+      await addUser(store, 'eka', { [SAMPLE_OFFICE]: 'editor' });
+      await addUser(store, 'budi', { [SAMPLE_OFFICE]: 'admin' });
+      await addUser(store, 'vina', { [SAMPLE_OFFICE]: 'viewer' });
+      await addUser(store, 'jaya', { [WIT_OFFICE]: 'editor' });
+      return revision;
+    },
+  });
   let app: FastifyInstance;
   let sampleRevision: number;
 
   beforeEach(async () => {
-    sampleRevision = await startCalendarOffices(db.store);
+    sampleRevision = db.seeded;
     app = await buildCalendarServer(db.store);
-    await addUser(db.store, 'eka', { [SAMPLE_OFFICE]: 'editor' });
-    await addUser(db.store, 'budi', { [SAMPLE_OFFICE]: 'admin' });
-    await addUser(db.store, 'vina', { [SAMPLE_OFFICE]: 'viewer' });
-    await addUser(db.store, 'jaya', { [WIT_OFFICE]: 'editor' });
   });
   afterEach(async () => {
     await app.close();

@@ -65,6 +65,9 @@ describe('web console in Chromium', () => {
     const { page } = await openPage(browser);
     await page.setContent('<!doctype html><html lang="id"><head><title>x</title></head><body><main><input type="text"></main></body></html>');
     expect((await seriousAxeViolations(page)).map((v) => v.id)).toContain('label');
+    // Among fields that pass, every one that fails is named (axe reports violations in full, passes in short).
+    await page.setContent('<!doctype html><html lang="id"><head><title>x</title></head><body><main><label>A <input id="a"></label><input id="b"><label>C <input id="c"></label><input id="d"></main></body></html>');
+    expect((await seriousAxeViolations(page)).find((v) => v.id === 'label')?.nodes.map((n) => n.target.join(' '))).toEqual(['#b', '#d']);
     await page.context().close();
   });
 

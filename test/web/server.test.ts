@@ -10,7 +10,12 @@ import { addUser, Browser, OFFICES, PASSWORD } from '../support/web';
 const NOW = new Date('2026-11-27T06:30:00Z');
 
 describe('web/server (sqlite)', () => {
-  const db = useTestStore('sqlite');
+  const db = useTestStore('sqlite', {
+    seed: async (store) => {
+      await addUser(store, 'root', 'global-admin');
+      await addUser(store, 'ani', { 'kanim-medan': 'editor' });
+    },
+  });
   let app: FastifyInstance;
   let offices = OFFICES;
   let logged = '';
@@ -27,8 +32,6 @@ describe('web/server (sqlite)', () => {
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
     app = await buildWebServer({ store: db.store, logger, clock, offices: () => offices, settings: { secureCookies: false, trustProxy: false }, loginRatePerMinute: 1000 });
-    await addUser(db.store, 'root', 'global-admin');
-    await addUser(db.store, 'ani', { 'kanim-medan': 'editor' });
   });
   afterEach(async () => {
     await app.close();

@@ -53,10 +53,10 @@ const ledgerState = async (store: Store): Promise<string[]> =>
   (await listPosts(store, { allRevisions: true })).map((p) => `${p.id}#${p.revision}:${p.state}:${p.updatedAt.toISOString()}`).sort();
 
 describe.each(DIALECTS)('console/edit with the store on %s', (dialect) => {
-  const ctx = useTestStore(dialect);
+  // Every test starts from the sample office planned at PLANNED_AT: written once, each test on a copy.
+  const ctx = useTestStore(dialect, { seed: (store) => startOffice(store, PLANNED_AT) });
 
   it('previews a count change of a published opening: corrections on both channels, pending posts re-rendered, nothing written', async () => {
-    await startOffice(ctx.store, PLANNED_AT);
     await publishDue(ctx.store, EVENING);
     const draft = (await openForEdit(ctx.store, SAMPLE_OFFICE))!;
     const files = edit(draft, { kind: 'change-opening', id: 'simpatik-desember', change: { counts: { regular: 60 } } });
@@ -87,7 +87,6 @@ describe.each(DIALECTS)('console/edit with the store on %s', (dialect) => {
   });
 
   it('previews cancelling a published opening: a cancellation post per channel, its pending posts disappear', async () => {
-    await startOffice(ctx.store, PLANNED_AT);
     await publishDue(ctx.store, EVENING);
     const draft = (await openForEdit(ctx.store, SAMPLE_OFFICE))!;
     const files = edit(draft, { kind: 'cancel-opening', id: 'simpatik-desember', reason: 'Petugas berhalangan' });
@@ -116,7 +115,6 @@ describe.each(DIALECTS)('console/edit with the store on %s', (dialect) => {
   });
 
   it('previews a new opening as added posts and an invalid edit as problems, without planning', async () => {
-    await startOffice(ctx.store, PLANNED_AT);
     const draft = (await openForEdit(ctx.store, SAMPLE_OFFICE))!;
     const added = await previewEdit(ctx.store, {
       officeId: SAMPLE_OFFICE,
@@ -133,7 +131,6 @@ describe.each(DIALECTS)('console/edit with the store on %s', (dialect) => {
   });
 
   it('saves a valid edit as a revision by the user; an invalid one stores nothing', async () => {
-    await startOffice(ctx.store, PLANNED_AT);
     const draft = (await openForEdit(ctx.store, SAMPLE_OFFICE))!;
     const env = environment(PLANNED_AT);
     const invalid = await saveEdit(ctx.store, { officeId: SAMPLE_OFFICE, baseRevisionId: draft.baseRevision.id, files: edit(draft, { kind: 'change-opening', id: 'simpatik-desember', change: { counts: { regular: -1 } } }), author: 'ani', message: 'x', env });
@@ -149,7 +146,6 @@ describe.each(DIALECTS)('console/edit with the store on %s', (dialect) => {
   });
 
   it('two editors from the same revision: the second is refused naming who changed it and when; a change of other lines is merged', async () => {
-    await startOffice(ctx.store, PLANNED_AT);
     const ani = (await openForEdit(ctx.store, SAMPLE_OFFICE))!;
     const budi = (await openForEdit(ctx.store, SAMPLE_OFFICE))!;
     const citra = (await openForEdit(ctx.store, SAMPLE_OFFICE))!;

@@ -21,10 +21,19 @@ export function environment(now: Date): EditEnvironment {
   return { sourceDir: path.resolve('config'), templatesDir: path.resolve('templates'), now };
 }
 
-/** config/ as a revision: herald.yaml, calendar.yaml, kuota.csv. */
+/** Read once per instant in a test file: reading goes through the config loader (which office is it?). */
+const sampleFilesAt = new Map<string, Record<string, string>>();
+
+/** config/ as a revision: herald.yaml, calendar.yaml, kuota.csv (a copy the caller may change). */
 export function sampleFiles(now: Date): Record<string, string> {
-  const [office] = readOfficeFiles(path.resolve('config'), { now, templatesDir: path.resolve('templates') });
-  return office!.files;
+  const key = now.toISOString();
+  let files = sampleFilesAt.get(key);
+  if (!files) {
+    const [office] = readOfficeFiles(path.resolve('config'), { now, templatesDir: path.resolve('templates') });
+    files = office!.files;
+    sampleFilesAt.set(key, files);
+  }
+  return { ...files };
 }
 
 const SHARED_HERALD = `# shared defaults of every office

@@ -19,16 +19,19 @@ import { CONFIG, NOW, PLAN_AT, SAMPLE, sampleDay, sampleFiles, storeSampleRevisi
 const DASHBOARD = `/admin/o/${SAMPLE}/`;
 
 describe('console dashboard page (sqlite)', () => {
-  const db = useTestStore('sqlite');
+  const db = useTestStore('sqlite', {
+    seed: async (store) => {
+      await addUser(store, 'ani', { [SAMPLE]: 'viewer' });
+      await addUser(store, 'budi', { 'kanim-medan': 'admin' });
+      await addUser(store, 'root', 'global-admin');
+    },
+  });
   let app: FastifyInstance;
   let offices: OfficeSummary[] = OFFICES;
 
   beforeEach(async () => {
     offices = OFFICES;
     app = await buildWebServer({ store: db.store, logger: pino({ level: 'silent' }), clock: { now: () => NOW }, offices: () => offices, settings: { secureCookies: false, trustProxy: false }, source: { configDir: CONFIG } });
-    await addUser(db.store, 'ani', { [SAMPLE]: 'viewer' });
-    await addUser(db.store, 'budi', { 'kanim-medan': 'admin' });
-    await addUser(db.store, 'root', 'global-admin');
   });
   afterEach(async () => {
     await app.close();

@@ -19,8 +19,24 @@ const HOSTILE = '<script>alert("x")</script> kuota reguler <img src=x onerror=al
 const later = (minutes: number): Date => new Date(NOW.getTime() + minutes * 60_000);
 
 describe('web/console/history (sqlite)', () => {
-  const db = useTestStore('sqlite');
   let dir: string;
+  // The revisions and users, written once: each test gets a copy of that database.
+  const db = useTestStore('sqlite', {
+    seed: async (store) => {
+      const files = officeFiles(dir, MERAUKE);
+      const revisions = {
+        first: await recordRevision(store, dir, MERAUKE, files, { author: 'files', message: 'start' }),
+        bovenFirst: await recordRevision(store, dir, BOVEN, officeFiles(dir, BOVEN), { author: 'files', message: 'start' }),
+        second: 0,
+      };
+      const raised = { ...files, [CALENDAR]: files[CALENDAR]!.replace('reguler: 60', 'reguler: 80') };
+      expect(raised[CALENDAR]).not.toBe(files[CALENDAR]);
+      revisions.second = await recordRevision(store, dir, MERAUKE, raised, { author: 'budi', message: HOSTILE }, later(5));
+      await addUser(store, 'ani', { [MERAUKE]: 'editor', [BOVEN]: 'viewer' });
+      await addUser(store, 'vera', { [MERAUKE]: 'viewer' });
+      return revisions;
+    },
+  });
   let scratch: string;
   let app: FastifyInstance;
   let first: number;
@@ -33,15 +49,8 @@ describe('web/console/history (sqlite)', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   beforeEach(async () => {
     scratch = tempDir('herald-web-history-');
-    const files = officeFiles(dir, MERAUKE);
-    first = await recordRevision(db.store, dir, MERAUKE, files, { author: 'files', message: 'start' });
-    bovenFirst = await recordRevision(db.store, dir, BOVEN, officeFiles(dir, BOVEN), { author: 'files', message: 'start' });
-    const raised = { ...files, [CALENDAR]: files[CALENDAR]!.replace('reguler: 60', 'reguler: 80') };
-    expect(raised[CALENDAR]).not.toBe(files[CALENDAR]);
-    second = await recordRevision(db.store, dir, MERAUKE, raised, { author: 'budi', message: HOSTILE }, later(5));
+    ({ first, bovenFirst, second } = db.seeded);
     app = await buildServer(db.store, dir, scratch);
-    await addUser(db.store, 'ani', { [MERAUKE]: 'editor', [BOVEN]: 'viewer' });
-    await addUser(db.store, 'vera', { [MERAUKE]: 'viewer' });
   });
   afterEach(async () => {
     await app.close();

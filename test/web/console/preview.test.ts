@@ -22,8 +22,17 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
 const EDITOR = `/admin/o/${MERAUKE}/templates/h-1/x`;
 
 describe('web/console/preview (sqlite)', () => {
-  const db = useTestStore('sqlite');
   let dir: string;
+  // Both offices' first revisions and the users, written once: each test gets a copy of that database.
+  const db = useTestStore('sqlite', {
+    seed: async (store) => {
+      await recordRevision(store, dir, MERAUKE, officeFiles(dir, MERAUKE), { author: 'files', message: 'start' });
+      await recordRevision(store, dir, BOVEN, officeFiles(dir, BOVEN), { author: 'files', message: 'start' });
+      await addUser(store, 'root', 'global-admin');
+      await addUser(store, 'ani', { [MERAUKE]: 'editor' });
+      await addUser(store, 'vera', { [MERAUKE]: 'viewer' });
+    },
+  });
   let scratch: string;
   let app: FastifyInstance;
 
@@ -33,12 +42,7 @@ describe('web/console/preview (sqlite)', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   beforeEach(async () => {
     scratch = tempDir('herald-web-preview-');
-    await recordRevision(db.store, dir, MERAUKE, officeFiles(dir, MERAUKE), { author: 'files', message: 'start' });
-    await recordRevision(db.store, dir, BOVEN, officeFiles(dir, BOVEN), { author: 'files', message: 'start' });
     app = await buildServer(db.store, dir, scratch);
-    await addUser(db.store, 'root', 'global-admin');
-    await addUser(db.store, 'ani', { [MERAUKE]: 'editor' });
-    await addUser(db.store, 'vera', { [MERAUKE]: 'viewer' });
   });
   afterEach(async () => {
     await app.close();

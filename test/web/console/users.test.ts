@@ -20,7 +20,15 @@ const PONTIANAK = 'kanim-pontianak';
 const NEW_PASSWORD = 'kopi susu di pagi hari';
 
 describe('console users and account pages (sqlite)', () => {
-  const db = useTestStore('sqlite');
+  const db = useTestStore('sqlite', {
+    seed: async (store) => {
+      await addUser(store, 'root', 'global-admin');
+      await addUser(store, 'budi', { [MEDAN]: 'admin' });
+      await addUser(store, 'ani', { [MEDAN]: 'editor' });
+      await addUser(store, 'dewi', { [PONTIANAK]: 'viewer' });
+      await addUser(store, 'eko', { [MEDAN]: 'viewer', [PONTIANAK]: 'viewer' });
+    },
+  });
   let app: FastifyInstance;
   let offices: OfficeSummary[] = OFFICES;
   const idOf = async (name: string): Promise<number> => (await findUserForLogin(db.store, name))!.user.id;
@@ -28,11 +36,6 @@ describe('console users and account pages (sqlite)', () => {
   beforeEach(async () => {
     offices = OFFICES;
     app = await buildWebServer({ store: db.store, logger: pino({ level: 'silent' }), clock: { now: () => NOW }, offices: () => offices, settings: { secureCookies: false, trustProxy: false }, loginRatePerMinute: 1000 });
-    await addUser(db.store, 'root', 'global-admin');
-    await addUser(db.store, 'budi', { [MEDAN]: 'admin' });
-    await addUser(db.store, 'ani', { [MEDAN]: 'editor' });
-    await addUser(db.store, 'dewi', { [PONTIANAK]: 'viewer' });
-    await addUser(db.store, 'eko', { [MEDAN]: 'viewer', [PONTIANAK]: 'viewer' });
   });
   afterEach(async () => {
     await app.close();
