@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listPosts } from '../../src/store/ledger';
-import { openStore } from '../../src/store/open';
+import { openStore, SQLITE_FILE } from '../../src/store/open';
 import type { LedgerPost } from '../../src/store/types';
 import { addDays } from '../../src/time/plain-date';
 import { toLocal } from '../../src/time/zone';
@@ -104,6 +104,24 @@ settings:
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Posts not settled yet (to send, in flight, or of unclear outcome): 0 once every
+ * post is published or past helping, so a test need not sit out every deadline.
+ * Null while the ledger cannot be read (the first bot has not created it yet).
+ */
+export async function unsettledPosts(world: FaultWorld): Promise<number | null> {
+  if (!fs.existsSync(path.join(world.dataDir, SQLITE_FILE))) return null;
+  const store = await openStore({ dataDir: world.dataDir }).catch(() => null);
+  if (!store) return null;
+  try {
+    return (await listPosts(store, { states: ['planned', 'ready', 'claimed', 'retrying', 'unknown'] })).length;
+  } catch {
+    return null;
+  } finally {
+    await store.close();
+  }
 }
 
 export interface Verdict {
