@@ -32,7 +32,9 @@ export const SECRETS = {
 export interface Opening {
   releaseId: string;
   opensAt: Date;
-  /** The deadline of its `opening` posts (the rule's deadlineMinutesAfterOpening). */
+  /** When booking closes (calendar `closesAt`, whole minutes), if it does. */
+  closesAt?: Date;
+  /** The deadline of its `opening` posts: the rule's deadlineMinutesAfterOpening, or the closing if earlier. */
   deadline: Date;
   regular: number;
 }
@@ -48,8 +50,11 @@ export interface FaultWorld {
   close(): Promise<void>;
 }
 
-/** `count` openings, `spacingMs` apart, the first `leadMs` from now; `opening` posts on both platforms. */
-export async function createFaultWorld(options: { count: number; spacingMs: number; leadMs: number; deadlineMinutes: number }): Promise<FaultWorld> {
+/**
+ * `count` openings, `spacingMs` apart, the first `leadMs` from now (or the openings `at`:
+ * `closesAt` on a whole minute, which then is the deadline if earlier); `opening` posts on both platforms.
+ */
+export async function createFaultWorld(options: { count: number; spacingMs: number; leadMs: number; deadlineMinutes: number; at?: { opensAt: Date; closesAt?: Date }[] }): Promise<FaultWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-faults-'));
   const configDir = path.join(dir, 'config');
   const dataDir = path.join(dir, 'data');
@@ -80,13 +85,19 @@ settings:
   fs.writeFileSync(path.join(configDir, 'herald.yaml'), herald);
 
   const first = Math.ceil((Date.now() + options.leadMs) / 1000) * 1000;
-  const openings: Opening[] = Array.from({ length: options.count }, (_, i) => {
-    const opensAt = new Date(first + i * options.spacingMs);
-    return { releaseId: `f${String(i).padStart(3, '0')}`, opensAt, deadline: new Date(opensAt.getTime() + options.deadlineMinutes * 60_000), regular: 100 + i };
+  const times: { opensAt: Date; closesAt?: Date }[] = options.at ?? Array.from({ length: options.count }, (_, i) => ({ opensAt: new Date(first + i * options.spacingMs) }));
+  const openings: Opening[] = times.map(({ opensAt, closesAt }, i) => {
+    if (closesAt && closesAt.getTime() % 60_000 !== 0) throw new Error('closesAt is written in whole minutes');
+    const afterOpening = opensAt.getTime() + options.deadlineMinutes * 60_000;
+    const deadline = new Date(closesAt ? Math.min(closesAt.getTime(), afterOpening) : afterOpening);
+    return { releaseId: `f${String(i).padStart(3, '0')}`, opensAt, ...(closesAt ? { closesAt } : {}), deadline, regular: 100 + i };
   });
   // Each release gets its own service day: the calendar check refuses two counts for one day.
   const releases = openings
-    .map((o, i) => `  - id: ${o.releaseId}\n    opensAt: "${localStamp(o.opensAt, ZONE)}"\n    days:\n      - { date: ${addDays(toLocal(o.opensAt, ZONE).date, 2 + i)}, quota: { regular: ${o.regular}, express: 5 } }`)
+    .map((o, i) => {
+      const closes = o.closesAt ? `\n    closesAt: "${localStamp(o.closesAt, ZONE).slice(0, -3)}"` : '';
+      return `  - id: ${o.releaseId}\n    opensAt: "${localStamp(o.opensAt, ZONE)}"${closes}\n    days:\n      - { date: ${addDays(toLocal(o.opensAt, ZONE).date, 2 + i)}, quota: { regular: ${o.regular}, express: 5 } }`;
+    })
     .join('\n');
   fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n${releases}\n`);
 
