@@ -1,7 +1,7 @@
 /**
  * The cluster kill test (issue 8 §3), short enough for CI: three `run`
- * processes on one PostgreSQL, two offices × two channels with 10 openings
- * each, every two seconds (~20 s), and during them: 8 random SIGKILLs (each
+ * processes on one PostgreSQL, two offices × two channels with 12 openings
+ * each, every two seconds (~24 s), and during them: 8 random SIGKILLs (each
  * instance restarted, one always running), one instance paused with SIGSTOP
  * for 10 s (past the 7 s heartbeat window: the others take its claims over),
  * and one PostgreSQL restart (3 s down). Afterwards: no post twice, none missing, none late, the
@@ -19,7 +19,7 @@ describe('faults: a cluster of three instances under SIGKILL, SIGSTOP and a Post
 
   it('publishes every post once, before its deadline, and the ledger agrees with the platforms', async () => {
     const seed = Number(process.env.CLUSTER_SEED ?? Date.now() % 100_000);
-    world = await createClusterWorld({ instances: 3, offices: 2, perOffice: 10, spacingMs: 2_000, leadMs: 12_000, deadlineMinutes: 1 });
+    world = await createClusterWorld({ instances: 3, offices: 2, perOffice: 12, spacingMs: 2_000, leadMs: 12_000, deadlineMinutes: 1 });
     // The pause outlasts the 7 s after which the others release the stopped instance's claims.
     const report = await runChaos(world, { instances: 3, kills: 8, pauseMs: 10_000, postgresDownMs: 3_000, seed });
     console.log(`cluster kill test:\n${formatReport(report)}`);
