@@ -32,8 +32,10 @@ describe('faults: a cluster of three instances under SIGKILL, SIGSTOP and a Post
     expect(report).toMatchObject({ kills: 8, pauses: 1, postgresRestarts: 1 });
     // Periodic work ran once per period for the cluster, and moved on when its holder died.
     expect(report.periodic).toMatchObject({ twice: [], missed: [] });
-    // (A re-plan every 5 s: the ~30 s between all running and the stop hold five or six whole periods.)
-    expect(report.periodic.ran).toBeGreaterThanOrEqual(4);
+    // A re-plan every 5 s: the ~35 s between all running and the stop hold five to seven whole
+    // periods, of which the PostgreSQL restart and the kills excuse two or three; each of the
+    // others must have run once (`missed` above). At least three ran: the check saw periods at all.
+    expect(report.periodic.ran).toBeGreaterThanOrEqual(3);
     // The balancer really spread the card fetches: cards rendered by one instance were served by others.
     expect(Object.keys(report.mediaAnsweredBy).length).toBeGreaterThan(1);
   }, 240_000);
