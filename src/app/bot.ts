@@ -229,9 +229,9 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   };
   if (mediaServer) logger.info({ listen: mediaServer.address }, 'media server listening');
-  // The console and health checks (web/) come second: loaded and started after the first
-  // scheduling round (or 10 s, if the database is away), so a restarted bot publishes what is
-  // due before it spends a second loading the web server.
+  // What does not publish comes second: the console and health checks (web/), and the account
+  // checks, start after the first scheduling round (or 10 s, if the database is away), so a
+  // restarted bot publishes what is due before it spends a second loading the web server.
   // The console lists the offices the bot serves now: serveWith points `served` at its running
   // config, so an office a reload or a followed revision adds shows at the next page view,
   // and one whose folder is removed goes.
@@ -240,10 +240,11 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   let firstRoundDone: () => void = () => undefined;
   const firstRound = new Promise<void>((resolve) => (firstRoundDone = resolve));
   const stopWaiting = new AbortController();
+  const afterFirstRound = Promise.race([firstRound, clock.sleep(10_000, stopWaiting.signal)]);
   const web =
     options.web === false
       ? Promise.resolve(null)
-      : Promise.race([firstRound, clock.sleep(10_000, stopWaiting.signal)]).then(async () => {
+      : afterFirstRound.then(async () => {
           if (stopWaiting.signal.aborted) return null;
           const { startWebServerBesideBot } = await import('../web/beside-bot');
           return startWebServerBesideBot({
@@ -261,7 +262,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     firstRoundDone();
   };
   try {
-    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, served, aliveAfterRound);
+    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, served, afterFirstRound, aliveAfterRound);
   } finally {
     stopWaiting.abort();
     await (await web)?.close();
@@ -303,6 +304,7 @@ async function serveWith(
   channelDeps: ChannelDeps,
   alert: AlertSink,
   served: ServedOffices,
+  afterFirstRound: Promise<void>,
   alive?: (now: Date) => void,
 ): Promise<void> {
   const { clock, logger } = options;
@@ -695,8 +697,9 @@ async function serveWith(
     }),
   );
 
-  // Tokens expire and get revoked: check the accounts at start and four times a
-  // day, beside the chain (a silent platform must not hold up reloads), one check at a time.
+  // Tokens expire and get revoked: check the accounts at start (after the first scheduling
+  // round: a check never holds up a due post) and four times a day, beside the chain (a
+  // silent platform must not hold up reloads), one check at a time.
   const stopChecks = new AbortController();
   let accountCheck: Promise<void> | null = null;
   const checkAccounts = (): void => {
@@ -720,7 +723,9 @@ async function serveWith(
         accountCheck = null;
       });
   };
-  checkAccounts();
+  void afterFirstRound.then(() => {
+    if (!stopChecks.signal.aborted) checkAccounts();
+  });
   // At start every instance checks (it proves its own credentials); after that once per period for the cluster.
   const accountTask = startCronTimer(ACCOUNT_CHECK_CRON, firstOffice?.timezone ?? 'UTC', (scheduledAt) => {
     claimJobRun(store, { job: 'account-check', periodKey: occurrenceKey(scheduledAt), owner }, clock.now()).then(
@@ -740,11 +745,11 @@ async function serveWith(
     ...(options.consoleCleanupCron === undefined ? {} : { cron: options.consoleCleanupCron }),
   });
 
-  if (watcher) {
-    // Until chokidar's first scan is done an edit may go unseen: read once more after it.
-    await watcher.ready;
-    enqueue(() => reloadIfChanged('config changed while starting'));
-  }
+  // Until chokidar's first scan is done an edit may go unseen: read once more after it. Not
+  // waited for: the scan of the config and template folders runs while the loop publishes.
+  void watcher?.ready.then(() => {
+    if (!options.signal.aborted) enqueue(() => reloadIfChanged('config changed while starting'));
+  });
 
   // Heartbeats are for several instances on one PostgreSQL. SQLite is one process per data
   // directory (the lock above), and start-up already released every claim a dead one held:

@@ -77,6 +77,28 @@ export function createFileRevisionRecorder(store: Store, options: { configDir: s
     },
     async record(reason, now) {
       const outcomes = new Map<string, FileRecordOutcome>();
+      /**
+       * Files that are already the office's current revision (every restart with unchanged
+       * files) are found unchanged without loading them: only a revision that passed the checks
+       * becomes current, so checking them again says nothing new, and in the one-office layout
+       * telling the office id alone takes a load. Those two loads of the whole config (templates
+       * compiled) held up a restarted bot's first post by a second, several on a busy machine.
+       * Returns whether it settled the office.
+       */
+      const equalsCurrentRevision = async (officeId: string, hash: string): Promise<boolean> => {
+        if (known.get(officeId)?.hash === hash) return true; // recorded or found unchanged before: nothing new
+        let current: Awaited<ReturnType<typeof getCurrentRevision>>;
+        try {
+          current = await getCurrentRevision(store, officeId);
+        } catch {
+          return false; // the full path below tries, and reports what fails
+        }
+        if (current?.contentHash !== hash) return false;
+        known.set(officeId, { hash, revisionId: current.id, running: current.id });
+        outcomes.set(officeId, 'unchanged');
+        options.logger.info({ office: officeId, revision: current.id }, `the config files of office ${officeId} equal its current revision ${current.id}`);
+        return true;
+      };
       let offices: ReturnType<typeof readOfficeFiles>;
       try {
         offices = readOfficeFiles(options.configDir, { ...templates, now });
@@ -85,6 +107,7 @@ export function createFileRevisionRecorder(store: Store, options: { configDir: s
         return outcomes;
       }
       for (const office of offices) {
+        if (office.statedId !== null && (await equalsCurrentRevision(office.statedId, hashFiles(office.files)))) continue;
         // A one-office config too broken to name its office is still the office this bot runs.
         const officeId = office.officeId || (known.size === 1 ? [...known.keys()][0] : undefined);
         if (!officeId) continue; // broken before it ever loaded: the load reported it, there is nothing to record it against

@@ -55,8 +55,18 @@ export function readFiles(dir: string, skip: (relative: string) => boolean = () 
 }
 
 export interface OfficeFiles {
-  /** The office id; '' when the one-office config is too broken to say. */
-  officeId: string;
+  /**
+   * The office id; '' when the one-office config is too broken to say. In the
+   * one-office layout telling it takes a load of the whole config, done when
+   * this is first read.
+   */
+  readonly officeId: string;
+  /**
+   * The id as written, read without loading anything: the folder name, or
+   * herald.yaml's `office.id` (null when it cannot be read). Unchecked: only
+   * for finding the office's current revision to compare the files with.
+   */
+  readonly statedId: string | null;
   files: Record<string, string>;
 }
 
@@ -64,14 +74,23 @@ export interface OfficeFiles {
 export function readOfficeFiles(configDir: string, options: { only?: readonly string[]; templatesDir?: string; now: Date }): OfficeFiles[] {
   if (!isManyOffices(configDir)) {
     const files = readFiles(configDir);
-    return [{ officeId: officeIdOf(files, { ...options, sourceDir: configDir }), files }];
+    let officeId: string | undefined;
+    return [
+      {
+        get officeId() {
+          return (officeId ??= officeIdOf(files, { ...options, sourceDir: configDir }));
+        },
+        statedId: statedOfficeId(files),
+        files,
+      },
+    ];
   }
   const shared = readFiles(configDir, (relative) => relative === OFFICES_DIR);
   return listOfficeIds(configDir)
     .filter((id) => !options.only || options.only.includes(id))
     .map((id) => {
       const own = readFiles(path.join(configDir, OFFICES_DIR, id));
-      return { officeId: id, files: { ...shared, ...Object.fromEntries(Object.entries(own).map(([name, text]) => [`${OFFICES_DIR}/${id}/${name}`, text])) } };
+      return { officeId: id, statedId: id, files: { ...shared, ...Object.fromEntries(Object.entries(own).map(([name, text]) => [`${OFFICES_DIR}/${id}/${name}`, text])) } };
     });
 }
 
@@ -158,6 +177,18 @@ export function writeFiles(dir: string, files: RevisionFiles): string[] {
 
 function officeIdOf(files: RevisionFiles, options: { sourceDir: string; templatesDir?: string; now: Date }): string {
   return checkRevisionFiles(files, options).officeId;
+}
+
+/** herald.yaml's `office.id` of one-office files, as written (null when it cannot be read). */
+function statedOfficeId(files: RevisionFiles): string | null {
+  const text = files['herald.yaml'];
+  if (text === undefined) return null;
+  try {
+    const id = (parseYaml(text) as { office?: { id?: unknown } } | null)?.office?.id;
+    return typeof id === 'string' && id !== '' ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 function relativeTo(dir: string, problem: Problem): Problem {

@@ -17,23 +17,32 @@ import { mediaDirFor, plannedFromLedger } from './ledger-post';
 import type { SchedulerDeps } from './scheduler';
 
 /**
- * Posts rendered per tick. Small: a tick publishes only after rendering, and a
- * card can take a while on a busy machine; the loop ticks again at once while
- * there is more to render, and renders in due order, so a due post never waits
- * behind cards for later ones (after a restart, a whole window renders).
+ * Posts rendered per pass. Small: a card can take a while on a busy machine,
+ * and the next tick's publishing waits for it; the loop ticks again at once
+ * while there is more to render, and renders in due order. A due post never
+ * waits behind cards for later ones (after a restart, a whole window renders):
+ * the tick draws due posts first, publishes, and only then renders ahead.
  */
 const RENDER_BATCH = 5;
 
-export function createRenderAhead(deps: SchedulerDeps): (now: Date) => Promise<number> {
+/**
+ * Renders the next batch in due order. `dueOnly`: only posts already due (a
+ * pass before publishing, so a post due now and not rendered yet can go out in
+ * the same tick); otherwise everything within the render-ahead window and the
+ * approval lead.
+ */
+export type RenderAhead = (now: Date, options?: { dueOnly?: boolean }) => Promise<number>;
+
+export function createRenderAhead(deps: SchedulerDeps): RenderAhead {
   /** `id:revision` → generation in which rendering failed. */
   const failed = new Map<string, number>();
 
-  return async function renderAhead(now: Date): Promise<number> {
+  return async function renderAhead(now: Date, options: { dueOnly?: boolean } = {}): Promise<number> {
     let rendered = 0;
     const runtime = deps.runtime();
-    const aheadMs = runtime.config.settings.renderAheadMinutes * 60_000;
+    const aheadMs = options.dueOnly ? 0 : runtime.config.settings.renderAheadMinutes * 60_000;
     // Posts that need approval are rendered well before their cut-off: staff approve what will go out.
-    const posts = await listToRender(deps.store, new Date(now.getTime() + aheadMs), RENDER_BATCH, { approvalsUntil: new Date(now.getTime() + APPROVAL_RENDER_LEAD_MS) });
+    const posts = await listToRender(deps.store, new Date(now.getTime() + aheadMs), RENDER_BATCH, options.dueOnly ? {} : { approvalsUntil: new Date(now.getTime() + APPROVAL_RENDER_LEAD_MS) });
     for (const post of posts) {
       const key = `${post.id}:${post.revision}`;
       if (failed.get(key) === runtime.generation) continue;

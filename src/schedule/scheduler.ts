@@ -1,7 +1,8 @@
 /**
  * The thin, stateful part of scheduling: each `tick` sweeps leases and
- * deadlines, renders what falls due soon, claims and publishes what is due,
- * then reconciles posts of unclear outcome (reconcile.ts).
+ * deadlines, renders what is due and not rendered yet, claims and publishes
+ * what is due, renders what falls due soon, then reconciles posts of unclear
+ * outcome (reconcile.ts).
  * All decisions live in pure functions (next-wake, retry-policy) and in the
  * ledger's atomic claims; this file only wires them to a clock and channels.
  */
@@ -287,8 +288,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       // First: outcomes a database outage kept from the ledger (before a sweep could call them unknown).
       await recordPending();
       const swept = await sweep(deps.clock.now());
-      const rendered = await renderAhead(deps.clock.now());
+      // What is due goes out before any card for later is drawn: a bot restarted with a
+      // window of cards still to draw (after a crash, or a re-plan) would otherwise spend
+      // the first seconds, on a busy machine many, drawing later posts' cards while a due
+      // post waits (the crash test under load). Only due posts not yet rendered are drawn first.
+      const renderedDue = await renderAhead(deps.clock.now(), { dueOnly: true });
       const published = await publishDue(deps.clock.now());
+      const rendered = renderedDue + (await renderAhead(deps.clock.now()));
       // After publishing, so a slow read-back never delays a post that is due. A post
       // the read-back did not find is due at once: the loop ticks again without sleeping.
       const reconciled = await reconciler.run(deps.clock.now());

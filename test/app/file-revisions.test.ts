@@ -8,8 +8,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createFileRevisionRecorder } from '../../src/app/file-revisions';
+import { createSilentLogger } from '../../src/logger';
 import { createRevision, getCurrentRevision, listRevisions, type ConfigRevision } from '../../src/store/config-revisions';
 import { openStore, type Store } from '../../src/store/open';
+import { REPO_ROOT } from '../support/cli';
 import { sleep, waitFor } from '../support/process';
 import { heraldYaml, LedgerReader, makeBotDirs, officeDay, startBot, waitForAnnounced } from './bot-harness';
 
@@ -137,4 +140,41 @@ describe('app/file-revisions: the bot records what it loads', () => {
       await bot.stop();
     }
   }, 90_000);
+});
+
+describe('app/file-revisions: a restart with unchanged files', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('finds files equal to the current revision unchanged without loading them again', async () => {
+    const { dir, configDir, dataDir } = makeBotDirs('herald-restart-revisions-', dirs);
+    fs.writeFileSync(path.join(configDir, 'herald.yaml'), heraldYaml());
+    fs.writeFileSync(path.join(configDir, 'calendar.yaml'), calendarYaml(100));
+    const store = await openStore({ dataDir });
+    try {
+      const now = new Date();
+      const logger = createSilentLogger();
+      const first = createFileRevisionRecorder(store, { configDir, templatesDir: path.join(REPO_ROOT, 'templates'), logger });
+      expect(await first.record('loaded at start', now)).toEqual(new Map([[OFFICE, 'current']]));
+      const [recorded] = await listRevisions(store, { officeId: OFFICE });
+
+      // The next start (a crash, a deploy): the same files. This recorder is given a templates
+      // folder that does not exist, so a load of the files would fail: finding them unchanged
+      // shows they were compared with the current revision, not loaded (twice, in this layout)
+      // while the restarted bot's due posts waited.
+      const restarted = createFileRevisionRecorder(store, { configDir, templatesDir: path.join(dir, 'not-loaded'), logger });
+      expect(await restarted.record('loaded at start', now)).toEqual(new Map([[OFFICE, 'unchanged']]));
+      expect(restarted.runningRevision(OFFICE)).toBe(recorded!.id);
+      expect(await listRevisions(store, { officeId: OFFICE })).toHaveLength(1);
+
+      // An edit is still loaded and checked: a broken one is on record, not current.
+      fs.writeFileSync(path.join(configDir, 'calendar.yaml'), calendarYaml(100).replace('regular: 100', 'regular: -3'));
+      const checked = createFileRevisionRecorder(store, { configDir, templatesDir: path.join(REPO_ROOT, 'templates'), logger });
+      checked.seed(OFFICE, { filesHash: '', filesRevisionId: recorded!.id, running: recorded!.id });
+      expect(await checked.record('config changed', now)).toEqual(new Map([[OFFICE, 'invalid']]));
+      expect((await getCurrentRevision(store, OFFICE))?.id).toBe(recorded!.id);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listPosts } from '../../src/store/ledger';
-import { openStore } from '../../src/store/open';
+import { openStore, SQLITE_FILE } from '../../src/store/open';
 import type { LedgerPost } from '../../src/store/types';
 import { addDays } from '../../src/time/plain-date';
 import { toLocal } from '../../src/time/zone';
@@ -32,7 +32,9 @@ export const SECRETS = {
 export interface Opening {
   releaseId: string;
   opensAt: Date;
-  /** The deadline of its `opening` posts (the rule's deadlineMinutesAfterOpening). */
+  /** When booking closes (calendar `closesAt`, whole minutes), if it does. */
+  closesAt?: Date;
+  /** The deadline of its `opening` posts: the rule's deadlineMinutesAfterOpening, or the closing if earlier. */
   deadline: Date;
   regular: number;
 }
@@ -48,8 +50,11 @@ export interface FaultWorld {
   close(): Promise<void>;
 }
 
-/** `count` openings, `spacingMs` apart, the first `leadMs` from now; `opening` posts on both platforms. */
-export async function createFaultWorld(options: { count: number; spacingMs: number; leadMs: number; deadlineMinutes: number }): Promise<FaultWorld> {
+/**
+ * `count` openings, `spacingMs` apart, the first `leadMs` from now (or the openings `at`:
+ * `closesAt` on a whole minute, which then is the deadline if earlier); `opening` posts on both platforms.
+ */
+export async function createFaultWorld(options: { count: number; spacingMs: number; leadMs: number; deadlineMinutes: number; at?: { opensAt: Date; closesAt?: Date }[] }): Promise<FaultWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-faults-'));
   const configDir = path.join(dir, 'config');
   const dataDir = path.join(dir, 'data');
@@ -80,13 +85,19 @@ settings:
   fs.writeFileSync(path.join(configDir, 'herald.yaml'), herald);
 
   const first = Math.ceil((Date.now() + options.leadMs) / 1000) * 1000;
-  const openings: Opening[] = Array.from({ length: options.count }, (_, i) => {
-    const opensAt = new Date(first + i * options.spacingMs);
-    return { releaseId: `f${String(i).padStart(3, '0')}`, opensAt, deadline: new Date(opensAt.getTime() + options.deadlineMinutes * 60_000), regular: 100 + i };
+  const times: { opensAt: Date; closesAt?: Date }[] = options.at ?? Array.from({ length: options.count }, (_, i) => ({ opensAt: new Date(first + i * options.spacingMs) }));
+  const openings: Opening[] = times.map(({ opensAt, closesAt }, i) => {
+    if (closesAt && closesAt.getTime() % 60_000 !== 0) throw new Error('closesAt is written in whole minutes');
+    const afterOpening = opensAt.getTime() + options.deadlineMinutes * 60_000;
+    const deadline = new Date(closesAt ? Math.min(closesAt.getTime(), afterOpening) : afterOpening);
+    return { releaseId: `f${String(i).padStart(3, '0')}`, opensAt, ...(closesAt ? { closesAt } : {}), deadline, regular: 100 + i };
   });
   // Each release gets its own service day: the calendar check refuses two counts for one day.
   const releases = openings
-    .map((o, i) => `  - id: ${o.releaseId}\n    opensAt: "${localStamp(o.opensAt, ZONE)}"\n    days:\n      - { date: ${addDays(toLocal(o.opensAt, ZONE).date, 2 + i)}, quota: { regular: ${o.regular}, express: 5 } }`)
+    .map((o, i) => {
+      const closes = o.closesAt ? `\n    closesAt: "${localStamp(o.closesAt, ZONE).slice(0, -3)}"` : '';
+      return `  - id: ${o.releaseId}\n    opensAt: "${localStamp(o.opensAt, ZONE)}"${closes}\n    days:\n      - { date: ${addDays(toLocal(o.opensAt, ZONE).date, 2 + i)}, quota: { regular: ${o.regular}, express: 5 } }`;
+    })
     .join('\n');
   fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n${releases}\n`);
 
@@ -104,6 +115,24 @@ settings:
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Posts not settled yet (to send, in flight, or of unclear outcome): 0 once every
+ * post is published or past helping, so a test need not sit out every deadline.
+ * Null while the ledger cannot be read (the first bot has not created it yet).
+ */
+export async function unsettledPosts(world: FaultWorld): Promise<number | null> {
+  if (!fs.existsSync(path.join(world.dataDir, SQLITE_FILE))) return null;
+  const store = await openStore({ dataDir: world.dataDir }).catch(() => null);
+  if (!store) return null;
+  try {
+    return (await listPosts(store, { states: ['planned', 'ready', 'claimed', 'retrying', 'unknown'] })).length;
+  } catch {
+    return null;
+  } finally {
+    await store.close();
+  }
 }
 
 export interface Verdict {

@@ -143,3 +143,91 @@ describe('schedule/scheduler with fake timers', () => {
     expect(records.filter((r) => r.rule === 'opening').map((r) => r.publishedAt)).toEqual(['2026-12-04T07:30:30.000Z', '2026-12-04T07:30:30.000Z']);
   });
 });
+
+/**
+ * A bot restarted with a window of cards still to draw (a crash, a re-plan): what is
+ * due goes out first. Before, each tick drew the next five cards in due order and
+ * only then published, so a post that was due and already rendered waited behind
+ * cards for later posts (seconds on a busy machine, at every restart of the crash test).
+ */
+describe('schedule/scheduler: due posts before cards for later', () => {
+  const T0 = at('2026-12-04T07:00:00Z'); // 14.00 WIB
+  let dir: string;
+  let store: Store;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-publish-first-'));
+    const configDir = path.join(dir, 'config');
+    fs.mkdirSync(configDir);
+    fs.writeFileSync(
+      path.join(configDir, 'herald.yaml'),
+      `office: { id: kanim-urut, name: Kantor Imigrasi Uji Urutan, timezone: Asia/Jakarta, info: { bookingChannel: aplikasi M-Paspor, hashtags: [UjiUrutan] } }
+services:
+  - { id: regular, name: Paspor Reguler, shortName: Reguler }
+channels:
+  - { id: instagram, driver: outbox, platform: instagram }
+  - { id: x, driver: outbox, platform: x }
+announcements:
+  - { id: opening, when: { atOpening: true }, channels: [instagram, x], template: opening, deadlineMinutesAfterOpening: 30 }
+settings: { renderAheadMinutes: 10 }
+`,
+    );
+    // Eight openings a minute apart from 14.00 WIB, each for its own service day.
+    const releases = Array.from({ length: 8 }, (_, i) => `  - id: r${i}\n    opensAt: "2026-12-04 14:0${i}:00"\n    days:\n      - { date: 2026-12-${String(7 + i).padStart(2, '0')}, quota: { regular: ${100 + i} } }`);
+    fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n${releases.join('\n')}\n`);
+    store = await openStore({ dataDir: dir });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A clock that moves one millisecond at every reading: the ledger's stamps show the order of events. */
+  function steppingClock(from: Date): Clock & { set: (to: Date) => void } {
+    let ms = from.getTime();
+    return { now: () => new Date(ms++), sleep: () => Promise.resolve(), set: (to) => void (ms = to.getTime()) };
+  }
+
+  async function schedulerAt(clock: Clock): Promise<ReturnType<typeof createScheduler>> {
+    const outcome = loadAll(path.join(dir, 'config'), { templatesDir: path.join(REPO_ROOT, 'templates'), now: clock.now() });
+    if (!outcome.loaded) throw new Error(outcome.problems.map((p) => p.message).join('\n'));
+    const logger = createSilentLogger();
+    const runtime = buildRuntime(outcome.loaded, { clock, logger, outboxDir: dir, env: {}, fetch }, 1);
+    await replanInto(store, outcome.loaded.config, clock.now());
+    return createScheduler({ store, clock, logger, runtime: () => runtime, owner: 'test', mediaRoot: dir, alert: () => undefined, random: () => 0.5 });
+  }
+
+  const outbox = (): ReturnType<typeof readOutbox> => readOutbox(path.join(dir, 'outbox.jsonl'));
+
+  it('publishes a due, rendered post before it draws the cards of later posts', async () => {
+    const clock = steppingClock(new Date(T0.getTime() - 60_000));
+    const scheduler = await schedulerAt(clock);
+    await scheduler.tick(); // 13.59 WIB: draws the first five cards in due order (the 14.00 posts among them)
+    expect((await listPosts(store, { states: ['ready'] })).map((p) => p.releaseId)).toEqual(expect.arrayContaining(['r0', 'r0']));
+    const readyBefore = new Set((await listPosts(store, { states: ['ready'] })).map((p) => p.id));
+    expect((await listPosts(store, { states: ['planned'] })).length).toBeGreaterThan(5);
+
+    clock.set(new Date(T0.getTime() + 1_000)); // 14.00.01: the 14.00 posts are due and rendered, later ones are not
+    await scheduler.tick();
+    const sent = outbox().filter((record) => record.rule === 'opening');
+    expect(sent.map((record) => record.channel).sort()).toEqual(['instagram', 'x']);
+    const renderedThisTick = (await listPosts(store, { states: ['ready'] })).filter((p) => !readyBefore.has(p.id));
+    expect(renderedThisTick.length).toBeGreaterThan(0);
+    const lastSent = Math.max(...sent.map((record) => new Date(record.publishedAt).getTime()));
+    for (const post of renderedThisTick) expect(post.updatedAt.getTime()).toBeGreaterThan(lastSent);
+  });
+
+  it('draws a due post that is not rendered yet, and sends it in the same tick, before later cards', async () => {
+    const clock = steppingClock(new Date(T0.getTime() - 60_000));
+    const scheduler = await schedulerAt(clock);
+    clock.set(new Date(T0.getTime() + 1_000)); // nothing drawn yet: a bot that starts at 14.00.01
+    await scheduler.tick();
+    const sent = outbox().filter((record) => record.rule === 'opening');
+    expect(sent.map((record) => record.channel).sort()).toEqual(['instagram', 'x']);
+    const lastSent = Math.max(...sent.map((record) => new Date(record.publishedAt).getTime()));
+    const later = (await listPosts(store, { states: ['ready'] })).filter((p) => p.releaseId !== 'r0');
+    expect(later.length).toBeGreaterThan(0);
+    for (const post of later) expect(post.updatedAt.getTime()).toBeGreaterThan(lastSent);
+  });
+});
