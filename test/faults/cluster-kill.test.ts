@@ -19,7 +19,7 @@ describe('faults: a cluster of three instances under SIGKILL, SIGSTOP and a Post
 
   it('publishes every post once, before its deadline, and the ledger agrees with the platforms', async () => {
     const seed = Number(process.env.CLUSTER_SEED ?? Date.now() % 100_000);
-    world = await createClusterWorld({ instances: 3, offices: 2, perOffice: 12, spacingMs: 2_000, leadMs: 12_000, deadlineMinutes: 1 });
+    world = await createClusterWorld({ instances: 3, offices: 2, perOffice: 12, spacingMs: 2_000, leadMs: 22_000, deadlineMinutes: 1 });
     // The pause outlasts the 7 s after which the others release the stopped instance's claims.
     const report = await runChaos(world, { instances: 3, kills: 8, pauseMs: 10_000, postgresDownMs: 3_000, seed });
     console.log(`cluster kill test:\n${formatReport(report)}`);

@@ -7,10 +7,10 @@
  * offsets come from the seed; `CRASH_SEED=N` replays them):
  * - during start-up (migrations on the first run, lease release, re-plan): a
  *   random moment of the first 2.5 s of a run;
- * - after start-up: a random moment of the 2.5 s after "quota-herald running";
- * - while it publishes: a random moment of the 2.5 s after its first
+ * - after start-up: a random moment of the 4 s after "quota-herald running";
+ * - while it publishes: a random moment of the 4 s after its first
  *   "published";
- * - in the middle of a publish: up to 2.5 s after its first "published", the
+ * - in the middle of a publish: up to 4 s after its first "published", the
  *   moment a fake platform receives the next call of a kind from this run: an
  *   Instagram container (nothing sent yet: due again at once), an
  *   Instagram media_publish (sent, outcome unclear: reconciled by reading the
@@ -47,7 +47,7 @@ const ROUTE_OF: Partial<Record<KillKind, { platform: 'x' | 'instagram'; route: s
 const PLAN: readonly KillKind[] = [...KINDS, ...KINDS, 'start-up', 'start-up'];
 const PROGRESS_TIMEOUT_MS = 10_000;
 /** A run that got going works for up to this long before the kill (or before its kill is armed). */
-const WORK_MS = 2_500;
+const WORK_MS = 4_000;
 
 describe('faults: SIGKILL at random moments', () => {
   let world: FaultWorld;
