@@ -61,6 +61,7 @@ describe('calendar pages in Chromium', () => {
     await page.waitForURL(`${base}${CALENDAR}`);
   }
 
+  // Ten axe runs and four full-page screenshots: ~20 s beside other tests, so the preview journey's 60 s.
   it('adds an opening through the form, reviews it, saves it and sees it on the calendar; every page passes axe', async () => {
     const { page, cspErrors } = await openPage(browser, { width: 1100, height: 900 });
     await signIn(page);
@@ -124,7 +125,7 @@ describe('calendar pages in Chromium', () => {
     }
     expect(cspErrors).toEqual([]);
     await page.context().close();
-  });
+  }, 60_000);
 
   it('cancels a published opening with the keyboard alone and sees the cancellation posts planned', async () => {
     const { page, cspErrors } = await openPage(browser, { width: 1100, height: 900 });
