@@ -132,14 +132,19 @@ describe('e2e: a PR staffer plans, previews, approves and corrects in the consol
       await saveReview(page);
 
       // The correction needs approval too; approved, it goes out.
-      // Rendered first (an approval binds to the exact content), then listed for approval.
-      const awaitingCorrections = page.locator('li.ap-post.is-awaiting', { hasText: 'correction' });
+      // Rendered first (an approval binds to the exact content): until then it is listed without
+      // its approve button. Each is approved on its own, as staff would check a correction.
+      const approveCorrection = page.locator('li.ap-post.is-awaiting', { hasText: 'correction' }).getByRole('button', { name: 'Setujui unggahan ini' });
       await waitFor(async () => {
         await page.goto(`${base}/admin/o/${OFFICE}/approvals`);
-        return (await awaitingCorrections.count()) === 2 ? true : undefined;
-      }, 30_000, () => 'the corrections waiting for approval');
-      await approveAll.click();
-      await page.waitForURL(/approvals\?approved=\d+$/);
+        return (await approveCorrection.count()) === 2 ? true : undefined;
+      }, 60_000, () => 'the corrections ready for approval');
+      for (const left of [2, 1]) {
+        expect(await approveCorrection.count()).toBe(left);
+        await approveCorrection.first().click();
+        await page.waitForLoadState();
+      }
+      expect(await approveCorrection.count()).toBe(0);
       const corrections = await waitFor(() => (sent('kuota-tambahan', 'correction').length === 2 ? sent('kuota-tambahan', 'correction') : undefined), 60_000, () => `the corrections to go out; the bot said:\n${bot.output().stderr.slice(-3_000)}`);
       for (const record of corrections) expect(record.text).toContain('40');
       expect(sent('kuota-tambahan', 'opening')).toHaveLength(2);
