@@ -5,27 +5,14 @@
  * the office's and the deployment's own templates (kept in memory, the
  * revision's files being gone) and the shipped ones.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { readOfficeFiles } from '../../src/app/revision-files';
 import { captionFileInUse, editorCaptionFile, loadCaptionEditor, previewCaptionEdit, previewCaptionTemplate, type CaptionEdit } from '../../src/console/caption-preview';
 import type { OfficeFilesSource } from '../../src/console/preview';
-import { REPO_ROOT } from '../support/cli';
-import { LONG_X_CAPTION, UNLIKE_ID, writeUnlikeDeployment } from './unlike-office';
+import { LONG_X_CAPTION, useCaptionSources } from './unlike-office';
 
-const CONFIG = path.join(REPO_ROOT, 'config');
 const SAMPLE_NOW = new Date('2026-12-02T03:00:00Z');
 const UNLIKE_NOW = new Date('2026-12-14T00:00:00Z');
 
-let unlikeDir: string;
-let sample: OfficeFilesSource;
-let unlike: OfficeFilesSource;
-beforeAll(() => {
-  unlikeDir = writeUnlikeDeployment();
-  sample = { officeId: 'kanim-pontianak', files: readOfficeFiles(CONFIG, { now: SAMPLE_NOW })[0]!.files, sourceDir: CONFIG };
-  unlike = { officeId: UNLIKE_ID, files: readOfficeFiles(unlikeDir, { now: UNLIKE_NOW, only: [UNLIKE_ID] })[0]!.files, sourceDir: unlikeDir };
-});
-afterAll(() => fs.rmSync(unlikeDir, { recursive: true, force: true }));
+const sources = useCaptionSources(SAMPLE_NOW, UNLIKE_NOW);
 
 function editorOf(source: OfficeFilesSource, ruleId: string, channelId: string, now: Date): Exclude<ReturnType<typeof loadCaptionEditor>, { status: 'unavailable' }> {
   const editor = loadCaptionEditor(source, ruleId, channelId, now);
@@ -47,30 +34,30 @@ describe('console/caption-preview: the editor loaded once', () => {
     const editors = new Map<string, ReturnType<typeof editorOf>>();
     for (const { edit, later } of cases) {
       const key = `${edit.ruleId}/${edit.channelId}`;
-      if (!editors.has(key)) editors.set(key, editorOf(unlike, edit.ruleId, edit.channelId, UNLIKE_NOW));
+      if (!editors.has(key)) editors.set(key, editorOf(sources.unlike, edit.ruleId, edit.channelId, UNLIKE_NOW));
       const editor = editors.get(key)!;
       const now = later ?? UNLIKE_NOW;
-      expect(editorCaptionFile(editor)).toEqual(captionFileInUse(unlike, edit.ruleId, edit.channelId, UNLIKE_NOW));
-      expect(previewCaptionEdit(editor, edit, { now })).toEqual(previewCaptionTemplate(unlike, edit, { now }));
+      expect(editorCaptionFile(editor)).toEqual(captionFileInUse(sources.unlike, edit.ruleId, edit.channelId, UNLIKE_NOW));
+      expect(previewCaptionEdit(editor, edit, { now })).toEqual(previewCaptionTemplate(sources.unlike, edit, { now }));
     }
-    const shared = editorOf(unlike, 'opening', 'x', UNLIKE_NOW);
+    const shared = editorOf(sources.unlike, 'opening', 'x', UNLIKE_NOW);
     for (const edit of [{ ruleId: 'opening', channelId: 'x', source: 'BERSAMA {{office.shortName}}' }, { ruleId: 'opening', channelId: 'x', layer: 'office' as const, source: 'KANTOR {{office.shortName}}' }]) {
       const result = previewCaptionEdit(shared, edit, { now: UNLIKE_NOW });
-      expect(result).toEqual(previewCaptionTemplate(unlike, edit, { now: UNLIKE_NOW }));
+      expect(result).toEqual(previewCaptionTemplate(sources.unlike, edit, { now: UNLIKE_NOW }));
       expect(result.status).toBe('rendered');
     }
   }, 120_000);
 
   it('one office (its one templates folder is its own): the same result', () => {
-    const editor = editorOf(sample, 'h-1', 'x', SAMPLE_NOW);
+    const editor = editorOf(sources.sample, 'h-1', 'x', SAMPLE_NOW);
     const edit = { ruleId: 'h-1', channelId: 'x', source: `${editorCaptionFile(editor).source}Sampai jumpa! 🙂\n` };
     const result = previewCaptionEdit(editor, edit, { now: SAMPLE_NOW });
-    expect(result).toEqual(previewCaptionTemplate(sample, edit, { now: SAMPLE_NOW }));
+    expect(result).toEqual(previewCaptionTemplate(sources.sample, edit, { now: SAMPLE_NOW }));
     expect(result).toMatchObject({ status: 'rendered', caption: { text: expect.stringContaining('Sampai jumpa! 🙂') } });
   }, 60_000);
 
   it('says why there is no editor', () => {
-    expect(loadCaptionEditor(sample, 'h-2', 'x', SAMPLE_NOW)).toMatchObject({ status: 'unavailable', message: 'office kanim-pontianak has no rule "h-2"' });
-    expect(loadCaptionEditor(sample, 'h-1', 'mastodon', SAMPLE_NOW)).toMatchObject({ status: 'unavailable', message: 'office kanim-pontianak has no channel "mastodon"' });
+    expect(loadCaptionEditor(sources.sample, 'h-2', 'x', SAMPLE_NOW)).toMatchObject({ status: 'unavailable', message: 'office kanim-pontianak has no rule "h-2"' });
+    expect(loadCaptionEditor(sources.sample, 'h-1', 'mastodon', SAMPLE_NOW)).toMatchObject({ status: 'unavailable', message: 'office kanim-pontianak has no channel "mastodon"' });
   }, 60_000);
 });

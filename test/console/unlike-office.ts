@@ -8,6 +8,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readOfficeFiles } from '../../src/app/revision-files';
+import type { OfficeFilesSource } from '../../src/console/preview';
+import { REPO_ROOT } from '../support/cli';
 
 export const UNLIKE_ID = 'kanim-merauke';
 export const LONG_NAME = 'Kantor Imigrasi Kelas II Tempat Pemeriksaan Imigrasi Merauke, Kantor Wilayah Papua Selatan';
@@ -76,4 +79,24 @@ export function writeUnlikeDeployment(): string {
   write(path.join(own, 'calendar.yaml'), OFFICE_CALENDAR);
   write(path.join(own, 'templates', 'captions', 'h-1.x.hbs'), LONG_X_CAPTION);
   return dir;
+}
+
+/**
+ * Jest hooks for the caption tests: the sample office's files (read at
+ * `sampleNow`) and the unlike deployment's office (written to a temporary
+ * directory, read at `unlikeNow`), read once for the file, removed after it.
+ */
+export function useCaptionSources(sampleNow: Date, unlikeNow: Date): { sample: OfficeFilesSource; unlike: OfficeFilesSource } {
+  const config = path.join(REPO_ROOT, 'config');
+  const sources = {} as { sample: OfficeFilesSource; unlike: OfficeFilesSource };
+  let unlikeDir: string | undefined;
+  beforeAll(() => {
+    unlikeDir = writeUnlikeDeployment();
+    sources.sample = { officeId: 'kanim-pontianak', files: readOfficeFiles(config, { now: sampleNow })[0]!.files, sourceDir: config };
+    sources.unlike = { officeId: UNLIKE_ID, files: readOfficeFiles(unlikeDir, { now: unlikeNow, only: [UNLIKE_ID] })[0]!.files, sourceDir: unlikeDir };
+  });
+  afterAll(() => {
+    if (unlikeDir) fs.rmSync(unlikeDir, { recursive: true, force: true });
+  });
+  return sources;
 }
