@@ -75,3 +75,16 @@ export class Browser {
     return this.post('/admin/login', { name, password });
   }
 }
+
+/**
+ * A browser signed in as `name`, holding a page of its session (the account
+ * page): its forms' CSRF token, since the sign-in form's was bound to the
+ * visitor, not the session.
+ */
+export async function signedInBrowser(app: FastifyInstance, name: string): Promise<Browser> {
+  const browser = new Browser(app);
+  const login = await browser.login(name);
+  if (login.statusCode !== 303) throw new Error(`signing in as ${name} answered ${login.statusCode}, not 303`);
+  await browser.get('/admin/account');
+  return browser;
+}

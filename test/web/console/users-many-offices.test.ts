@@ -14,7 +14,7 @@ import { MAX_OFFICE_CHOICES, USERS_PER_PAGE } from '../../../src/web/console/use
 import { createUser } from '../../../src/store/users';
 import { hashPassword } from '../../../src/web/password';
 import { useTestStore } from '../../support/databases';
-import { addUser, Browser } from '../../support/web';
+import { addUser, Browser, signedInBrowser } from '../../support/web';
 
 const NOW = new Date('2026-11-27T06:30:00Z');
 const OFFICES: OfficeSummary[] = Array.from({ length: MAX_OFFICE_CHOICES + 5 }, (_, i) => ({
@@ -41,12 +41,7 @@ describe('console users page with many offices (sqlite)', () => {
     await app.close();
   });
 
-  async function signedIn(name: string): Promise<Browser> {
-    const browser = new Browser(app);
-    expect((await browser.login(name)).statusCode).toBe(303);
-    await browser.get('/admin/account');
-    return browser;
-  }
+  const signedIn = (name: string): Promise<Browser> => signedInBrowser(app, name);
 
   it('offers the offices once per page, each row an office field starting at an office the user has a role in', async () => {
     const root = await signedIn('root');

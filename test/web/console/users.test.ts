@@ -12,7 +12,7 @@ import type { OfficeSummary } from '../../../src/web/offices';
 import { verifyPassword } from '../../../src/web/password';
 import { buildWebServer } from '../../../src/web/server';
 import { useTestStore } from '../../support/databases';
-import { addUser, Browser, OFFICES, PASSWORD } from '../../support/web';
+import { addUser, Browser, OFFICES, PASSWORD, signedInBrowser } from '../../support/web';
 
 const NOW = new Date('2026-11-27T06:30:00Z');
 const MEDAN = 'kanim-medan';
@@ -41,13 +41,7 @@ describe('console users and account pages (sqlite)', () => {
     await app.close();
   });
 
-  async function signedIn(name: string): Promise<Browser> {
-    const browser = new Browser(app);
-    expect((await browser.login(name)).statusCode).toBe(303);
-    // A page of the session: its forms' CSRF token (the sign-in form's was bound to the visitor, not the session).
-    await browser.get('/admin/account');
-    return browser;
-  }
+  const signedIn = (name: string): Promise<Browser> => signedInBrowser(app, name);
 
   it('a global admin lists every user and adds users, a global admin among them; the new user signs in; audited without the password', async () => {
     const root = await signedIn('root');
