@@ -20,7 +20,7 @@ import { openStore, SQLITE_FILE, type Store } from '../../src/store/open';
 import { createSession } from '../../src/store/sessions';
 import { listUsers } from '../../src/store/users';
 import { REPO_ROOT } from '../support/cli';
-import { addGlobalAdmin, listedOffices, signIn, type ConsoleSession } from '../support/console-http';
+import { addGlobalAdmin, expectOfficePage, listedOffices, signIn, waitForListed } from '../support/console-http';
 import { DIALECTS, useTestStore } from '../support/databases';
 import { brokenHerald, OFFICES, officeCalendar, writeFile, writeOfficesConfig } from '../support/offices-fixture';
 import { waitFor } from '../support/process';
@@ -71,22 +71,6 @@ async function startServe(where: { configDir: string; dataDir: string; databaseU
       return serving;
     },
   };
-}
-
-async function waitForListed(session: ConsoleSession, expected: string[]): Promise<void> {
-  let listed: string[] = [];
-  const started = Date.now();
-  while (JSON.stringify((listed = await listedOffices(session))) !== JSON.stringify(expected)) {
-    if (Date.now() - started > 30_000) throw new Error(`the console to list ${expected.join(', ')}; it lists ${listed.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function expectOfficePage(session: ConsoleSession, id: string, name: string): Promise<void> {
-  const dashboard = await session.get(`/admin/o/${id}/`);
-  expect(dashboard.status).toBe(200);
-  expect(dashboard.body).toContain(name);
-  expect(dashboard.body).toContain(`href="/admin/o/${id}/calendar"`);
 }
 
 /** The ids of the sessions in a SQLite data directory, read beside serve's own connection. */

@@ -43,3 +43,21 @@ export async function listedOffices(session: ConsoleSession): Promise<string[]> 
   if (home.status === 303) return [/^\/admin\/o\/([^/]+)\//.exec(home.location ?? '')?.[1] ?? `? ${home.location}`];
   return [...home.body.matchAll(/<a href="\/admin\/o\/([^/"]+)\/">/g)].map((match) => decodeURIComponent(match[1]!));
 }
+
+/** Polls the office list until it is `expected` (45 s at most; `context` adds e.g. the bot's log to the failure). */
+export async function waitForListed(session: ConsoleSession, expected: string[], context: () => string = () => ''): Promise<void> {
+  let listed: string[] = [];
+  const started = Date.now();
+  while (JSON.stringify((listed = await listedOffices(session))) !== JSON.stringify(expected)) {
+    if (Date.now() - started > 45_000) throw new Error(`the console to list ${expected.join(', ')}; it lists ${listed.join(', ')}\n${context()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** An office's dashboard answers with its name and its office menu. */
+export async function expectOfficePage(session: ConsoleSession, id: string, name: string): Promise<void> {
+  const dashboard = await session.get(`/admin/o/${id}/`);
+  expect(dashboard.status).toBe(200);
+  expect(dashboard.body).toContain(name);
+  expect(dashboard.body).toContain(`href="/admin/o/${id}/calendar"`);
+}
