@@ -136,6 +136,9 @@ export async function runChaos(world: ClusterWorld, plan: ChaosPlan, log: (line:
     if (Date.now() > lastOpening && (await world.settled().catch(() => false))) break;
     await sleep(1_000);
   }
+  // An instance relaunched just before the end may still be loading its modules, before
+  // its SIGTERM handler exists (on a busy machine, seconds): stop only instances that run.
+  await Promise.all(instances.map((child, i) => waitFor(() => child.output().stderr.includes('quota-herald running') || child.exitCode !== null, 90_000, () => `instance ${i} to start before the stop:\n${child.output().stderr.slice(-3_000)}`)));
   const stoppingAt = Date.now();
   for (const child of instances) expectedExit.add(child);
   for (const child of instances) child.kill('SIGTERM');
