@@ -1,0 +1,56 @@
+/**
+ * What an office's public responses depend on in the database, as one short
+ * string for web/public-cache.ts: its current config revision and its
+ * published announcements (count and last publication). Read with two indexed
+ * queries and kept `ttlMs` (1 s) per office, so 2,000 requests a second cost
+ * at most one read a second per office, and a post published at the opening
+ * shows on the page within a second.
+ *
+ * Every published post counts, dry runs too: the version only has to change
+ * when a page might, never the other way round.
+ */
+import type { Clock } from '../clock';
+import { announcementsVersion } from '../public/announcements';
+import type { Store } from '../store/open';
+
+export interface PublicVersions {
+  /** `r12:a340:1765000000000`. */
+  of(officeId: string): Promise<string>;
+}
+
+export function createPublicVersions(store: Store, clock: Pick<Clock, 'now'>, options: { ttlMs?: number } = {}): PublicVersions {
+  const ttlMs = options.ttlMs ?? 1000;
+  const kept = new Map<string, { version: string; readAt: number }>();
+  const reading = new Map<string, Promise<string>>();
+
+  async function read(officeId: string): Promise<string> {
+    const [current, announcements] = await Promise.all([
+      store.db.selectFrom('config_current').select('revision_id').where('office_id', '=', officeId).executeTakeFirst(),
+      announcementsVersion(store, officeId, { includeDryRun: true }),
+    ]);
+    return `r${current?.revision_id ?? '-'}:a${announcements.count}:${announcements.lastChange?.getTime() ?? '-'}`;
+  }
+
+  return {
+    async of(officeId) {
+      const now = clock.now().getTime();
+      const known = kept.get(officeId);
+      if (known && now - known.readAt < ttlMs && now >= known.readAt) return known.version;
+      const running = reading.get(officeId);
+      if (running) return running;
+      const made = read(officeId)
+        .then((version) => {
+          kept.set(officeId, { version, readAt: now });
+          return version;
+        })
+        .finally(() => reading.delete(officeId));
+      reading.set(officeId, made);
+      return made;
+    },
+  };
+}
+
+/** The minute of `now` (ms since the epoch / 60,000): pages that show states add it to their version. */
+export function minuteOf(now: Date): number {
+  return Math.floor(now.getTime() / 60_000);
+}
