@@ -11,7 +11,10 @@
  */
 import type { Clock } from '../clock';
 import { announcementsVersion } from '../public/announcements';
+import type { PublicOpening } from '../public/types';
 import type { Store } from '../store/open';
+import { addDays } from '../time/plain-date';
+import { fromLocal } from '../time/zone';
 
 export interface PublicVersions {
   /** `r12:a340:1765000000000`. */
@@ -53,4 +56,19 @@ export function createPublicVersions(store: Store, clock: Pick<Clock, 'now'>, op
 /** The minute of `now` (ms since the epoch / 60,000): pages that show states add it to their version. */
 export function minuteOf(now: Date): number {
   return Math.floor(now.getTime() / 60_000);
+}
+
+/**
+ * The next instant at which one of `openings` changes state by itself (public/openings.ts
+ * `openingState`): it opens, it closes, or its last service day ends in its zone. A page
+ * showing states is not kept (by us or a CDN) past it: public-cache.ts `changesAt`.
+ */
+export function nextStateChange(openings: readonly Pick<PublicOpening, 'status' | 'opensAt' | 'closesAt' | 'days' | 'timezone'>[], now: Date): Date | null {
+  const changes = openings.flatMap((opening) => {
+    if (opening.status === 'cancelled') return [];
+    const lastDay = opening.days[opening.days.length - 1]?.date;
+    const ends = opening.closesAt ?? (lastDay === undefined ? null : fromLocal(addDays(lastDay, 1), '00:00', opening.timezone));
+    return [opening.opensAt, ends].filter((instant): instant is Date => instant !== null && instant > now);
+  });
+  return changes.length === 0 ? null : new Date(Math.min(...changes.map((instant) => instant.getTime())));
 }

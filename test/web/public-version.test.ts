@@ -1,7 +1,8 @@
 /** What the public cache's versions are read from, on SQLite and PostgreSQL: the current revision and the published posts. */
 import { createVirtualClock } from '../../src/clock';
 import { createRevision } from '../../src/store/config-revisions';
-import { createPublicVersions } from '../../src/web/public-version';
+import type { PublicOpening } from '../../src/public/types';
+import { createPublicVersions, nextStateChange } from '../../src/web/public-version';
 import { DIALECTS, useTestStore } from '../support/databases';
 import { publishPosts } from '../support/public-fixture';
 import { at, buildPost, plusMinutes } from '../store/post-builder';
@@ -26,5 +27,28 @@ describe.each(DIALECTS)('web/public-version on %s', (dialect) => {
     expect(await versions.of(OFFICE)).toBe(`r${revision.revision.id}:a1:${DUE.getTime()}`);
     // Another office's posts are not this office's version.
     expect(await versions.of('kanim-lain')).toBe('r-:a0:-');
+  });
+});
+
+describe('web/public-version nextStateChange', () => {
+  const opening = (opensAt: string, lastDay: string, extra: Partial<Pick<PublicOpening, 'status' | 'closesAt'>> = {}) => ({
+    status: 'open' as const,
+    closesAt: null,
+    ...extra,
+    opensAt: at(opensAt),
+    timezone: 'Asia/Pontianak',
+    days: [{ date: lastDay }] as PublicOpening['days'],
+  });
+
+  it('is the next opening, closing or end of a last service day (office midnight), cancelled ones left out', () => {
+    const openings = [
+      opening('2026-12-04T14:00:00+07:00', '2026-12-11'),
+      opening('2026-12-02T10:00:00+07:00', '2026-12-05'),
+      opening('2026-12-04T13:30:00+07:00', '2026-12-12', { status: 'cancelled' }),
+    ];
+    expect(nextStateChange(openings, at('2026-12-04T12:58:00+07:00'))).toEqual(at('2026-12-04T14:00:00+07:00'));
+    expect(nextStateChange(openings, at('2026-12-04T14:00:00+07:00'))).toEqual(at('2026-12-06T00:00:00+07:00'));
+    expect(nextStateChange([opening('2026-12-04T14:00:00+07:00', '2026-12-11', { closesAt: at('2026-12-04T16:00:00+07:00') })], at('2026-12-04T14:30:00+07:00'))).toEqual(at('2026-12-04T16:00:00+07:00'));
+    expect(nextStateChange(openings, at('2026-12-13T00:00:00+07:00'))).toBeNull();
   });
 });
