@@ -29,6 +29,7 @@ import { dashboardPage } from './console/dashboard';
 import { usersPage } from './console/users';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
+import { registerFeeds } from './feeds';
 import { registerHealth } from './health';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,6 +126,7 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   registerAssets(app);
   registerAuthRoutes(app, web, { names, secure, timeouts, lockout: options.lockout ?? DEFAULT_LOCKOUT, loginRatePerMinute: options.loginRatePerMinute ?? 20 });
   for (const page of pages) await page.register(app, web);
+  await registerFeeds(app, web);
   await app.ready();
   return app;
 }

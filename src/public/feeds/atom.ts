@@ -14,7 +14,7 @@
  *
  * Pure: everything comes in as arguments.
  */
-import { formatDateRange } from '../../render/helpers/format';
+import { formatDate, formatDateRange, formatTime } from '../../render/helpers/format';
 import type { PostKind } from '../../plan/types';
 import type { PublicAnnouncement, PublicOffice } from '../types';
 import type { PublicUrls } from './urls';
@@ -28,8 +28,8 @@ export interface AtomFeedInput {
   idAuthority: string;
   /** When each correction or cancellation named in `correctedBy` was published (those not in `announcements` too). */
   publishedByCode: ReadonlyMap<string, Date>;
-  /** The opening label (`Jumat, 11 Desember 2026 pukul 14.00 WIB`) of each release, for titles. */
-  openingLabels: ReadonlyMap<string, string>;
+  /** When the opening each announcement (by code) is about opens, as the announcement said it (announced-openings.ts): for titles. */
+  openingTimes: ReadonlyMap<string, Date>;
   /** The feed's `updated` when it has no entries (the office's config, say). */
   emptyUpdated: Date;
 }
@@ -52,15 +52,17 @@ export function atomEntryId(authority: string, officeId: string, code: string): 
 }
 
 /**
- * `Pengumuman: pembukaan kuota Jumat, 11 Desember 2026 pukul 14.00 WIB`,
- * `Jadwal kuota 14–20 Des 2026`; an opening no longer in the calendar by its
- * release id as stored.
+ * `Pengumuman: pembukaan kuota Jumat, 11 Desember 2026 pukul 14.00 WIB` (the
+ * time the announcement gave, not the opening's time now: a corrected one
+ * keeps its title), `Jadwal kuota 14–20 Des 2026`; the subject as stored when
+ * neither is known.
  */
-export function announcementTitle(announcement: PublicAnnouncement, office: Pick<PublicOffice, 'timezone'>, openingLabels: ReadonlyMap<string, string>): string {
+export function announcementTitle(announcement: PublicAnnouncement, office: Pick<PublicOffice, 'timezone'>, openingTimes: ReadonlyMap<string, Date>): string {
+  const env = { locale: 'id-ID', zone: office.timezone };
   const digest = /^digest:(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(announcement.subject);
-  if (digest) return `${kindLabel(announcement.kind)} kuota ${formatDateRange(digest[1]!, digest[2]!, { locale: 'id-ID', zone: office.timezone })}`;
-  const label = announcement.releaseId === null ? undefined : openingLabels.get(announcement.releaseId);
-  return `${kindLabel(announcement.kind)}: pembukaan kuota ${label ?? announcement.subject}`;
+  if (digest) return `${kindLabel(announcement.kind)} kuota ${formatDateRange(digest[1]!, digest[2]!, env)}`;
+  const opensAt = openingTimes.get(announcement.code);
+  return `${kindLabel(announcement.kind)}: pembukaan kuota ${opensAt ? `${formatDate(opensAt, env)} pukul ${formatTime(opensAt, env)}` : announcement.subject}`;
 }
 
 /** The later of the last channel's publication and the latest correction of it. */
@@ -102,7 +104,7 @@ function entryLines(input: AtomFeedInput, announcement: PublicAnnouncement, upda
   return [
     '  <entry>',
     `    <id>${text(atomEntryId(input.idAuthority, office.id, announcement.code))}</id>`,
-    `    <title type="text">${text(announcementTitle(announcement, office, input.openingLabels))}</title>`,
+    `    <title type="text">${text(announcementTitle(announcement, office, input.openingTimes))}</title>`,
     `    <published>${announcement.publishedAt.toISOString()}</published>`,
     `    <updated>${updated.toISOString()}</updated>`,
     `    <link rel="alternate" type="text/html" href="${attr(urls.archiveEntry(office.id, announcement.code))}"/>`,

@@ -14,7 +14,7 @@ function render(announcements: PublicAnnouncement[], extra: Partial<AtomFeedInpu
     urls: URLS,
     idAuthority: 'kuota.example.go.id',
     publishedByCode: new Map(announcements.map((a) => [a.code, a.publishedAt])),
-    openingLabels: new Map([['mingguan@2026-12-11', 'Jumat, 11 Desember 2026 pukul 14.00 WIB']]),
+    openingTimes: new Map(announcements.filter((a) => a.releaseId === 'mingguan@2026-12-11').map((a) => [a.code, new Date('2026-12-11T07:00:00Z')])),
     emptyUpdated: new Date('2026-11-01T00:00:00Z'),
     ...extra,
   });
