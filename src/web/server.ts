@@ -126,7 +126,7 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   registerAssets(app);
   registerAuthRoutes(app, web, { names, secure, timeouts, lockout: options.lockout ?? DEFAULT_LOCKOUT, loginRatePerMinute: options.loginRatePerMinute ?? 20 });
   for (const page of pages) await page.register(app, web);
-  await registerFeeds(app, web);
+  registerFeeds(app, web);
   await app.ready();
   return app;
 }

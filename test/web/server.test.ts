@@ -46,9 +46,11 @@ describe('web/server (sqlite)', () => {
       expect([route.method, route.url, response.statusCode]).toEqual([route.method, route.url, 303]);
       expect(response.headers.location).toMatch(/^\/admin\/login(\?next=|$)/);
     }
-    // Only the sign-in page, assets and health checks are open.
+    // Only the sign-in page, assets, health checks, and the public feeds and API (web/feeds/) are open.
+    const feeds = ['/o/:office/calendar.ics', '/o/:office/feed.atom', '/api/v1/*'].map((url) => `OPTIONS ${url}`);
+    const api = ['/offices', '/offices/:office', '/offices/:office/openings', '/offices/:office/announcements', '/announcements/:code', '/openapi.json', '/*'].map((url) => `GET /api/v1${url}`);
     expect(app.routeTable.filter((route) => route.access.kind === 'public' && route.method !== 'HEAD').map((route) => `${route.method} ${route.url}`).sort()).toEqual(
-      ['GET /admin/assets/console.css', 'GET /admin/assets/htmx.min.js', 'GET /admin/login', 'GET /healthz', 'GET /readyz', 'POST /admin/login'].sort(),
+      ['GET /admin/assets/console.css', 'GET /admin/assets/htmx.min.js', 'GET /admin/login', 'GET /healthz', 'GET /readyz', 'POST /admin/login', 'GET /o/:office/calendar.ics', 'GET /o/:office/feed.atom', ...api, ...feeds].sort(),
     );
   });
 

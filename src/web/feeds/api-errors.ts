@@ -3,7 +3,7 @@
  * `Error`), whatever went wrong: a client program reads `error`, a developer
  * the message. Nothing internal is shown for a 500.
  */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError } from '../../public/feeds/api-json';
 
 /** A 4xx/5xx with what to tell the client. */
@@ -25,17 +25,15 @@ export function sendProblem(reply: FastifyReply, status: number, message: string
   return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);
 }
 
-/** JSON errors for every route of `scope` (an encapsulated plugin). */
-export function installJsonErrors(scope: FastifyInstance): void {
-  scope.setErrorHandler(async (error: FastifyError | ApiProblemError, request, reply) => {
-    if (error instanceof ApiProblemError) return sendProblem(reply, error.statusCode, error.message);
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err: error, url: request.url.split('?')[0] }, 'public feed or API request failed');
-      return sendProblem(reply, 500, 'Something went wrong on our side; try again in a minute.');
-    }
-    return sendProblem(reply, status, error.message);
-  });
+/** The route-level error handler of the feeds and the API. */
+export function sendJsonError(error: FastifyError | ApiProblemError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ApiProblemError) return sendProblem(reply, error.statusCode, error.message);
+  const status = error.statusCode ?? 500;
+  if (status >= 500) {
+    request.log.error({ err: error, url: request.url.split('?')[0] }, 'public feed or API request failed');
+    return sendProblem(reply, 500, 'Something went wrong on our side; try again in a minute.');
+  }
+  return sendProblem(reply, status, error.message);
 }
 
 export function unknownOffice(officeId: string): ApiProblemError {

@@ -15,23 +15,21 @@ import type { PublicAnnouncement } from '../../public/types';
 import { formatVerifyCode, parseVerifyCode } from '../../render/verify-code';
 import { isPlainDate } from '../../time/plain-date';
 import { fromLocal } from '../../time/zone';
-import { PUBLIC } from '../access';
 import type { WebContext } from '../console-page';
 import { ApiProblemError } from './api-errors';
 import { baseUrlOf, type FeedOffice, type FeedOfficeLoader } from './feed-office';
 import { requireOffice } from './feed-routes';
 import { etagOf, isNotModified, sendCached, setValidators } from './http-cache';
+import { API_PREFIX, FEED_ROUTE } from './route-options';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 100;
 const FORMAT = 1;
 
-/** Registers the routes on `scope`, whose prefix is `/api/v1`. */
-export function registerApiRoutes(scope: FastifyInstance, web: WebContext, offices: FeedOfficeLoader): void {
-  const access = { config: { access: PUBLIC } };
+export function registerApiRoutes(app: FastifyInstance, web: WebContext, offices: FeedOfficeLoader): void {
 
-  scope.get('/offices', access, async (request, reply) => {
+  app.get(`${API_PREFIX}/offices`, FEED_ROUTE, async (request, reply) => {
     const found: FeedOffice[] = [];
     for (const summary of web.offices()) {
       const result = await offices(summary.id);
@@ -42,13 +40,13 @@ export function registerApiRoutes(scope: FastifyInstance, web: WebContext, offic
     return sendCached(request, reply, { etag: etagOf(FORMAT, body), lastModified: null }, JSON_TYPE, () => body);
   });
 
-  scope.get('/offices/:office', access, async (request, reply) => {
+  app.get(`${API_PREFIX}/offices/:office`, FEED_ROUTE, async (request, reply) => {
     const data = await requireOffice(offices, officeParam(request));
     const body = JSON.stringify(officeJson(data.office, urlsFor(request, data)));
     return sendCached(request, reply, { etag: etagOf(FORMAT, body), lastModified: null }, JSON_TYPE, () => body);
   });
 
-  scope.get('/offices/:office/openings', access, async (request, reply) => {
+  app.get(`${API_PREFIX}/offices/:office/openings`, FEED_ROUTE, async (request, reply) => {
     const officeId = officeParam(request);
     const data = await requireOffice(offices, officeId);
     const versioned = await versionOpenings(web.store, officeId, data.openings, data.revisionId, web.clock.now());
@@ -56,7 +54,7 @@ export function registerApiRoutes(scope: FastifyInstance, web: WebContext, offic
     return sendCached(request, reply, { etag: etagOf(FORMAT, body), lastModified: versioned.modifiedAt }, JSON_TYPE, () => body);
   });
 
-  scope.get('/offices/:office/announcements', access, async (request, reply) => {
+  app.get(`${API_PREFIX}/offices/:office/announcements`, FEED_ROUTE, async (request, reply) => {
     const officeId = officeParam(request);
     const data = await requireOffice(offices, officeId);
     const query = pageQuery(request.query as Record<string, unknown>, data.office.timezone);
@@ -77,7 +75,7 @@ export function registerApiRoutes(scope: FastifyInstance, web: WebContext, offic
     return sendCached(request, reply, validators, JSON_TYPE, () => body);
   });
 
-  scope.get('/announcements/:code', access, async (request, reply) => {
+  app.get(`${API_PREFIX}/announcements/:code`, FEED_ROUTE, async (request, reply) => {
     const typed = (request.params as { code: string }).code;
     const code = parseVerifyCode(typed);
     if (code === null) throw new ApiProblemError(404, `"${typed}" is not a verification code (8 letters and digits, like K7M2-Q9XD): no announcement has it.`);
@@ -90,7 +88,7 @@ export function registerApiRoutes(scope: FastifyInstance, web: WebContext, offic
     return sendCached(request, reply, { etag: etagOf(FORMAT, body), lastModified }, JSON_TYPE, () => body);
   });
 
-  scope.get('/openapi.json', access, async (request, reply) => {
+  app.get(`${API_PREFIX}/openapi.json`, FEED_ROUTE, async (request, reply) => {
     const body = JSON.stringify(openApiDocument(baseUrlOf(request, null)));
     return sendCached(request, reply, { etag: etagOf(FORMAT, body), lastModified: null }, JSON_TYPE, () => body);
   });

@@ -11,11 +11,11 @@ import { publicUrls, tagAuthority } from '../../public/feeds/urls';
 import { versionOpenings } from '../../public/feeds/versioned-openings';
 import type { PublicAnnouncement } from '../../public/types';
 import { listRevisions } from '../../store/config-revisions';
-import { PUBLIC } from '../access';
 import type { WebContext } from '../console-page';
 import { officeUnavailable, unknownOffice } from './api-errors';
 import { baseUrlOf, type FeedOffice, type FeedOfficeLoader } from './feed-office';
 import { etagOf, isNotModified, sendCached, setValidators } from './http-cache';
+import { FEED_ROUTE } from './route-options';
 
 /** Entries in the Atom feed: about two months of a busy office; older ones are in the archive and the API. */
 export const ATOM_ENTRIES = 50;
@@ -29,8 +29,8 @@ export async function requireOffice(offices: FeedOfficeLoader, officeId: string)
   return result.data;
 }
 
-export function registerFeedRoutes(scope: FastifyInstance, web: WebContext, offices: FeedOfficeLoader): void {
-  scope.get('/o/:office/calendar.ics', { config: { access: PUBLIC } }, async (request, reply) => {
+export function registerFeedRoutes(app: FastifyInstance, web: WebContext, offices: FeedOfficeLoader): void {
+  app.get('/o/:office/calendar.ics', FEED_ROUTE, async (request, reply) => {
     const { office: officeId } = request.params as { office: string };
     const data = await requireOffice(offices, officeId);
     const versioned = await versionOpenings(web.store, officeId, data.openings, data.revisionId, web.clock.now());
@@ -40,7 +40,7 @@ export function registerFeedRoutes(scope: FastifyInstance, web: WebContext, offi
     return sendCached(request, reply, { etag: etagOf(FORMAT, body), lastModified: versioned.modifiedAt }, 'text/calendar; charset=utf-8', () => body);
   });
 
-  scope.get('/o/:office/feed.atom', { config: { access: PUBLIC } }, async (request, reply) => {
+  app.get('/o/:office/feed.atom', FEED_ROUTE, async (request, reply) => {
     const { office: officeId } = request.params as { office: string };
     const data = await requireOffice(offices, officeId);
     const base = baseUrlOf(request, data.publicBaseUrl);

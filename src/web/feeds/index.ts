@@ -1,36 +1,24 @@
 /**
  * The machine-readable side of the public record (issue 10): the ICS and
- * Atom feeds under `/o/{office}/` and the JSON API under `/api/v1/`, each in
- * its own encapsulated scope so their CORS headers and JSON errors reach
- * nothing else (the console and the public pages keep theirs).
+ * Atom feeds under `/o/{office}/` and the JSON API under `/api/v1/`.
+ * Every route is registered with FEED_ROUTE (route-options.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../console-page';
-import { installJsonErrors, sendProblem } from './api-errors';
+import { sendProblem } from './api-errors';
 import { registerApiRoutes } from './api-routes';
-import { allowAnyOrigin, answerPreflight } from './cors';
+import { answerPreflight } from './cors';
 import { createFeedOfficeLoader } from './feed-office';
 import { registerFeedRoutes } from './feed-routes';
+import { API_PREFIX, FEED_ROUTE } from './route-options';
 
-export const API_PREFIX = '/api/v1';
-
-export async function registerFeeds(app: FastifyInstance, web: WebContext): Promise<void> {
+export function registerFeeds(app: FastifyInstance, web: WebContext): void {
   const offices = createFeedOfficeLoader(web);
-  await app.register(async (scope) => {
-    allowAnyOrigin(scope);
-    installJsonErrors(scope);
-    registerFeedRoutes(scope, web, offices);
-    answerPreflight(scope, '/o/:office/calendar.ics');
-    answerPreflight(scope, '/o/:office/feed.atom');
-  });
-  await app.register(
-    async (scope) => {
-      allowAnyOrigin(scope);
-      installJsonErrors(scope);
-      scope.setNotFoundHandler(async (request, reply) => sendProblem(reply, 404, `No such API endpoint: ${request.method} ${request.url.split('?')[0]}. The endpoints are listed in ${API_PREFIX}/openapi.json.`));
-      registerApiRoutes(scope, web, offices);
-      answerPreflight(scope, '/*');
-    },
-    { prefix: API_PREFIX },
+  registerFeedRoutes(app, web, offices);
+  registerApiRoutes(app, web, offices);
+  // Any other GET under the API: a JSON 404 that says where the endpoints are listed.
+  app.get(`${API_PREFIX}/*`, FEED_ROUTE, async (request, reply) =>
+    sendProblem(reply, 404, `No such API endpoint: ${request.method} ${request.url.split('?')[0]}. The endpoints are listed in ${API_PREFIX}/openapi.json.`),
   );
+  for (const url of ['/o/:office/calendar.ics', '/o/:office/feed.atom', `${API_PREFIX}/*`]) answerPreflight(app, url);
 }

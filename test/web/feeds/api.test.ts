@@ -68,7 +68,8 @@ describe.each(DIALECTS)('web/feeds /api/v1 on %s', (dialect) => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
 
     const served = app!.routeTable
-      .filter((route) => route.method === 'GET' && (route.url.startsWith('/api/v1/') || /\.(ics|atom)$/.test(route.url)))
+      // The catch-all under /api/v1 only answers 404 for what is not an endpoint.
+      .filter((route) => route.method === 'GET' && route.url !== '/api/v1/*' && (route.url.startsWith('/api/v1/') || /\.(ics|atom)$/.test(route.url)))
       .map((route) => route.url.replace(/:(\w+)/g, '{$1}'))
       .sort();
     expect(Object.keys(document.paths).sort()).toEqual(served);
