@@ -1,0 +1,101 @@
+/**
+ * An opening (public/types.ts PublicOpening) as the office page, the index
+ * and the widget show it: its state in words (never colour alone), the days it
+ * covers, and its counts as a table with a caption and header cells (a screen
+ * reader reads "Paspor Reguler, Senin 7 Desember: 120").
+ */
+import type { OpeningState, PublicOpening } from '../../public/types';
+
+export const STATE_LABELS: Record<OpeningState, string> = {
+  'akan-dibuka': 'Akan dibuka',
+  dibuka: 'Dibuka',
+  ditutup: 'Ditutup',
+  dibatalkan: 'Dibatalkan',
+};
+
+export interface CountTable {
+  caption: string;
+  services: string[];
+  rows: { label: string; counts: string[]; total: string }[];
+  /** The per-service totals row; null with one day (it would repeat the day). */
+  totals: { counts: string[]; total: string } | null;
+}
+
+export interface OpeningView {
+  id: string;
+  state: OpeningState;
+  stateLabel: string;
+  cancelled: boolean;
+  opensLabel: string;
+  opensIso: string;
+  closesLabel: string | null;
+  closesIso: string | null;
+  /** `Senin, 7 Desember 2026 – Jumat, 11 Desember 2026 (5 hari layanan)`. */
+  daysSummary: string;
+  totalLabel: string;
+  table: CountTable;
+  closedDays: string[];
+  cancelReason: string | null;
+  note: string | null;
+}
+
+const NUMBER = new Intl.NumberFormat('id-ID');
+
+/** `1.250`; a service without quota that day is a dash with words for screen readers in the caption. */
+function count(value: number | null): string {
+  return value === null ? '–' : NUMBER.format(value);
+}
+
+export function openingView(opening: PublicOpening): OpeningView {
+  const first = opening.days[0];
+  const last = opening.days[opening.days.length - 1];
+  const dayCount = opening.days.length;
+  const span = !first || !last ? 'tidak ada hari layanan' : first === last ? first.label : `${first.label} – ${last.label}`;
+  const services = opening.serviceTotals.map((service) => service.name);
+  return {
+    id: `pembukaan-${opening.releaseId}`,
+    state: opening.state,
+    stateLabel: STATE_LABELS[opening.state],
+    cancelled: opening.status === 'cancelled',
+    opensLabel: opening.opensLabel,
+    opensIso: opening.opensAt.toISOString(),
+    closesLabel: opening.closesLabel,
+    closesIso: opening.closesAt ? opening.closesAt.toISOString() : null,
+    daysSummary: dayCount > 1 ? `${span} (${dayCount} hari layanan)` : span,
+    totalLabel: `${NUMBER.format(opening.totalQuota)} kuota`,
+    table: {
+      caption: `Kuota per hari dan layanan, dibuka ${opening.opensLabel}${services.length > 0 ? ' (tanda – berarti tidak ada kuota layanan itu pada hari tersebut)' : ''}`,
+      services,
+      rows: opening.days.map((day) => ({ label: day.label, counts: day.counts.map((each) => count(each.count)), total: NUMBER.format(day.total) })),
+      totals: dayCount > 1 ? { counts: opening.serviceTotals.map((each) => count(each.count)), total: NUMBER.format(opening.totalQuota) } : null,
+    },
+    closedDays: opening.closedDays.map((day) => `${day.label} (${day.reason})`),
+    cancelReason: opening.cancelReason,
+    note: opening.note,
+  };
+}
+
+/**
+ * Openings still to come or open now, in time order. A cancelled one is
+ * listed while its time is ahead: the public must learn of a cancellation
+ * before they wait for it.
+ */
+export function upcomingOpenings(openings: readonly PublicOpening[], now: Date): PublicOpening[] {
+  return openings.filter((opening) => opening.state === 'akan-dibuka' || opening.state === 'dibuka' || (opening.state === 'dibatalkan' && opening.opensAt > now));
+}
+
+/** Closed ones, and cancelled ones whose time has passed: newest first. */
+export function pastOpenings(openings: readonly PublicOpening[], now: Date): PublicOpening[] {
+  const upcoming = new Set(upcomingOpenings(openings, now));
+  return openings.filter((opening) => !upcoming.has(opening)).reverse();
+}
+
+/** The opening a visitor wants first: open now, else the next to open; cancelled ones skipped. */
+export function nextOpening(openings: readonly PublicOpening[]): PublicOpening | null {
+  return openings.find((opening) => opening.state === 'dibuka') ?? openings.find((opening) => opening.state === 'akan-dibuka') ?? null;
+}
+
+/** Cancellations of openings that would have come before the next one: shown beside it. */
+export function cancelledBefore(openings: readonly PublicOpening[], next: PublicOpening | null, now: Date): PublicOpening[] {
+  return upcomingOpenings(openings, now).filter((opening) => opening.state === 'dibatalkan' && (!next || opening.opensAt < next.opensAt));
+}
