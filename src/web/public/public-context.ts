@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import type { WebContext } from '../console-page';
 import type { OfficeDataLoader } from './office-data';
-import type { PublicPageData, PublicViews } from './public-views';
+import type { PublicPageFields, PublicViews } from './public-views';
 
 export interface PublicContext {
   web: WebContext;
@@ -23,8 +23,8 @@ export function cacheFor(status: number): string {
   return status === 200 || status === 404 ? PAGE_CACHE : 'no-store';
 }
 
-export function sendPage(ctx: PublicContext, reply: FastifyReply, view: string, data: Omit<PublicPageData, 'cssHref'>, status = 200): FastifyReply {
-  const html = ctx.views.page(view, { ...data, title: data.title, cssHref: ctx.cssHref });
+export function sendPage(ctx: PublicContext, reply: FastifyReply, view: string, data: PublicPageFields, status = 200): FastifyReply {
+  const html = ctx.views.page(view, { ...data, cssHref: ctx.cssHref });
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', cacheFor(status)).send(html);
 }
 

@@ -25,17 +25,20 @@ export interface PublicViews {
 }
 
 /** What the layout needs besides the view's own data. */
-export interface PublicPageData {
+export interface PublicPageFields {
   /** The <title> and the <h1>. */
   title: string;
-  /** The stylesheet's hashed URL (public-assets.ts). */
-  cssHref: string;
   /** The office of an office page: its name in the header and its menu. */
   office?: { id: string; name: string; current: 'page' | 'archive' | null };
   /** `<link rel="alternate" type="application/atom+xml">` of the office's feed. */
   atomHref?: string;
   description?: string;
   [key: string]: unknown;
+}
+
+export interface PublicPageData extends PublicPageFields {
+  /** The stylesheet's hashed URL (public-assets.ts). */
+  cssHref: string;
 }
 
 export function loadPublicViews(dir = VIEWS_DIR): PublicViews {
