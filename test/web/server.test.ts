@@ -46,9 +46,27 @@ describe('web/server (sqlite)', () => {
       expect([route.method, route.url, response.statusCode]).toEqual([route.method, route.url, 303]);
       expect(response.headers.location).toMatch(/^\/admin\/login(\?next=|$)/);
     }
-    // Only the sign-in page, assets and health checks are open.
-    expect(app.routeTable.filter((route) => route.access.kind === 'public' && route.method !== 'HEAD').map((route) => `${route.method} ${route.url}`).sort()).toEqual(
-      ['GET /admin/assets/console.css', 'GET /admin/assets/htmx.min.js', 'GET /admin/login', 'GET /healthz', 'GET /readyz', 'POST /admin/login'].sort(),
+    // Only the sign-in page, assets, health checks and the public pages (web/public/, all GET) are open.
+    expect(app.routeTable.filter((route) => route.access.kind === 'public' && route.method !== 'HEAD').map((route) => `${route.method} ${route.url.replace(/^\/assets\/public\.[0-9a-f]{12}\.css$/, '/assets/public.HASH.css')}`).sort()).toEqual(
+      [
+        'GET /admin/assets/console.css',
+        'GET /admin/assets/htmx.min.js',
+        'GET /admin/login',
+        'GET /healthz',
+        'GET /readyz',
+        'POST /admin/login',
+        'GET /',
+        'GET /assets/public.HASH.css',
+        'GET /o/:office',
+        'GET /o/:office/',
+        'GET /o/:office/archive',
+        'GET /o/:office/archive/:code',
+        'GET /o/:office/archive/:code/card-:index(^\\d{1,2}).jpg',
+        'GET /o/:office/widget',
+        'GET /o/:office/widget.js',
+        'GET /v',
+        'GET /v/:code',
+      ].sort(),
     );
   });
 

@@ -90,9 +90,21 @@ export function pastOpenings(openings: readonly PublicOpening[], now: Date): Pub
   return openings.filter((opening) => !upcoming.has(opening)).reverse();
 }
 
-/** The opening a visitor wants first: open now, else the next to open; cancelled ones skipped. */
+/** The next opening still to open; cancelled ones skipped. */
 export function nextOpening(openings: readonly PublicOpening[]): PublicOpening | null {
-  return openings.find((opening) => opening.state === 'dibuka') ?? openings.find((opening) => opening.state === 'akan-dibuka') ?? null;
+  return openings.find((opening) => opening.state === 'akan-dibuka') ?? null;
+}
+
+/**
+ * What the index and the widget show first, in time order: the opening open
+ * now (the latest, if several: an opening without a closing time stays open
+ * until its last service day) and the next to open. Both, because at the
+ * opening minute people want "dibuka", and the rest of the week "when next".
+ */
+export function headlineOpenings(openings: readonly PublicOpening[]): PublicOpening[] {
+  const open = openings.filter((opening) => opening.state === 'dibuka').at(-1);
+  const next = nextOpening(openings);
+  return [open, next].filter((opening): opening is PublicOpening => opening !== undefined && opening !== null);
 }
 
 /** Cancellations of openings that would have come before the next one: shown beside it. */

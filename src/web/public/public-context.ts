@@ -24,7 +24,9 @@ export function cacheFor(status: number): string {
 }
 
 export function sendPage(ctx: PublicContext, reply: FastifyReply, view: string, data: PublicPageFields, status = 200): FastifyReply {
-  const html = ctx.views.page(view, { ...data, cssHref: ctx.cssHref });
+  // `Arsip pengumuman · Kantor Imigrasi …`: which office, unless the title already says it.
+  const documentTitle = data.office && !data.title.includes(data.office.name) ? `${data.title} · ${data.office.name}` : data.title;
+  const html = ctx.views.page(view, { ...data, documentTitle, cssHref: ctx.cssHref });
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', cacheFor(status)).send(html);
 }
 

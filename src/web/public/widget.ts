@@ -1,5 +1,5 @@
 /**
- * `/o/{office}/widget`: the next opening in a few lines, for other sites to
+ * `/o/{office}/widget`: the opening open now and the next one in a few lines, for other sites to
  * show in an iframe (a local government's page, a news site), and
  * `/o/{office}/widget.js`, a tiny script that inserts that iframe.
  *
@@ -12,22 +12,23 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { PublicOffice } from '../../public/types';
 import { PUBLIC } from '../access';
-import { cancelledBefore, nextOpening, openingView } from './opening-view';
+import { cancelledBefore, headlineOpenings, nextOpening, openingView } from './opening-view';
 import { PAGE_CACHE, sendPublicError, type PublicContext } from './public-context';
 import { officePaths } from './public-paths';
 
 const STYLE =
   'body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#fff}' +
   'main{padding:.5rem .75rem;border:1px solid #c9d0d8;border-radius:6px}p{margin:.2rem 0}a{color:#0b5394}' +
-  '.o{font-weight:700}.t{font-size:1.1rem;font-weight:700}.b{display:inline-block;font-weight:700;font-size:.85rem;padding:0 .35rem;border:1px solid currentColor;border-radius:3px}' +
+  '.o{font-weight:700}.t{font-weight:700;margin-top:.4rem}.b{display:inline-block;font-weight:700;font-size:.85rem;padding:0 .35rem;border:1px solid currentColor;border-radius:3px}' +
   '.c{color:#a4161a}.f{font-size:.9rem;margin-top:.4rem}a:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}';
+const NUMBER = new Intl.NumberFormat('id-ID');
 const STYLE_HASH = crypto.createHash('sha256').update(STYLE).digest('base64');
 
 /** Any site may frame the widget; it runs no script and loads nothing but its own images. */
 export const WIDGET_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *`;
 
 export const WIDGET_WIDTH = 320;
-export const WIDGET_HEIGHT = 230;
+export const WIDGET_HEIGHT = 260;
 
 /** The two embed snippets the office page and the README show. */
 export function embedCode(origin: string, office: Pick<PublicOffice, 'id' | 'shortName'>): { iframe: string; script: string } {
@@ -52,14 +53,15 @@ export function registerWidget(app: FastifyInstance, ctx: PublicContext): void {
     const data = await ctx.officeData((request.params as { office: string }).office);
     if (!data) return sendPublicError(ctx, reply, 404);
     const openings = data.openings ?? [];
-    const next = nextOpening(openings);
     const html = ctx.views.bare('widget', {
       style: STYLE,
       officeName: data.office.shortName,
       pageHref: officePaths(data.office.id).page,
-      next: next ? openingView(next) : null,
-      counts: next ? next.serviceTotals.filter((each) => each.count !== null).map((each) => ({ name: each.shortName, count: new Intl.NumberFormat('id-ID').format(each.count!) })) : [],
-      cancelled: cancelledBefore(openings, next, ctx.web.clock.now()).map(openingView),
+      openings: headlineOpenings(openings).map((opening) => ({
+        ...openingView(opening),
+        counts: opening.serviceTotals.filter((each) => each.count !== null).map((each) => ({ name: each.shortName, count: NUMBER.format(each.count!) })),
+      })),
+      cancelled: cancelledBefore(openings, nextOpening(openings), ctx.web.clock.now()).map(openingView),
     });
     reply.removeHeader('x-frame-options');
     return reply

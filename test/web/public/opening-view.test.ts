@@ -4,7 +4,7 @@
  * without quota that day), and which openings count as upcoming, past, next.
  */
 import type { PublicOpening } from '../../../src/public/types';
-import { cancelledBefore, nextOpening, openingView, pastOpenings, upcomingOpenings } from '../../../src/web/public/opening-view';
+import { cancelledBefore, headlineOpenings, nextOpening, openingView, pastOpenings, upcomingOpenings } from '../../../src/web/public/opening-view';
 
 function opening(releaseId: string, opensAt: string, state: PublicOpening['state'], extra: Partial<PublicOpening> = {}): PublicOpening {
   const services = [
@@ -63,7 +63,7 @@ describe('web/public/opening-view', () => {
     expect(view.table.totals).toBeNull();
   });
 
-  it('upcoming: open now, to come, and cancellations still ahead; past: the rest, newest first; next skips cancellations', () => {
+  it('upcoming: open now, to come, and cancellations still ahead; past: the rest, newest first; next and the headline skip cancellations', () => {
     const now = new Date('2026-12-10T00:00:00Z');
     const closed = opening('a', '2026-12-04T07:00:00Z', 'ditutup');
     const cancelledPast = opening('b', '2026-12-05T02:00:00Z', 'dibatalkan');
@@ -73,9 +73,12 @@ describe('web/public/opening-view', () => {
     const all = [closed, cancelledPast, open, cancelledAhead, ahead];
     expect(upcomingOpenings(all, now).map((each) => each.releaseId)).toEqual(['c', 'd', 'e']);
     expect(pastOpenings(all, now).map((each) => each.releaseId)).toEqual(['b', 'a']);
-    expect(nextOpening(all)?.releaseId).toBe('c');
-    expect(nextOpening([closed, cancelledAhead, ahead])?.releaseId).toBe('e');
+    expect(nextOpening(all)?.releaseId).toBe('e');
+    expect(headlineOpenings(all).map((each) => each.releaseId)).toEqual(['c', 'e']);
+    expect(headlineOpenings([opening('old', '2026-12-02T07:00:00Z', 'dibuka'), open, cancelledAhead]).map((each) => each.releaseId)).toEqual(['c']);
+    expect(headlineOpenings([closed, cancelledAhead, ahead]).map((each) => each.releaseId)).toEqual(['e']);
     expect(cancelledBefore([closed, cancelledAhead, ahead], ahead, now).map((each) => each.releaseId)).toEqual(['d']);
-    expect(nextOpening([closed, cancelledPast])).toBeNull();
+    expect(nextOpening([closed, cancelledPast, open])).toBeNull();
+    expect(headlineOpenings([closed, cancelledPast])).toEqual([]);
   });
 });

@@ -97,7 +97,9 @@ export function writePublicOffice(): PublicOffice {
     edit(path.join(target, 'herald.yaml'), (text) => text.replace('    website: pontianak.imigrasi.go.id\n', `    website: pontianak.imigrasi.go.id\n    address: '${ADDRESS}'\n    phone: (0561) 734081\n`));
     edit(path.join(target, 'calendar.yaml'), (text) => text.replace(/^releases:\n/m, `releases:\n${HOSTILE_RELEASE}`));
   }
-  edit(path.join(realDir, 'herald.yaml'), (text) => text.replace(/^channels:\n(  - .*\n)+/m, REAL_CHANNELS));
+  edit(path.join(realDir, 'herald.yaml'), (text) =>
+    text.replace(/^channels:\n( {2}- .*\n)+/m, REAL_CHANNELS).replace(/^settings:\n/m, 'settings:\n  mediaServer: { publicBaseUrl: "https://media.example.go.id/herald", host: 127.0.0.1, port: 8787 }\n'),
+  );
   return { dir, realDir, demoDir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -115,6 +117,9 @@ export async function recordRevision(store: Store, dir: string, now: Date): Prom
   const parent = await getCurrentRevision(store, OFFICE);
   await createRevision(store, { officeId: OFFICE, parentId: parent?.id ?? null, author: 'files', message: 'public fixture', files: files!.files, problems: checked.problems }, now);
 }
+
+/** Posts published so far by this process (their live links differ). */
+let published = 0;
 
 /** The post's live link on its platform, as the drivers record it. */
 function liveUrl(post: LedgerPost, n: number): string {
@@ -139,16 +144,15 @@ async function publishUntil(store: Store, office: { loaded: Loaded; clock: Virtu
       throw new Error(alert.message);
     },
   });
-  let n = 0;
   for (;;) {
     const [next] = await listPosts(store, { states: ['planned'], to: until, limit: 1 });
     if (!next) return;
     office.clock.set(next.dueAt);
     while ((await renderAhead(next.dueAt, { dueOnly: true })) > 0);
     for (const post of await claimDue(store, { now: next.dueAt, owner: 'public-fixture', leaseMs: 60_000, limit: 100 })) {
-      n += 1;
+      const n = (published += 1);
       const outbox = dryRun(post);
-      await markPublished(store, { id: post.id, revision: post.revision, owner: 'public-fixture' }, { remoteId: outbox ? `outbox:${post.id}` : `remote-${n}`, url: outbox ? null : liveUrl(post, n), publishedAt: new Date(post.dueAt.getTime() + 2_000 + n) });
+      await markPublished(store, { id: post.id, revision: post.revision, owner: 'public-fixture' }, { remoteId: outbox ? `outbox:${post.id}` : `remote-${post.id}-${post.revision}`, url: outbox ? null : liveUrl(post, n), publishedAt: new Date(post.dueAt.getTime() + 2_000 + n) });
     }
   }
 }

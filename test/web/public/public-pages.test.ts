@@ -56,7 +56,9 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     const index = expectPublicPage(await get('/'));
     expect(index).toContain('<h2 id="daftar">Semua kantor (2)</h2>');
     expect(index).toContain(`<h3><a href="${PAGE}">${OFFICE_NAME}</a></h3>`);
-    expect(index).toContain('<span class="badge">Akan dibuka</span> <time datetime="2026-12-04T07:00:00.000Z">Jumat, 4 Desember 2026 pukul 14.00 WIB</time> — 600 kuota');
+    // The opening still open (Wednesday's one-off: open until its service day has passed) and the next one.
+    expect(index).toContain('<p class="state-dibuka"><span class="badge">Dibuka</span> <time datetime="2026-12-02T03:00:00.000Z">Rabu, 2 Desember 2026 pukul 10.00 WIB</time> — 40 kuota</p>');
+    expect(index).toContain('<p class="state-akan-dibuka"><span class="badge">Akan dibuka</span> <time datetime="2026-12-04T07:00:00.000Z">Jumat, 4 Desember 2026 pukul 14.00 WIB</time> — 600 kuota</p>');
     // Medan has no config revision in this database: listed, its schedule said to be unavailable.
     expect(index).toContain('<h3><a href="/o/kanim-medan/">Kantor Imigrasi Kelas I Khusus TPI Medan</a></h3>');
     expect(index).toContain('Jadwal kantor ini sedang tidak dapat ditampilkan.');
@@ -92,15 +94,18 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(page).toContain('<a href="https://pontianak.imigrasi.go.id/" rel="noopener">pontianak.imigrasi.go.id</a>');
     expect(page).toContain('<a href="tel:0561734081">(0561) 734081</a>');
     expect(page).toContain(`<dd>${ADDRESS.replace('<b>', '&lt;b&gt;').replace('</b>', '&lt;/b&gt;')}</dd>`);
-    // The hostile opening (Wednesday) is past: listed with its note as text.
-    expect(page).toContain('<h2 id="sebelumnya">Pembukaan sebelumnya</h2>');
+    // Past openings: the cancelled one of 20 November among them, with its reason.
+    const past = page.slice(page.indexOf('<h2 id="sebelumnya">Pembukaan sebelumnya</h2>'));
+    expect(past).toContain('<h3 id="pembukaan-simpatik-november-h"><time datetime="2026-11-20T02:00:00.000Z">Jumat, 20 November 2026 pukul 09.00 WIB</time></h3>');
+    expect(past).toContain('Alasan: Dipindahkan ke Sabtu, 19 Desember 2026');
+    // The hostile opening (Wednesday, still open): its note as text.
     expect(page).toContain('<p class="note">&lt;script&gt;alert(&quot;catatan&quot;)&lt;/script&gt;&lt;img src&#x3D;x onerror&#x3D;alert(2)&gt;</p>');
     expect(page).not.toContain(HOSTILE_NOTE);
     // The cek box, the archive, the feeds with the slow-phone-calendar warning, the embed codes.
     expect(page).toContain('<form class="verify" method="get" action="/v">');
     expect(page).toContain(`<a href="/o/${OFFICE}/calendar.ics">Kalender (ICS)</a> — tambahkan ke kalender ponsel. Kalender ponsel memperbarui diri pelan-pelan (beberapa jam, bisa sampai sehari): pada jam pembukaan, lihat halaman ini.`);
     expect(page).toContain(`<a href="/o/${OFFICE}/archive">Arsip semua pengumuman</a>`);
-    expect(page).toContain(`<code>&lt;iframe src&#x3D;&quot;http://localhost:80/o/${OFFICE}/widget&quot; title&#x3D;&quot;Jadwal kuota Imigrasi Pontianak&quot; width&#x3D;&quot;320&quot; height&#x3D;&quot;230&quot; style&#x3D;&quot;border:0&quot; loading&#x3D;&quot;lazy&quot;&gt;&lt;/iframe&gt;</code>`);
+    expect(page).toContain(`<code>&lt;iframe src&#x3D;&quot;http://localhost:80/o/${OFFICE}/widget&quot; title&#x3D;&quot;Jadwal kuota Imigrasi Pontianak&quot; width&#x3D;&quot;320&quot; height&#x3D;&quot;260&quot; style&#x3D;&quot;border:0&quot; loading&#x3D;&quot;lazy&quot;&gt;&lt;/iframe&gt;</code>`);
     expect(page).toContain(`<code>&lt;script src&#x3D;&quot;http://localhost:80/o/${OFFICE}/widget.js&quot; async&gt;&lt;/script&gt;</code>`);
     // Not framable: only the widget is.
     expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
@@ -146,7 +151,9 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(img).not.toBeNull();
     expect(img![1]).toBe(`${entry(weeklyH1)}/card-1.jpg`);
     expect(img![2]).toBe(`${entry(weeklyH1)}/card-1.jpg?w&#x3D;540 540w, ${entry(weeklyH1)}/card-1.jpg ${img![3]}w`);
-    expect(img![5]).toContain('Imigrasi Pontianak');
+    // The card as published before the correction: the alt text says what it showed.
+    expect(img![5]).toContain(`Kartu pengumuman ${OFFICE_NAME}`);
+    expect(img![5]).toContain('Paspor Reguler 120');
     // Hostile calendar text reached the captions: shown as text.
     expect(block(hostileH1)).toContain('&lt;script&gt;alert(&quot;catatan&quot;)&lt;/script&gt;');
   });
@@ -185,7 +192,7 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
       const missing = expectPublicPage(await get(entry(code)), 404);
       expect(missing).toContain(`<strong>Kode ${formatVerifyCode(code)} tidak ditemukan:</strong> tidak ada pengumuman dengan kode ini. Gambar dengan kode ini bukan dari kantor mana pun di sini.`);
     }
-    expectPublicPage(await get(entry('not-a-code')), 404);
+    expectPublicPage(await get(entry('K7M2')), 404);
   });
 
   it('verification: /v/CODE and the cek box lead to the entry; a code of nothing is 404 in plain words; a typo shows the box again (400)', async () => {
@@ -241,7 +248,7 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect((await get(`/o/kanim-medan/archive/${weeklyH1}/card-1.jpg`)).statusCode).toBe(404);
   });
 
-  it('the widget: the next opening, framable by any site (this route only), loading nothing; widget.js inserts it from other sites', async () => {
+  it('the widget: the opening open now and the next, framable by any site (this route only), loading nothing; widget.js inserts it from other sites', async () => {
     const response = await get(`/o/${OFFICE}/widget`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-frame-options']).toBeUndefined();
@@ -249,8 +256,9 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(csp).toContain('frame-ancestors *');
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(csp).toContain("default-src 'none'");
-    expect(response.body).toContain('<time datetime="2026-12-04T07:00:00.000Z">Jumat, 4 Desember 2026 pukul 14.00 WIB</time>');
-    expect(response.body).toContain('Reguler 500 · Percepatan 100');
+    expect(response.body).toContain('<p class="t"><span class="b">Dibuka</span> <time datetime="2026-12-02T03:00:00.000Z">Rabu, 2 Desember 2026 pukul 10.00 WIB</time></p>');
+    expect(response.body).toContain('<p class="t"><span class="b">Akan dibuka</span> <time datetime="2026-12-04T07:00:00.000Z">Jumat, 4 Desember 2026 pukul 14.00 WIB</time></p>');
+    expect(response.body).toContain('<p>Senin, 7 Desember 2026 – Jumat, 11 Desember 2026 (5 hari layanan): Reguler 500 · Percepatan 100</p>');
     expect(response.body).toContain(`<a href="${PAGE}" target="_blank" rel="noopener">Jadwal lengkap</a>`);
     expect(response.body).not.toMatch(/<script|<link|src=/);
     expect(Buffer.byteLength(response.body)).toBeLessThan(2_500);
