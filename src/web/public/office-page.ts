@@ -1,12 +1,12 @@
 /**
- * `/o/{office}/`: the office's public page: its upcoming openings (state,
- * days, counts), how to book, the "GRATIS, waspada calo" message, the
+ * `/o/{office}/`: the office's public page: the openings open now and to
+ * come (state, days, counts), the past month's in one line each, how to book, the "GRATIS, waspada calo" message, the
  * cek-keaslian box, and its archive, calendar, feed and widget.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PUBLIC } from '../access';
 import { bookingView } from './office-view';
-import { openingView, pastOpenings, upcomingOpenings } from './opening-view';
+import { openingView, openNow, pastOpenings, upcomingOpenings } from './opening-view';
 import { sendPage, sendPublicError, type PublicContext } from './public-context';
 import { officePaths } from './public-paths';
 import { embedCode } from './widget';
@@ -28,6 +28,7 @@ export function registerOfficePage(app: FastifyInstance, ctx: PublicContext): vo
       zoneLabel: office.zoneLabel,
       dryRun: data.dryRun,
       unavailable: data.openings === null,
+      open: data.openings ? openNow(data.openings).map(openingView) : [],
       upcoming: data.openings ? upcomingOpenings(data.openings, now).map(openingView) : [],
       past: data.openings ? pastOpenings(data.openings, now).map(openingView) : [],
       booking: bookingView(office),

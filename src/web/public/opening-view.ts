@@ -5,6 +5,7 @@
  * reader reads "Paspor Reguler, Senin 7 Desember: 120").
  */
 import type { OpeningState, PublicOpening } from '../../public/types';
+import { formatShortDate } from '../../render/helpers/format';
 
 export const STATE_LABELS: Record<OpeningState, string> = {
   'akan-dibuka': 'Akan dibuka',
@@ -13,10 +14,14 @@ export const STATE_LABELS: Record<OpeningState, string> = {
   dibatalkan: 'Dibatalkan',
 };
 
+/**
+ * Short words so that two or three services fit a phone's width (`Sen, 7 Des`,
+ * `Reguler`): the heading above the table gives the dates in full.
+ */
 export interface CountTable {
   caption: string;
   services: string[];
-  rows: { label: string; counts: string[]; total: string }[];
+  rows: { label: string; date: string; counts: string[]; total: string }[];
   /** The per-service totals row; null with one day (it would repeat the day). */
   totals: { counts: string[]; total: string } | null;
 }
@@ -51,7 +56,9 @@ export function openingView(opening: PublicOpening): OpeningView {
   const last = opening.days[opening.days.length - 1];
   const dayCount = opening.days.length;
   const span = !first || !last ? 'tidak ada hari layanan' : first === last ? first.label : `${first.label} – ${last.label}`;
-  const services = opening.serviceTotals.map((service) => service.name);
+  const services = opening.serviceTotals.map((service) => service.shortName);
+  const env = { locale: 'id-ID', zone: opening.timezone };
+  const someMissing = opening.days.some((day) => day.counts.some((each) => each.count === null));
   return {
     id: `pembukaan-${opening.releaseId}`,
     state: opening.state,
@@ -64,9 +71,9 @@ export function openingView(opening: PublicOpening): OpeningView {
     daysSummary: dayCount > 1 ? `${span} (${dayCount} hari layanan)` : span,
     totalLabel: `${NUMBER.format(opening.totalQuota)} kuota`,
     table: {
-      caption: `Kuota per hari dan layanan, dibuka ${opening.opensLabel}${services.length > 0 ? ' (tanda – berarti tidak ada kuota layanan itu pada hari tersebut)' : ''}`,
+      caption: `Kuota per hari layanan${someMissing ? ' (–: tidak ada kuota layanan itu pada hari itu)' : ''}`,
       services,
-      rows: opening.days.map((day) => ({ label: day.label, counts: day.counts.map((each) => count(each.count)), total: NUMBER.format(day.total) })),
+      rows: opening.days.map((day) => ({ label: formatShortDate(day.date, env), date: day.date, counts: day.counts.map((each) => count(each.count)), total: NUMBER.format(day.total) })),
       totals: dayCount > 1 ? { counts: opening.serviceTotals.map((each) => count(each.count)), total: NUMBER.format(opening.totalQuota) } : null,
     },
     closedDays: opening.closedDays.map((day) => `${day.label} (${day.reason})`),
@@ -75,19 +82,24 @@ export function openingView(opening: PublicOpening): OpeningView {
   };
 }
 
+/** Openings open now (until their closing time, or their last service day), in time order. */
+export function openNow(openings: readonly PublicOpening[]): PublicOpening[] {
+  return openings.filter((opening) => opening.state === 'dibuka');
+}
+
 /**
- * Openings still to come or open now, in time order. A cancelled one is
- * listed while its time is ahead: the public must learn of a cancellation
- * before they wait for it.
+ * Openings still to come, in time order. A cancelled one is listed while
+ * its time is ahead: the public must learn of a cancellation before they
+ * wait for it.
  */
 export function upcomingOpenings(openings: readonly PublicOpening[], now: Date): PublicOpening[] {
-  return openings.filter((opening) => opening.state === 'akan-dibuka' || opening.state === 'dibuka' || (opening.state === 'dibatalkan' && opening.opensAt > now));
+  return openings.filter((opening) => opening.state === 'akan-dibuka' || (opening.state === 'dibatalkan' && opening.opensAt > now));
 }
 
 /** Closed ones, and cancelled ones whose time has passed: newest first. */
 export function pastOpenings(openings: readonly PublicOpening[], now: Date): PublicOpening[] {
-  const upcoming = new Set(upcomingOpenings(openings, now));
-  return openings.filter((opening) => !upcoming.has(opening)).reverse();
+  const shown = new Set([...openNow(openings), ...upcomingOpenings(openings, now)]);
+  return openings.filter((opening) => !shown.has(opening)).reverse();
 }
 
 /** The next opening still to open; cancelled ones skipped. */

@@ -4,7 +4,7 @@
  * without quota that day), and which openings count as upcoming, past, next.
  */
 import type { PublicOpening } from '../../../src/public/types';
-import { cancelledBefore, headlineOpenings, nextOpening, openingView, pastOpenings, upcomingOpenings } from '../../../src/web/public/opening-view';
+import { cancelledBefore, headlineOpenings, nextOpening, openingView, openNow, pastOpenings, upcomingOpenings } from '../../../src/web/public/opening-view';
 
 function opening(releaseId: string, opensAt: string, state: PublicOpening['state'], extra: Partial<PublicOpening> = {}): PublicOpening {
   const services = [
@@ -47,13 +47,14 @@ describe('web/public/opening-view', () => {
       totalLabel: '1.340 kuota',
       closedDays: ['Rabu, 16 Desember 2026 (Libur: Natal)'],
     });
-    expect(view.table.services).toEqual(['Paspor Reguler', 'Paspor Percepatan']);
+    // Short words in the table: it must fit a phone.
+    expect(view.table.services).toEqual(['Reguler', 'Percepatan']);
     expect(view.table.rows).toEqual([
-      { label: 'Senin, 14 Desember 2026', counts: ['1.200', '–'], total: '1.200' },
-      { label: 'Selasa, 15 Desember 2026', counts: ['120', '20'], total: '140' },
+      { label: 'Sen, 14 Des', date: '2026-12-14', counts: ['1.200', '–'], total: '1.200' },
+      { label: 'Sel, 15 Des', date: '2026-12-15', counts: ['120', '20'], total: '140' },
     ]);
     expect(view.table.totals).toEqual({ counts: ['1.320', '20'], total: '1.340' });
-    expect(view.table.caption).toContain('dibuka label mingguan@2026-12-11');
+    expect(view.table.caption).toBe('Kuota per hari layanan (–: tidak ada kuota layanan itu pada hari itu)');
   });
 
   it('a one-day opening has no totals row; a cancelled one carries its reason', () => {
@@ -63,7 +64,7 @@ describe('web/public/opening-view', () => {
     expect(view.table.totals).toBeNull();
   });
 
-  it('upcoming: open now, to come, and cancellations still ahead; past: the rest, newest first; next and the headline skip cancellations', () => {
+  it('open now; upcoming: to come, and cancellations still ahead; past: the rest, newest first; next and the headline skip cancellations', () => {
     const now = new Date('2026-12-10T00:00:00Z');
     const closed = opening('a', '2026-12-04T07:00:00Z', 'ditutup');
     const cancelledPast = opening('b', '2026-12-05T02:00:00Z', 'dibatalkan');
@@ -71,7 +72,8 @@ describe('web/public/opening-view', () => {
     const cancelledAhead = opening('d', '2026-12-11T02:00:00Z', 'dibatalkan');
     const ahead = opening('e', '2026-12-11T07:00:00Z', 'akan-dibuka');
     const all = [closed, cancelledPast, open, cancelledAhead, ahead];
-    expect(upcomingOpenings(all, now).map((each) => each.releaseId)).toEqual(['c', 'd', 'e']);
+    expect(openNow(all).map((each) => each.releaseId)).toEqual(['c']);
+    expect(upcomingOpenings(all, now).map((each) => each.releaseId)).toEqual(['d', 'e']);
     expect(pastOpenings(all, now).map((each) => each.releaseId)).toEqual(['b', 'a']);
     expect(nextOpening(all)?.releaseId).toBe('e');
     expect(headlineOpenings(all).map((each) => each.releaseId)).toEqual(['c', 'e']);

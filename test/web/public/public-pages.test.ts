@@ -83,10 +83,14 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(page).toContain('<h3 id="pembukaan-mingguan@2026-12-04-h"><time datetime="2026-12-04T07:00:00.000Z">Jumat, 4 Desember 2026 pukul 14.00 WIB</time></h3>');
     expect(page).toContain('<p class="state"><span class="badge">Akan dibuka</span></p>');
     expect(page).toContain('Untuk layanan: Senin, 7 Desember 2026 – Jumat, 11 Desember 2026 (5 hari layanan). Jumlah: 600 kuota.');
-    expect(page).toContain('<thead><tr><th scope="col">Hari layanan</th><th scope="col">Paspor Reguler</th><th scope="col">Paspor Percepatan</th><th scope="col">Jumlah</th></tr></thead>');
-    expect(page).toContain('<tr><th scope="row">Senin, 7 Desember 2026</th><td>100</td><td>20</td><td>120</td></tr>');
-    expect(page).toContain('<tfoot><tr><th scope="row">Jumlah</th><td>500</td><td>100</td><td>600</td></tr></tfoot>');
-    expect(page).toMatch(/<caption id="pembukaan-mingguan@2026-12-04-c">Kuota per hari dan layanan, dibuka Jumat, 4 Desember 2026 pukul 14.00 WIB/);
+    expect(page).toContain('<thead><tr><th scope="col">Hari</th><th scope="col">Reguler</th><th scope="col">Percepatan</th><th scope="col">Total</th></tr></thead>');
+    expect(page).toContain('<tr><th scope="row"><time datetime="2026-12-07">Sen, 7 Des</time></th><td>100</td><td>20</td><td>120</td></tr>');
+    expect(page).toContain('<tfoot><tr><th scope="row">Total</th><td>500</td><td>100</td><td>600</td></tr></tfoot>');
+    expect(page).toContain('<caption id="pembukaan-mingguan@2026-12-04-c">Kuota per hari layanan</caption>');
+    // Open now (until their last service day), apart from what is to come.
+    const open = page.slice(page.indexOf('<h2 id="dibuka">Sedang dibuka</h2>'), page.indexOf('<h2 id="berikutnya">'));
+    expect(open).toContain('<h3 id="pembukaan-mingguan@2026-11-27-h">');
+    expect(open).not.toContain('pembukaan-mingguan@2026-12-04');
     // Christmas: the weekly opening is cancelled, with its reason.
     expect(page).toContain('<p class="cancel"><strong>Pembukaan ini dibatalkan.</strong> Alasan: Hari Raya Natal; tidak ada layanan paspor 28 Desember 2026–1 Januari 2027</p>');
     // How to book: links only where they are web addresses; staff text escaped.
@@ -95,9 +99,8 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(page).toContain('<a href="tel:0561734081">(0561) 734081</a>');
     expect(page).toContain(`<dd>${ADDRESS.replace('<b>', '&lt;b&gt;').replace('</b>', '&lt;/b&gt;')}</dd>`);
     // Past openings: the cancelled one of 20 November among them, with its reason.
-    const past = page.slice(page.indexOf('<h2 id="sebelumnya">Pembukaan sebelumnya</h2>'));
-    expect(past).toContain('<h3 id="pembukaan-simpatik-november-h"><time datetime="2026-11-20T02:00:00.000Z">Jumat, 20 November 2026 pukul 09.00 WIB</time></h3>');
-    expect(past).toContain('Alasan: Dipindahkan ke Sabtu, 19 Desember 2026');
+    const past = page.slice(page.indexOf('<h2 id="sebelumnya">Pembukaan sebelumnya (30 hari terakhir)</h2>'));
+    expect(past).toContain('<li class="state-dibatalkan"><time datetime="2026-11-20T02:00:00.000Z">Jumat, 20 November 2026 pukul 09.00 WIB</time> <span class="badge">Dibatalkan</span> — 80 kuota, untuk Sabtu, 28 November 2026. Alasan pembatalan: Dipindahkan ke Sabtu, 19 Desember 2026</li>');
     // The hostile opening (Wednesday, still open): its note as text.
     expect(page).toContain('<p class="note">&lt;script&gt;alert(&quot;catatan&quot;)&lt;/script&gt;&lt;img src&#x3D;x onerror&#x3D;alert(2)&gt;</p>');
     expect(page).not.toContain(HOSTILE_NOTE);
