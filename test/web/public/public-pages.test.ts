@@ -11,6 +11,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { formatVerifyCode } from '../../../src/render/verify-code';
 import { DIALECTS, useTestStore } from '../../support/databases';
+import { publishPosts } from '../../support/public-fixture';
+import { buildPost } from '../../store/post-builder';
+import { ARCHIVE_PAGE_SIZE } from '../../../src/web/public/archive-pages';
 import { ADDRESS, buildPublicServer, HOSTILE_NOTE, OFFICE, OFFICE_NAME, recordRevision, seedPublicOffice, SERVED, writePublicOffice, type PublicOffice, type PublicSeed } from './public-office';
 
 const PAGE = `/o/${OFFICE}/`;
@@ -118,6 +121,8 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     const sheet = await get(css!);
     expect([sheet.statusCode, sheet.headers['content-type'], sheet.headers['cache-control']]).toEqual([200, 'text/css; charset=utf-8', 'public, max-age=31536000, immutable']);
     expect((await get(`/o/${OFFICE}`)).headers.location).toBe(PAGE);
+    // The console's language switch is not for public pages (cached by CDNs: no cookie).
+    expect(expectPublicPage(await get(`${PAGE}?lang=en`))).toContain('Pembukaan kuota berikutnya');
   });
 
   it('the archive: every published announcement newest first, with kind, time, exact text, cards and live links; the correction linked both ways; nothing unpublished', async () => {
@@ -179,6 +184,30 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(listedCodes(older)).not.toContain(weeklyH1);
     expect(listedCodes(older)).toContain(hostileH1);
     expect(older).toContain(`<a href="${ARCHIVE}">Kembali ke pengumuman terbaru</a>`);
+  });
+
+  it('pages through a long archive: 20 a page, the next page from where the last ended, every announcement once', async () => {
+    // Three weeks of November, one announcement a day, published before the seeded week.
+    const extra = Array.from({ length: 21 }, (_, i) =>
+      buildPost({ n: 100 + i, id: `nov-${i}`, channelId: 'instagram', ruleId: 'h-1', subject: `nov-${i}`, releaseId: `nov-${i}`, fingerprint: `fp-nov-${i}`, dueAt: new Date(Date.UTC(2026, 10, 1 + i, 12)), deadline: new Date(Date.UTC(2026, 10, 1 + i, 13)) }),
+    );
+    await publishPosts(ctx.store, extra);
+    const seen: string[] = [];
+    let url: string | null = ARCHIVE;
+    let pages = 0;
+    while (url) {
+      const html = expectPublicPage(await get(url));
+      const codes = listedCodes(html);
+      expect(codes.length).toBeLessThanOrEqual(ARCHIVE_PAGE_SIZE);
+      seen.push(...codes);
+      pages += 1;
+      url = /<a href="([^"]+)" rel="next">Pengumuman yang lebih lama<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=') ?? null;
+    }
+    expect(pages).toBe(2);
+    // The seeded week's four announcements and the 21 of November, newest first, none twice.
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    expect(seen.slice(0, 2)).toEqual([ctx.seeded.correction, ctx.seeded.weeklyH1]);
   });
 
   it('an entry page shows one announcement with its code; a typed code redirects to it; unknown, unpublished and dry-run codes are not found', async () => {
