@@ -71,7 +71,8 @@ function sha256Of(bytes: Buffer): string {
 
 function sendImage(request: FastifyRequest, reply: FastifyReply, image: Image): FastifyReply {
   const etag = `"${image.sha256}"`;
-  reply.header('etag', etag).header('cache-control', IMMUTABLE);
+  // Public images: other sites and web feed readers may show them (helmet's default would refuse them there).
+  reply.header('etag', etag).header('cache-control', IMMUTABLE).header('cross-origin-resource-policy', 'cross-origin');
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
   return reply.type(image.mime).send(image.bytes);
 }

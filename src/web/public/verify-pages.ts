@@ -55,20 +55,22 @@ export async function answerCode(ctx: PublicContext, reply: FastifyReply, code: 
 }
 
 /**
- * The code's announcements in the offices served now. One query over every
- * office; then, only for demo offices (every channel the outbox), their
- * dry-run posts, which the first query leaves out.
+ * The code's announcements in the offices served now. Two queries over every
+ * office (what reached a platform, and that with dry runs), then only the
+ * offices found are loaded: a dry-run post counts only for a demo office
+ * (every channel the outbox), which shows its dry runs on its pages too.
  */
 async function findEverywhere(ctx: PublicContext, code: string): Promise<{ announcement: PublicAnnouncement; officeName: string; zone: string }[]> {
-  const offices = await Promise.all(ctx.web.offices().map((summary) => ctx.officeData(summary.id)));
-  const served = new Map(offices.filter((data) => data !== null).map((data) => [data.office.id, data]));
-  const published = (await findAnnouncementsByCode(ctx.web.store, code)).filter((announcement) => served.has(announcement.officeId) && !served.get(announcement.officeId)!.dryRun);
-  const demos = [...served.values()].filter((data) => data.dryRun);
-  const dryRun = (await Promise.all(demos.map((data) => findAnnouncementsByCode(ctx.web.store, code, data.office.id, data.announcementOptions)))).flat();
-  return [...published, ...dryRun].map((announcement) => {
-    const data = served.get(announcement.officeId)!;
-    return { announcement, officeName: data.office.name, zone: data.office.timezone };
-  });
+  const [published, withDryRuns] = await Promise.all([findAnnouncementsByCode(ctx.web.store, code), findAnnouncementsByCode(ctx.web.store, code, undefined, { includeDryRun: true })]);
+  const real = new Map(published.map((announcement) => [announcement.officeId, announcement]));
+  const found: { announcement: PublicAnnouncement; officeName: string; zone: string }[] = [];
+  for (const withDryRun of withDryRuns) {
+    const data = await ctx.officeData(withDryRun.officeId);
+    // A real office's announcement as the public saw it: without its channels' dry runs.
+    const announcement = data?.dryRun ? withDryRun : real.get(withDryRun.officeId);
+    if (data && announcement) found.push({ announcement, officeName: data.office.name, zone: data.office.timezone });
+  }
+  return found;
 }
 
 /** The "tidak ditemukan" words for a code, as on /v/{CODE} and on an office's entry URL. */

@@ -265,6 +265,7 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(full.statusCode).toBe(200);
     expect(full.headers['content-type']).toBe('image/jpeg');
     expect(full.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(full.headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect(full.headers.etag).toBe(`"${crypto.createHash('sha256').update(full.rawPayload).digest('hex')}"`);
     const width = (await sharp(full.rawPayload).metadata()).width!;
     expect(width).toBeGreaterThan(540);
