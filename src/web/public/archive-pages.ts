@@ -71,7 +71,8 @@ export function registerArchivePages(app: FastifyInstance, ctx: PublicContext): 
     if (!announcement) return answerCode(ctx, reply, code);
     const corrected = await correctedBy(ctx, data, announcement);
     return sendPage(ctx, reply, 'entry', {
-      title: `Pengumuman ${announcement.codeLabel}`,
+      title: 'Pengumuman',
+      titleCode: announcement.codeLabel,
       description: `Pengumuman resmi ${data.office.name} dengan kode cek ${announcement.codeLabel}.`,
       office: { id: data.office.id, name: data.office.name, current: null },
       atomHref: paths.atom,

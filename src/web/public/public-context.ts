@@ -25,7 +25,8 @@ export function cacheFor(status: number): string {
 
 export function sendPage(ctx: PublicContext, reply: FastifyReply, view: string, data: PublicPageFields, status = 200): FastifyReply {
   // `Arsip pengumuman · Kantor Imigrasi …`: which office, unless the title already says it.
-  const documentTitle = data.office && !data.title.includes(data.office.name) ? `${data.title} · ${data.office.name}` : data.title;
+  const title = data.titleCode ? `${data.title} ${data.titleCode}` : data.title;
+  const documentTitle = data.office && !title.includes(data.office.name) ? `${title} · ${data.office.name}` : title;
   const html = ctx.views.page(view, { ...data, documentTitle, cssHref: ctx.cssHref });
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', cacheFor(status)).send(html);
 }

@@ -28,6 +28,8 @@ export interface PublicViews {
 export interface PublicPageFields {
   /** The <title> and the <h1>. */
   title: string;
+  /** A code after the title (`Pengumuman` + `K7M2-Q9XD`), never broken across lines at its dash. */
+  titleCode?: string;
   /** The office of an office page: its name in the header and its menu. */
   office?: { id: string; name: string; current: 'page' | 'archive' | null };
   /** `<link rel="alternate" type="application/atom+xml">` of the office's feed. */

@@ -42,6 +42,11 @@ describe('web/public in Chromium', () => {
     await app.close();
   });
 
+  /** Loads every image now (they are lazy) and waits until each is decoded: for screenshots. */
+  async function loadImages(page: Page): Promise<void> {
+    await page.evaluate("Promise.all([...document.images].map((img) => { img.loading = 'eager'; return img.decode().catch(() => undefined); }))");
+  }
+
   /** Presses Tab until the element with `id` has focus (at most 60 times); fails when it never does. */
   async function tabTo(page: Page, id: string): Promise<void> {
     for (let i = 0; i < 60; i++) {
@@ -76,6 +81,7 @@ describe('web/public in Chromium', () => {
 
     await page.goto(`${base}/o/${OFFICE}/archive`);
     await expectNoWcag22Violations(page);
+    await loadImages(page);
     await screenshot(page, 'archive', 'public');
     // From the correction to what it corrects.
     const { correction, weeklyH1 } = ctx.seeded;
@@ -83,8 +89,9 @@ describe('web/public in Chromium', () => {
     await page.waitForURL(`${base}/o/${OFFICE}/archive/${weeklyH1}`);
     expect(await page.locator('h1').textContent()).toBe(`Pengumuman ${formatVerifyCode(weeklyH1)}`);
     await expectNoWcag22Violations(page);
-    // The card loads at the size its attributes promise (no layout shift), the phone width from its srcset.
-    expect(await page.evaluate<boolean>("[...document.images].every((img) => img.complete && img.naturalWidth > 0)")).toBe(true);
+    // The card loads (from its srcset) into the box its width and height reserved: no layout shift.
+    await loadImages(page);
+    expect(await page.evaluate<boolean>('[...document.images].every((img) => img.complete && img.naturalWidth > 0 && Math.abs(img.clientHeight / img.clientWidth - img.getAttribute("height") / img.getAttribute("width")) < 0.01 && Math.abs(img.naturalHeight / img.naturalWidth - img.getAttribute("height") / img.getAttribute("width")) < 0.01)')).toBe(true);
     await screenshot(page, 'entry', 'public');
     expect(cspErrors).toEqual([]);
   });
@@ -101,6 +108,9 @@ describe('web/public in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/o/${OFFICE}/archive/${ctx.seeded.correction}`);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    // A phone gets the 540 px card of the srcset, not the full one.
+    await loadImages(page);
+    expect(await page.evaluate<string>('document.images[0].currentSrc')).toMatch(/card-1\.jpg\?w=540$/);
     await screenshot(page, 'entry-phone', 'public');
 
     await page.goto(`${base}/v/${ctx.seeded.readyH60m}`);

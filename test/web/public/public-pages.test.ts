@@ -213,7 +213,8 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
   it('an entry page shows one announcement with its code; a typed code redirects to it; unknown, unpublished and dry-run codes are not found', async () => {
     const { weeklyH1, correction, readyH60m, dryRunH60m } = ctx.seeded;
     const page = expectPublicPage(await get(entry(correction)));
-    expect(page).toContain(`<h1>Pengumuman ${formatVerifyCode(correction)}</h1>`);
+    expect(page).toContain(`<h1>Pengumuman <span class="nowrap">${formatVerifyCode(correction)}</span></h1>`);
+    expect(page).toContain(`<title>Pengumuman ${formatVerifyCode(correction)} · ${OFFICE_NAME}</title>`);
     expect(page).toContain(`<strong>Ini pengumuman asli ${OFFICE_NAME}</strong>, dengan kode cek <strong>${formatVerifyCode(correction)}</strong>.`);
     expect(page).toContain(`<h2 id="${correction}-h"><span class="badge">Koreksi</span>`);
     // What it corrects, found on the entry page too.
