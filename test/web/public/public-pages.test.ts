@@ -316,7 +316,8 @@ describe.each(DIALECTS)('web/public pages (%s)', (dialect) => {
     expect(expectPublicPage(await get('/o/kanim-nowhere/archive'), 404)).toContain('Halaman ini tidak ada.');
     expect((await get('/o/kanim-nowhere/widget')).statusCode).toBe(404);
     const api = await get('/api/v1/nothing');
-    expect([api.statusCode, api.json()]).toEqual([404, { error: 'not found' }]);
+    // The API's own JSON errors (web/feeds/api-errors.ts).
+    expect([api.statusCode, api.json()]).toEqual([404, { error: 'not-found', message: expect.stringContaining('/api/v1/openapi.json') }]);
     expect((await get('/admin/nothing')).body).toContain('/admin/assets/console.css');
     // The database gone: a 500 in Indonesian, not kept by caches.
     const broken = await ctx.open();
