@@ -17,8 +17,11 @@ import { addDays } from '../time/plain-date';
 import { fromLocal } from '../time/zone';
 
 export interface PublicVersions {
-  /** `r12:a340:1765000000000`. */
-  of(officeId: string): Promise<string>;
+  /**
+   * `r12:a340:1765000000000`. `fresh`: read now, not up to a second old (a feed
+   * polled now and then, whose reader expects a post the moment it is published).
+   */
+  of(officeId: string, options?: { fresh?: boolean }): Promise<string>;
 }
 
 export function createPublicVersions(store: Store, clock: Pick<Clock, 'now'>, options: { ttlMs?: number } = {}): PublicVersions {
@@ -35,10 +38,10 @@ export function createPublicVersions(store: Store, clock: Pick<Clock, 'now'>, op
   }
 
   return {
-    async of(officeId) {
+    async of(officeId, options = {}) {
       const now = clock.now().getTime();
       const known = kept.get(officeId);
-      if (known && now - known.readAt < ttlMs && now >= known.readAt) return known.version;
+      if (known && !options.fresh && now - known.readAt < ttlMs && now >= known.readAt) return known.version;
       const running = reading.get(officeId);
       if (running) return running;
       const made = read(officeId)
