@@ -24,6 +24,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
@@ -201,6 +202,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     await sleepUntil(firstDue - LOAD_MARGIN_MS);
     const durationS = Math.ceil((lastDue - firstDue + 2 * LOAD_MARGIN_MS) / 1000);
     const load = routes.length > 0 ? startLoad({ type: 'run', base, durationS, routes }) : Promise.resolve<LoadResult>({ type: 'result', routes: [] });
+    const profile = process.env.HERALD_LOAD_CPU_PROF ? await startProfile() : null;
     const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     delay.enable();
     const cpuBefore = process.cpuUsage();
@@ -217,6 +219,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     }, firstDue - Date.now());
     await loop;
     delay.disable();
+    if (profile) await profile.stop(path.join(process.env.HERALD_LOAD_CPU_PROF!, `public-load-${scenario}.cpuprofile`));
     const cpu = process.cpuUsage(cpuBefore);
     const elu = performance.eventLoopUtilization(eluBefore);
     const wallMs = performance.now() - wallBefore;
@@ -402,6 +405,24 @@ function startLoad(request: LoadRequest): Promise<LoadResult> {
   const result = nextMessage<LoadResult>(child, 'result');
   child.send(request);
   return result;
+}
+
+/** HERALD_LOAD_CPU_PROF=DIR: the bot process's CPU profile over the posting minute (Chrome DevTools, Performance panel). */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  CPU profile in ${file}`);
+    },
+  };
 }
 
 async function sleepUntil(instant: number): Promise<void> {
