@@ -19,14 +19,18 @@
  *   node bin/run-ts.js bench/public-load.ts      (npm run bench -- public-load; ~5 min)
  *
  * HERALD_LOAD_ONLY=none,rated,max picks scenarios; HERALD_LOAD_BURST=N posts per
- * instant (default 4; 200 = all at once); HERALD_LOAD_OUT=FILE (default
- * bench/results/public-load.json) receives the figures as JSON.
+ * instant (default 4; 200 = all at once); HERALD_LOAD_WEB=serve puts the web side
+ * in a `serve` process instead (`run --no-web` beside `serve`, one SQLite ledger);
+ * HERALD_LOAD_OUT=FILE (default bench/results/public-load.json) receives the
+ * figures as JSON; HERALD_LOAD_CPU_PROF=DIR a CPU profile of the bot process;
+ * HERALD_LOAD_ROUTES=/path:rate,… other routes (exploring); HERALD_LOAD_KEEP=1
+ * keeps the data directory (bot.log, the ledger).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -66,6 +70,7 @@ const LEAD_MS = 40_000;
 /** Load starts this long before the first post is due and ends this long after the last. */
 const LOAD_MARGIN_MS = 4_000;
 const TARGET_P99_MS = 50;
+const WEB = process.env.HERALD_LOAD_WEB === 'serve' ? 'serve' : 'run';
 const LOOP_RESOLUTION_MS = 10;
 const lateBy = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
 
@@ -81,6 +86,8 @@ interface Percentiles {
 
 interface ScenarioFigures {
   scenario: ScenarioName;
+  /** Where the web server ran: on the bot's event loop (`run`), or in a `serve` process beside it. */
+  web: 'run' | 'serve';
   posts: number;
   published: number;
   unrenderedAtFirstDue: number;
@@ -141,7 +148,7 @@ function routesFor(scenario: ScenarioName, office: string, present: (path: strin
 
 async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-public-load-'));
-  const configDir = writeConfig(path.join(dir, 'config'), PAIRS);
+  const configDir = writeConfig(path.join(dir, 'config'), PAIRS, await freePort());
   const platforms = await startPlatforms(PAIRS);
   const logger = createLogger({ level: 'info', destination: pino.destination({ dest: path.join(dir, 'bot.log'), sync: true }) });
   const media = await startMediaServer({ rootDir: dir, stateDir: dir, host: '127.0.0.1', port: 0, publicBaseUrl: 'http://127.0.0.1' });
@@ -178,8 +185,8 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     const lastDue = Math.max(...posts.map((post) => post.dueAt.getTime()));
 
     web =
-      process.env.HERALD_LOAD_WEB === 'thread'
-        ? await startWebThread({ dataDir: dir, configDir, offices: [summarizeOffice(office)] })
+      WEB === 'serve'
+        ? await startServe(configDir, dir, env)
         : await startWebServerBesideBot({
             store,
             logger,
@@ -235,6 +242,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     const publishing = attempts.map((row) => (row.finished_at === null ? Number.POSITIVE_INFINITY : Number(row.finished_at) - Number(row.started_at)));
     return {
       scenario,
+      web: WEB,
       posts: posts.length,
       published: [...report.x, ...report.instagram].reduce((n, log) => n + log.published, 0),
       unrenderedAtFirstDue,
@@ -269,7 +277,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
  * The sample office with PAIRS X and PAIRS Instagram accounts (`x-01`, `instagram-01`, …):
  * posts due at one instant go to different accounts, as when several offices open at 14.00.
  */
-function writeConfig(dir: string, pairs: number): string {
+function writeConfig(dir: string, pairs: number, webPort: number): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const file of ['calendar.yaml', 'kuota.csv']) fs.copyFileSync(path.join(ROOT, 'config', file), path.join(dir, file));
   const ids = Array.from({ length: pairs }, (_, i) => String(i + 1).padStart(2, '0'));
@@ -281,7 +289,7 @@ function writeConfig(dir: string, pairs: number): string {
   const herald = sample
     .replace(/^channels:\n(?: {2}.*\n)+/m, `channels:\n${channels.join('\n')}\n`)
     .replace(/channels: \[instagram, x\]/g, `channels: [${ids.flatMap((id) => [`instagram-${id}`, `x-${id}`]).join(', ')}]`)
-    .replace(/^settings:\n/m, 'settings:\n  mediaServer: { publicBaseUrl: "http://127.0.0.1:8787", host: 127.0.0.1, port: 8787 }\n');
+    .replace(/^settings:\n/m, `settings:\n  mediaServer: { publicBaseUrl: "http://127.0.0.1:8787", host: 127.0.0.1, port: 8787 }\n  web: { port: ${webPort} }\n`);
   if (!herald.includes('x-01') || !herald.includes('mediaServer: {')) throw new Error('the sample herald.yaml changed: update bench/public-load.ts');
   fs.writeFileSync(path.join(dir, 'herald.yaml'), herald);
   return dir;
@@ -384,18 +392,32 @@ async function startPlatforms(pairs: number): Promise<Platforms> {
   };
 }
 
-async function startWebThread(data: { dataDir: string; configDir: string; offices: unknown[] }): Promise<{ address: string; close(): Promise<void> }> {
-  const worker = new Worker(path.join(ROOT, 'bin', 'run-ts.js'), { argv: [path.join(__dirname, 'public-load-web.ts')], workerData: data });
-  const { address } = await new Promise<{ address: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+/**
+ * HERALD_LOAD_WEB=serve: the web side as `run --no-web` leaves it, to a `serve` process
+ * on the same SQLite ledger (settings.web.port of the bench config).
+ */
+async function startServe(configDir: string, dataDir: string, env: Record<string, string>): Promise<{ address: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'quota-herald-dev.js'), 'serve', '--config', configDir, '--data', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let output = '';
+  const address = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /"listen":"(http:\/\/[^"]+)"/.exec(output);
+      if (listening) resolve(listening[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${output.slice(-2000)}`)));
   });
   return {
     address,
     close: () =>
       new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
-        worker.postMessage('close');
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
       }),
   };
 }
@@ -425,6 +447,14 @@ async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
   };
 }
 
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 async function sleepUntil(instant: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant - Date.now())));
 }
@@ -439,7 +469,7 @@ function printScenario(f: ScenarioFigures): void {
   const d = f.dueToFirstByte;
   const loop = f.eventLoopDelay;
   console.log(
-    `\n${f.scenario}: ${f.published}/${f.posts} published (${f.unrenderedAtFirstDue} unrendered at the first due time); ` +
+    `\n${f.scenario} (web in ${f.web}): ${f.published}/${f.posts} published (${f.unrenderedAtFirstDue} unrendered at the first due time); ` +
       `due → first byte p50 ${ms(d.p50)} ms, p95 ${ms(d.p95)} ms, p99 ${ms(d.p99)} ms, max ${ms(d.max)} ms (target p99 ≤ ${TARGET_P99_MS} ms: ${d.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}; ` +
       `of which due → claim p50 ${ms(f.dueToClaim.p50)} ms, p99 ${ms(f.dueToClaim.p99)} ms); whole publish p50 ${ms(f.publishMs.p50)} ms, p99 ${ms(f.publishMs.p99)} ms; ` +
       `event-loop delay p50 ${ms(loop.p50)} ms, p99 ${ms(loop.p99)} ms, max ${ms(loop.max)} ms; loop busy ${f.loopBusyPercent.toFixed(0)} %; bot CPU ${f.botCpuPercent.toFixed(0)} % of a core; load average ${f.loadAverage.join(' ')}`,
@@ -450,7 +480,7 @@ function printScenario(f: ScenarioFigures): void {
 }
 
 function printTable(all: ScenarioFigures[]): void {
-  console.log('\n| load | public req/s (page + ICS) | page p50/p99/max ms | ICS p50/p99/max ms | /healthz p99 ms | non-2xx | due → first byte p50/p95/p99/max ms | loop delay p99 ms | bot CPU |');
+  console.log('\n| load, web in | public req/s (page + ICS) | page p50/p99/max ms | ICS p50/p99/max ms | /healthz p99 ms | non-2xx | due → first byte p50/p95/p99/max ms | loop delay p99 ms | bot CPU |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const f of all) {
     const page = f.routes.find((r) => r.path.endsWith('/') || r.path === '/admin/login');
@@ -459,7 +489,7 @@ function printTable(all: ScenarioFigures[]): void {
     const trio = (r: RouteFigures | undefined): string => (r ? `${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)}` : '—');
     const d = f.dueToFirstByte;
     console.log(
-      `| ${f.scenario} | ${((page?.perSecond ?? 0) + (ics?.perSecond ?? 0)).toFixed(0)} | ${trio(page)} | ${trio(ics)} | ${health ? ms(health.p99) : '—'} | ${f.routes.reduce((n, r) => n + r.non2xx, 0)} | ` +
+      `| ${f.scenario}, ${f.web} | ${((page?.perSecond ?? 0) + (ics?.perSecond ?? 0)).toFixed(0)} | ${trio(page)} | ${trio(ics)} | ${health ? ms(health.p99) : '—'} | ${f.routes.reduce((n, r) => n + r.non2xx, 0)} | ` +
         `${ms(d.p50)} / ${ms(d.p95)} / ${ms(d.p99)} / ${ms(d.max)} | ${ms(f.eventLoopDelay.p99)} | ${f.botCpuPercent.toFixed(0)} % |`,
     );
   }
