@@ -239,6 +239,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     const attempts = await store.db.selectFrom('attempts').select(['post_id', 'started_at', 'finished_at']).where('attempt', '=', 1).execute();
     const claimedAt = new Map(attempts.map((row) => [row.post_id, Number(row.started_at)]));
     const toClaim = posts.map((post) => (claimedAt.get(post.id) ?? Number.POSITIVE_INFINITY) - post.dueAt.getTime());
+    if (process.env.HERALD_LOAD_KEEP) fs.writeFileSync(path.join(dir, 'timeline.json'), JSON.stringify({ posts: posts.map((post) => ({ id: post.id, channel: post.channelId, due: post.dueAt.getTime(), claimed: claimedAt.get(post.id) })), report }));
     const publishing = attempts.map((row) => (row.finished_at === null ? Number.POSITIVE_INFINITY : Number(row.finished_at) - Number(row.started_at)));
     return {
       scenario,
@@ -303,8 +304,8 @@ function benchPosts(config: Runtime['config'], firstDue: number): PlannedPost[] 
   const gap = instants > 1 ? Math.floor(SPAN_MS / instants) : 0;
   return Array.from({ length: POSTS }, (_, i) => {
     const instant = Math.floor(i / BURST);
-    const slot = i % BURST;
-    const pair = (instant * Math.ceil(BURST / 2) + Math.floor(slot / 2)) % PAIRS;
+    // X and Instagram by turns; an account's next post comes 2 × PAIRS posts later.
+    const pair = Math.floor(i / 2) % PAIRS;
     const facts = JSON.parse(JSON.stringify(template.facts)) as PlannedPost['facts'];
     facts.release!.days[0]!.quota.regular = 100 + i;
     const id = String(pair + 1).padStart(2, '0');
@@ -312,7 +313,7 @@ function benchPosts(config: Runtime['config'], firstDue: number): PlannedPost[] 
     return {
       ...template,
       id: `load${String(i).padStart(4, '0')}`,
-      channelId: slot % 2 === 0 ? `x-${id}` : `instagram-${id}`,
+      channelId: i % 2 === 0 ? `x-${id}` : `instagram-${id}`,
       dueAt,
       deadline: new Date(firstDue + SPAN_MS + 120_000),
       fingerprint: `load-${i}`,
