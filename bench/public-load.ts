@@ -18,7 +18,7 @@
  *
  *   node bin/run-ts.js bench/public-load.ts      (npm run bench -- public-load; ~5 min)
  *
- * HERALD_LOAD_ONLY=none,rated,max picks scenarios; HERALD_LOAD_BURST=N posts per
+ * HERALD_LOAD_ONLY=none,rated,max picks scenarios (costs: none of them); HERALD_LOAD_BURST=N posts per
  * instant (default 4; 200 = all at once); HERALD_LOAD_WEB=serve puts the web side
  * in a `serve` process instead (`run --no-web` beside `serve`, one SQLite ledger);
  * HERALD_LOAD_OUT=FILE (default bench/results/public-load.json) receives the
@@ -30,9 +30,10 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { loadAll } from '../src/app/load-all';
 import { planAll } from '../src/app/plan-all';
@@ -51,6 +52,8 @@ import { createRevision } from '../src/store/config-revisions';
 import { syncPlan } from '../src/store/ledger';
 import { openStore } from '../src/store/open';
 import { startWebServerBesideBot } from '../src/web/beside-bot';
+import { createPublicVersions } from '../src/web/public-version';
+import { buildWebServer } from '../src/web/server';
 import { summarizeOffice } from '../src/web/offices';
 import type { LoadRequest, LoadResult, RouteFigures, RouteLoad } from './public-load-client';
 import { IG_TOKEN, PLATFORM_KEYS, type PlatformsReady, type PlatformsReport } from './public-load-platforms';
@@ -75,7 +78,9 @@ const LOOP_RESOLUTION_MS = 10;
 const lateBy = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
 
 type ScenarioName = 'none' | 'rated' | 'max';
-const SCENARIOS: ScenarioName[] = (process.env.HERALD_LOAD_ONLY?.split(',') ?? ['none', 'rated', 'max']) as ScenarioName[];
+const ALL_SCENARIOS: ScenarioName[] = ['none', 'rated', 'max'];
+/** HERALD_LOAD_ONLY=costs: the one-at-a-time costs only. */
+const SCENARIOS = process.env.HERALD_LOAD_ONLY ? ALL_SCENARIOS.filter((name) => process.env.HERALD_LOAD_ONLY!.split(',').includes(name)) : ALL_SCENARIOS;
 
 interface Percentiles {
   p50: number;
@@ -101,13 +106,19 @@ interface ScenarioFigures {
   botCpuPercent: number;
   /** How much of the time the bot's event loop was running something (performance.eventLoopUtilization). */
   loopBusyPercent: number;
+  /** The bot's garbage collection pauses over the minute: all (count, total) and the major ones (mark-compact). */
+  gc: { count: number; totalMs: number; maxMs: number; major: number; majorMaxMs: number };
   routes: RouteFigures[];
+  /** autocannon's process, in % of one core (2 cores in all, shared with the bot and the fake platforms). */
+  visitorsCpuPercent: number;
   loadAverage: number[];
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(`${POSTS} posts over ${SPAN_MS / 1000} s, ${BURST} at each instant, ${PAIRS} X + ${PAIRS} Instagram accounts; load average ${loadAverage().join(' ')}`);
+  const costs = await measureCosts();
+  printCosts(costs);
   const figures: ScenarioFigures[] = [];
   for (const scenario of SCENARIOS) {
     const result = await runScenario(scenario);
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
   printTable(figures);
   const out = process.env.HERALD_LOAD_OUT ?? path.join(ROOT, 'bench', 'results', 'public-load.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, node: process.version, posts: POSTS, spanMs: SPAN_MS, burst: BURST, scenarios: figures }, null, 2)}\n`);
+  fs.writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, node: process.version, posts: POSTS, spanMs: SPAN_MS, burst: BURST, costs, scenarios: figures }, null, 2)}\n`);
   console.log(`figures in ${path.relative(process.cwd(), out)}; public-load bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -208,8 +219,9 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     // The load and the measurements start together, shortly before the first post is due.
     await sleepUntil(firstDue - LOAD_MARGIN_MS);
     const durationS = Math.ceil((lastDue - firstDue + 2 * LOAD_MARGIN_MS) / 1000);
-    const load = routes.length > 0 ? startLoad({ type: 'run', base, durationS, routes }) : Promise.resolve<LoadResult>({ type: 'result', routes: [] });
+    const load = routes.length > 0 ? startLoad({ type: 'run', base, durationS, routes }) : Promise.resolve<LoadResult>({ type: 'result', routes: [], cpuPercent: 0 });
     const profile = process.env.HERALD_LOAD_CPU_PROF ? await startProfile() : null;
+    const gc = watchGc();
     const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     delay.enable();
     const cpuBefore = process.cpuUsage();
@@ -226,6 +238,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     }, firstDue - Date.now());
     await loop;
     delay.disable();
+    const gcPauses = gc.stop();
     if (profile) await profile.stop(path.join(process.env.HERALD_LOAD_CPU_PROF!, `public-load-${scenario}.cpuprofile`));
     const cpu = process.cpuUsage(cpuBefore);
     const elu = performance.eventLoopUtilization(eluBefore);
@@ -260,7 +273,9 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
       },
       botCpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
       loopBusyPercent: elu.utilization * 100,
+      gc: gcPauses,
       routes: loaded_.routes,
+      visitorsCpuPercent: loaded_.cpuPercent,
       loadAverage: loadAverage(),
     };
   } finally {
@@ -272,6 +287,92 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     if (process.env.HERALD_LOAD_KEEP) console.log(`  kept ${dir} (bot.log)`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface Costs {
+  /** Published posts of the office in the ledger the version is read from (a year of the sample's). */
+  publishedPosts: number;
+  /** One uncached version read (config revision + announcements), µs. */
+  versionReadUs: Percentiles;
+  /** Server time of a request (inject: the whole Fastify pipeline, no socket), µs, for a kept response and for a build. */
+  pageHitUs: Percentiles;
+  pageMissUs: Percentiles;
+  icsHitUs: Percentiles;
+  icsMissUs: Percentiles;
+}
+
+/**
+ * What a kept response and a build cost, one request at a time (no load): the office page
+ * and its ICS through the real server with a clock that moves a minute per miss (a new
+ * version each time), and the version read on a ledger holding a year of the office's posts.
+ */
+async function measureCosts(): Promise<Costs> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-public-costs-'));
+  const store = await openStore({ dataDir: dir });
+  try {
+    const configDir = writeConfig(path.join(dir, 'config'), 1, 0);
+    let now = new Date('2026-12-03T05:00:00Z');
+    const loaded = loadAll(configDir, { now })!.loaded!;
+    const office = loaded.config.offices[0]!;
+    const [files] = readOfficeFiles(configDir, { now });
+    await createRevision(store, { officeId: office.id, parentId: null, author: 'bench', message: 'costs', files: files!.files, problems: checkRevisionFiles(files!.files, { sourceDir: configDir, now, officeId: office.id }).problems }, now);
+    // A year of the office's posts (the sample calendar's) in the ledger, all marked published: what the version counts.
+    const year = { from: now, to: new Date(now.getTime() + 365 * 86_400_000) };
+    const planned = planAll(loaded.config, year).posts;
+    await syncPlan(store, planned, year, now);
+    await store.db.updateTable('posts').set({ state: 'published', published_at: sql<number>`due_at`, remote_id: sql<string>`'bench:' || id` }).execute();
+    const publishedPosts = planned.length;
+    const versions = createPublicVersions(store, { now: () => now }, { ttlMs: 0 });
+    const versionReadUs = await timeEach(300, () => versions.of(office.id));
+    const app = await buildWebServer({ store, logger: createLogger({ level: 'silent' }), clock: { now: () => now }, offices: () => [summarizeOffice(office)], settings: { secureCookies: false, trustProxy: false }, source: { configDir } });
+    try {
+      const get = async (url: string): Promise<void> => {
+        const response = await app.inject({ method: 'GET', url });
+        if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode}`);
+      };
+      const page = `/o/${office.id}/`;
+      const ics = `/o/${office.id}/calendar.ics`;
+      await get(page);
+      await get(ics);
+      const pageHitUs = await timeEach(300, () => get(page));
+      const icsHitUs = await timeEach(300, () => get(ics));
+      const nextMinute = (): void => {
+        now = new Date(now.getTime() + 60_000);
+      };
+      const pageMissUs = await timeEach(60, async () => {
+        nextMinute();
+        await get(page);
+      });
+      const icsMissUs = await timeEach(60, async () => {
+        nextMinute();
+        await get(ics);
+      });
+      return { publishedPosts, versionReadUs, pageHitUs, pageMissUs, icsHitUs, icsMissUs };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function timeEach(runs: number, work: () => Promise<unknown>): Promise<Percentiles> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    await work();
+    times.push((performance.now() - started) * 1000);
+  }
+  return percentiles(times);
+}
+
+function printCosts(c: Costs): void {
+  const us = (p: Percentiles): string => `p50 ${p.p50.toFixed(0)} µs, p99 ${p.p99.toFixed(0)} µs`;
+  console.log(
+    `one request at a time: office page kept ${us(c.pageHitUs)}, built ${us(c.pageMissUs)}; ICS kept ${us(c.icsHitUs)}, built ${us(c.icsMissUs)}; ` +
+      `version read (uncached, ${c.publishedPosts} published posts of the office) ${us(c.versionReadUs)}`,
+  );
 }
 
 /**
@@ -430,6 +531,27 @@ function startLoad(request: LoadRequest): Promise<LoadResult> {
   return result;
 }
 
+function watchGc(): { stop(): ScenarioFigures['gc'] } {
+  const pauses: { kind: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push({ kind: (entry as PerformanceEntry & { detail: { kind: number } }).detail.kind, ms: entry.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      const major = pauses.filter((pause) => pause.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+      return {
+        count: pauses.length,
+        totalMs: pauses.reduce((sum, pause) => sum + pause.ms, 0),
+        maxMs: Math.max(0, ...pauses.map((pause) => pause.ms)),
+        major: major.length,
+        majorMaxMs: Math.max(0, ...major.map((pause) => pause.ms)),
+      };
+    },
+  };
+}
+
 /** HERALD_LOAD_CPU_PROF=DIR: the bot process's CPU profile over the posting minute (Chrome DevTools, Performance panel). */
 async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
   const session = new Session();
@@ -473,7 +595,7 @@ function printScenario(f: ScenarioFigures): void {
     `\n${f.scenario} (web in ${f.web}): ${f.published}/${f.posts} published (${f.unrenderedAtFirstDue} unrendered at the first due time); ` +
       `due → first byte p50 ${ms(d.p50)} ms, p95 ${ms(d.p95)} ms, p99 ${ms(d.p99)} ms, max ${ms(d.max)} ms (target p99 ≤ ${TARGET_P99_MS} ms: ${d.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}; ` +
       `of which due → claim p50 ${ms(f.dueToClaim.p50)} ms, p99 ${ms(f.dueToClaim.p99)} ms); whole publish p50 ${ms(f.publishMs.p50)} ms, p99 ${ms(f.publishMs.p99)} ms; ` +
-      `event-loop delay p50 ${ms(loop.p50)} ms, p99 ${ms(loop.p99)} ms, max ${ms(loop.max)} ms; loop busy ${f.loopBusyPercent.toFixed(0)} %; bot CPU ${f.botCpuPercent.toFixed(0)} % of a core; load average ${f.loadAverage.join(' ')}`,
+      `event-loop delay p50 ${ms(loop.p50)} ms, p99 ${ms(loop.p99)} ms, max ${ms(loop.max)} ms; loop busy ${f.loopBusyPercent.toFixed(0)} %; GC ${f.gc.count} pauses, ${f.gc.totalMs.toFixed(0)} ms in all, longest ${ms(f.gc.maxMs)} ms (${f.gc.major} major, longest ${ms(f.gc.majorMaxMs)} ms); bot CPU ${f.botCpuPercent.toFixed(0)} % of a core, autocannon ${f.visitorsCpuPercent.toFixed(0)} %; load average ${f.loadAverage.join(' ')}`,
   );
   for (const r of f.routes) {
     console.log(`  ${r.path.padEnd(34)} ${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50)} ms  p99 ${ms(r.p99)} ms  max ${ms(r.max)} ms  non-2xx ${r.non2xx}  errors ${r.errors + r.timeouts}  ${r.bytesPerResponse} B/response`);
@@ -481,6 +603,7 @@ function printScenario(f: ScenarioFigures): void {
 }
 
 function printTable(all: ScenarioFigures[]): void {
+  if (all.length === 0) return;
   console.log('\n| load, web in | public req/s (page + ICS) | page p50/p99/max ms | ICS p50/p99/max ms | /healthz p99 ms | non-2xx | due → first byte p50/p95/p99/max ms | loop delay p99 ms | bot CPU |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const f of all) {
