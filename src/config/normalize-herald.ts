@@ -179,6 +179,7 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
     settings.web = {
       host: web.host ?? DEFAULT_WEB.host,
       port: web.port ?? DEFAULT_WEB.port,
+      ...(web.metricsToken === undefined ? {} : { metricsToken: web.metricsToken }),
       secureCookies: web.secureCookies ?? DEFAULT_WEB.secureCookies,
       trustProxy: web.trustProxy ?? DEFAULT_WEB.trustProxy,
       auditRetentionDays: web.auditRetentionDays ?? DEFAULT_WEB.auditRetentionDays,

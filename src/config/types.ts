@@ -49,6 +49,8 @@ export interface ApprovalSettings {
 export interface WebSettings {
   host: string;
   port: number;
+  /** The environment variable holding /metrics' bearer token (web/metrics-access.ts); absent: loopback only. */
+  metricsToken?: string;
   /** The session cookie is `Secure` (HTTPS behind a reverse proxy). */
   secureCookies: boolean;
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs. */
