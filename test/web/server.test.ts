@@ -46,9 +46,9 @@ describe('web/server (sqlite)', () => {
       expect([route.method, route.url, response.statusCode]).toEqual([route.method, route.url, 303]);
       expect(response.headers.location).toMatch(/^\/admin\/login(\?next=|$)/);
     }
-    // Only the sign-in page, assets and health checks are open.
+    // Only the sign-in page, assets and health checks are open (/metrics checks its callers itself: web/metrics-access.ts).
     expect(app.routeTable.filter((route) => route.access.kind === 'public' && route.method !== 'HEAD').map((route) => `${route.method} ${route.url}`).sort()).toEqual(
-      ['GET /admin/assets/console.css', 'GET /admin/assets/htmx.min.js', 'GET /admin/login', 'GET /healthz', 'GET /readyz', 'POST /admin/login'].sort(),
+      ['GET /admin/assets/console.css', 'GET /admin/assets/htmx.min.js', 'GET /admin/login', 'GET /healthz', 'GET /metrics', 'GET /readyz', 'POST /admin/login'].sort(),
     );
   });
 
@@ -196,7 +196,8 @@ describe('web/server (sqlite)', () => {
     expect((await app.inject({ method: 'GET', url: '/admin/assets/htmx.min.js' })).body).toContain('htmx');
     expect((await app.inject({ method: 'GET', url: '/admin/assets/../../package.json' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ok' });
+    // No office has a config revision in this ledger: up, but not ready (test/web/health.test.ts has the rest).
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'not ready', checks: { database: { ok: true }, config: { ok: false } } });
   });
 
   it('marks the session cookie httpOnly, SameSite=Lax, and Secure with the __Host- prefix when configured', async () => {
