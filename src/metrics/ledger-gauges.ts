@@ -75,25 +75,32 @@ export function registerLedgerGauges(metrics: MetricsRegistry, deps: LedgerGauge
   });
 
   const servedOffices = (): string[] => deps.offices?.().map((office) => office.id) ?? [];
-  const postGauge = (name: string, help: string, pick: (row: PostCountRow) => number): void => {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['office', 'state'] as const,
-      registers,
-      async collect() {
-        this.reset();
-        const snapshot = await read();
-        if (!snapshot) return;
-        // Every state of every office, zero when empty: a panel shows 0, not "no data".
-        const offices = new Set([...servedOffices(), ...snapshot.posts.map((row) => row.officeId)]);
-        for (const office of offices) for (const state of ALL_STATES) this.set({ office, state }, 0);
-        for (const row of snapshot.posts) this.set({ office: row.officeId, state: row.state }, pick(row));
-      },
-    });
-  };
-  postGauge(`${METRIC_PREFIX}posts`, 'Ledger rows per office and state (superseded revisions included).', (row) => row.count);
-  postGauge(`${METRIC_PREFIX}posts_recent`, 'Ledger rows per office and state due in the last 7 days or later (what needs staff: alert on dead and unknown here).', (row) => row.recent);
+  new Gauge({
+    name: `${METRIC_PREFIX}posts`,
+    help: 'Ledger rows per office and state (superseded revisions included).',
+    labelNames: ['office', 'state'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      const snapshot = await read();
+      if (!snapshot) return;
+      // Every state of every office, zero when empty: a panel shows 0, not "no data".
+      const offices = new Set([...servedOffices(), ...snapshot.posts.map((row) => row.officeId)]);
+      for (const office of offices) for (const state of ALL_STATES) this.set({ office, state }, 0);
+      for (const row of snapshot.posts) this.set({ office: row.officeId, state: row.state }, row.count);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}posts_recent`,
+    help: 'Ledger rows per office and state due in the last 7 days or later, where there are any (what needs staff: alert on dead and unknown here).',
+    labelNames: ['office', 'state'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      // Only the pairs that have some: a series per office and state twice over would double the scrape for zeros.
+      for (const row of (await read())?.posts ?? []) if (row.recent > 0) this.set({ office: row.officeId, state: row.state }, row.recent);
+    },
+  });
 
   new Gauge({
     name: `${METRIC_PREFIX}posts_due_unsent`,
