@@ -87,7 +87,8 @@ async function fill(store: Store): Promise<void> {
   for (let i = 0; i < OFFICES; i += 1) {
     await createRevision(store, { officeId: officeId(i), parentId: null, author: 'bench', message: 'start', files: { 'herald.yaml': officeId(i) }, problems: [] }, NOW);
   }
-  if (store.dialect === 'postgres') await sql`ANALYZE posts`.execute(store.db);
+  // As autovacuum leaves a table: its visibility map lets the grouped count read the index alone.
+  if (store.dialect === 'postgres') await sql`VACUUM ANALYZE posts`.execute(store.db);
 }
 
 async function measure(label: string, store: Store): Promise<void> {
