@@ -47,6 +47,8 @@ export interface PostsTable {
   content_hash: string | null;
   /** When the `unapproved` alert of this revision was raised; null: not yet. */
   approval_alerted_at: number | null;
+  /** The card's verification code (render/verify-code.ts, migrations/0012-verify-code.ts); null only in rows written before it by hand. */
+  verify_code: string | null;
 }
 
 /**

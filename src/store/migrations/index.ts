@@ -15,6 +15,7 @@ import { alertDeliveriesMigration } from './0008-alert-deliveries';
 import { consoleUsersMigration } from './0009-console-users';
 import { approvalsMigration } from './0010-approvals';
 import { postsByOfficeMigration } from './0011-posts-by-office';
+import { verifyCodeMigration } from './0012-verify-code';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-console-users': consoleUsersMigration,
   '0010-approvals': approvalsMigration,
   '0011-posts-by-office': postsByOfficeMigration,
+  '0012-verify-code': verifyCodeMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
