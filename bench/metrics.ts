@@ -81,7 +81,8 @@ async function fill(store: Store): Promise<void> {
       approve_by: null,
       content_hash: null,
       approval_alerted_at: null,
-    } as PostsTable);
+      verify_code: null,
+    });
   }
   for (let start = 0; start < rows.length; start += 500) await store.db.insertInto('posts').values(rows.slice(start, start + 500)).execute();
   for (let i = 0; i < OFFICES; i += 1) {
