@@ -1,6 +1,6 @@
 /**
  * What one /metrics scrape costs on a big ledger: 125 offices × 400 posts
- * (50,000 rows in every state, a year and a month of them) with `run`'s
+ * (50,000 rows as wide as real ones, in every state, a year and a month of them) with `run`'s
  * registry (bot metrics, 250 capped channels), through the real web server
  * over real HTTP on 127.0.0.1, on SQLite and on PostgreSQL (a private
  * embedded server, as the test setup starts it). Every scrape is taken
@@ -41,6 +41,10 @@ function stateOf(n: number, dueAt: number): PostState {
   return pick < 70 ? 'published' : pick < 85 ? 'superseded' : pick < 90 ? 'cancelled' : pick < 94 ? 'expired' : pick < 96 ? 'skipped' : pick < 97 ? 'dead' : pick < 98 ? 'retrying' : pick < 99 ? 'unknown' : 'claimed';
 }
 
+/** Rows as wide as real ones (a post's facts and its rendering are a few KB of JSON): a scan of the table costs what it would. */
+const FACTS_JSON = JSON.stringify({ office: { id: 'kanim', name: 'Kantor Imigrasi', info: { hashtags: ['paspor'] } }, release: { days: Array.from({ length: 10 }, (_, i) => ({ date: `2027-03-${10 + i}`, quota: { regular: 120, express: 20 } })) }, note: 'x'.repeat(600) });
+const RENDERED_JSON = JSON.stringify({ text: 'Kuota paspor dibuka '.repeat(30), media: [{ file: 'media/kanim/post/r1/card.jpg', mime: 'image/jpeg', width: 1080, height: 1350, alt: 'Jadwal kuota '.repeat(20) }] });
+
 async function fill(store: Store): Promise<void> {
   const perOffice = Math.ceil(POSTS / OFFICES);
   const first = NOW.getTime() - 365 * DAY;
@@ -65,11 +69,11 @@ async function fill(store: Store): Promise<void> {
       due_at: dueAt,
       deadline: dueAt + 3_600_000,
       fingerprint: 'fp',
-      facts_json: '{}',
+      facts_json: FACTS_JSON,
       state,
       attempts: state === 'planned' ? 0 : 1,
       next_attempt_at: state === 'retrying' ? dueAt + 60_000 : null,
-      rendered_json: state === 'planned' ? null : '{}',
+      rendered_json: state === 'planned' ? null : RENDERED_JSON,
       remote_id: state === 'published' ? `r-${n}` : null,
       remote_url: null,
       published_at: state === 'published' ? dueAt + 20 : null,
