@@ -260,6 +260,21 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+/**
+ * `public_versions`: what the public feeds last showed of an opening
+ * (`opening:{releaseId}`) or of an office's list of openings (`openings`),
+ * and how often that changed (migrations/0013-public-versions.ts, store/public-versions.ts).
+ */
+export interface PublicVersionsTable {
+  office_id: string;
+  item: string;
+  fingerprint: string;
+  /** 0 for the first version, raised by one on each change (the ICS SEQUENCE). */
+  sequence: number;
+  /** When the current version was first served. */
+  modified_at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -280,4 +295,5 @@ export interface Database {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   login_failures: LoginFailuresTable;
+  public_versions: PublicVersionsTable;
 }

@@ -32,7 +32,7 @@ export async function startWebServerBesideBot(options: {
   if (metricsToken.problem) options.logger.warn(metricsToken.problem);
   try {
     const server = await startWebServer({ ...serverOptions, metricsToken: metricsToken.token });
-    options.logger.info({ listen: server.address }, 'web server listening (console at /admin/)');
+    options.logger.info({ listen: server.address }, 'web server listening (public pages at /, console at /admin/)');
     return server;
   } catch (error) {
     const where = `${options.settings.host}:${options.settings.port}`;
