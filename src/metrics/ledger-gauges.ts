@@ -84,10 +84,10 @@ export function registerLedgerGauges(metrics: MetricsRegistry, deps: LedgerGauge
       this.reset();
       const snapshot = await read();
       if (!snapshot) return;
-      // Every state of every office, zero when empty: a panel shows 0, not "no data".
+      // Every state of every office, zero when empty: a panel shows 0, not "no data". One set per series (each set hashes its labels).
+      const counts = new Map(snapshot.posts.map((row) => [`${row.officeId}\n${row.state}`, row.count] as const));
       const offices = new Set([...servedOffices(), ...snapshot.posts.map((row) => row.officeId)]);
-      for (const office of offices) for (const state of ALL_STATES) this.set({ office, state }, 0);
-      for (const row of snapshot.posts) this.set({ office: row.officeId, state: row.state }, row.count);
+      for (const office of offices) for (const state of ALL_STATES) this.set({ office, state }, counts.get(`${office}\n${state}`) ?? 0);
     },
   });
   new Gauge({
