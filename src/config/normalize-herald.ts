@@ -45,6 +45,9 @@ import {
   type ChannelInput,
 } from './schema';
 import { didYouMean } from './suggest';
+import type { DataPath } from './yaml-source';
+import { getFontSet } from '../render/fonts';
+import { verifyAddressProblem } from '../render/verify-view';
 
 /** `settings.web` when not written: loopback only, a reverse proxy in front for anything else. */
 export const DEFAULT_WEB: WebSettings = { host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false, auditRetentionDays: 366 };
@@ -118,6 +121,8 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
   );
 
   const settings = normalizeSettings(checker, raw.settings, base);
+  // Many offices: settings.web is the deployment's, warned about once, in the shared herald.yaml.
+  if (!options.inheritedSettings) warnWithoutPublicBaseUrl(checker, settings);
   checkApprovalRules(checker, raw.settings, [...rawIds(raw.announcements), ...rawIds(raw.digests)]);
   channels.forEach((channel, index) => {
     const platformCap = channel.platform === 'generic' ? undefined : settings.dailyCaps?.[channel.platform];
@@ -176,7 +181,15 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   };
   const web = settingsInput?.web;
   if (web) {
+    const at = ['settings', 'web', 'publicBaseUrl'];
+    const publicBaseUrl =
+      web.publicBaseUrl === undefined
+        ? undefined
+        : checkPublicBaseUrl(checker, at, web.publicBaseUrl, 'the QR code on every card leads there, and a phone opens it from anywhere');
+    const unprintable = publicBaseUrl === undefined ? null : verifyAddressProblem(publicBaseUrl, getFontSet());
+    if (unprintable) checker.error(at, unprintable);
     settings.web = {
+      ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
       host: web.host ?? DEFAULT_WEB.host,
       port: web.port ?? DEFAULT_WEB.port,
       secureCookies: web.secureCookies ?? DEFAULT_WEB.secureCookies,
@@ -190,10 +203,8 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   const media = settingsInput?.mediaServer;
   if (media) {
     // Instagram fetches images itself, over the public internet, and only over HTTPS.
-    if (!/^https:\/\/[^/\s]+/.test(media.publicBaseUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(media.publicBaseUrl)) {
-      checker.error(['settings', 'mediaServer', 'publicBaseUrl'], `\`${media.publicBaseUrl}\` is not a public https:// address: Instagram only fetches images over HTTPS; put the address of your reverse proxy or tunnel here.`);
-    }
-    settings.mediaServer = { publicBaseUrl: media.publicBaseUrl.replace(/\/+$/, ''), host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
+    const publicBaseUrl = checkPublicBaseUrl(checker, ['settings', 'mediaServer', 'publicBaseUrl'], media.publicBaseUrl, 'Instagram only fetches images over HTTPS');
+    settings.mediaServer = { publicBaseUrl, host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
   }
   // On the raw entry: a mistake elsewhere in `alerts` must not hide this one.
   const rawTelegram = isRecord(raw.settings) && isRecord(raw.settings.alerts) ? raw.settings.alerts.telegram : undefined;
@@ -210,6 +221,34 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   const replanCron = isRecord(raw.settings) ? raw.settings.replanCron : undefined;
   if (typeof replanCron === 'string') checkCron(checker, replanCron, ['settings', 'replanCron']);
   return settings;
+}
+
+/**
+ * A public base address (`settings.mediaServer.publicBaseUrl`,
+ * `settings.web.publicBaseUrl`): https://, or http:// on the loopback for a
+ * try-out on one machine; nothing after it (paths are appended to it). Returns
+ * it without its trailing slash. `why` says who needs HTTPS.
+ */
+function checkPublicBaseUrl(checker: Checker, at: DataPath, value: string, why: string): string {
+  if (!/^https:\/\/[^/\s]+/.test(value) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value)) {
+    checker.error(at, `\`${value}\` is not a public https:// address: ${why}; put the address of your reverse proxy or tunnel here.`);
+  } else if (/[?#\s]/.test(value)) {
+    checker.error(at, `\`${value}\` has a query, a fragment or spaces: write only the address the paths are added to, e.g. https://kuota.example.go.id or https://example.go.id/kuota.`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * Warns (at `settings.web`, or as near as the file has it) when cards can show
+ * only their verification code: no QR code and no address to check it at. For
+ * the deployment's herald.yaml only, where `settings.web` is written.
+ */
+export function warnWithoutPublicBaseUrl(checker: Checker, settings: Settings): void {
+  if (settings.web?.publicBaseUrl !== undefined) return;
+  checker.warn(
+    ['settings', 'web'],
+    'settings.web.publicBaseUrl is not set: cards print their verification code ("Kode cek") but no QR code and no address where the public can check it, so a forged card is hard to tell apart. Set it to the public https address of the web server, e.g. `web: { publicBaseUrl: "https://kuota.example.go.id" }` under settings (docs/config.md).',
+  );
 }
 
 function checkOfficeRaw(checker: Checker, office: Record<string, unknown>): void {
