@@ -15,7 +15,7 @@ import { createChecker, isRecord, rawIds } from './checks';
 import { validateShape } from './issues';
 import { deepFreeze, isDirectory, loadOfficeFiles, resolveTemplatesDir, sortProblems } from './load';
 import { layerSources } from './layered-source';
-import { checkApprovalRules, DEFAULT_SETTINGS, normalizeSettings, warnWithoutPublicBaseUrl } from './normalize-herald';
+import { checkApprovalRules, DEFAULT_SETTINGS, normalizeSettings } from './normalize-herald';
 import { settingScope } from './office-settings';
 import { ID_PATTERN, sharedHeraldSchema } from './schema';
 import type { Config, OfficeConfig, Settings } from './types';
@@ -137,9 +137,7 @@ function checkShared(source: YamlSource, problems: Problem[]): Settings {
   problems.push(...validateShape(sharedHeraldSchema, { ...source, data: rest }).problems);
   const checker = createChecker(source, problems);
   checkApprovalRules(checker, source.data.settings, [...rawIds(source.data.announcements), ...rawIds(source.data.digests)]);
-  const settings = normalizeSettings(checker, source.data.settings);
-  warnWithoutPublicBaseUrl(checker, settings);
-  return settings;
+  return normalizeSettings(checker, source.data.settings);
 }
 
 function loadOffice(input: { id: string; dir: string; absDir: string; sharedSource: YamlSource | null; settings: Settings; sharedTemplates: string }): OfficeLoadResult {

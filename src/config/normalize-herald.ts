@@ -45,7 +45,7 @@ import {
   type ChannelInput,
 } from './schema';
 import { didYouMean } from './suggest';
-import type { DataPath } from './yaml-source';
+import { checkPublicBaseUrl } from './public-address';
 import { getFontSet } from '../render/fonts';
 import { verifyAddressProblem } from '../render/verify-view';
 
@@ -121,8 +121,6 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
   );
 
   const settings = normalizeSettings(checker, raw.settings, base);
-  // Many offices: settings.web is the deployment's, warned about once, in the shared herald.yaml.
-  if (!options.inheritedSettings) warnWithoutPublicBaseUrl(checker, settings);
   checkApprovalRules(checker, raw.settings, [...rawIds(raw.announcements), ...rawIds(raw.digests)]);
   channels.forEach((channel, index) => {
     const platformCap = channel.platform === 'generic' ? undefined : settings.dailyCaps?.[channel.platform];
@@ -221,34 +219,6 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   const replanCron = isRecord(raw.settings) ? raw.settings.replanCron : undefined;
   if (typeof replanCron === 'string') checkCron(checker, replanCron, ['settings', 'replanCron']);
   return settings;
-}
-
-/**
- * A public base address (`settings.mediaServer.publicBaseUrl`,
- * `settings.web.publicBaseUrl`): https://, or http:// on the loopback for a
- * try-out on one machine; nothing after it (paths are appended to it). Returns
- * it without its trailing slash. `why` says who needs HTTPS.
- */
-function checkPublicBaseUrl(checker: Checker, at: DataPath, value: string, why: string): string {
-  if (!/^https:\/\/[^/\s]+/.test(value) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value)) {
-    checker.error(at, `\`${value}\` is not a public https:// address: ${why}; put the address of your reverse proxy or tunnel here.`);
-  } else if (/[?#\s]/.test(value)) {
-    checker.error(at, `\`${value}\` has a query, a fragment or spaces: write only the address the paths are added to, e.g. https://kuota.example.go.id or https://example.go.id/kuota.`);
-  }
-  return value.replace(/\/+$/, '');
-}
-
-/**
- * Warns (at `settings.web`, or as near as the file has it) when cards can show
- * only their verification code: no QR code and no address to check it at. For
- * the deployment's herald.yaml only, where `settings.web` is written.
- */
-export function warnWithoutPublicBaseUrl(checker: Checker, settings: Settings): void {
-  if (settings.web?.publicBaseUrl !== undefined) return;
-  checker.warn(
-    ['settings', 'web'],
-    'settings.web.publicBaseUrl is not set: cards print their verification code ("Kode cek") but no QR code and no address where the public can check it, so a forged card is hard to tell apart. Set it to the public https address of the web server, e.g. `web: { publicBaseUrl: "https://kuota.example.go.id" }` under settings (docs/config.md).',
-  );
 }
 
 function checkOfficeRaw(checker: Checker, office: Record<string, unknown>): void {
