@@ -191,7 +191,10 @@ function checkVerifyQr(painted: readonly Painted[], lines: readonly MeasuredLine
   painted.forEach((item, order) => {
     if (item.type !== 'box' || item.role !== 'verify-qr') return;
     const qr = boxOf(item);
-    if (!contains(card, qr)) problems.push(`${qrText(qr)} runs off the card; keep {{> verify-qr}} where the shipped footer has it.`);
+    if (!contains(card, qr)) {
+      problems.push(`${qrText(qr)} runs off the card; keep {{> verify-qr}} where the shipped footer has it.`);
+      return;
+    }
     for (const { text, box } of lines) {
       if (intersects(box, qr)) problems.push(`text "${short(text)}" (${at(box)}) overlaps ${qrText(qr)}: a QR code with anything on it cannot be scanned. Move the text out of its box.`);
     }

@@ -107,7 +107,7 @@ describe('render/verify-qr: read back', () => {
   });
 
   it('a phone photo decodes at the longest address allowed (51 characters, version 4) and at a short one (version 3)', async () => {
-    for (const base of ['https://kuota-antrean-paspor.kanim-pontianak.go.id', 'https://kuota.imigrasi.go.id']) {
+    for (const base of ['https://kuota-antrean-paspor.kanim-singkawang.go.id', 'https://kuota.imigrasi.go.id']) {
       const post = samplePosts('x')['opening']!;
       const rendered = await renderPost(sampleTemplates(base), post, { channelId: 'x', mime: 'image/png' }, { rootDir: out, relDir: `long/${base.length}` });
       const card = fs.readFileSync(path.join(out, rendered.media[0]!.file));
