@@ -42,9 +42,10 @@ function measureRssInChildren(): void {
 
 async function main(): Promise<void> {
   const rssOnly = process.argv.includes('--rss-only');
-  const { templates, problems } = loadTemplates(path.resolve(__dirname, '../templates'), [
-    { name: 'h-1', kind: 'announcement', channelIds: ['x'] },
-  ]);
+  // As the sample deploys it: every card with its verification QR code (issue 10).
+  const { templates, problems } = loadTemplates(path.resolve(__dirname, '../templates'), [{ name: 'h-1', kind: 'announcement', channelIds: ['x'] }], {
+    publicBaseUrl: 'https://kuota.pontianak.example.go.id',
+  });
   if (!templates) throw new Error(problems.map((p) => p.message).join('\n'));
   const svg = renderCardSvg(templates, aPost());
 
