@@ -145,6 +145,7 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
         ...(office.info?.bookingChannel === undefined ? {} : { bookingChannel: office.info.bookingChannel }),
         ...(office.info?.website === undefined ? {} : { website: office.info.website }),
         ...(office.info?.address === undefined ? {} : { address: office.info.address }),
+        ...(office.info?.city === undefined ? {} : { city: office.info.city }),
         ...(office.info?.phone === undefined ? {} : { phone: office.info.phone }),
         // Staff paste hashtags with or without '#'; templates add it.
         hashtags: (office.info?.hashtags ?? []).map((tag) => tag.replace(/^#+/, '')),

@@ -70,6 +70,7 @@ export const TEXT_LIMITS = {
   serviceShortName: 20,
   bookingChannel: 80,
   website: 60,
+  city: 60,
   hashtags: 5,
   hashtag: 30,
   note: 200,
@@ -116,6 +117,7 @@ export const officeInfoSchema = z
     bookingChannel: shownText(TEXT_LIMITS.bookingChannel, 'name just the app or site, e.g. "aplikasi M-Paspor"').optional().describe('Where the public books, e.g. "aplikasi M-Paspor".'),
     website: shownText(TEXT_LIMITS.website, 'give the address without https:// or a path').optional().describe('Office website shown in posts, e.g. pontianak.imigrasi.go.id.'),
     address: z.string().optional().describe('Street address shown in posts.'),
+    city: shownText(TEXT_LIMITS.city, 'write the city or regency alone, e.g. "Pontianak"').optional().describe('City or regency of the office, for the public index of offices (searchable), e.g. Pontianak.'),
     phone: z.string().optional().describe('Phone or WhatsApp number shown in posts.'),
     hashtags: z
       .array(shownText(TEXT_LIMITS.hashtag, 'use a shorter hashtag'))

@@ -133,6 +133,8 @@ export interface OfficeInfo {
   bookingChannel?: string;
   website?: string;
   address?: string;
+  /** For the public index of offices (not in post facts: a city added later re-renders nothing). */
+  city?: string;
   phone?: string;
   hashtags: string[];
 }

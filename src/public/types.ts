@@ -92,7 +92,7 @@ export interface PublicCard {
   width: number;
   height: number;
   alt: string;
-  /** sha256 (hex) of the published image bytes. */
+  /** sha256 (hex) of the published image bytes; empty for posts rendered before cards were hashed. */
   sha256: string;
 }
 

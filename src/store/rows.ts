@@ -3,6 +3,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { PlannedPost } from '../plan/types';
 import type { PostsTable } from './schema';
 import type { LedgerPost, PostState } from './types';
+import { verifyCode } from '../render/verify-code';
 
 export type PostRow = Selectable<PostsTable>;
 
@@ -80,5 +81,6 @@ export function plannedToRow(post: PlannedPost, revision: number, now: Date): In
     approve_by: toMillis(post.approveBy),
     content_hash: null,
     approval_alerted_at: null,
+    verify_code: verifyCode(post),
   };
 }

@@ -47,6 +47,8 @@ export interface PostsTable {
   content_hash: string | null;
   /** When the `unapproved` alert of this revision was raised; null: not yet. */
   approval_alerted_at: number | null;
+  /** The card's verification code (render/verify-code.ts, migrations/0012-verify-code.ts); null only in rows written before it by hand. */
+  verify_code: string | null;
 }
 
 /**
@@ -258,6 +260,21 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+/**
+ * `public_versions`: what the public feeds last showed of an opening
+ * (`opening:{releaseId}`) or of an office's list of openings (`openings`),
+ * and how often that changed (migrations/0013-public-versions.ts, store/public-versions.ts).
+ */
+export interface PublicVersionsTable {
+  office_id: string;
+  item: string;
+  fingerprint: string;
+  /** 0 for the first version, raised by one on each change (the ICS SEQUENCE). */
+  sequence: number;
+  /** When the current version was first served. */
+  modified_at: number;
+}
+
 export interface Database {
   posts: PostsTable;
   attempts: AttemptsTable;
@@ -278,4 +295,5 @@ export interface Database {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   login_failures: LoginFailuresTable;
+  public_versions: PublicVersionsTable;
 }

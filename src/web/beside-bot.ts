@@ -14,7 +14,7 @@ import { startWebServer, type RunningWebServer } from './server';
 export async function startWebServerBesideBot(options: { store: Store; logger: Logger; clock: Clock; settings: WebSettings; offices: () => readonly OfficeSummary[]; source: ConfigSource; scratchDir: string }): Promise<RunningWebServer | null> {
   try {
     const server = await startWebServer(options);
-    options.logger.info({ listen: server.address }, 'web server listening (console at /admin/)');
+    options.logger.info({ listen: server.address }, 'web server listening (public pages at /, console at /admin/)');
     return server;
   } catch (error) {
     const where = `${options.settings.host}:${options.settings.port}`;

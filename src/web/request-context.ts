@@ -50,7 +50,8 @@ export function installRequestContext(app: FastifyInstance, web: WebContext, opt
 
   app.addHook('onRequest', async (request, reply) => {
     const asked = (request.query as Record<string, unknown> | undefined)?.lang;
-    if (isLang(asked)) {
+    // Public pages are Indonesian only and may be cached by a CDN: they never set a cookie.
+    if (isLang(asked) && isConsoleUrl(request.url)) {
       request.lang = asked;
       reply.setCookie(options.names.lang, asked, langCookieOptions(options.secure));
     } else {

@@ -1,6 +1,6 @@
 /**
- * The web server of `run` and `serve`: the staff console under /admin/ (and,
- * from later page modules, the public pages and API), plus /healthz and /readyz.
+ * The web server of `run` and `serve`: the staff console under /admin/, the
+ * public pages (web/public/: `/`, `/o/{office}/…`, `/v`), plus /healthz and /readyz.
  * It reads the store and writes only console data (users, sessions, audit,
  * and what page modules write through the same store functions as the CLI).
  *
@@ -29,6 +29,7 @@ import { dashboardPage } from './console/dashboard';
 import { usersPage } from './console/users';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
+import { registerFeeds } from './feeds';
 import { registerHealth } from './health';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,7 @@ import type { OfficeSummary } from './offices';
 import { registerSecurityPlugins } from './plugins';
 import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
+import { isMachineUrl, registerPublicPages, type PublicPages } from './public';
 
 /** The console's pages, in order. A new page group adds itself here. */
 export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, dashboardPage, calendarPage, calendarEditPage, previewPage, historyPage, approvalsPage, postsPage, usersPage];
@@ -109,14 +111,18 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'web request');
   });
 
+  // Assigned below, before any request: public URLs get the public side's Indonesian error pages.
+  let publicPages: PublicPages | null = null;
   app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error, url: request.url.split('?')[0] }, 'web request failed');
+    if (!isConsoleUrl(request.url) && publicPages && !isMachineUrl(request.url)) return publicPages.sendError(reply, status);
     if (!isConsoleUrl(request.url)) return reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message });
     const key = error instanceof HttpError ? error.messageKey : 'code' in error && String(error.code).startsWith('FST_CSRF') ? 'error.csrf' : messageForStatus(status);
     return renderPage(request, reply, 'views/error.hbs', { title: request.t('error.title'), message: request.t(key) }, status);
   });
   app.setNotFoundHandler(async (request, reply) => {
+    if (!isConsoleUrl(request.url) && publicPages && !isMachineUrl(request.url)) return publicPages.sendError(reply, 404);
     if (!isConsoleUrl(request.url)) return reply.code(404).send({ error: 'not found' });
     return renderPage(request, reply, 'views/error.hbs', { title: request.t('error.title'), message: request.t('error.404') }, 404);
   });
@@ -125,6 +131,8 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   registerAssets(app);
   registerAuthRoutes(app, web, { names, secure, timeouts, lockout: options.lockout ?? DEFAULT_LOCKOUT, loginRatePerMinute: options.loginRatePerMinute ?? 20 });
   for (const page of pages) await page.register(app, web);
+  publicPages = registerPublicPages(app, web);
+  registerFeeds(app, web);
   await app.ready();
   return app;
 }

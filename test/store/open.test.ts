@@ -35,6 +35,7 @@ describe.each(DIALECTS)('store/open on %s', (dialect) => {
       'media',
       'post_actions',
       'posts',
+      'public_versions',
       'runtime_status',
       'sessions',
       'user_roles',
@@ -45,7 +46,7 @@ describe.each(DIALECTS)('store/open on %s', (dialect) => {
     expect(bytes?.dataType.toLowerCase()).toBe(ctx.store.dialect === 'sqlite' ? 'blob' : 'bytea');
     const again = await ctx.open();
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-unique-remote-id', '0003-attempt-phase', '0004-instances', '0005-card-media', '0006-config-revisions', '0007-channel-tokens', '0008-alert-deliveries', '0009-console-users', '0010-approvals', '0011-posts-by-office']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-unique-remote-id', '0003-attempt-phase', '0004-instances', '0005-card-media', '0006-config-revisions', '0007-channel-tokens', '0008-alert-deliveries', '0009-console-users', '0010-approvals', '0011-posts-by-office', '0012-verify-code', '0013-public-versions']);
   });
 
   it('stores instants as integer epoch milliseconds and reads back the same Date in any host zone', async () => {

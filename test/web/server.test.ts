@@ -46,9 +46,33 @@ describe('web/server (sqlite)', () => {
       expect([route.method, route.url, response.statusCode]).toEqual([route.method, route.url, 303]);
       expect(response.headers.location).toMatch(/^\/admin\/login(\?next=|$)/);
     }
-    // Only the sign-in page, assets and health checks are open.
-    expect(app.routeTable.filter((route) => route.access.kind === 'public' && route.method !== 'HEAD').map((route) => `${route.method} ${route.url}`).sort()).toEqual(
-      ['GET /admin/assets/console.css', 'GET /admin/assets/htmx.min.js', 'GET /admin/login', 'GET /healthz', 'GET /readyz', 'POST /admin/login'].sort(),
+    // Only the sign-in page, assets, health checks, the public pages (web/public/, all GET), and the feeds and API (web/feeds/) are open.
+    const feeds = ['/o/:office/calendar.ics', '/o/:office/feed.atom', '/api/v1/*'].map((url) => `OPTIONS ${url}`);
+    const api = ['/offices', '/offices/:office', '/offices/:office/openings', '/offices/:office/announcements', '/announcements/:code', '/openapi.json', '/*'].map((url) => `GET /api/v1${url}`);
+    expect(app.routeTable.filter((route) => route.access.kind === 'public' && route.method !== 'HEAD').map((route) => `${route.method} ${route.url.replace(/^\/assets\/public\.[0-9a-f]{12}\.css$/, '/assets/public.HASH.css')}`).sort()).toEqual(
+      [
+        'GET /admin/assets/console.css',
+        'GET /admin/assets/htmx.min.js',
+        'GET /admin/login',
+        'GET /healthz',
+        'GET /readyz',
+        'POST /admin/login',
+        'GET /',
+        'GET /assets/public.HASH.css',
+        'GET /o/:office',
+        'GET /o/:office/',
+        'GET /o/:office/archive',
+        'GET /o/:office/archive/:code',
+        'GET /o/:office/archive/:code/card-:index(^\\d{1,2}).jpg',
+        'GET /o/:office/widget',
+        'GET /o/:office/widget.js',
+        'GET /v',
+        'GET /v/:code',
+        'GET /o/:office/calendar.ics',
+        'GET /o/:office/feed.atom',
+        ...api,
+        ...feeds,
+      ].sort(),
     );
   });
 

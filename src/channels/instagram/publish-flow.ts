@@ -137,12 +137,14 @@ export async function waitUntilFinished(ctx: FlowContext, containerId: string): 
       if (status === 'PUBLISHED') throw new PublishError('unclear', `instagram container ${containerId} is already published; reconcile by reading the account back`);
     } catch (error) {
       if (error instanceof PublishError) throw error;
+      // The read was cut short by the caller (the post's deadline, or a shutdown): not the platform's fault.
+      if (ctx.signal?.aborted) throw stoppedWaiting(containerId, poll - 1);
       const classified = classifyGraphError(error, 'poll', classifyContext(ctx));
       // A status read that fails transiently is just one more poll.
       if (classified.kind !== 'transient') throw classified;
     }
-    if (ctx.signal?.aborted) break;
     await ctx.clock.sleep(delay, ctx.signal);
+    if (ctx.signal?.aborted) throw stoppedWaiting(containerId, poll);
     delay = Math.min(delay * 2, ctx.poll.maxDelayMs);
   }
   throw new PublishError('transient', `instagram: container ${containerId} was not ready after ${ctx.poll.maxPolls} status checks; will retry`, { code: 'container:timeout' });
@@ -178,4 +180,9 @@ export async function lookupPermalink(ctx: FlowContext, mediaId: string): Promis
     ctx.logger.warn({ channel: ctx.channelId, mediaId, reason: (error as Error).message }, 'instagram permalink lookup failed; the post is live');
     return null;
   }
+}
+
+/** The caller gave up (deadline or shutdown) while the container was processing: nothing was published. */
+function stoppedWaiting(containerId: string, polls: number): PublishError {
+  return new PublishError('transient', `instagram: stopped waiting for container ${containerId} after ${polls} status check${polls === 1 ? '' : 's'}: the post's deadline or a shutdown came first; nothing was published`, { code: 'container:stopped' });
 }

@@ -15,6 +15,8 @@ import { alertDeliveriesMigration } from './0008-alert-deliveries';
 import { consoleUsersMigration } from './0009-console-users';
 import { approvalsMigration } from './0010-approvals';
 import { postsByOfficeMigration } from './0011-posts-by-office';
+import { verifyCodeMigration } from './0012-verify-code';
+import { publicVersionsMigration } from './0013-public-versions';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
@@ -28,6 +30,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-console-users': consoleUsersMigration,
   '0010-approvals': approvalsMigration,
   '0011-posts-by-office': postsByOfficeMigration,
+  '0012-verify-code': verifyCodeMigration,
+  '0013-public-versions': publicVersionsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -81,6 +81,20 @@ describe('channels/instagram/instagram-channel', () => {
     expect(world.fake.published).toEqual([]);
   });
 
+  it('stopped by its deadline while the container processes: says so (not "not ready after N checks"), nothing published', async () => {
+    world.fake.settings.pollsUntilFinished = 50;
+    const card = await world.card('late/card.jpg');
+    // The deadline passes during the second wait between status checks.
+    const deadline = new AbortController();
+    let waits = 0;
+    const clock = { now: () => world.clock.now(), sleep: async (ms: number, signal?: AbortSignal) => { if (++waits === 2) deadline.abort(); await world.clock.sleep(ms, signal); } };
+    const error = await publishError(world.channel({ deps: { clock } }).publish(world.request('late', 'Halo', [card]), deadline.signal));
+    expect(error).toMatchObject({ kind: 'transient', code: 'container:stopped' });
+    expect(error.message).toMatch(/stopped waiting for container \S+ after 2 status checks: the post's deadline or a shutdown came first; nothing was published/);
+    expect(world.fake.requests.filter((r) => r.route === 'GET /{container-id}')).toHaveLength(2);
+    expect(world.fake.published).toEqual([]);
+  });
+
   it('a container that ends in ERROR is permanent', async () => {
     world.fake.settings.finalStatus = 'ERROR';
     const card = await world.card('bad/card.jpg');
