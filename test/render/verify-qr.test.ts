@@ -18,7 +18,9 @@ import { inspectSvg } from '../../src/render/svg-inspect';
 import { loadTemplates, type TemplateSet } from '../../src/render/templates';
 import { formatVerifyCode, verifyCode, verifyUrl } from '../../src/render/verify-code';
 import { drawQr, QR_MAX_BYTES, QR_MAX_VERSION, qrBoxSize, worstCaseQrVersion } from '../../src/render/verify-qr';
+import { syncPlan } from '../../src/store/sync-plan';
 import { REPO_ROOT } from '../support/cli';
+import { DIALECTS, useTestStore } from '../support/databases';
 import { samplePosts } from './samples';
 import { SAMPLE_PUBLIC_BASE_URL, SAMPLE_TEMPLATES, SAMPLE_USES } from './template-dir';
 
@@ -176,3 +178,27 @@ describe('render/verify-qr: one code per announcement, whatever the channel', ()
     expect(codeLine(afterOut.printed)).toBe(`Kode cek: ${formatVerifyCode(verifyCode(xAfter))}`);
   });
 });
+
+describe.each(DIALECTS)('render/verify-qr: the QR code holds the code the ledger keeps (%s)', (dialect) => {
+  const ctx = useTestStore(dialect);
+
+  it('both channel posts of an announcement, stored as the bot plans them, carry the code their card\'s QR code holds', async () => {
+    const dir = tempDir('qh-verify-ledger-');
+    fs.cpSync(path.join(REPO_ROOT, 'config'), path.join(dir, 'config'), { recursive: true });
+    const now = new Date('2026-12-20T00:00:00Z');
+    const { loaded } = loadAll(path.join(dir, 'config'), { now });
+    const range = { from: now, to: new Date('2027-01-10T00:00:00Z') };
+    const { posts } = planAll(loaded!.config, range, now);
+    await syncPlan(ctx.store, posts, range, now);
+    const pair = posts.filter((p) => p.ruleId === 'h-1' && p.subject === 'pengganti-tahun-baru');
+    expect(pair.map((p) => p.channelId).sort()).toEqual(['instagram', 'x']);
+    for (const post of pair) {
+      const mime = post.channelId === 'x' ? 'image/png' : 'image/jpeg';
+      const rendered = await renderPost(loaded!.templates, post, { channelId: post.channelId, mime }, { rootDir: dir, relDir: `ledger/${post.id}` });
+      const decoded = await decodeQr(fs.readFileSync(path.join(dir, rendered.media[0]!.file)));
+      const row = await ctx.store.db.selectFrom('posts').select('verify_code').where('id', '=', post.id).executeTakeFirstOrThrow();
+      expect(decoded).toBe(`${SAMPLE_PUBLIC_BASE_URL}/v/${row.verify_code}`);
+    }
+  }, 60_000);
+});
+
