@@ -329,6 +329,10 @@ export const settingsSchema = z
       .describe('The built-in HTTP server that serves rendered images to Instagram (needed for the instagram driver).'),
     web: z
       .strictObject({
+        publicBaseUrl: z
+          .string()
+          .optional()
+          .describe('Public HTTPS address of the public pages, e.g. https://kuota.example.go.id: every card carries a QR code to {publicBaseUrl}/v/{CODE} and prints "cek di" this address, so the public can check a card against the office\'s archive. Without it cards show only the code.'),
         metricsToken: z
           .string()
           .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'name an environment variable (capitals, digits and _), e.g. METRICS_TOKEN; the token itself goes in .env.' })

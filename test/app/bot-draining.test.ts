@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ENV as X_ENV, SECRETS as X_SECRETS } from '../channels/x/x-harness';
 import { startFakeXServer } from '../fakes/fake-x-server';
 import { parseScrape, sampleValue } from '../support/prometheus';
+import { setSampleWebPort } from '../support/sample-config';
 import { localStamp, waitFor } from '../support/process';
 import { addDays } from '../../src/time/plain-date';
 import { toLocal } from '../../src/time/zone';
@@ -32,12 +33,13 @@ describe('bot: draining on SIGTERM', () => {
     const { configDir, dataDir } = makeBotDirs('herald-bot-draining-', cleanup);
     const yaml = heraldYaml((text) => {
       if (!text.includes(X_CHANNEL)) throw new Error('the sample herald.yaml changed: update the test');
-      return `${text
+      return text
         .replace(X_CHANNEL, `  - { id: x, driver: x, baseUrl: "${fakeX.url}", credentials: { appKey: X_APP_KEY, appSecret: X_APP_SECRET, accessToken: X_ACCESS_TOKEN, accessSecret: X_ACCESS_SECRET } }`)
         // Only the post at opening goes to X (the evening-before and hour-before posts are already due at start).
-        .replace(/channels: \[instagram, x\]\n(\s+)template: (h-1|h-60m|weekly)\n/g, 'channels: [instagram]\n$1template: $2\n')}  web: { port: 0 }\n`;
+        .replace(/channels: \[instagram, x\]\n(\s+)template: (h-1|h-60m|weekly)\n/g, 'channels: [instagram]\n$1template: $2\n');
     });
     fs.writeFileSync(path.join(configDir, 'herald.yaml'), yaml);
+    setSampleWebPort(path.join(configDir, 'herald.yaml'), 0);
     // Opens in 8 s: the bot starts, publishes what is already due, and has its web server up by then.
     const opening = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
     fs.writeFileSync(path.join(configDir, 'calendar.yaml'), `releases:\n  - id: drain-1\n    opensAt: "${localStamp(opening, ZONE)}"\n    days:\n      - { date: ${addDays(toLocal(opening, ZONE).date, 3)}, quota: { regular: 70, express: 7 } }\n`);

@@ -8,16 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBot } from '../app/bot-harness';
 import { REPO_ROOT } from '../support/cli';
+import { setSampleWebPort } from '../support/sample-config';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-function workspace(web: string): { configDir: string; dataDir: string } {
+function workspace(port: number): { configDir: string; dataDir: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-run-web-'));
   dirs.push(root);
   const configDir = path.join(root, 'config');
   fs.cpSync(path.join(REPO_ROOT, 'config'), configDir, { recursive: true });
-  fs.appendFileSync(path.join(configDir, 'herald.yaml'), `  web: ${web}\n`);
+  setSampleWebPort(path.join(configDir, 'herald.yaml'), port);
   return { configDir, dataDir: path.join(root, 'data') };
 }
 
@@ -31,7 +32,7 @@ async function waitForLog(logs: () => string, pattern: RegExp): Promise<RegExpEx
 
 describe('web beside the bot (run)', () => {
   it('listens on settings.web while the bot runs, and closes with it', async () => {
-    const bot = startBot({ ...workspace('{ port: 0 }'), web: true });
+    const bot = startBot({ ...workspace(0), web: true });
     try {
       const [, address] = await waitForLog(bot.logs, /"listen":"(http:\/\/127\.0\.0\.1:\d+)","msg":"web server listening/);
       await waitForLog(bot.logs, /quota-herald running/);
@@ -48,7 +49,7 @@ describe('web beside the bot (run)', () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
-    const bot = startBot({ ...workspace(`{ port: ${port} }`), web: true });
+    const bot = startBot({ ...workspace(port), web: true });
     try {
       await waitForLog(bot.logs, /the web server cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); the bot publishes without it/);
       await waitForLog(bot.logs, /quota-herald running/);
