@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const ALL = ['render.ts', 'preview.ts', 'plan.ts', 'store.ts', 'simulate.ts', 'idle.ts', 'publish-latency.ts', 'scale.ts', 'console.ts'];
+const ALL = ['render.ts', 'preview.ts', 'plan.ts', 'store.ts', 'simulate.ts', 'idle.ts', 'publish-latency.ts', 'scale.ts', 'console.ts', 'public-load.ts'];
 const asked = process.argv.slice(2).map((name) => (name.endsWith('.ts') ? name : `${name}.ts`));
 const unknown = asked.filter((name) => !ALL.includes(name));
 if (unknown.length > 0) throw new Error(`no such benchmark: ${unknown.join(', ')} (there are ${ALL.join(', ')})`);

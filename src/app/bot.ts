@@ -68,7 +68,7 @@ export interface BotOptions {
   requestTimeoutMs?: number;
   /** One channel's whole account check gives up after this long (default 2 min). */
   accountCheckTimeoutMs?: number;
-  /** false: no web server (tests running many bots on one machine); default: settings.web. */
+  /** false: no web server (`run --no-web`, a `serve` beside it answers; tests running many bots on one machine); default: settings.web. */
   web?: boolean;
   /** How often to look for a new current config revision (default FOLLOW_INTERVAL_MS; PostgreSQL is also told at once by NOTIFY). */
   followIntervalMs?: number;

@@ -101,8 +101,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   program
     .command('run')
     .description('the long-running bot (until SIGINT/SIGTERM)')
-    .action(async () => {
-      exitCode = await (await import('./run-command')).runCommand(context());
+    .option('--no-web', 'no web server in this process: `serve` answers the console, public pages and health checks (heavy public load)')
+    .action(async (options: { web: boolean }) => {
+      exitCode = await (await import('./run-command')).runCommand(context(), { web: options.web });
     });
   program
     .command('serve')

@@ -3,7 +3,8 @@ import { runBot } from '../app/bot';
 import { createLogger } from '../logger';
 import type { CliContext } from './context';
 
-export async function runCommand(ctx: CliContext): Promise<number> {
+/** `web: false` (`--no-web`): publishing only; a `serve` process beside it answers the web (docs/operations.md, "Behind a CDN"). */
+export async function runCommand(ctx: CliContext, options: { web?: boolean } = {}): Promise<number> {
   const logger = createLogger({ level: ctx.debug ? 'debug' : (ctx.env.LOG_LEVEL ?? 'info') });
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -22,6 +23,7 @@ export async function runCommand(ctx: CliContext): Promise<number> {
       logger,
       env: ctx.env,
       signal: stop.signal,
+      ...(options.web === false ? { web: false } : {}),
     });
     return 0;
   } finally {

@@ -18,6 +18,8 @@ import type { Store } from '../store/open';
 import type { Messages } from './i18n';
 import type { OfficeSummary } from './offices';
 import type { ConfigSource, OfficeConfigLoader } from './office-config';
+import type { PublicCache } from './public-cache';
+import type { PublicVersions } from './public-version';
 
 /** Everything a page needs from the running process; nothing else is global. */
 export interface WebContext {
@@ -32,6 +34,10 @@ export interface WebContext {
   officeConfig: OfficeConfigLoader;
   /** A scratch directory for cards rendered on demand (previews); below the data directory. */
   scratchDir: string;
+  /** Rendered public pages and feeds, kept per office and version (web/public-cache.ts). */
+  publicCache: PublicCache;
+  /** What an office's public responses depend on, read at most once a second (web/public-version.ts). */
+  publicVersions: PublicVersions;
 }
 
 export interface ConsolePage {

@@ -43,6 +43,8 @@ import type { OfficeSummary } from './offices';
 import { registerSecurityPlugins } from './plugins';
 import { createViewEngine, renderPage, VIEWS_ROOT } from './render';
 import { installRequestContext, isConsoleUrl } from './request-context';
+import { createPublicCache } from './public-cache';
+import { createPublicVersions } from './public-version';
 import { isMachineUrl, registerPublicPages, type PublicPages } from './public';
 
 /** The console's pages, in order. A new page group adds itself here. */
@@ -95,6 +97,8 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     source,
     officeConfig: createOfficeConfigLoader(options.store, source, () => options.clock.now()),
     scratchDir: options.scratchDir ?? path.join(os.tmpdir(), 'quota-herald-console'),
+    publicCache: createPublicCache({ clock: options.clock }),
+    publicVersions: createPublicVersions(options.store, options.clock),
   };
 
   const app = fastify({

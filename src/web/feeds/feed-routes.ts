@@ -1,8 +1,9 @@
 /**
  * `/o/{office}/calendar.ics` and `/o/{office}/feed.atom`: the public feeds
- * (public/feeds/calendar-ics.ts, atom.ts) with conditional GET.
+ * (public/feeds/calendar-ics.ts, atom.ts), kept by web/public-cache.ts, which
+ * answers conditional GETs (the body's hash is the ETag).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { announcementsVersion, findAnnouncementsByCode, listAnnouncements } from '../../public/announcements';
 import { announcedOpeningTimes } from '../../public/feeds/announced-openings';
 import { ATOM_TYPE, renderAtom } from '../../public/feeds/atom';
@@ -14,13 +15,12 @@ import { listRevisions } from '../../store/config-revisions';
 import type { WebContext } from '../console-page';
 import { officeUnavailable, unknownOffice } from './api-errors';
 import { baseUrlOf, type FeedOffice, type FeedOfficeLoader } from './feed-office';
-import { etagOf, isNotModified, sendCached, setValidators } from './http-cache';
+import { FEED_POLICY, type BuiltResponse } from '../public-cache';
+import { minuteOf } from '../public-version';
 import { FEED_ROUTE } from './route-options';
 
 /** Entries in the Atom feed: about two months of a busy office; older ones are in the archive and the API. */
 export const ATOM_ENTRIES = 50;
-/** Raised when the feeds' output changes shape, so no client keeps a copy made by older code. */
-const FORMAT = 1;
 
 export async function requireOffice(offices: FeedOfficeLoader, officeId: string): Promise<FeedOffice> {
   const result = await offices(officeId);
@@ -30,40 +30,48 @@ export async function requireOffice(offices: FeedOfficeLoader, officeId: string)
 }
 
 export function registerFeedRoutes(app: FastifyInstance, web: WebContext, offices: FeedOfficeLoader): void {
+  // Both feeds are built once per office and version and kept (web/public-cache.ts): an opening
+  // minute's burst of calendar polls reads two kept values, not the office's config and rows.
   app.get('/o/:office/calendar.ics', FEED_ROUTE, async (request, reply) => {
     const { office: officeId } = request.params as { office: string };
-    const data = await requireOffice(offices, officeId);
-    const versioned = await versionOpenings(web.store, officeId, data.openings, data.revisionId, web.clock.now());
-    const urls = publicUrls(baseUrlOf(request, data.publicBaseUrl));
-    const body = renderCalendar({ office: data.office, openings: versioned.openings, officePageUrl: urls.officePage(officeId), calendarUrl: urls.calendar(officeId) });
-    // The body changes only when an opening (or the office) does: its own hash is the exact tag.
-    return sendCached(request, reply, { etag: etagOf(FORMAT, body), lastModified: versioned.modifiedAt }, 'text/calendar; charset=utf-8', () => body);
+    if (!web.offices().some((office) => office.id === officeId)) throw unknownOffice(officeId);
+    // Per minute: the calendar's Last-Modified moves when an opening's state turns (versioned-openings.ts).
+    const now = web.clock.now();
+    const version = `${await web.publicVersions.of(officeId)}:${minuteOf(now)}`;
+    return web.publicCache.serve(request, reply, { key: `ics:${officeId}:${baseUrlOf(request, null)}`, version, policy: FEED_POLICY }, async () => {
+      const data = await requireOffice(offices, officeId);
+      const versioned = await versionOpenings(web.store, officeId, data.openings, data.revisionId, now);
+      const urls = publicUrls(baseUrlOf(request, data.publicBaseUrl));
+      const body = renderCalendar({ office: data.office, openings: versioned.openings, officePageUrl: urls.officePage(officeId), calendarUrl: urls.calendar(officeId) });
+      return { body, contentType: 'text/calendar; charset=utf-8', lastModified: versioned.modifiedAt };
+    });
   });
 
   app.get('/o/:office/feed.atom', FEED_ROUTE, async (request, reply) => {
     const { office: officeId } = request.params as { office: string };
-    const data = await requireOffice(offices, officeId);
-    const base = baseUrlOf(request, data.publicBaseUrl);
-    // Checked before reading any announcement: a poll that finds nothing new costs one small query.
-    const version = await announcementsVersion(web.store, officeId, { includeDryRun: data.announcementOptions.includeDryRun });
-    const validators = { etag: etagOf(FORMAT, 'atom', data.revisionId, base, version.count, version.lastChange?.getTime() ?? null), lastModified: version.lastChange };
-    if (isNotModified(request, validators)) {
-      setValidators(reply, validators);
-      return reply.code(304).send();
-    }
-    const announcements = await listAnnouncements(web.store, officeId, { limit: ATOM_ENTRIES, ...data.announcementOptions });
-    const urls = publicUrls(base);
-    const body = renderAtom({
-      office: data.office,
-      announcements,
-      urls,
-      idAuthority: tagAuthority(data.publicBaseUrl),
-      publishedByCode: await correctionTimes(web, officeId, announcements, data),
-      openingTimes: await announcedOpeningTimes(web.store, announcements),
-      emptyUpdated: announcements.length > 0 ? new Date(0) : await officeConfiguredAt(web, officeId),
-    });
-    return sendCached(request, reply, validators, `${ATOM_TYPE}; charset=utf-8`, () => body);
+    if (!web.offices().some((office) => office.id === officeId)) throw unknownOffice(officeId);
+    // Read at each poll (two small queries): a reader polling right after a post gets it.
+    const version = await web.publicVersions.of(officeId, { fresh: true });
+    return web.publicCache.serve(request, reply, { key: `atom:${officeId}:${baseUrlOf(request, null)}`, version, policy: FEED_POLICY }, () => atomFeed(web, request, officeId, offices));
   });
+}
+
+async function atomFeed(web: WebContext, request: FastifyRequest, officeId: string, offices: FeedOfficeLoader): Promise<BuiltResponse> {
+  const data = await requireOffice(offices, officeId);
+  const base = baseUrlOf(request, data.publicBaseUrl);
+  const version = await announcementsVersion(web.store, officeId, { includeDryRun: data.announcementOptions.includeDryRun });
+  const announcements = await listAnnouncements(web.store, officeId, { limit: ATOM_ENTRIES, ...data.announcementOptions });
+  const urls = publicUrls(base);
+  const body = renderAtom({
+    office: data.office,
+    announcements,
+    urls,
+    idAuthority: tagAuthority(data.publicBaseUrl),
+    publishedByCode: await correctionTimes(web, officeId, announcements, data),
+    openingTimes: await announcedOpeningTimes(web.store, announcements),
+    emptyUpdated: announcements.length > 0 ? new Date(0) : await officeConfiguredAt(web, officeId),
+  });
+  return { body, contentType: `${ATOM_TYPE}; charset=utf-8`, lastModified: version.lastChange };
 }
 
 /**

@@ -24,17 +24,27 @@ export function cacheFor(status: number): string {
 }
 
 export function sendPage(ctx: PublicContext, reply: FastifyReply, view: string, data: PublicPageFields, status = 200): FastifyReply {
+  return reply.code(status).type(HTML).header('cache-control', cacheFor(status)).send(pageHtml(ctx, view, data));
+}
+
+export const HTML = 'text/html; charset=utf-8';
+
+/** The page as sendPage sends it (for web/public-cache.ts, which keeps it). */
+export function pageHtml(ctx: PublicContext, view: string, data: PublicPageFields): string {
   // `Arsip pengumuman · Kantor Imigrasi …`: which office, unless the title already says it.
   const title = data.titleCode ? `${data.title} ${data.titleCode}` : data.title;
   const documentTitle = data.office && !title.includes(data.office.name) ? `${title} · ${data.office.name}` : title;
-  const html = ctx.views.page(view, { ...data, documentTitle, cssHref: ctx.cssHref });
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', cacheFor(status)).send(html);
+  return ctx.views.page(view, { ...data, documentTitle, cssHref: ctx.cssHref });
 }
 
 /** The Indonesian error page of the public side (also for unknown URLs outside /admin/ and /api/). */
 export function sendPublicError(ctx: PublicContext, reply: FastifyReply, status: number): FastifyReply {
+  return sendPage(ctx, reply, 'error', errorFields(status), status);
+}
+
+export function errorFields(status: number): PublicPageFields {
   const words = ERROR_WORDS[status] ?? (status >= 500 ? ERROR_WORDS[500]! : ERROR_WORDS[400]!);
-  return sendPage(ctx, reply, 'error', { title: words.title, message: words.message, advice: words.advice }, status);
+  return { title: words.title, message: words.message, advice: words.advice };
 }
 
 const ERROR_WORDS: Record<number, { title: string; message: string; advice: string }> = {
