@@ -41,6 +41,7 @@ import { checkRevisionFiles, readOfficeFiles } from '../src/app/revision-files';
 import type { Channel } from '../src/channels/channel';
 import { createInstagramChannel } from '../src/channels/instagram/instagram-channel';
 import { createXChannel } from '../src/channels/x/x-channel';
+import { createMetricsRegistry } from '../src/metrics/registry';
 import { systemClock } from '../src/clock';
 import type { ChannelConfig } from '../src/config/types';
 import { createLogger } from '../src/logger';
@@ -206,6 +207,10 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
             offices: () => [summarizeOffice(office)],
             source: { configDir },
             scratchDir: path.join(dir, 'console'),
+            env,
+            // As run wires it: the bot's registry (its web latency histogram costs what it costs in production).
+            metrics: createMetricsRegistry(),
+            readiness: {},
           });
     if (!web) throw new Error('the web server did not start');
     const base = web.address;

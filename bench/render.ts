@@ -9,6 +9,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RasterCache, rasterizeCard, renderCardPages, renderCardSvg } from '../src/render/card';
 import { loadTemplates } from '../src/render/templates';
+import { verifyUrl } from '../src/render/verify-code';
+import { drawQr } from '../src/render/verify-qr';
 import { aPost } from '../test/render/post-builder';
 
 const WARMUP = 5;
@@ -42,9 +44,10 @@ function measureRssInChildren(): void {
 
 async function main(): Promise<void> {
   const rssOnly = process.argv.includes('--rss-only');
-  const { templates, problems } = loadTemplates(path.resolve(__dirname, '../templates'), [
-    { name: 'h-1', kind: 'announcement', channelIds: ['x'] },
-  ]);
+  // As the sample deploys it: every card with its verification QR code (issue 10).
+  const { templates, problems } = loadTemplates(path.resolve(__dirname, '../templates'), [{ name: 'h-1', kind: 'announcement', channelIds: ['x'] }], {
+    publicBaseUrl: 'https://kuota.pontianak.example.go.id',
+  });
   if (!templates) throw new Error(problems.map((p) => p.message).join('\n'));
   const svg = renderCardSvg(templates, aPost());
 
@@ -67,12 +70,21 @@ async function main(): Promise<void> {
       templateTimes.push(performance.now() - start);
     }
     console.log(`template → SVG (layout + layout checks) median ${median(templateTimes).toFixed(2)} ms`);
+    // The QR code is drawn once per address (verify-qr.ts keeps the last 64): what a new announcement's card pays once.
+    const qrTimes: number[] = [];
+    for (let i = 0; i < RUNS + WARMUP; i++) {
+      const start = performance.now();
+      drawQr(verifyUrl('https://kuota.pontianak.example.go.id', `BENCH${String(i).padStart(3, '0')}`));
+      if (i >= WARMUP) qrTimes.push(performance.now() - start);
+    }
+    console.log(`verification QR code of a new address (qrcode → SVG path) median ${median(qrTimes).toFixed(2)} ms`);
     // What one card of a preview costs: template, layout, checks, then PNG and JPEG from one drawing.
     const both: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const cache = new RasterCache();
       const start = performance.now();
-      const [page] = renderCardPages(templates, aPost({ office: { name: `Kantor Imigrasi Kelas I TPI Pontianak ${i}` } }));
+      // A new office name and a new fingerprint: a new layout and a new verification code (a QR code not drawn before).
+      const [page] = renderCardPages(templates, { ...aPost({ office: { name: `Kantor Imigrasi Kelas I TPI Pontianak ${i}` } }), fingerprint: `bench-${i}` });
       await cache.rasterize(page!.svg, 'image/png');
       await cache.rasterize(page!.svg, 'image/jpeg');
       both.push((performance.now() - start) / 2);

@@ -11,6 +11,8 @@ import { CARD_CASES } from '../test/render/card-cases';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'docs', 'gallery');
+/** settings.web.publicBaseUrl of the pictures: every card's QR code leads there. */
+const PUBLIC_BASE_URL = 'https://kuota.example.go.id';
 
 const DESCRIPTIONS: Record<string, string> = {
   'weekly-2-services': 'Weekly digest of a two-service office like the sample (an illustrative week, not the sample calendar), posted on Sunday for the coming week, with its how-to-book card.',
@@ -26,7 +28,7 @@ const DESCRIPTIONS: Record<string, string> = {
 async function main(): Promise<void> {
   const posts = Object.entries(CARD_CASES).map(([name, make]) => [name, make()] as const);
   const uses: TemplateUse[] = posts.map(([, post]) => ({ name: post.template, kind: post.kind, channelIds: [] }));
-  const { templates, problems } = loadTemplates(path.join(ROOT, 'templates'), uses);
+  const { templates, problems } = loadTemplates(path.join(ROOT, 'templates'), uses, { publicBaseUrl: PUBLIC_BASE_URL });
   if (!templates) throw new Error(problems.map((p) => p.message).join('\n'));
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });

@@ -33,3 +33,17 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
 export function createSilentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** A post as the ledger (`id`) or a publish request (`postId`) names it. */
+export type PostLogRef = { officeId: string; channelId: string } & ({ id: string } | { postId: string });
+
+/**
+ * The logger for lines about one post: each carries `office`, `post` (the
+ * post id) and `channel`, so one `jq 'select(.post == "…")'` finds a post's
+ * whole story across the scheduler, the drivers and the alerts
+ * (docs/operations.md, "Logs"). Lines pass their other fields as usual and
+ * never these three again (pino would write them twice).
+ */
+export function postLogger(logger: Logger, post: PostLogRef): Logger {
+  return logger.child({ office: post.officeId, post: 'id' in post ? post.id : post.postId, channel: post.channelId });
+}

@@ -12,6 +12,8 @@ export interface AlertNotice {
   kind: string;
   /** The post the alert is about, if any: part of the dedupe key. */
   postId: string | null;
+  /** The same post as log fields (logger.ts `postLogger`): the delivery's log lines carry them. */
+  postFields?: { office?: string; post: string; channel: string };
   /** What happened and what to do, as the alert said it. */
   message: string;
   /** `[quota-herald] <kind>: <short>`. */
@@ -31,7 +33,7 @@ export interface OfficeLabel {
 export interface AlertFacts {
   kind: string;
   message: string;
-  post?: { id: string; channelId: string; dueAt: Date; deadline: Date | null } | undefined;
+  post?: { id: string; officeId?: string; channelId: string; dueAt: Date; deadline: Date | null } | undefined;
 }
 
 const SHORT_MAX = 70;
@@ -50,6 +52,7 @@ export function composeNotice(alert: AlertFacts, office: OfficeLabel, at: Date):
   return {
     kind: alert.kind,
     postId: alert.post?.id ?? null,
+    ...(alert.post ? { postFields: { ...(alert.post.officeId === undefined ? {} : { office: alert.post.officeId }), post: alert.post.id, channel: alert.post.channelId } } : {}),
     message: alert.message,
     subject: `[quota-herald] ${alert.kind}: ${shorten(message)}`,
     text: lines.join('\n'),

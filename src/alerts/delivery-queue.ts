@@ -165,7 +165,8 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
   }
 
   async function deliver(notice: AlertNotice): Promise<void> {
-    const context = { alert: notice.kind, postId: notice.postId ?? undefined };
+    // A notice about a post: the post's log fields (office, post, channel), as every line about it has.
+    const context = { alert: notice.kind, ...(notice.postFields ?? (notice.postId === null ? {} : { post: notice.postId })) };
     for (let attempt = 1; ; attempt++) {
       try {
         await sender.send(notice, stop.signal);

@@ -11,7 +11,7 @@ import { createAlertSenders } from '../alerts/create-senders';
 import { DEFAULT_RETRY_DELAYS_MS, type DeliveryPolicy, type SendWindow } from '../alerts/delivery-queue';
 import type { Clock } from '../clock';
 import type { AlertSettings } from '../config/types';
-import type { Logger } from '../logger';
+import { postLogger, type Logger } from '../logger';
 import type { Alert } from '../schedule/alerts';
 import type { Store } from '../store/open';
 import { officeOfChannel } from '../config/load-offices';
@@ -38,7 +38,20 @@ export interface AlertSink {
   close(): Promise<void>;
 }
 
-export function createAlertSink(deps: { logger: Logger; store: Store; now: () => Date; delivery?: AlertDelivery }): AlertSink {
+/** An alert without a post names the office and channel it is about, when it has them. */
+function alertPlace(alert: Alert): { office?: string; channel?: string } {
+  const office = alert.officeId ?? officeOfChannel(alert.channelId);
+  return { ...(office === undefined ? {} : { office }), ...(alert.channelId === undefined ? {} : { channel: alert.channelId }) };
+}
+
+export function createAlertSink(deps: {
+  logger: Logger;
+  store: Store;
+  now: () => Date;
+  delivery?: AlertDelivery;
+  /** Told of each alert the sink lets through (once per problem): /metrics counts them. */
+  onRaised?: (alert: Alert) => void;
+}): AlertSink {
   const seen = new Set<string>();
   let pending: Promise<void> = Promise.resolve();
 
@@ -46,7 +59,9 @@ export function createAlertSink(deps: { logger: Logger; store: Store; now: () =>
     const key = `${alert.kind}|${alert.post?.id ?? ''}|${alert.post?.revision ?? ''}|${alert.message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    deps.logger.error({ alert: alert.kind, postId: alert.post?.id }, alert.message);
+    // About a post: the post's fields (office, post, channel), like every other line about it.
+    (alert.post ? postLogger(deps.logger, alert.post) : deps.logger).error({ alert: alert.kind, ...(alert.post ? {} : alertPlace(alert)) }, alert.message);
+    deps.onRaised?.(alert);
     // Before the store: a full disk must not also silence the e-mail about it.
     // About a post, an office or one of its channels (`<office>/<id>`): that office's recipients get it too.
     const officeId = alert.officeId ?? alert.post?.officeId ?? officeOfChannel(alert.channelId);
@@ -83,6 +98,8 @@ export interface ConfiguredAlertSinkDeps {
    * An alert about an office goes to its recipients and to the global ones (`settings`).
    */
   officeSettings?: ReadonlyMap<string, AlertSettings>;
+  /** Told of each alert the sink lets through (once per problem). */
+  onRaised?: (alert: Alert) => void;
 }
 
 /**
@@ -119,7 +136,7 @@ export function createConfiguredAlertSink(deps: ConfiguredAlertSinkDeps): AlertS
     if (delivery) perOffice.set(officeId, delivery);
   }
   const delivery = routeAlerts(global, perOffice);
-  const sink = createAlertSink({ logger: deps.logger, store: deps.store, now: () => deps.clock.now(), ...(delivery ? { delivery } : {}) });
+  const sink = createAlertSink({ logger: deps.logger, store: deps.store, now: () => deps.clock.now(), ...(delivery ? { delivery } : {}), ...(deps.onRaised ? { onRaised: deps.onRaised } : {}) });
   for (const problem of problems) sink({ kind: 'config-invalid', message: problem });
   return sink;
 }

@@ -13,8 +13,11 @@ import type { Clock } from '../clock';
 import { resolveTemplatesDir } from '../config/load';
 import type { OfficeConfig } from '../config/types';
 import { AppError, ConfigError, formatProblem, type Problem } from '../errors';
-import type { Logger } from '../logger';
+import { postLogger, type Logger } from '../logger';
 import { createScheduler, type Runtime } from '../schedule/scheduler';
+import type { PublishObserver } from '../schedule/publish-observer';
+import { registerBotMetrics, type RunningChannel } from '../metrics/bot-metrics';
+import { createMetricsRegistry } from '../metrics/registry';
 import { runScheduleLoop } from '../schedule/run-loop';
 import { formatStaffTime } from '../render/helpers/staff-time';
 import { startMediaServer, type MediaServer } from '../media-server/media-server';
@@ -199,7 +202,15 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     : null;
   // Alert sinks (e-mail, Telegram) are built once: a changed settings.alerts needs a restart.
   const offices = firstLoaded.config.offices;
+  // The console lists the offices the bot serves now, /metrics their channels: serveWith points
+  // `served` at its running config, so an office a reload or a followed revision adds shows at
+  // the next page view or scrape, and one whose folder is removed goes.
+  const served: ServedOffices = { offices: () => offices, channels: () => [] };
+  // /metrics of this bot (metrics/): its web server adds the ledger gauges and its own latency.
+  const metrics = createMetricsRegistry();
+  const botMetrics = registerBotMetrics(metrics, { store, clock, logger, channels: () => served.channels() });
   const alert = createConfiguredAlertSink({
+    onRaised: (raised) => botMetrics.alertRaised(raised.kind),
     logger,
     store,
     clock,
@@ -232,10 +243,6 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
   // What does not publish comes second: the console and health checks (web/), and the account
   // checks, start after the first scheduling round (or 10 s, if the database is away), so a
   // restarted bot publishes what is due before it spends a second loading the web server.
-  // The console lists the offices the bot serves now: serveWith points `served` at its running
-  // config, so an office a reload or a followed revision adds shows at the next page view,
-  // and one whose folder is removed goes.
-  const served: ServedOffices = { offices: () => offices };
   const webOffices = liveOfficeSummaries(() => served.offices());
   let firstRoundDone: () => void = () => undefined;
   const firstRound = new Promise<void>((resolve) => (firstRoundDone = resolve));
@@ -255,6 +262,10 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
             offices: webOffices,
             source: { configDir: options.configDir, ...(options.templatesDir ? { templatesDir: options.templatesDir } : {}) },
             scratchDir: path.join(options.dataDir, 'console'),
+            env: options.env,
+            metrics,
+            // After SIGTERM the post in flight finishes before the web server closes: /readyz says `draining` meanwhile.
+            readiness: { draining: () => options.signal.aborted },
           });
         });
   const aliveAfterRound = (now: Date): void => {
@@ -262,7 +273,7 @@ async function serve(store: Store, firstLoaded: LoadedContent, options: BotOptio
     firstRoundDone();
   };
   try {
-    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, served, afterFirstRound, aliveAfterRound);
+    await serveWith(store, firstLoaded, options, owner, channelDeps, alert, served, afterFirstRound, aliveAfterRound, botMetrics.publish);
   } finally {
     stopWaiting.abort();
     await (await web)?.close();
@@ -291,9 +302,20 @@ function startRuntime(offices: Map<string, Loaded>, deps: ChannelDeps, logger: L
   return built.runtime;
 }
 
-/** The offices the bot serves now, for the console (serveWith sets it to read its running config). */
+/** The offices the bot serves now and their channels, for the console and /metrics (serveWith sets them to read its running config). */
 interface ServedOffices {
   offices: () => readonly OfficeConfig[];
+  channels: () => readonly RunningChannel[];
+}
+
+/** The channels of the running config as /metrics labels them: the driver is the platform (`outbox`: a dry run). */
+function runningChannels(runtime: Runtime): RunningChannel[] {
+  return runtime.config.offices.flatMap((office) =>
+    office.channels.map((config) => {
+      const channel = runtime.channels.get(config.id);
+      return { office: office.id, channel: config.id, platform: channel?.driver ?? config.driver, dailyCap: channel?.limits.dailyCap };
+    }),
+  );
 }
 
 async function serveWith(
@@ -305,7 +327,8 @@ async function serveWith(
   alert: AlertSink,
   served: ServedOffices,
   afterFirstRound: Promise<void>,
-  alive?: (now: Date) => void,
+  alive: ((now: Date) => void) | undefined,
+  observer: PublishObserver,
 ): Promise<void> {
   const { clock, logger } = options;
   /** No config files: every office runs its current revision, and files are never read. */
@@ -313,8 +336,9 @@ async function serveWith(
   /** Many offices (or run from the database): each office's last good config (null in the one-office layout). */
   let offices: Map<string, Loaded> | null = firstLoaded.start.offices ?? null;
   let runtime: Runtime = offices ? startRuntime(offices, channelDeps, logger) : buildRuntime(firstLoaded, channelDeps, 1);
-  // Every swap of `runtime` (a reload, a followed revision) is what the console shows next.
+  // Every swap of `runtime` (a reload, a followed revision) is what the console and /metrics show next.
   served.offices = () => runtime.config.offices;
+  served.channels = () => runningChannels(runtime);
   /** The content the running plan was built from. */
   let running: ConfigContent = firstLoaded.content;
   /** The content last read, good or bad: a bad edit is reported once, not at every event. */
@@ -338,7 +362,7 @@ async function serveWith(
     // that died mid-call: its outcome is unclear right now, not after the lease.
     // The reconciler reads the account back before anything is sent again.
     for (const post of await releaseAllLeases(store, clock.now())) {
-      logger.warn({ postId: post.id, channel: post.channelId }, 'was being published when the previous run stopped: outcome unclear, reconciling');
+      postLogger(logger, post).warn('was being published when the previous run stopped: outcome unclear, reconciling');
     }
   }
 
@@ -761,7 +785,7 @@ async function serveWith(
     await registerInstance(store, instance, clock.now()).catch((error: unknown) => logger.warn({ err: error }, 'could not register this instance; the heartbeat tries again'));
     heartbeat = runHeartbeat({ store, clock, logger, instance, leaseMs: LEASE_MS, signal: stopHeartbeat.signal, onReleased: () => wake.abort() });
   }
-  const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert, leaseMs: LEASE_MS });
+  const scheduler = createScheduler({ store, clock, logger, runtime: () => runtime, owner, mediaRoot: options.dataDir, alert, leaseMs: LEASE_MS, observer });
   logger.info({ configDir: options.configDir, dataDir: options.dataDir, channels: [...runtime.channels.keys()] }, 'quota-herald running');
   try {
     await runScheduleLoop({

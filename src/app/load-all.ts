@@ -111,7 +111,9 @@ function completeLoad(config: Config, problems: Problem[], options: LoadOptions)
     all.push(...checkClockChanges(office, { from: today, to: addDays(today, days) }));
   }
 
-  const loadedTemplates = loadTemplates(config.offices[0]?.templateDirs ?? config.templatesDir, templateUses(config));
+  const loadedTemplates = loadTemplates(config.offices[0]?.templateDirs ?? config.templatesDir, templateUses(config), {
+    publicBaseUrl: config.settings.web?.publicBaseUrl ?? null,
+  });
   all.push(...loadedTemplates.problems);
   const sorted = sortProblems(all);
   if (!loadedTemplates.templates || sorted.some((p) => p.severity === 'error')) return { loaded: null, problems: sorted };

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { planAll } from '../app/plan-all';
 import { describePlanned, limitChannels, renderPlannedPosts } from '../app/render-batch';
+import { missingPublicBaseUrl } from '../config/public-address';
 import { formatProblem, type Problem } from '../errors';
 import { localizeInstants } from '../render/helpers/staff-time';
 import { createSilentLogger } from '../logger';
@@ -23,7 +24,14 @@ import type { Loaded } from '../app/load-all';
 export async function checkCommand(ctx: CliContext, options: { days: number; online?: boolean; office?: string }): Promise<number> {
   const selection = loadSelectedOffices(ctx, { checkDays: options.days, ...(options.office === undefined ? {} : { office: options.office }) });
   let exit = selection.failed.length > 0 ? 1 : 0;
-  for (const office of selection.offices) exit = Math.max(exit, await checkOffice(office.ctx, { ...office.loaded, warnings: office.warnings }, options));
+  // One deployment setting: printed once, counted for every office (each office's cards lack the QR code).
+  const first = selection.offices[0];
+  const noPublicAddress = first ? missingPublicBaseUrl(ctx.configDir, first.loaded.config.settings) : null;
+  if (noPublicAddress) write(ctx.stderr, formatProblem(noPublicAddress, ctx.cwd));
+  for (const office of selection.offices) {
+    const warnings = noPublicAddress ? [...office.warnings, noPublicAddress] : office.warnings;
+    exit = Math.max(exit, await checkOffice(office.ctx, { ...office.loaded, warnings }, options));
+  }
   return exit;
 }
 

@@ -18,6 +18,7 @@ import { createLogger, type Logger } from '../logger';
 import { openStore, type Store } from '../store/open';
 import type { ConfigSource } from '../web/office-config';
 import { summarizeOffice, type OfficeSummary } from '../web/offices';
+import { resolveMetricsToken } from '../web/metrics-access';
 import { startWebServer } from '../web/server';
 import { resolveWebSettings } from '../web/web-settings';
 import type { CliContext } from './context';
@@ -44,7 +45,20 @@ export async function serveCommand(ctx: CliContext, options: ServeOptions = {}):
     offices = started.offices;
     const first = started.configs[0];
     const settings = resolveWebSettings(first?.settings ?? {});
-    const server = await startWebServer({ store, logger, clock: ctx.clock, offices: offices.list, settings, source, scratchDir: path.join(ctx.dataDir, 'console') });
+    const metricsToken = resolveMetricsToken(settings.metricsToken, ctx.env);
+    if (metricsToken.problem) logger.warn(metricsToken.problem);
+    let draining = false;
+    const server = await startWebServer({
+      store,
+      logger,
+      clock: ctx.clock,
+      offices: offices.list,
+      settings,
+      source,
+      scratchDir: path.join(ctx.dataDir, 'console'),
+      metricsToken: metricsToken.token,
+      readiness: { draining: () => draining },
+    });
     const cleanup = startConsoleCleanup({
       store,
       clock: ctx.clock,
@@ -58,6 +72,8 @@ export async function serveCommand(ctx: CliContext, options: ServeOptions = {}):
     options.onListening?.(server.address);
     await waitForStop(options.signal);
     logger.info('web server stopping');
+    // Requests in flight finish (Fastify's close waits for them); a /readyz among them says `draining`.
+    draining = true;
     await server.close();
     await cleanup.stop();
     return 0;

@@ -45,6 +45,9 @@ import {
   type ChannelInput,
 } from './schema';
 import { didYouMean } from './suggest';
+import { checkPublicBaseUrl } from './public-address';
+import { getFontSet } from '../render/fonts';
+import { verifyAddressProblem } from '../render/verify-view';
 
 /** `settings.web` when not written: loopback only, a reverse proxy in front for anything else. */
 export const DEFAULT_WEB: WebSettings = { host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false, auditRetentionDays: 366 };
@@ -177,9 +180,18 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   };
   const web = settingsInput?.web;
   if (web) {
+    const at = ['settings', 'web', 'publicBaseUrl'];
+    const publicBaseUrl =
+      web.publicBaseUrl === undefined
+        ? undefined
+        : checkPublicBaseUrl(checker, at, web.publicBaseUrl, 'the QR code on every card leads there, and a phone opens it from anywhere');
+    const unprintable = publicBaseUrl === undefined ? null : verifyAddressProblem(publicBaseUrl, getFontSet());
+    if (unprintable) checker.error(at, unprintable);
     settings.web = {
+      ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
       host: web.host ?? DEFAULT_WEB.host,
       port: web.port ?? DEFAULT_WEB.port,
+      ...(web.metricsToken === undefined ? {} : { metricsToken: web.metricsToken }),
       secureCookies: web.secureCookies ?? DEFAULT_WEB.secureCookies,
       trustProxy: web.trustProxy ?? DEFAULT_WEB.trustProxy,
       auditRetentionDays: web.auditRetentionDays ?? DEFAULT_WEB.auditRetentionDays,
@@ -191,10 +203,8 @@ export function normalizeSettings(checker: Checker, rawSettings: unknown, base: 
   const media = settingsInput?.mediaServer;
   if (media) {
     // Instagram fetches images itself, over the public internet, and only over HTTPS.
-    if (!/^https:\/\/[^/\s]+/.test(media.publicBaseUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(media.publicBaseUrl)) {
-      checker.error(['settings', 'mediaServer', 'publicBaseUrl'], `\`${media.publicBaseUrl}\` is not a public https:// address: Instagram only fetches images over HTTPS; put the address of your reverse proxy or tunnel here.`);
-    }
-    settings.mediaServer = { publicBaseUrl: media.publicBaseUrl.replace(/\/+$/, ''), host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
+    const publicBaseUrl = checkPublicBaseUrl(checker, ['settings', 'mediaServer', 'publicBaseUrl'], media.publicBaseUrl, 'Instagram only fetches images over HTTPS');
+    settings.mediaServer = { publicBaseUrl, host: media.host ?? '127.0.0.1', port: media.port ?? 8787 };
   }
   // On the raw entry: a mistake elsewhere in `alerts` must not hide this one.
   const rawTelegram = isRecord(raw.settings) && isRecord(raw.settings.alerts) ? raw.settings.alerts.telegram : undefined;

@@ -329,6 +329,15 @@ export const settingsSchema = z
       .describe('The built-in HTTP server that serves rendered images to Instagram (needed for the instagram driver).'),
     web: z
       .strictObject({
+        publicBaseUrl: z
+          .string()
+          .optional()
+          .describe('Public HTTPS address of the public pages, e.g. https://kuota.example.go.id: every card carries a QR code to {publicBaseUrl}/v/{CODE} and prints "cek di" this address, so the public can check a card against the office\'s archive. Without it cards show only the code.'),
+        metricsToken: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'name an environment variable (capitals, digits and _), e.g. METRICS_TOKEN; the token itself goes in .env.' })
+          .optional()
+          .describe('Environment variable holding the bearer token Prometheus sends to /metrics from another machine (at least 16 characters). Without it /metrics answers this machine (loopback) only.'),
         host: z.string().optional().describe('Interface the web server (console, public pages, /healthz) listens on (default 127.0.0.1: put a reverse proxy in front).'),
         port: z.number().int().min(0).max(65535).optional().describe('Port the web server listens on (default 8080; 0 picks a free one).'),
         secureCookies: z

@@ -47,8 +47,16 @@ export interface ApprovalSettings {
 
 /** `settings.web`, defaults applied. */
 export interface WebSettings {
+  /**
+   * Where the public pages are reached (`settings.web.publicBaseUrl`), no
+   * trailing slash: cards carry a QR code to `{publicBaseUrl}/v/{CODE}`.
+   * Absent: cards print only their verification code.
+   */
+  publicBaseUrl?: string;
   host: string;
   port: number;
+  /** The environment variable holding /metrics' bearer token (web/metrics-access.ts); absent: loopback only. */
+  metricsToken?: string;
   /** The session cookie is `Secure` (HTTPS behind a reverse proxy). */
   secureCookies: boolean;
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs. */

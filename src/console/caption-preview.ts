@@ -154,6 +154,7 @@ function previewWithView(view: OfficeView, edit: CaptionEdit, now: Date): Captio
     const loaded = loadTemplates(
       layers.map((l) => l.dir),
       uses,
+      { publicBaseUrl: view.config.settings.web?.publicBaseUrl ?? null },
     );
     const where = (file: string): { layer: TemplateLayer; file: string } => locate(layers, file) ?? { layer: target.layer, file };
     if (!loaded.templates) {

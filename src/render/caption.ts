@@ -39,9 +39,9 @@ export function groupFor(templates: TemplateSet, post: PlannedPost): TemplateGro
 }
 
 /** The render context, or AppError when the post's facts are malformed (a planner bug, not a template one). */
-export function contextFor(post: PlannedPost): RenderContext {
+export function contextFor(templates: TemplateSet, post: PlannedPost): RenderContext {
   try {
-    return buildRenderContext(post);
+    return buildRenderContext(post, { publicBaseUrl: templates.publicBaseUrl });
   } catch (error) {
     throw new AppError('render-failed', `post ${post.id}: its facts cannot be rendered (${(error as Error).message}); re-plan the post.`, {
       cause: error,
@@ -102,7 +102,7 @@ const asParagraph = (text: string): string => text.replace(/\s+/g, ' ').trim();
 export function renderCaption(templates: TemplateSet, post: PlannedPost, channelId: string = post.channelId): string {
   const group = groupFor(templates, post);
   const template = group.channelCaptions.get(channelId) ?? group.caption;
-  const context = contextFor({ ...post, channelId });
+  const context = contextFor(templates, { ...post, channelId });
   const platform = platformOf(templates, channelId);
   const limit = PLATFORM_LIMITS[platform].maxTextLength;
   return renderFitted(template, context, tidyText, (text) => countForPlatform(text, platform) <= limit);
@@ -115,7 +115,7 @@ export function renderCaption(templates: TemplateSet, post: PlannedPost, channel
  */
 export function renderAltTexts(templates: TemplateSet, post: PlannedPost, channelId: string = post.channelId): string[] {
   const group = groupFor(templates, post);
-  const context = contextFor({ ...post, channelId });
+  const context = contextFor(templates, { ...post, channelId });
   const limit = PLATFORM_LIMITS[platformOf(templates, channelId)].maxAltTextLength ?? READABLE_ALT_LENGTH;
   return [{ alt: group.alt, channelAlts: group.channelAlts }, ...group.extraPages].map((page) =>
     renderFitted(page.channelAlts.get(channelId) ?? page.alt, context, asParagraph, (text) => countCodePoints(text) <= limit),

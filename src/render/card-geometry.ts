@@ -137,7 +137,8 @@ export function checkLayout(painted: readonly Painted[], width: number, height: 
     let panel: PaintedBox | null = null;
     for (let i = order - 1; i >= 0; i--) {
       const item = painted[i]!;
-      if (item.type === 'box' && containsPoint(boxOf(item), cx, cy)) {
+      // Text on the QR code is reported below, as that.
+      if (item.type === 'box' && !item.role && containsPoint(boxOf(item), cx, cy)) {
         panel = item;
         break;
       }
@@ -147,7 +148,7 @@ export function checkLayout(painted: readonly Painted[], width: number, height: 
     }
     for (let i = order + 1; i < painted.length; i++) {
       const item = painted[i]!;
-      if (item.type === 'box' && intersects(boxOf(item), box)) {
+      if (item.type === 'box' && !item.role && intersects(boxOf(item), box)) {
         problems.push(`text "${short(text)}" (${at(box)}) is hidden under a shape drawn after it (${at(boxOf(item))}).`);
         break;
       }
@@ -167,6 +168,7 @@ export function checkLayout(painted: readonly Painted[], width: number, height: 
       }
     }
   }
+  problems.push(...checkVerifyQr(painted, lines, card));
   for (let i = 0; i < lines.length; i++) {
     for (let j = i + 1; j < lines.length; j++) {
       if (intersects(lines[i]!.box, lines[j]!.box)) {
@@ -174,5 +176,35 @@ export function checkLayout(painted: readonly Painted[], width: number, height: 
       }
     }
   }
+  return problems;
+}
+
+/**
+ * The verification QR code (partials/verify-qr.hbs) must stay readable: on the
+ * card, with no text on it and no shape over it or under part of it. A phone
+ * reads a QR code only whole, quiet zone included, so any overlap counts,
+ * whichever is drawn first.
+ */
+function checkVerifyQr(painted: readonly Painted[], lines: readonly MeasuredLine[], card: Box): string[] {
+  const problems: string[] = [];
+  const qrText = (box: Box): string => `the verification QR code (${at(box)})`;
+  painted.forEach((item, order) => {
+    if (item.type !== 'box' || item.role !== 'verify-qr') return;
+    const qr = boxOf(item);
+    if (!contains(card, qr)) {
+      problems.push(`${qrText(qr)} runs off the card; keep {{> verify-qr}} where the shipped footer has it.`);
+      return;
+    }
+    for (const { text, box } of lines) {
+      if (intersects(box, qr)) problems.push(`text "${short(text)}" (${at(box)}) overlaps ${qrText(qr)}: a QR code with anything on it cannot be scanned. Move the text out of its box.`);
+    }
+    painted.forEach((other, index) => {
+      if (other === item || other.type !== 'box') return;
+      const box = boxOf(other);
+      if (!intersects(box, qr)) return;
+      if (index > order) problems.push(`a shape (${at(box)}) is drawn over ${qrText(qr)}; a QR code with anything on it cannot be scanned. Move the shape.`);
+      else if (!contains(box, qr)) problems.push(`${qrText(qr)} covers part of a shape drawn before it (${at(box)}); move the shape out of its box.`);
+    });
+  });
   return problems;
 }

@@ -21,6 +21,7 @@
 import type { DayRowView, QuotaView, RenderContext } from './context';
 import type { FontSet } from './fonts';
 import { formatDayRange, formatNumber as formatNumberSlow, type FormatEnv } from './helpers/format';
+import { QR_MAX_VERSION, qrBoxSize } from './verify-qr';
 
 /** formatNumber builds an Intl.NumberFormat per call (~0.1 ms); a table asks for the same few numbers many times. */
 const numberCache = new Map<string, string>();
@@ -37,8 +38,21 @@ function formatNumber(value: number, env: FormatEnv): string {
 
 /** Horizontal extent of the text inside a card panel (the panel is x 70–1010). */
 export const PANEL = { x: 70, width: 940, textLeft: 110, textRight: 970 } as const;
-/** Everything above this y belongs to the card body; the footer (booking, hashtags) is below. */
-export const FOOT_TOP = 1168;
+/**
+ * Everything above this y belongs to the card body; the footer (booking,
+ * warning, hashtags, the verification code and its QR code) is below. Moved up
+ * from 1168 to make room for the QR code (issue 10).
+ */
+export const FOOT_TOP = 1112;
+/**
+ * Where the verification QR code goes (verify-view.ts): its box is drawn
+ * against the right and bottom edges of this slot. The slot takes the largest
+ * box a card may need (QR_MAX_VERSION at QR_MODULE_PX, verify-qr.ts); a
+ * smaller code leaves the slot's top-left corner empty.
+ */
+export const QR_SLOT = { right: PANEL.x + PANEL.width, bottom: 1336, size: qrBoxSize(QR_MAX_VERSION) } as const;
+/** The footer's text, left-aligned, beside the QR slot with a gap of 28 px. */
+export const FOOT_TEXT = { x: PANEL.x, right: QR_SLOT.right - QR_SLOT.size - 28 } as const;
 
 /** Row font sizes tried, largest first; 22 px is the smallest that still reads on a phone. */
 const ROW_SIZES = [36, 34, 32, 30, 28, 26, 24, 22] as const;

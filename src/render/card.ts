@@ -15,6 +15,7 @@ import { checkLayout } from './card-geometry';
 import { cardViews, type CardView } from './card-layout';
 import { CARD_FONT_FAMILY, getFontSet, loadSharp, SHIPPED_WEIGHTS, type FontSet } from './fonts';
 import { inspectSvg, SvgSyntaxError } from './svg-inspect';
+import { cardVerifyView } from './verify-view';
 import type { CompiledTemplate, TemplateGroup, TemplateSet } from './types';
 
 export const CARD_WIDTH = 1080;
@@ -146,7 +147,7 @@ function continuationAlt(view: CardView): string {
  */
 export function renderCardPages(templates: TemplateSet, post: PlannedPost, alts?: readonly string[], drawn?: DrawnCardCache): { svg: string; alt: string }[] {
   const group = groupFor(templates, post);
-  const context = contextFor(post);
+  const context = contextFor(templates, post);
   const pages = drawnPages(group, post, context, drawn);
   return pages.map((page) => {
     if (page.altIndex === null || !page.alt) return { svg: page.svg, alt: continuationAlt(page.view) };
@@ -176,13 +177,14 @@ function drawnPages(group: TemplateGroup, post: PlannedPost, context: ReturnType
   if (cached) return cached;
   const fonts = getFontSet();
   const views = cardViews(context, fonts);
+  const verify = cardVerifyView(context.verify);
   const last = views[views.length - 1]!;
   const pages = [
     ...views.map((view) => ({ card: group.card, alt: view.first ? group.alt : null, altIndex: view.first ? 0 : null, view })),
     ...group.extraPages.map((page, i) => ({ card: page.card, alt: page.alt, altIndex: i + 1, view: { ...last, table: null } })),
   ];
   const result = pages.map((page): DrawnPage => {
-    const svg = runTemplate(page.card, { ...context, card: page.view });
+    const svg = runTemplate(page.card, { ...context, verify, card: page.view });
     const problems = checkedOnce(svg, page.card.file, fonts);
     if (problems.length > 0) {
       throw new AppError('render-failed', problems.map((p) => p.message).join(' '), { problems });

@@ -104,6 +104,13 @@ const card = obj({
   }),
 });
 
+const verifyFields = { code: scalar, codeLabel: scalar, url: scalar, address: scalar };
+/** Card templates also get where the QR code goes (verify-view.ts). */
+const cardVerify = obj({
+  ...verifyFields,
+  qr: obj({ x: scalar, y: scalar, size: scalar, module: scalar, modules: scalar, path: scalar }),
+});
+
 const common: Record<string, Shape> = {
   office: obj({
     id: scalar,
@@ -116,6 +123,7 @@ const common: Record<string, Shape> = {
   }),
   services: list(obj({ id: scalar, name: scalar, shortName: scalar })),
   post: obj({ kind: scalar, dueAt: scalar, channelId: scalar, template: scalar }),
+  verify: obj(verifyFields),
 };
 
 /**
@@ -137,7 +145,7 @@ export const CONTEXT_SHAPES: Record<PostKind, Shape> = {
   cancellation: obj({ ...common, release }),
 };
 
-/** Card templates (cards/*.svg.hbs) also get `card`, their layout. */
+/** Card templates (cards/*.svg.hbs) also get `card`, their layout, and `verify.qr`, their QR code. */
 export const CARD_CONTEXT_SHAPES: Record<PostKind, Shape> = Object.fromEntries(
-  Object.entries(CONTEXT_SHAPES).map(([kind, shape]) => [kind, obj({ ...(shape as { fields: Record<string, Shape> }).fields, card })]),
+  Object.entries(CONTEXT_SHAPES).map(([kind, shape]) => [kind, obj({ ...(shape as { fields: Record<string, Shape> }).fields, verify: cardVerify, card })]),
 ) as Record<PostKind, Shape>;

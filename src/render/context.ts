@@ -11,6 +11,7 @@ import type { PlannedPost, PostFacts, PostKind, ReleaseFacts } from '../plan/typ
 import { addDays, daysBetween, weekdayOf } from '../time/plain-date';
 import { toLocal } from '../time/zone';
 import { groupDayRows, type DayRowView, type RowDay } from './day-rows';
+import { verifyView, type VerifyView } from './verify-view';
 
 export type { DayRowView } from './day-rows';
 
@@ -137,6 +138,13 @@ export interface RenderContext {
   previous: ReleaseView | null;
   /** Corrections: what changed between `previous` and `release`. */
   changes: { counts: ChangeView[]; opensAtChanged: boolean } | null;
+  /** The verification code and where it is checked (verify-view.ts); card templates also get `verify.qr`. */
+  verify: VerifyView;
+}
+
+export interface RenderContextOptions {
+  /** settings.web.publicBaseUrl: the address the verification code is checked at. */
+  publicBaseUrl?: string | null;
 }
 
 type Services = PostFacts['services'];
@@ -288,8 +296,8 @@ function changesOf(before: ReleaseView, after: ReleaseView): { counts: ChangeVie
   return { counts, opensAtChanged: before.opensAt !== after.opensAt };
 }
 
-/** The context templates render against. Pure: the same post gives the same object. */
-export function buildRenderContext(post: PlannedPost): RenderContext {
+/** The context templates render against. Pure: the same post (and options) give the same object. */
+export function buildRenderContext(post: PlannedPost, options: RenderContextOptions = {}): RenderContext {
   const { facts } = post;
   const info = facts.office.info;
   const release = facts.release ? releaseView(facts.release, facts, post.dueAt) : null;
@@ -316,5 +324,6 @@ export function buildRenderContext(post: PlannedPost): RenderContext {
     timing: timingView(facts),
     previous,
     changes: previous && release ? changesOf(previous, release) : null,
+    verify: verifyView(post, options.publicBaseUrl ?? null),
   };
 }

@@ -25,6 +25,8 @@ export interface PaintedBox {
   width: number;
   height: number;
   fill: string | null;
+  /** `verify-qr`: the white box of the verification QR code (`data-verify="qr"`, partials/verify-qr.hbs), which nothing may cover. */
+  role?: 'verify-qr';
 }
 
 /** One run of text with one style, inside a line. */
@@ -132,7 +134,9 @@ export function inspectSvg(svg: string): SvgFacts {
     if (name === 'rect') {
       const x = length(attrs.get('x'), 1080) + frame.tx;
       const y = length(attrs.get('y'), 1350) + frame.ty;
-      facts.painted.push({ type: 'box', x, y, width: length(attrs.get('width'), 1080), height: length(attrs.get('height'), 1350), fill: attrs.get('fill') ?? null });
+      const box: PaintedBox = { type: 'box', x, y, width: length(attrs.get('width'), 1080), height: length(attrs.get('height'), 1350), fill: attrs.get('fill') ?? null };
+      if (attrs.get('data-verify') === 'qr') box.role = 'verify-qr';
+      facts.painted.push(box);
     } else if (name === 'circle') {
       const r = length(attrs.get('r'), 0);
       const cx = length(attrs.get('cx'), 1080) + frame.tx;

@@ -39,6 +39,14 @@ export interface TemplateUse {
   location?: SourceLocation;
 }
 
+export interface LoadTemplatesOptions {
+  /**
+   * settings.web.publicBaseUrl: cards carry a QR code to it. When set, a card
+   * template that shows no verification code (`{{> verify-qr}}`) is warned about.
+   */
+  publicBaseUrl?: string | null;
+}
+
 type Mode = 'text' | 'xml';
 type Env = typeof Handlebars;
 type Delegate = HandlebarsTemplateDelegate;
@@ -56,6 +64,28 @@ interface Parsed {
  */
 function readsChannel(source: string): boolean {
   return source.includes('channelId');
+}
+
+/**
+ * Whether a card template, or a partial it calls (at any depth), paints
+ * `verify.qr`. Textual, like `readsChannel`: only a warning depends on it.
+ */
+function drawsVerifyQr(source: string, partials: ReadonlyMap<string, Parsed>): boolean {
+  const seen = new Set<string>();
+  const pending = [source];
+  while (pending.length > 0) {
+    const text = pending.pop()!;
+    if (text.includes('verify.qr')) return true;
+    for (const match of text.matchAll(/\{\{~?#?>\s*([A-Za-z0-9][A-Za-z0-9._-]*)/g)) {
+      const name = match[1]!;
+      const partial = partials.get(name);
+      if (partial && !seen.has(name)) {
+        seen.add(name);
+        pending.push(partial.source);
+      }
+    }
+  }
+  return false;
 }
 
 /** Template and partial names become file names: no path tricks. */
@@ -171,7 +201,11 @@ function platformOf(use: TemplateUse, channelId: string): PlatformName {
  * So an office's captions/h-1.hbs also replaces a shared h-1.x.hbs for its X
  * channel: an override is never half applied.
  */
-export function loadTemplates(templatesDir: string | readonly string[], uses: TemplateUse[]): { templates: TemplateSet | null; problems: Problem[] } {
+export function loadTemplates(
+  templatesDir: string | readonly string[],
+  uses: TemplateUse[],
+  options: LoadTemplatesOptions = {},
+): { templates: TemplateSet | null; problems: Problem[] } {
   const problems: Problem[] = [];
   const env = Handlebars.create();
   registerHelpers(env);
@@ -308,10 +342,22 @@ export function loadTemplates(templatesDir: string | readonly string[], uses: Te
       const pageAlts = overrides(`alt/${name}.${page}`, use.channels, use.kinds);
       if (pageCard && pageAlt) extraPages.push({ card: pageCard, alt: pageAlt, channelAlts: pageAlts });
     }
+    if (options.publicBaseUrl) {
+      for (const shown of [card, ...extraPages.map((p) => p.card)]) {
+        if (shown && !drawsVerifyQr(shown.source, parsedPartials)) {
+          problems.push({
+            location: { file: shown.file, line: 1, col: 1 },
+            message:
+              'this card carries no verification QR code: add {{> verify-qr}} in its footer (docs/templates.md, "The verification code"), or the public cannot check its cards against the office\'s archive and forged cards look like real ones.',
+            severity: 'warning',
+          });
+        }
+      }
+    }
     const cardsReadChannel = partialsReadChannel || [card, ...extraPages.map((p) => p.card)].some((c) => c !== null && readsChannel(c.source));
     if (caption && card && alt) groups.set(name, { name, kinds: [...use.kinds], caption, channelCaptions, card, alt, channelAlts, extraPages, cardsReadChannel });
   }
 
   const failed = problems.some((p) => p.severity === 'error');
-  return { templates: failed ? null : { dir: firstLayer, groups, platforms }, problems };
+  return { templates: failed ? null : { dir: firstLayer, groups, platforms, publicBaseUrl: options.publicBaseUrl ?? null }, problems };
 }

@@ -67,6 +67,8 @@ export interface TemplateSet {
   groups: ReadonlyMap<string, TemplateGroup>;
   /** The platform of each channel the templates were loaded for: captions and alt text are fitted to its limits. */
   platforms: ReadonlyMap<string, PlatformName>;
+  /** settings.web.publicBaseUrl, where cards' verification codes are checked (`verify` in the context); null when not set. */
+  publicBaseUrl: string | null;
 }
 
 /** What `renderPost` produces its card for. */

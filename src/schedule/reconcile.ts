@@ -32,7 +32,7 @@
  */
 import type { Channel, RemotePost } from '../channels/channel';
 import { toPublishError } from '../channels/publish-error';
-import type { Logger } from '../logger';
+import { postLogger, type Logger } from '../logger';
 import type { Store } from '../store/open';
 import { findHeldRemoteIds, listUnknownPosts, markReconciledNotFound, markReconciledPublished, type UnknownPost } from '../store/reconcile-store';
 import type { LedgerPost } from '../store/types';
@@ -214,7 +214,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       if (found) {
         if (await markReconciledPublished(deps.store, key, { remoteId: found.remoteId, url: found.url, publishedAt: found.publishedAt }, context)) {
           moved += 1;
-          deps.logger.info({ postId: post.id, channel: post.channelId, remoteId: found.remoteId, early }, 'reconciliation: the post is on the account; recorded as published');
+          postLogger(deps.logger, post).info({ remoteId: found.remoteId, early }, 'reconciliation: the post is on the account; recorded as published');
         }
       } else if (early) {
         // Not there yet proves nothing before the settle time: it may still appear.
@@ -233,7 +233,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         const retrying = await markReconciledNotFound(deps.store, key, { state: 'retrying', retryAt: now, note: 'not found on the account after an unclear publish attempt: sending again' }, context);
         if (retrying) {
           moved += 1;
-          deps.logger.warn({ postId: post.id, channel: post.channelId }, 'reconciliation: the post is not on the account; sending it again');
+          postLogger(deps.logger, post).warn('reconciliation: the post is not on the account; sending it again');
         }
       }
       // The settle clock keeps running after an early read: only the settled read ends it.

@@ -11,7 +11,7 @@ import { CardMissingError } from '../channels/card-bytes';
 import { toPublishError } from '../channels/publish-error';
 import type { Clock } from '../clock';
 import type { Config } from '../config/types';
-import type { Logger } from '../logger';
+import { postLogger, type Logger } from '../logger';
 import type { TemplateSet } from '../render/templates';
 import { returnForRender } from '../store/card-store';
 import type { Store } from '../store/open';
@@ -30,6 +30,7 @@ import { decideAfterFailure } from './retry-policy';
 import { createRenderAhead } from './render-ahead';
 import { requestFor } from './ledger-post';
 import type { Alert } from './alerts';
+import type { AttemptOrdinal, PublishFailureKind, PublishObserver } from './publish-observer';
 import { createReconciler, type ReconcileSettings } from './reconcile';
 import { deadlineSignal } from '../time/deadline-signal';
 import { isDatabaseUnreachable } from '../store/outage';
@@ -78,6 +79,8 @@ export interface SchedulerDeps {
    * Default AbortSignal.timeout (real time); tests inject one they control.
    */
   timeoutSignal?: (ms: number) => AbortSignal;
+  /** Told each attempt's outcome and lag, for /metrics (metrics/bot-metrics.ts); default: nobody. */
+  observer?: PublishObserver;
 }
 
 export interface Scheduler {
@@ -101,6 +104,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const random = deps.random ?? Math.random;
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => deadlineSignal(ms));
   const renderAhead = createRenderAhead(deps);
+  const observer = deps.observer;
+  /** Seconds from the post's due time to now. */
+  const lagSeconds = (post: LedgerPost): number => (deps.clock.now().getTime() - post.dueAt.getTime()) / 1000;
+  /** The claim counted this attempt: the first is 1. */
+  const ordinal = (post: LedgerPost): AttemptOrdinal => (post.attempts <= 1 ? 'first' : 'retry');
+  const finished = (platform: string, failure: PublishFailureKind | null): void => observer?.attemptFinished(platform, failure);
   const reconciler = createReconciler({
     store: deps.store,
     logger: deps.logger,
@@ -116,7 +125,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const expired = await expireOverdue(deps.store, now);
     for (const post of unclear) {
       // Not an alert: reconciliation reads the account back and decides; it alerts when it cannot.
-      deps.logger.warn({ postId: post.id, channel: post.channelId }, 'the publish call did not finish (its holder stopped mid-call): outcome unknown, will reconcile');
+      postLogger(deps.logger, post).warn('the publish call did not finish (its holder stopped mid-call): outcome unknown, will reconcile');
     }
     for (const post of expired) {
       deps.alert({
@@ -150,7 +159,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     } catch (error) {
       if (!isDatabaseUnreachable(error)) throw error;
       unrecorded.set(`${post.id}#${post.revision}`, { post, write });
-      deps.logger.error({ postId: post.id, channel: post.channelId }, 'the outcome of this post is known but the database is unreachable: kept in memory and recorded when it is back (the post is not sent again)');
+      postLogger(deps.logger, post).error('the outcome of this post is known but the database is unreachable: kept in memory and recorded when it is back (the post is not sent again)');
       // Stop the tick: nothing more is claimed or sent while outcomes cannot be recorded.
       throw error;
     }
@@ -160,11 +169,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     for (const [key, { post, write }] of unrecorded) {
       try {
         await write();
-        deps.logger.info({ postId: post.id, channel: post.channelId }, 'recorded an outcome kept in memory during the database outage');
+        postLogger(deps.logger, post).info('recorded an outcome kept in memory during the database outage');
       } catch (error) {
         if (isDatabaseUnreachable(error)) throw error;
         // The post moved on meanwhile (a reconciliation found it on the account): nothing to record.
-        deps.logger.warn({ postId: post.id, err: error }, 'an outcome kept during the database outage could not be recorded');
+        postLogger(deps.logger, post).warn({ err: error }, 'an outcome kept during the database outage could not be recorded');
       }
       unrecorded.delete(key);
     }
@@ -172,11 +181,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function publishOne(channel: Channel, post: LedgerPost): Promise<void> {
     const claim = { id: post.id, revision: post.revision, owner: deps.owner };
+    const log = postLogger(deps.logger, post);
+    const platform = channel.driver;
     /** The checkpoint could not reach the database: the driver stopped before sending anything. */
     let checkpointFailed = false;
     const checkpoint = async (phase: 'sending'): Promise<void> => {
       try {
         await markAttemptPhase(deps.store, claim, phase);
+        // The request that creates the post goes out next: its first byte is this late.
+        observer?.sending(platform, lagSeconds(post), ordinal(post));
       } catch (error) {
         if (!(error instanceof LeaseLostError)) checkpointFailed = true;
         throw error;
@@ -188,6 +201,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const leftMs = post.deadline ? post.deadline.getTime() - deps.clock.now().getTime() : Infinity;
     if (leftMs <= 0) {
       const reason = 'its deadline passed while it waited for its turn on the channel, before the call started';
+      finished(platform, 'deadline-passed');
       await record(post, () => markFailed(deps.store, claim, { state: 'expired', error: reason, retryAt: null }, deps.clock.now()));
       deps.alert({ kind: 'expired', post, message: `${describe(post)} was not sent: ${reason}. Post it by hand if it still matters` });
       return;
@@ -198,38 +212,44 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     } catch (thrown) {
       if (thrown instanceof CardMissingError) {
         // Nothing was sent (drivers read cards before their checkpoint): draw the card again, here.
+        finished(platform, 'card-missing');
         await returnForRender(deps.store, claim, thrown.message, deps.clock.now());
-        deps.logger.warn({ postId: post.id, channel: post.channelId, file: thrown.file }, 'card missing on this instance and in the database: rendering the post again');
+        log.warn({ file: thrown.file }, 'card missing on this instance and in the database: rendering the post again');
         return;
       }
       if (thrown instanceof LeaseLostError) {
         // A checkpoint found the post in other hands (our lease ran out): the driver sent nothing more.
-        deps.logger.warn({ postId: post.id, channel: post.channelId, state: thrown.message }, 'lost the post before sending it; leaving it to its new holder');
+        finished(platform, 'lease-lost');
+        log.warn({ state: thrown.message }, 'lost the post before sending it; leaving it to its new holder');
         return;
       }
       if (checkpointFailed) {
         // Nothing that creates the post went out: due again at once, when the database is back.
         const now = deps.clock.now();
+        finished(platform, 'database-unreachable');
         await record(post, () => markFailed(deps.store, claim, { state: 'retrying', error: 'the database was unreachable before sending; nothing was sent', retryAt: now }, now));
         return;
       }
-      await recordFailure(post, claim, thrown);
+      await recordFailure(post, claim, thrown, platform);
       return;
     }
+    finished(platform, null);
+    observer?.published(platform, (result.publishedAt.getTime() - post.dueAt.getTime()) / 1000, ordinal(post));
     // Recorded the moment it is known; nothing after this may fail the publish step.
     await record(post, () => markPublished(deps.store, claim, result));
-    deps.logger.info({ postId: post.id, channel: post.channelId, rule: post.ruleId, remoteId: result.remoteId }, 'published');
+    log.info({ rule: post.ruleId, remoteId: result.remoteId }, 'published');
   }
 
-  async function recordFailure(post: LedgerPost, claim: { id: string; revision: number; owner: string }, thrown: unknown): Promise<void> {
+  async function recordFailure(post: LedgerPost, claim: { id: string; revision: number; owner: string }, thrown: unknown, platform: string): Promise<void> {
     const error = toPublishError(thrown);
+    finished(platform, error.kind);
     const now = deps.clock.now();
     const decision = decideAfterFailure(error, { now, attempts: post.attempts, random, deadline: post.deadline, attemptMs });
     const failure = `${error.kind}: ${error.message}`;
     await record(post, () =>
       markFailed(deps.store, claim, { state: decision.state, error: decision.state === 'expired' ? `${failure} (${decision.reason})` : failure, retryAt: decision.retryAt }, now),
     );
-    deps.logger.warn({ postId: post.id, channel: post.channelId, kind: error.kind, status: error.status, state: decision.state, retryAt: decision.retryAt }, 'publish failed');
+    postLogger(deps.logger, post).warn({ kind: error.kind, status: error.status, state: decision.state, retryAt: decision.retryAt }, 'publish failed');
     // `unknown` is not alerted: reconciliation decides, and alerts when it cannot.
     if (decision.state === 'dead') {
       deps.alert({
@@ -276,6 +296,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function publishClaimed(post: LedgerPost, channel: Channel | undefined): Promise<void> {
     if (channel) return publishOne(channel, post);
+    finished('unknown', 'no-channel');
+    postLogger(deps.logger, post).error('the post\'s channel is no longer configured: it is dead');
     await markFailed(deps.store, { id: post.id, revision: post.revision, owner: deps.owner }, {
       state: 'dead',
       error: `channel "${post.channelId}" is no longer configured`,

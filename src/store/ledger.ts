@@ -224,7 +224,7 @@ function attemptFromRow(row: AttemptsTable): AttemptRecord {
   };
 }
 
-const ALL_STATES: readonly PostState[] = [
+export const ALL_STATES: readonly PostState[] = [
   'planned',
   'ready',
   'claimed',

@@ -4,16 +4,34 @@
  * on without it, rather than an opening going unannounced.
  */
 import type { Clock } from '../clock';
+import type { MetricsRegistry } from '../metrics/registry';
 import type { WebSettings } from '../config/types';
 import type { Logger } from '../logger';
 import type { Store } from '../store/open';
 import type { OfficeSummary } from './offices';
 import type { ConfigSource } from './office-config';
+import type { Readiness } from './health';
+import { resolveMetricsToken } from './metrics-access';
 import { startWebServer, type RunningWebServer } from './server';
 
-export async function startWebServerBesideBot(options: { store: Store; logger: Logger; clock: Clock; settings: WebSettings; offices: () => readonly OfficeSummary[]; source: ConfigSource; scratchDir: string }): Promise<RunningWebServer | null> {
+export async function startWebServerBesideBot(options: {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  settings: WebSettings;
+  offices: () => readonly OfficeSummary[];
+  source: ConfigSource;
+  scratchDir: string;
+  /** Where settings.web.metricsToken's variable is read. */
+  env: Readonly<Record<string, string | undefined>>;
+  metrics: MetricsRegistry;
+  readiness: Readiness;
+}): Promise<RunningWebServer | null> {
+  const { env, ...serverOptions } = options;
+  const metricsToken = resolveMetricsToken(options.settings.metricsToken, env);
+  if (metricsToken.problem) options.logger.warn(metricsToken.problem);
   try {
-    const server = await startWebServer(options);
+    const server = await startWebServer({ ...serverOptions, metricsToken: metricsToken.token });
     options.logger.info({ listen: server.address }, 'web server listening (public pages at /, console at /admin/)');
     return server;
   } catch (error) {

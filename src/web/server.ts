@@ -1,6 +1,7 @@
 /**
  * The web server of `run` and `serve`: the staff console under /admin/, the
- * public pages (web/public/: `/`, `/o/{office}/…`, `/v`), plus /healthz and /readyz.
+ * public pages (web/public/: `/`, `/o/{office}/…`, `/v`), plus /healthz, /readyz
+ * (web/health.ts) and /metrics (web/metrics-route.ts).
  * It reads the store and writes only console data (users, sessions, audit,
  * and what page modules write through the same store functions as the CLI).
  *
@@ -30,7 +31,9 @@ import { usersPage } from './console/users';
 import { cookieNames } from './cookies';
 import { installGuard, type RouteEntry } from './guard';
 import { registerFeeds } from './feeds';
-import { registerHealth } from './health';
+import { registerHealth, type Readiness } from './health';
+import { createMetricsRegistry, type MetricsRegistry } from '../metrics/registry';
+import { registerWebMetrics } from './metrics-route';
 import os from 'node:os';
 import path from 'node:path';
 import { HttpError } from './http-error';
@@ -64,6 +67,12 @@ export interface WebServerOptions {
   source?: ConfigSource;
   /** Scratch space for previews (default: a directory under the OS temp dir). */
   scratchDir?: string;
+  /** What /metrics exposes: `run` hands over the bot's registry; default a registry of this server's own. */
+  metrics?: MetricsRegistry;
+  /** The bearer token remote scrapers of /metrics send (web/metrics-access.ts); null or absent: loopback only. */
+  metricsToken?: string | null;
+  /** What /readyz knows of the process: still loading, stopping (web/health.ts). */
+  readiness?: Readiness;
 }
 
 declare module 'fastify' {
@@ -111,6 +120,7 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     if (request.consoleUser) reply.header('server-timing', serverTiming(reply.elapsedTime));
     return payload;
   });
+  registerWebMetrics(app, web, { metrics: options.metrics ?? createMetricsRegistry(), token: options.metricsToken ?? null, readiness: options.readiness ?? {} });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'web request');
   });
@@ -131,7 +141,7 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     return renderPage(request, reply, 'views/error.hbs', { title: request.t('error.title'), message: request.t('error.404') }, 404);
   });
 
-  registerHealth(app, web);
+  registerHealth(app, web, options.readiness);
   registerAssets(app);
   registerAuthRoutes(app, web, { names, secure, timeouts, lockout: options.lockout ?? DEFAULT_LOCKOUT, loginRatePerMinute: options.loginRatePerMinute ?? 20 });
   for (const page of pages) await page.register(app, web);

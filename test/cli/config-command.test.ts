@@ -14,7 +14,7 @@ import path from 'node:path';
 import { officeDay } from '../app/bot-harness';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { runCliInProcess } from '../support/cli-in-process';
-import { writeOfficesConfig } from '../support/offices-fixture';
+import { setPublicBaseUrl, writeOfficesConfig } from '../support/offices-fixture';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -121,6 +121,7 @@ describe('cli: config revisions', () => {
 
   it('many offices: one revision per office (shared files included), a broken office recorded invalid; the export checks clean', async () => {
     const config = writeOfficesConfig({ opensOn: officeDay(10), serviceDay: officeDay(13), broken: 'kanim-jayapura' });
+    setPublicBaseUrl(config);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-config-offices-'));
     dirs.push(config, root);
     const cli = (args: string[]): ReturnType<typeof runCli> => runCliInProcess(['--data', path.join(root, 'data'), ...args]);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { officeDay } from '../app/bot-harness';
 import { runCli } from '../support/cli';
 import { runCliInProcess } from '../support/cli-in-process';
-import { writeOfficesConfig } from '../support/offices-fixture';
+import { setPublicBaseUrl, writeOfficesConfig } from '../support/offices-fixture';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -92,6 +92,7 @@ describe('cli: many offices', () => {
 
   it('check: a deployment-wide setting in an office file is a warning at its line, and the office is still checked', async () => {
     const dir = fixture();
+    setPublicBaseUrl(dir); // the only warning is then the office's replanCron
     fs.appendFileSync(path.join(dir, 'offices', 'kanim-medan', 'herald.yaml'), 'settings:\n  replanCron: "*/5 * * * *"\n');
     const run = await runCliInProcess(['--config', dir, 'check', '--days', '20', '--office', 'kanim-medan'], { cwd: dir });
     expect(run.code).toBe(0);

@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/open';
 import { findUserForLogin } from '../../src/store/users';
 import { verifyPassword } from '../../src/web/password';
 import { REPO_ROOT } from '../support/cli';
+import { setSampleWebPort } from '../support/sample-config';
 
 const PASSWORD = 'dua belas huruf lebih';
 const dirs: string[] = [];
@@ -25,7 +26,7 @@ function workspace(): { config: string; data: string } {
   dirs.push(root);
   const config = path.join(root, 'config');
   fs.cpSync(path.join(REPO_ROOT, 'config'), config, { recursive: true });
-  fs.appendFileSync(path.join(config, 'herald.yaml'), '  web: { port: 0 }\n');
+  setSampleWebPort(path.join(config, 'herald.yaml'), 0);
   return { config, data: path.join(root, 'data') };
 }
 

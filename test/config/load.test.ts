@@ -29,7 +29,13 @@ describe('config/load: the sample office', () => {
       ['opening', { kind: 'before-opening', minutes: 0 }, 60],
     ]);
     expect(office.digests[0]).toMatchObject({ id: 'weekly', cron: '0 18 * * 0', rangeDays: 7, startOffsetDays: 1, deadlineMinutes: 180 });
-    expect(config!.settings).toEqual({ renderAheadMinutes: 10, horizonDays: 35, replanCron: '*/10 * * * *' });
+    expect(config!.settings).toEqual({
+      renderAheadMinutes: 10,
+      horizonDays: 35,
+      replanCron: '*/10 * * * *',
+      // The sample sets only publicBaseUrl; the rest are the defaults.
+      web: { publicBaseUrl: 'https://kuota.pontianak.example.go.id', host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false, auditRetentionDays: 366 },
+    });
     expect(config!.dir).toBe(path.resolve('config'));
     expect(config!.templatesDir).toBe(path.resolve('templates'));
   });

@@ -29,6 +29,16 @@ describe('config: settings.web', () => {
     expect(problemAt(loadConfig(short).problems, path.join(short, 'herald.yaml'), lines + 2, 25).message).toMatch(/at least 30 days/);
   });
 
+  it('names the environment variable of the /metrics token (never the token), in capitals', () => {
+    const named = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web: { metricsToken: METRICS_TOKEN }\n`, ...MINIMAL_TEMPLATES });
+    const { config, problems } = loadConfig(named);
+    expect(errorsOf(problems)).toEqual([]);
+    expect(resolveWebSettings(config!.settings).metricsToken).toBe('METRICS_TOKEN');
+    const pasted = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web:\n    metricsToken: 3f9a1c2e-secret\n`, ...MINIMAL_TEMPLATES });
+    const lines = MINIMAL_HERALD.split('\n').length;
+    expect(problemAt(loadConfig(pasted).problems, path.join(pasted, 'herald.yaml'), lines + 2, 19).message).toMatch(/name an environment variable/);
+  });
+
   it('reports a bad port and an unknown key at their line and column', () => {
     const dir = writeTempDir({ 'herald.yaml': `${MINIMAL_HERALD}settings:\n  web:\n    port: 70000\n    secure: true\n`, ...MINIMAL_TEMPLATES });
     const { problems } = loadConfig(dir);

@@ -20,6 +20,7 @@ import { expectAccessible, launchBrowser, openPage } from '../support/browser';
 import { REPO_ROOT, runCli, startCli } from '../support/cli';
 import { freePort } from '../support/net';
 import { exitOf, waitFor } from '../support/process';
+import { setSampleWebPort } from '../support/sample-config';
 
 const ZONE = 'Asia/Pontianak';
 const OFFICE = 'kanim-pontianak';
@@ -51,7 +52,8 @@ describe('e2e: a PR staffer plans, previews, approves and corrects in the consol
     const dataDir = path.join(dir, 'data');
     fs.cpSync(path.join(REPO_ROOT, 'config'), configDir, { recursive: true });
     const port = await freePort();
-    fs.appendFileSync(path.join(configDir, 'herald.yaml'), `  web: { port: ${port} }\n  approval: { required: true, hoursBefore: 0, rules: [opening, correction] }\n`);
+    setSampleWebPort(path.join(configDir, 'herald.yaml'), port);
+    fs.appendFileSync(path.join(configDir, 'herald.yaml'), '  approval: { required: true, hoursBefore: 0, rules: [opening, correction] }\n');
     const global = ['--config', configDir, '--data', dataDir, '--templates', path.join(REPO_ROOT, 'templates')];
 
     const added = await userAdd([...global, 'ani', '--role', 'admin', '--office', OFFICE]);

@@ -162,6 +162,7 @@ export async function startFakeXServer(options: FakeXServerOptions): Promise<Fak
 
     const fault = takeFault(matched.route);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.until) await fault.until.catch(() => undefined);
     const misbehave = (): boolean => {
       if (!fault) return false;
       if (fault.hang) return true; // the response is simply never written

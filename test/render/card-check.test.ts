@@ -13,7 +13,7 @@ import { contrastRatio, parseColour } from '../../src/render/card-geometry';
 import { loadTemplates } from '../../src/render/templates';
 import { batamTwiceMonthly } from './card-cases';
 import { aPost } from './post-builder';
-import { minimalFiles, writeTemplateDir } from './template-dir';
+import { minimalFiles, SAMPLE_TEMPLATES, writeTemplateDir } from './template-dir';
 
 const BEFORE = path.resolve(__dirname, '../fixtures/cards-before-issue-7');
 const tempDirs: string[] = [];
@@ -136,3 +136,52 @@ describe('render/card check: glyphs', () => {
     expect(found[0]!.location).toBeUndefined();
   });
 });
+
+describe('render/card check: the verification QR code', () => {
+  /** A QR code box as partials/verify-qr.hbs draws it (the path does not matter to the check). */
+  const qr = '<rect data-verify="qr" x="805" y="1131" width="205" height="205" fill="#FFFFFF"/><path d="M4 4h7v1h-7z" transform="translate(805 1131) scale(5)" fill="#000000"/>';
+
+  it('reports text on the QR code, drawn before or after it, once and as that', () => {
+    const after = card(`${qr}<text x="540" y="1300" text-anchor="middle" font-size="24" fill="#FFFFFF">#ImigrasiPontianak #MPaspor #KuotaPasporPontianak</text>`);
+    expect(checkCardSvg(after, 'cards/t.svg.hbs').map((p) => p.message)).toEqual([
+      expect.stringMatching(/^card template cards\/t\.svg\.hbs: text "#ImigrasiPontianak #MPaspor #KuotaPaspo…" \(x \d+–(8[1-9]\d|9\d\d), y 12\d\d–13\d\d\) overlaps the verification QR code \(x 805–1010, y 1131–1336\): a QR code with anything on it cannot be scanned/),
+    ]);
+    const before = card(`<text x="1000" y="1250" text-anchor="end" font-size="24" fill="#FFFFFF">Kode cek: K7M2-Q9XD</text>${qr}`);
+    expect(checkCardSvg(before, 'cards/t.svg.hbs').map((p) => p.message)).toEqual([expect.stringMatching(/text "Kode cek: K7M2-Q9XD" .* overlaps the verification QR code/)]);
+  });
+
+  it('reports a shape over the QR code, and the QR code over part of a shape', () => {
+    const over = card(`${qr}<rect x="70" y="1100" width="940" height="60" rx="24" fill="#FFFFFF"/>`);
+    expect(checkCardSvg(over, 'cards/t.svg.hbs').map((p) => p.message)).toEqual([
+      expect.stringMatching(/a shape \(x 70–1010, y 1100–1160\) is drawn over the verification QR code \(x 805–1010, y 1131–1336\)/),
+    ]);
+    const under = card(`<rect x="70" y="900" width="940" height="300" rx="24" fill="#FFFFFF"/>${qr}`);
+    expect(checkCardSvg(under, 'cards/t.svg.hbs').map((p) => p.message)).toEqual([
+      expect.stringMatching(/the verification QR code \(x 805–1010, y 1131–1336\) covers part of a shape drawn before it \(x 70–1010, y 900–1200\)/),
+    ]);
+    // The background it sits on is no overlap; a QR code off the card is.
+    expect(checkCardSvg(card(qr), 'cards/t.svg.hbs')).toEqual([]);
+    expect(checkCardSvg(card(qr.replace(/1131/g, '1200')), 'cards/t.svg.hbs').map((p) => p.message)).toEqual([expect.stringMatching(/the verification QR code \(x 805–1010, y 1200–1405\) runs off the card/)]);
+  });
+
+  it("catches an office's own footer that puts its hashtags where {{> verify-qr}} paints", () => {
+    const dir = writeTemplateDir({
+      ...minimalFiles(),
+      'cards/h-1.svg.hbs': card(
+        '<text x="540" y="200" text-anchor="middle" font-size="40" fill="#FFFFFF">{{office.name}}</text>\n' +
+          '  <text x="1010" y="1250" text-anchor="end" font-size="24" font-weight="600" fill="#C9A227">{{#each office.hashtags}}{{this}} {{/each}}</text>\n' +
+          '{{> verify-qr}}',
+      ),
+    });
+    tempDirs.push(dir);
+    const { templates, problems } = loadTemplates([dir, SAMPLE_TEMPLATES], [{ name: 'h-1', kind: 'announcement', channelIds: [] }], { publicBaseUrl: 'https://kuota.example.go.id' });
+    expect(problems).toEqual([]);
+    const found = problemsOf(() => renderCardSvg(templates!, aPost()));
+    expect(found.map((p) => p.message)).toEqual([expect.stringMatching(/^card template cards\/h-1\.svg\.hbs: text "#ImigrasiPontianak #MPaspor #KuotaPaspor" .* overlaps the verification QR code/)]);
+    // Moved into the footer's text column, above the code: fine.
+    fs.writeFileSync(path.join(dir, 'cards/h-1.svg.hbs'), fs.readFileSync(path.join(dir, 'cards/h-1.svg.hbs'), 'utf8').replace('x="1010" y="1250" text-anchor="end"', 'x="70" y="1250"'));
+    const fixed = loadTemplates([dir, SAMPLE_TEMPLATES], [{ name: 'h-1', kind: 'announcement', channelIds: [] }], { publicBaseUrl: 'https://kuota.example.go.id' });
+    expect(problemsOf(() => renderCardSvg(fixed.templates!, aPost()))).toEqual([]);
+  });
+});
+

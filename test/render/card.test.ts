@@ -10,7 +10,7 @@ import { renderPost } from '../../src/render/render-post';
 import { loadTemplates } from '../../src/render/templates';
 import { aPost, aRelease } from './post-builder';
 import { samplePosts } from './samples';
-import { minimalFiles, SAMPLE_TEMPLATES, SAMPLE_USES, writeTemplateDir } from './template-dir';
+import { minimalFiles, SAMPLE_PUBLIC_BASE_URL, SAMPLE_TEMPLATES, SAMPLE_USES, writeTemplateDir } from './template-dir';
 
 const h1Use = [{ name: 'h-1', kind: 'announcement' as const, channelIds: [] }];
 
@@ -35,7 +35,7 @@ async function regionStats(image: Buffer, region: { left: number; top: number; w
 }
 
 describe('render/card', () => {
-  const { templates } = loadTemplates(SAMPLE_TEMPLATES, SAMPLE_USES);
+  const { templates } = loadTemplates(SAMPLE_TEMPLATES, SAMPLE_USES, { publicBaseUrl: SAMPLE_PUBLIC_BASE_URL });
   const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-cards-'));
   afterAll(() => fs.rmSync(outRoot, { recursive: true, force: true }));
 

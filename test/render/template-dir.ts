@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const SAMPLE_TEMPLATES = path.resolve(__dirname, '../../templates');
+/** settings.web.publicBaseUrl of the sample config (config/herald.yaml): cards carry a QR code to it. */
+export { SAMPLE_PUBLIC_BASE_URL } from '../support/sample-config';
 
 /** Minimal valid files for template NAME, overridable one by one. */
 export function minimalFiles(name = 'h-1'): Record<string, string> {

@@ -23,6 +23,23 @@ describe('render/templates', () => {
     expect([...templates!.groups.get('h-1')!.channelCaptions.keys()]).toEqual(['x']);
   });
 
+  it('warns, with publicBaseUrl set, about a card page that carries no verification QR code, and only then', () => {
+    const uses = [{ name: 'weekly', kind: 'digest' as const, channelIds: ['x'] }];
+    const shipped = loadTemplates(SAMPLE_TEMPLATES, [...SAMPLE_USES], { publicBaseUrl: 'https://kuota.example.go.id' });
+    expect(shipped.problems).toEqual([]);
+    // An office's own weekly page 2 without {{> verify-qr}}; page 1 (shipped) has it through card-foot.
+    const cardLayer = writeTemplateDir({ 'cards/weekly.svg.hbs': fs.readFileSync(path.join(SAMPLE_TEMPLATES, 'cards/weekly.svg.hbs'), 'utf8'), 'cards/weekly.2.svg.hbs': minimalFiles()['cards/h-1.svg.hbs']!, 'alt/weekly.2.hbs': 'Cara daftar' });
+    const own = loadTemplates([cardLayer, SAMPLE_TEMPLATES], uses, { publicBaseUrl: 'https://kuota.example.go.id' });
+    expect(own.templates).not.toBeNull();
+    expect(own.problems.map((p) => formatProblem(p).replace(cardLayer + path.sep, ''))).toEqual([
+      expect.stringMatching(/^cards\/weekly\.2\.svg\.hbs:1:1: warning: this card carries no verification QR code: add \{\{> verify-qr\}\} in its footer/),
+    ]);
+    expect(loadTemplates([cardLayer, SAMPLE_TEMPLATES], uses).problems).toEqual([]);
+    // A partial of its own that calls the shipped one counts.
+    const viaPartial = writeTemplateDir({ ...minimalFiles(), 'cards/h-1.svg.hbs': '<svg>{{> kaki}}</svg>', 'partials/kaki.hbs': '{{> verify-qr}}' });
+    expect(loadTemplates([viaPartial, SAMPLE_TEMPLATES], h1, { publicBaseUrl: 'https://kuota.example.go.id' }).problems).toEqual([]);
+  });
+
   it('reports an unknown variable with file:line:col and a suggestion', () => {
     const problems = problemsOf({ ...minimalFiles(), 'captions/h-1.hbs': 'Halo\n  {{release.opensAtt}}' });
     expect(problems).toEqual([expect.stringMatching(/^captions\/h-1\.hbs:2:5: unknown variable "release\.opensAtt".*Did you mean "opensAt"\?/)]);

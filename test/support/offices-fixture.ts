@@ -67,6 +67,16 @@ export function writeFile(file: string, text: string): void {
 }
 
 /** Writes the three offices; `broken` gives that office the broken herald.yaml. */
+/**
+ * Gives the deployment the public address its cards' QR codes lead to
+ * (settings.web.publicBaseUrl in the shared herald.yaml), for tests that
+ * expect `check` to have nothing to warn about. Not in SHARED_HERALD: tests
+ * append their own `web:` (a port) to it.
+ */
+export function setPublicBaseUrl(dir: string, url = 'https://kuota.example.go.id'): void {
+  fs.appendFileSync(path.join(dir, 'herald.yaml'), `  web: { publicBaseUrl: "${url}" }\n`);
+}
+
 export function writeOfficesConfig(options: { opensOn: string; serviceDay: string; broken?: string }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-offices-'));
   writeFile(path.join(dir, 'herald.yaml'), SHARED_HERALD);

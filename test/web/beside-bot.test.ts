@@ -9,16 +9,17 @@ import path from 'node:path';
 import { startBot } from '../app/bot-harness';
 import { REPO_ROOT, startCli } from '../support/cli';
 import { waitFor } from '../support/process';
+import { setSampleWebPort } from '../support/sample-config';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-function workspace(web: string): { configDir: string; dataDir: string } {
+function workspace(port: number): { configDir: string; dataDir: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-run-web-'));
   dirs.push(root);
   const configDir = path.join(root, 'config');
   fs.cpSync(path.join(REPO_ROOT, 'config'), configDir, { recursive: true });
-  fs.appendFileSync(path.join(configDir, 'herald.yaml'), `  web: ${web}\n`);
+  setSampleWebPort(path.join(configDir, 'herald.yaml'), port);
   return { configDir, dataDir: path.join(root, 'data') };
 }
 
@@ -32,7 +33,7 @@ async function waitForLog(logs: () => string, pattern: RegExp): Promise<RegExpEx
 
 describe('web beside the bot (run)', () => {
   it('listens on settings.web while the bot runs, and closes with it', async () => {
-    const bot = startBot({ ...workspace('{ port: 0 }'), web: true });
+    const bot = startBot({ ...workspace(0), web: true });
     try {
       const [, address] = await waitForLog(bot.logs, /"listen":"(http:\/\/127\.0\.0\.1:\d+)","msg":"web server listening/);
       await waitForLog(bot.logs, /quota-herald running/);
@@ -49,7 +50,7 @@ describe('web beside the bot (run)', () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
-    const bot = startBot({ ...workspace(`{ port: ${port} }`), web: true });
+    const bot = startBot({ ...workspace(port), web: true });
     try {
       await waitForLog(bot.logs, /the web server cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); the bot publishes without it/);
       await waitForLog(bot.logs, /quota-herald running/);
@@ -64,7 +65,7 @@ describe('web beside the bot (run)', () => {
     await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
     const port = (free.address() as net.AddressInfo).port;
     await new Promise((resolve) => free.close(resolve));
-    const { configDir, dataDir } = workspace(`{ port: ${port} }`);
+    const { configDir, dataDir } = workspace(port);
     const args = ['--config', configDir, '--data', dataDir];
     const bot = startCli(['run', '--no-web', ...args]);
     let web: ReturnType<typeof startCli> | undefined;

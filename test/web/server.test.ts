@@ -46,7 +46,8 @@ describe('web/server (sqlite)', () => {
       expect([route.method, route.url, response.statusCode]).toEqual([route.method, route.url, 303]);
       expect(response.headers.location).toMatch(/^\/admin\/login(\?next=|$)/);
     }
-    // Only the sign-in page, assets, health checks, the public pages (web/public/, all GET), and the feeds and API (web/feeds/) are open.
+    // Only the sign-in page, assets, health checks, the public pages (web/public/, all GET), and the feeds and API (web/feeds/) are open
+    // (/metrics checks its callers itself: web/metrics-access.ts).
     const feeds = ['/o/:office/calendar.ics', '/o/:office/feed.atom', '/api/v1/*'].map((url) => `OPTIONS ${url}`);
     const api = ['/offices', '/offices/:office', '/offices/:office/openings', '/offices/:office/announcements', '/announcements/:code', '/openapi.json', '/*'].map((url) => `GET /api/v1${url}`);
     expect(app.routeTable.filter((route) => route.access.kind === 'public' && route.method !== 'HEAD').map((route) => `${route.method} ${route.url.replace(/^\/assets\/public\.[0-9a-f]{12}\.css$/, '/assets/public.HASH.css')}`).sort()).toEqual(
@@ -55,6 +56,7 @@ describe('web/server (sqlite)', () => {
         'GET /admin/assets/htmx.min.js',
         'GET /admin/login',
         'GET /healthz',
+        'GET /metrics',
         'GET /readyz',
         'POST /admin/login',
         'GET /',
@@ -220,7 +222,8 @@ describe('web/server (sqlite)', () => {
     expect((await app.inject({ method: 'GET', url: '/admin/assets/htmx.min.js' })).body).toContain('htmx');
     expect((await app.inject({ method: 'GET', url: '/admin/assets/../../package.json' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ok' });
+    // No office has a config revision in this ledger: up, but not ready (test/web/health.test.ts has the rest).
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ status: 'not ready', checks: { database: { ok: true }, config: { ok: false } } });
   });
 
   it('marks the session cookie httpOnly, SameSite=Lax, and Secure with the __Host- prefix when configured', async () => {

@@ -5,6 +5,7 @@
  */
 import type { ChannelConfig } from '../../config/types';
 import { AppError } from '../../errors';
+import { postLogger } from '../../logger';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
@@ -70,7 +71,7 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
     refused: (used) => tokens().refused(used, deps.clock.now()),
   });
 
-  const flow = (signal?: AbortSignal): FlowContext => {
+  const flow = (request: PublishRequest, signal?: AbortSignal): FlowContext => {
     const publicMediaUrl = deps.publicMediaUrl;
     if (!publicMediaUrl) {
       throw new PublishError('permanent', 'the instagram driver needs settings.mediaServer in herald.yaml: Instagram fetches each image from a public HTTPS address served by the bot');
@@ -79,7 +80,7 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
       graph,
       accountId: settings.accountId,
       clock: deps.clock,
-      logger: deps.logger,
+      logger: postLogger(deps.logger, request),
       channelId: config.id,
       poll,
       tokenVariable: settings.tokenVariable,
@@ -97,7 +98,7 @@ export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps,
     check: (post) => checkRenderedPost(post, limits, 'instagram'),
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
-      const ctx = flow(signal);
+      const ctx = flow(request, signal);
       // Instagram fetches the cards from our media server, which serves them from
       // the database on any instance: make sure they are there before asking it to
       // (a card found nowhere throws CardMissingError, and the post is rendered again).

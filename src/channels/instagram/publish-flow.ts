@@ -25,6 +25,7 @@ export interface FlowContext {
   graph: GraphClient;
   accountId: string;
   clock: Clock;
+  /** The post's logger (logger.ts `postLogger`): its lines carry office, post and channel. */
   logger: Logger;
   channelId: string;
   poll: PollOptions;
@@ -76,7 +77,7 @@ export async function guardPublishingLimit(ctx: FlowContext): Promise<void> {
     limit = await readPublishingLimit(ctx);
   } catch (error) {
     if (error instanceof PublishError && (error.kind === 'auth' || error.kind === 'rate-limited')) throw error;
-    ctx.logger.warn({ channel: ctx.channelId, reason: (error as Error).message }, 'could not read the instagram publishing limit; publishing anyway');
+    ctx.logger.warn({ reason: (error as Error).message }, 'could not read the instagram publishing limit; publishing anyway');
     return;
   }
   const left = limit.total - limit.used;
@@ -90,7 +91,7 @@ export async function guardPublishingLimit(ctx: FlowContext): Promise<void> {
   }
   if (left <= 2) {
     const message = `instagram publishing limit almost used up: ${left} of ${limit.total} posts left in the last 24 h`;
-    ctx.logger.warn({ channel: ctx.channelId, used: limit.used, total: limit.total }, message);
+    ctx.logger.warn({ used: limit.used, total: limit.total }, message);
     ctx.alert?.('daily-cap', `instagram channel "${ctx.channelId}": ${message}; further posts wait until slots free up and may expire: check that nothing else posts to the account, and lower the number of rules posting to it`);
   }
 }
@@ -177,7 +178,7 @@ export async function lookupPermalink(ctx: FlowContext, mediaId: string): Promis
     const answer = await ctx.graph.get<{ permalink?: unknown }>(mediaId, { fields: 'permalink' }, ctx.signal);
     return typeof answer.permalink === 'string' ? answer.permalink : null;
   } catch (error) {
-    ctx.logger.warn({ channel: ctx.channelId, mediaId, reason: (error as Error).message }, 'instagram permalink lookup failed; the post is live');
+    ctx.logger.warn({ mediaId, reason: (error as Error).message }, 'instagram permalink lookup failed; the post is live');
     return null;
   }
 }

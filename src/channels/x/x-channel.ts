@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { TwitterApiv2 } from 'twitter-api-v2';
 import type { ChannelConfig } from '../../config/types';
 import type { Problem } from '../../errors';
+import { postLogger } from '../../logger';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type AccountReport, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
@@ -125,7 +126,7 @@ export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options
       await request.checkpoint?.('sending');
       const created = await step('tweet', 'POST /2/tweets', () => api.tweet(payload), signal);
       const publishedAt = deps.clock.now();
-      deps.logger.info({ channel: config.id, postId: request.postId, remoteId: created.data.id }, 'posted to X');
+      postLogger(deps.logger, request).info({ remoteId: created.data.id }, 'posted to X');
       return { remoteId: created.data.id, url: postUrl(created.data.id), publishedAt };
     },
 

@@ -59,6 +59,8 @@ export interface XFault {
   headers?: Record<string, string>;
   /** Wait this long (real time) before answering. */
   delayMs?: number;
+  /** Answer only once this settles: a test holds the request in flight as long as it needs. */
+  until?: Promise<unknown>;
   /** Never answer; the connection stays open until the client gives up or the server closes. */
   hang?: boolean;
   /** Destroy the connection instead of answering. */

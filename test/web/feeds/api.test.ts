@@ -17,6 +17,7 @@ import { icsUid } from '../../../src/public/feeds/calendar-ics';
 import { publicOpenings } from '../../../src/public/openings';
 import { DIALECTS, useTestStore } from '../../support/databases';
 import { at, buildFeedServer, DST_OFFICE, EMPTY_OFFICE, FEED_OFFICES, loadFiles, NOW, officeFiles, SAMPLE_OFFICE, seedFeedOffices, WIT_OFFICE } from './feeds-fixture';
+import { SAMPLE_PUBLIC_BASE_URL } from '../../support/sample-config';
 
 const run = promisify(execFile);
 const VALIDATOR_CLI = path.resolve('node_modules/@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
@@ -120,15 +121,16 @@ describe.each(DIALECTS)('web/feeds /api/v1 on %s', (dialect) => {
       const page = (await get(url)).json() as { announcements: { code: string; url: string; cards: { url: string }[] }[]; next: string | null };
       expect(page.announcements.length).toBeLessThanOrEqual(1);
       seen.push(...page.announcements.map((a) => a.code));
-      url = page.next === null ? null : page.next.replace('http://localhost:80', '');
+      url = page.next === null ? null : page.next.replace(SAMPLE_PUBLIC_BASE_URL, '');
       expect(seen.length).toBeLessThanOrEqual(ledger.length + 1);
     }
     expect(seen).toEqual(ledger.map((a) => a.code));
     const all = (await get(`/api/v1/offices/${SAMPLE_OFFICE}/announcements`)).json() as { announcements: { code: string; url: string; cards: { url: string }[]; channels: { text: string }[] }[]; next: string | null };
     expect(all.next).toBeNull();
     expect(all.announcements[0]).toMatchObject({
-      url: `http://localhost:80/o/${SAMPLE_OFFICE}/archive/${ledger[0]!.code}`,
-      cards: [{ url: `http://localhost:80/o/${SAMPLE_OFFICE}/archive/${ledger[0]!.code}/card-1.jpg` }],
+      // The sample sets settings.web.publicBaseUrl: links are built from it, not from the request.
+      url: `${SAMPLE_PUBLIC_BASE_URL}/o/${SAMPLE_OFFICE}/archive/${ledger[0]!.code}`,
+      cards: [{ url: `${SAMPLE_PUBLIC_BASE_URL}/o/${SAMPLE_OFFICE}/archive/${ledger[0]!.code}/card-1.jpg` }],
       channels: ledger[0]!.channels.map((channel) => ({ text: channel.text })),
     });
   });

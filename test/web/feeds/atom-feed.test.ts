@@ -12,8 +12,11 @@ import { publishPosts } from '../../support/public-fixture';
 import { DIALECTS, useTestStore } from '../../support/databases';
 import { parseAtom, textOf } from '../../public/feeds/atom-parse';
 import { at, buildFeedServer, EMPTY_OFFICE, loadFiles, NOW, officeFiles, PLANNED_AT, postText, SAMPLE_OFFICE, seedFeedOffices, WIT_OFFICE } from './feeds-fixture';
+import { SAMPLE_PUBLIC_BASE_URL } from '../../support/sample-config';
 
-const BASE = 'http://localhost:80';
+// The sample sets settings.web.publicBaseUrl: links and ids are built from it, not from the request.
+const BASE = SAMPLE_PUBLIC_BASE_URL;
+const AUTHORITY = new URL(SAMPLE_PUBLIC_BASE_URL).hostname;
 
 /** A correction of the published h-1 post of simpatik-desember on Instagram: 80 → 60 on Saturday 19 December. */
 function correctionOf(original: PlannedPost, publishedAt: Date): PlannedPost {
@@ -53,8 +56,8 @@ describe.each(DIALECTS)('web/feeds feed.atom on %s', (dialect) => {
     const feed = parseAtom(response.body);
     const ledger = await listAnnouncements(ctx.store, SAMPLE_OFFICE, { includeDryRun: true });
     expect(ledger.length).toBeGreaterThanOrEqual(3);
-    expect(feed.entry.map((entry) => entry.id)).toEqual(ledger.map((announcement) => `tag:quota-herald,2026:${SAMPLE_OFFICE}/${announcement.code}`));
-    expect(feed.id).toBe(`tag:quota-herald,2026:${SAMPLE_OFFICE}`);
+    expect(feed.entry.map((entry) => entry.id)).toEqual(ledger.map((announcement) => `tag:${AUTHORITY},2026:${SAMPLE_OFFICE}/${announcement.code}`));
+    expect(feed.id).toBe(`tag:${AUTHORITY},2026:${SAMPLE_OFFICE}`);
     expect(feed.updated).toBe(new Date(Math.max(...ledger.map((a) => a.updatedAt.getTime()))).toISOString());
     expect(response.headers['last-modified']).toBe(new Date(feed.updated).toUTCString());
     for (const [i, announcement] of ledger.entries()) {
@@ -87,7 +90,7 @@ describe.each(DIALECTS)('web/feeds feed.atom on %s', (dialect) => {
     expect(again.headers.etag).not.toBe(before.headers.etag);
     const feed = parseAtom(again.body);
     const [newest] = feed.entry;
-    expect(newest!.id).toBe(`tag:quota-herald,2026:${SAMPLE_OFFICE}/${verifyCode(correction)}`);
+    expect(newest!.id).toBe(`tag:${AUTHORITY},2026:${SAMPLE_OFFICE}/${verifyCode(correction)}`);
     expect(textOf(newest!.title)).toBe('Koreksi: pembukaan kuota Jumat, 11 Desember 2026 pukul 09.00 WIB');
     expect(textOf(newest!.summary)).toBe(`Perubahan: Kuota Paspor Reguler, 19 Des 2026: 80 → 60. Kode cek: ${verifyCode(correction).slice(0, 4)}-${verifyCode(correction).slice(4)}.`);
     const corrected = feed.entry.find((entry) => entry.id.endsWith(`/${verifyCode(original)}`))!;

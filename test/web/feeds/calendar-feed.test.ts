@@ -9,6 +9,7 @@ import { icsUid } from '../../../src/public/feeds/calendar-ics';
 import { publicOpenings } from '../../../src/public/openings';
 import { DIALECTS, useTestStore } from '../../support/databases';
 import { at, buildFeedServer, DST_OFFICE, EMPTY_OFFICE, loadFiles, NOW, officeFiles, SAMPLE_OFFICE, saveRevision, seedFeedOffices, WIT_OFFICE, type TestClock } from './feeds-fixture';
+import { SAMPLE_PUBLIC_BASE_URL } from '../../support/sample-config';
 
 const HOUR = 3_600_000;
 
@@ -62,7 +63,7 @@ describe.each(DIALECTS)('web/feeds calendar.ics on %s', (dialect) => {
       expect(instant(event, 'dtend')).toBe((opening.closesAt ?? new Date(opening.opensAt.getTime() + HOUR)).toISOString());
       expect(event.getFirstPropertyValue('status')).toBe(opening.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED');
       expect(event.getFirstPropertyValue('sequence')).toBe(0);
-      expect(String(event.getFirstPropertyValue('description'))).toContain('Pendaftaran GRATIS, waspada calo.\nhttp://localhost:80/o/kanim-pontianak/');
+      expect(String(event.getFirstPropertyValue('description'))).toContain(`Pendaftaran GRATIS, waspada calo.\n${SAMPLE_PUBLIC_BASE_URL}/o/kanim-pontianak/`); // the sample's settings.web.publicBaseUrl
     }
     // Read off the sample config by hand: 09.00–17.00 WIB on Friday 11 December.
     const simpatik = events.get('simpatik-desember@kanim-pontianak.quota-herald')!;

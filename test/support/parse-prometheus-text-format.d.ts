@@ -1,0 +1,18 @@
+// parse-prometheus-text-format ships no types: the part test/support/prometheus.ts uses.
+declare module 'parse-prometheus-text-format' {
+  export interface ParsedSample {
+    value?: string;
+    labels?: Record<string, string>;
+    buckets?: Record<string, string>;
+    count?: string;
+    sum?: string;
+  }
+  export interface ParsedFamily {
+    name: string;
+    help: string;
+    type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED';
+    metrics: ParsedSample[];
+  }
+  /** Throws InvalidLineError on a line that is not the text format. */
+  export default function parsePrometheusTextFormat(text: string): ParsedFamily[];
+}
