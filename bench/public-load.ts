@@ -41,6 +41,7 @@ import { checkRevisionFiles, readOfficeFiles } from '../src/app/revision-files';
 import type { Channel } from '../src/channels/channel';
 import { createInstagramChannel } from '../src/channels/instagram/instagram-channel';
 import { createXChannel } from '../src/channels/x/x-channel';
+import { registerBotMetrics } from '../src/metrics/bot-metrics';
 import { createMetricsRegistry } from '../src/metrics/registry';
 import { systemClock } from '../src/clock';
 import type { ChannelConfig } from '../src/config/types';
@@ -190,6 +191,14 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
       }
     }
     const runtime: Runtime = { config: loaded.config, templates: loaded.templates, channels, generation: 1 };
+    // The bot's metrics as run keeps them: each publish is observed (counted, its lag measured).
+    const metrics = createMetricsRegistry();
+    const botMetrics = registerBotMetrics(metrics, {
+      store,
+      clock: systemClock,
+      logger,
+      channels: () => office.channels.map((channel) => ({ office: office.id, channel: channel.id, platform: channel.driver, dailyCap: channels.get(channel.id)?.limits.dailyCap })),
+    });
 
     const firstDue = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
     const posts = benchPosts(loaded.config, firstDue);
@@ -209,7 +218,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
             scratchDir: path.join(dir, 'console'),
             env,
             // As run wires it: the bot's registry (its web latency histogram costs what it costs in production).
-            metrics: createMetricsRegistry(),
+            metrics,
             readiness: {},
           });
     if (!web) throw new Error('the web server did not start');
@@ -218,7 +227,7 @@ async function runScenario(scenario: ScenarioName): Promise<ScenarioFigures> {
     for (const route of [`/o/${office.id}/`, `/o/${office.id}/calendar.ics`, '/healthz', '/admin/login']) if ((await fetch(`${base}${route}`)).status === 200) present.add(route);
     const routes = routesFor(scenario, office.id, (route) => present.has(route));
 
-    const scheduler = createScheduler({ store, clock: systemClock, logger, runtime: () => runtime, owner: 'bench', mediaRoot: dir, alert: () => undefined });
+    const scheduler = createScheduler({ store, clock: systemClock, logger, runtime: () => runtime, owner: 'bench', mediaRoot: dir, alert: () => undefined, observer: botMetrics.publish });
     const loop = runScheduleLoop({ scheduler, clock: systemClock, logger, signal: stop.signal, until: new Date(lastDue + 5_000), maxChunkMs: 30_000, renderAheadMs: () => 10 * 60_000 });
 
     // The load and the measurements start together, shortly before the first post is due.
