@@ -405,8 +405,10 @@ function writeConfig(dir: string, pairs: number, webPort: number): string {
   const herald = sample
     .replace(/^channels:\n(?: {2}.*\n)+/m, `channels:\n${channels.join('\n')}\n`)
     .replace(/channels: \[instagram, x\]/g, `channels: [${ids.flatMap((id) => [`instagram-${id}`, `x-${id}`]).join(', ')}]`)
-    .replace(/^settings:\n/m, `settings:\n  mediaServer: { publicBaseUrl: "http://127.0.0.1:8787", host: 127.0.0.1, port: 8787 }\n  web: { port: ${webPort} }\n`);
-  if (!herald.includes('x-01') || !herald.includes('mediaServer: {')) throw new Error('the sample herald.yaml changed: update bench/public-load.ts');
+    .replace(/^settings:\n/m, 'settings:\n  mediaServer: { publicBaseUrl: "http://127.0.0.1:8787", host: 127.0.0.1, port: 8787 }\n')
+    // The sample's settings.web (publicBaseUrl) with a free port (HERALD_LOAD_WEB=serve listens there).
+    .replace(/^ {2}web:\n/m, `  web:\n    port: ${webPort}\n`);
+  if (!herald.includes('x-01') || !herald.includes('mediaServer: {') || !herald.includes(`port: ${webPort}\n`)) throw new Error('the sample herald.yaml changed: update bench/public-load.ts');
   fs.writeFileSync(path.join(dir, 'herald.yaml'), herald);
   return dir;
 }
