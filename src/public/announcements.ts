@@ -7,14 +7,14 @@
  * Posts sent to the outbox (a dry run, remote id `outbox:…`) never went to a
  * platform: they are left out unless asked for (a demo deployment).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { PostFacts, PostKind, ReleaseFacts } from '../plan/types';
 import { formatDate, formatNumber, formatShortDate, formatTime, type FormatEnv } from '../render/helpers/format';
 import type { RenderedPost } from '../render/types';
 import { formatVerifyCode, verifyCode } from '../render/verify-code';
 import { findCard } from '../store/card-store';
 import type { Store } from '../store/open';
-import type { Database } from '../store/schema';
+import type { Database, PostsTable } from '../store/schema';
 import type { PublicAnnouncement, PublicCard, PublicChange, PublicChannelPost } from './types';
 
 export interface AnnouncementQuery {
@@ -36,23 +36,9 @@ const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 const CORRECTING: readonly PostKind[] = ['correction', 'cancellation'];
 
-interface Row {
-  id: string;
-  office_id: string;
-  rule_id: string;
-  channel_id: string;
-  kind: PostKind;
-  release_id: string | null;
-  subject: string;
-  fingerprint: string;
-  facts_json: string;
-  rendered_json: string | null;
-  remote_url: string | null;
-  published_at: number | null;
-  verify_code: string | null;
-}
 
 const COLUMNS = ['id', 'office_id', 'rule_id', 'channel_id', 'kind', 'release_id', 'subject', 'fingerprint', 'facts_json', 'rendered_json', 'remote_url', 'published_at', 'verify_code'] as const;
+type Row = Pick<Selectable<PostsTable>, (typeof COLUMNS)[number]>;
 
 /** An office's announcements, newest first. */
 export async function listAnnouncements(store: Store, officeId: string, query: AnnouncementQuery = {}): Promise<PublicAnnouncement[]> {
@@ -69,7 +55,7 @@ export async function listAnnouncements(store: Store, officeId: string, query: A
   const wanted = page.map((row) => row.verify_code).filter((code): code is string => code !== null);
   if (wanted.length === 0) return [];
   const rows = await publishedOf(store.db, query.includeDryRun ?? false).where('office_id', '=', officeId).where('verify_code', 'in', wanted).select(COLUMNS).execute();
-  return assemble(store, rows as Row[], query);
+  return assemble(store, rows, query);
 }
 
 /**
@@ -79,7 +65,7 @@ export async function listAnnouncements(store: Store, officeId: string, query: A
 export async function findAnnouncementsByCode(store: Store, code: string, officeId?: string, query: Pick<AnnouncementQuery, 'platformOf' | 'includeDryRun'> = {}): Promise<PublicAnnouncement[]> {
   let rows = publishedOf(store.db, query.includeDryRun ?? false).where('verify_code', '=', code);
   if (officeId !== undefined) rows = rows.where('office_id', '=', officeId);
-  return assemble(store, (await rows.select(COLUMNS).execute()) as Row[], query);
+  return assemble(store, await rows.select(COLUMNS).execute(), query);
 }
 
 /**

@@ -100,8 +100,11 @@ describe('e2e: a PR staffer plans, previews, approves and corrects in the consol
       await expectAccessible(page);
 
       // Approve the week: the opening posts of kuota-tambahan need it.
+      // The preview renders from the config; the approvals page lists what the bot has planned into the
+      // ledger, which follows the saved revision a moment later (longer on a busy machine): reload until it has.
       await page.goto(`${base}/admin/o/${OFFICE}/approvals`);
       const approveAll = page.getByRole('button', { name: /^Setujui semua unggahan minggu ini/ });
+      await waitFor(async () => ((await approveAll.count()) > 0 ? true : (await page.reload(), undefined)), 30_000, () => `the new opening's posts to await approval; the bot said:\n${bot.output().stderr.slice(-3_000)}`);
       await approveAll.click();
       await page.waitForURL(/approvals\?approved=\d+$/);
       await expect(page.getByRole('status').textContent()).resolves.toMatch(/\d+ unggahan disetujui\./);

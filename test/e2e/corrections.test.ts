@@ -27,7 +27,9 @@ describe('e2e: corrections and cancellations after publishing', () => {
     const dataDir = path.join(dir, 'data');
     fs.mkdirSync(configDir);
     fs.copyFileSync(path.join(REPO_ROOT, 'config', 'herald.yaml'), path.join(configDir, 'herald.yaml'));
-    const opening = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
+    // Far enough ahead for a slow start on a busy machine: a post first planned after its due time is
+    // never sent (no spamming history), and the drill would wait for nothing.
+    const opening = new Date(Math.ceil((Date.now() + 20_000) / 1000) * 1000);
     const serviceDay = addDays(toLocal(opening, ZONE).date, 3);
     const calendarFile = path.join(configDir, 'calendar.yaml');
     const calendar = (regular: number): string =>
@@ -43,7 +45,7 @@ describe('e2e: corrections and cancellations after publishing', () => {
       for (;;) {
         const records = drill();
         if (probe(records)) return records;
-        if (Date.now() - started > 30_000) throw new Error(`timed out waiting until ${what}; bot stderr: ${bot.output().stderr}`);
+        if (Date.now() - started > 45_000) throw new Error(`timed out waiting until ${what}; bot stderr: ${bot.output().stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     };
