@@ -5,7 +5,7 @@
 import type { ChannelConfig } from '../config/types';
 import type { Clock } from '../clock';
 import type { Problem } from '../errors';
-import type { PostKind } from '../plan/types';
+import type { PostFacts, PostKind } from '../plan/types';
 import type { RenderedPost } from '../render/types';
 import type { Logger } from '../logger';
 import type { ReadCard } from './card-bytes';
@@ -13,8 +13,10 @@ import type { TokenVault } from './token-vault';
 
 /** What a channel accepts. Checked before anything is due (`check`) and again before publishing. */
 export interface ChannelLimits {
-  /** Maximum caption length, counted the platform's way by `countText`. */
+  /** Maximum caption length, counted the platform's way (`countForPlatform`, text-length.ts). */
   maxTextLength: number;
+  /** Maximum caption size in UTF-8 bytes, where a platform limits bytes besides its count (Bluesky: 3,000). */
+  maxTextBytes?: number;
   maxImages: number;
   minImages: number;
   maxImageBytes: number;
@@ -37,6 +39,13 @@ export interface ChannelLimits {
 /** Everything a driver needs to know about the post besides its content. */
 export interface PublishRequest {
   postId: string;
+  /**
+   * The post's content revision: a correction of the facts before publishing
+   * renders a new one. Idempotency keys name post and revision
+   * (`quota-herald-<postId>-r<revision>`), so a retry of one revision is
+   * recognised by the platform and a new revision is a new post.
+   */
+  revision: number;
   officeId: string;
   channelId: string;
   kind: PostKind;
@@ -45,6 +54,8 @@ export interface PublishRequest {
   scheduledAt: Date;
   deadline: Date | null;
   post: RenderedPost;
+  /** The facts the post was rendered from (the webhook sends them as data). */
+  facts: PostFacts;
   /** Directory that `post.media[].file` is relative to. */
   mediaRoot: string;
   /**
@@ -146,7 +157,12 @@ export interface ChannelDeps {
 /** 30 s: far above a healthy platform's answer time, far below a post's deadline. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** What a driver may alert about: `daily-cap`: the account is (almost) out of posts for the rolling 24 h. */
-export type ChannelAlertKind = 'daily-cap';
+/**
+ * What a driver may alert about. `daily-cap`: the account is (almost) out of
+ * posts for the rolling 24 h. `unclear-outcome`: a send may or may not have
+ * reached a platform that cannot be read back (Telegram): staff must look.
+ * `token-expiry`: a token or session will stop working soon (or did).
+ */
+export type ChannelAlertKind = 'daily-cap' | 'unclear-outcome' | 'token-expiry';
 
 export type ChannelFactory = (config: ChannelConfig, deps: ChannelDeps) => Channel;

@@ -6,7 +6,7 @@ import type { Problem } from '../errors';
 import type { PlatformName } from '../config/types';
 import type { RenderedPost } from '../render/types';
 import type { ChannelLimits } from './channel';
-import { countCodePoints, countForPlatform, countHashtags, countMentions, findUrls } from './text-length';
+import { COUNT_UNITS, countCodePoints, countForPlatform, countHashtags, countMentions, countUtf8Bytes, findUrls } from './text-length';
 
 export function checkRenderedPost(post: RenderedPost, limits: ChannelLimits, platform: PlatformName): Problem[] {
   const problems: Problem[] = checkCaption(post.text, limits, platform);
@@ -38,7 +38,10 @@ export function checkCaption(text: string, limits: ChannelLimits, platform: Plat
 
   const length = countForPlatform(text, platform);
   if (length > limits.maxTextLength) {
-    error(`caption is ${length} characters${platform === 'x' ? ' (weighted as X counts them)' : ''}, over the limit of ${limits.maxTextLength}: shorten the caption template`);
+    error(`caption is ${length} ${COUNT_UNITS[platform] ?? 'characters'}, over the limit of ${limits.maxTextLength}: shorten the caption template`);
+  }
+  if (limits.maxTextBytes !== undefined && countUtf8Bytes(text) > limits.maxTextBytes) {
+    error(`caption is ${countUtf8Bytes(text)} UTF-8 bytes, over the limit of ${limits.maxTextBytes} bytes: shorten the caption template`);
   }
   if (text.trim() === '') error('caption is empty: the caption template produced no text');
   if (platform === 'x') {

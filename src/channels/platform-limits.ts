@@ -33,6 +33,66 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     maxWidth: 1440,
     dailyCap: 50,
   },
+  // The entries below are each driver's starting point from docs/channels/<name>.md;
+  // the driver's folder owns its entry (issue 11).
+  facebook: {
+    maxTextLength: 63206,
+    minImages: 0,
+    maxImages: 10,
+    maxImageBytes: 10 * 1024 * 1024,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/jpeg',
+  },
+  telegram: {
+    // Counted in UTF-16 code units (never fewer than code points): safe whichever unit Telegram uses.
+    maxTextLength: 1024,
+    minImages: 0,
+    maxImages: 10,
+    maxImageBytes: 10 * 1024 * 1024,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/jpeg',
+  },
+  threads: {
+    // UTF-8 bytes: "Emojis are counted as the number of UTF-8 bytes".
+    maxTextLength: 500,
+    minImages: 0,
+    maxImages: 10,
+    maxImageBytes: 8 * 1024 * 1024,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/jpeg',
+    minWidth: 320,
+    maxWidth: 1440,
+    dailyCap: 250,
+    maxAltTextLength: 1000,
+  },
+  mastodon: {
+    // The instance default; `check --online` reads the instance's own (GET /api/v2/instance).
+    maxTextLength: 500,
+    minImages: 0,
+    maxImages: 4,
+    maxImageBytes: 16 * 1024 * 1024,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/png',
+    maxAltTextLength: 1500,
+  },
+  bluesky: {
+    // Graphemes; the record also holds at most 3,000 UTF-8 bytes of text.
+    maxTextLength: 300,
+    maxTextBytes: 3000,
+    minImages: 0,
+    maxImages: 4,
+    maxImageBytes: 1_000_000,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/jpeg',
+  },
+  webhook: {
+    maxTextLength: 65536,
+    minImages: 0,
+    maxImages: 10,
+    maxImageBytes: 10 * 1024 * 1024,
+    imageMimes: ['image/png', 'image/jpeg'],
+    preferredMime: 'image/png',
+  },
   generic: {
     maxTextLength: 5000,
     minImages: 0,

@@ -50,7 +50,62 @@ export function countMentions(text: string): number {
   return (text.match(/(^|\s)@[A-Za-z0-9._]+/g) ?? []).length;
 }
 
-/** A caption's length as `platform` counts it: X weighted, everyone else code points. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** User-perceived characters (Bluesky, Mastodon): an emoji with its modifiers is one. */
+export function countGraphemes(text: string): number {
+  let total = 0;
+  for (const segment of graphemes.segment(text.normalize('NFC'))) {
+    void segment;
+    total += 1;
+  }
+  return total;
+}
+
+/** UTF-8 bytes (Threads counts these; Bluesky limits them besides graphemes). */
+export function countUtf8Bytes(text: string): number {
+  return Buffer.byteLength(text.normalize('NFC'), 'utf8');
+}
+
+/** UTF-16 code units (JavaScript's `length`): never fewer than code points (Telegram). */
+export function countUtf16Units(text: string): number {
+  return text.normalize('NFC').length;
+}
+
+/** Mastodon: graphemes, every http(s) link counted as 23 whatever its length. */
+export function countMastodon(text: string): number {
+  const normalized = text.normalize('NFC');
+  let total = 0;
+  const rest = normalized.replace(/https?:\/\/[^\s]+/g, () => {
+    total += 23;
+    return '';
+  });
+  return total + countGraphemes(rest);
+}
+
+/** What each platform counts, for messages: "caption is 512 UTF-8 bytes". */
+export const COUNT_UNITS: Readonly<Record<string, string>> = {
+  x: 'characters (weighted as X counts them)',
+  threads: 'UTF-8 bytes (as Threads counts them)',
+  bluesky: 'characters (graphemes, as Bluesky counts them)',
+  mastodon: 'characters (as Mastodon counts them, each link as 23)',
+  telegram: 'UTF-16 units (emoji count 2)',
+};
+
+/** A caption's length as `platform` counts it; everyone not listed counts code points. */
 export function countForPlatform(text: string, platform: string): number {
-  return platform === 'x' ? countXWeighted(text) : countCodePoints(text);
+  switch (platform) {
+    case 'x':
+      return countXWeighted(text);
+    case 'threads':
+      return countUtf8Bytes(text);
+    case 'bluesky':
+      return countGraphemes(text);
+    case 'mastodon':
+      return countMastodon(text);
+    case 'telegram':
+      return countUtf16Units(text);
+    default:
+      return countCodePoints(text);
+  }
 }

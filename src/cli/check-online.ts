@@ -68,8 +68,11 @@ export async function checkOnline(ctx: CliContext, loaded: Loaded): Promise<Prob
  * verify that one, and let a due refresh be stored there for every instance.
  * Opened only when an Instagram channel needs it.
  */
+/** Drivers whose tokens or sessions change at run time and live in the vault. */
+const DRIVERS_WITH_STORED_TOKENS: ReadonlySet<string> = new Set(['instagram', 'threads', 'bluesky']);
+
 async function openTokenVault(ctx: CliContext, loaded: Loaded, problems: Problem[]): Promise<{ store: Store; vault: TokenVault } | null> {
-  const wanted = loaded.config.offices.some((office) => office.channels.some((channel) => channel.enabled && channel.driver === 'instagram'));
+  const wanted = loaded.config.offices.some((office) => office.channels.some((channel) => channel.enabled && DRIVERS_WITH_STORED_TOKENS.has(channel.driver)));
   if (!wanted) return null;
   let store: Store;
   try {

@@ -276,6 +276,10 @@ function normalizeChannel(checker: Checker, value: ChannelInput, index: number):
     ...(value.login === undefined ? {} : { login: value.login }),
     ...(value.apiVersion === undefined ? {} : { apiVersion: value.apiVersion }),
     ...(value.accountId === undefined ? {} : { accountId: value.accountId }),
+    ...(value.pageId === undefined ? {} : { pageId: value.pageId }),
+    ...(value.chatId === undefined ? {} : { chatId: value.chatId }),
+    ...(value.handle === undefined ? {} : { handle: value.handle }),
+    ...(value.url === undefined ? {} : { url: value.url }),
     location: checker.at(at),
   };
 }

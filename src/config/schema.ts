@@ -11,6 +11,7 @@
  * "invalid input", while an optional key lets every mistake point at its line.
  */
 import { z } from 'zod';
+import { CHANNEL_DRIVER_NAMES, PLATFORM_NAMES } from './types';
 import { isPlainDate } from '../time/plain-date';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -154,11 +155,11 @@ const dailyCap = z.number().int({ error: 'write a whole number of posts.' }).min
 export const channelSchema = z
   .strictObject({
     id: id('channel'),
-    driver: z.enum(['outbox', 'x', 'instagram']).describe('How posts are sent: outbox (dry run, writes files), x, or instagram.'),
+    driver: z.enum(CHANNEL_DRIVER_NAMES).describe('How posts are sent: outbox (dry run, writes files), x, instagram, facebook (a Page), telegram (a channel), threads, mastodon, bluesky, or webhook (an HTTPS POST to your own system).'),
     platform: z
-      .enum(['x', 'instagram', 'generic'])
+      .enum(PLATFORM_NAMES)
       .optional()
-      .describe('Whose text limits and image format apply (default: the driver for x/instagram, generic for outbox).'),
+      .describe('Whose text limits, counting and image format apply (default: the driver; generic for outbox).'),
     baseUrl: z.string().optional().describe('Send API calls to this address instead (a proxy or a test server).'),
     credentials: z
       .record(
@@ -193,7 +194,26 @@ export const channelSchema = z
       .string()
       .regex(/^\d+$/, { error: 'the Instagram account id is a number, e.g. 17841400000000000.' })
       .optional()
-      .describe('Instagram only: the professional account id (IG user id). Not a secret; may also come from the credential userId.'),
+      .describe('Instagram and Threads: the account id (IG user id, Threads user id). Not a secret; may also come from the credential userId.'),
+    pageId: z
+      .string()
+      .regex(/^\d+$/, { error: 'the Facebook Page id is a number, e.g. 104857600000000 (Page → About → Page transparency, or Meta Business Suite).' })
+      .optional()
+      .describe('Facebook only: the Page id. Not a secret.'),
+    chatId: z
+      .string()
+      .regex(/^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$/, { error: 'write the Telegram channel as @username or its numeric id (-100…).' })
+      .optional()
+      .describe('Telegram only: the channel, @username or numeric id (-100…). Not a secret.'),
+    handle: z
+      .string()
+      .regex(/^(did:[a-z]+:[A-Za-z0-9._:%-]+|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,})$/i, { error: 'write the Bluesky handle without @, e.g. kanimpontianak.bsky.social, or the account DID.' })
+      .optional()
+      .describe('Bluesky only: the handle (e.g. kanimpontianak.bsky.social) or DID that signs in. Not a secret.'),
+    url: z
+      .string()
+      .optional()
+      .describe('Webhook only: the https address that receives each post as JSON.'),
   })
   .describe('An account posts go to.');
 
@@ -362,6 +382,12 @@ export const settingsSchema = z
       .strictObject({
         x: dailyCap.optional().describe('Posts per rolling 24 h of every X channel (your access tier; default 100).'),
         instagram: dailyCap.optional().describe('Posts per rolling 24 h of every Instagram channel (default 50).'),
+        facebook: dailyCap.optional().describe('Posts per rolling 24 h of every Facebook Page channel (no platform cap; set one to stay clear of spam limits).'),
+        telegram: dailyCap.optional().describe('Posts per rolling 24 h of every Telegram channel (no platform cap).'),
+        threads: dailyCap.optional().describe('Posts per rolling 24 h of every Threads channel (default 250).'),
+        mastodon: dailyCap.optional().describe('Posts per rolling 24 h of every Mastodon channel (no platform cap; the instance may set one).'),
+        bluesky: dailyCap.optional().describe("Posts per rolling 24 h of every Bluesky channel (default: the platform's, see README \"Connect Bluesky\")."),
+        webhook: dailyCap.optional().describe('Posts per rolling 24 h of every webhook channel (no cap).'),
       })
       .optional()
       .describe("Default daily cap of each platform's channels; a channel's own dailyCap wins. In the shared herald.yaml of many offices: every office's default, which an office's own settings.dailyCaps overrides per platform."),

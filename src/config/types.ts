@@ -66,7 +66,7 @@ export interface WebSettings {
 }
 
 /** Posts per rolling 24 h, per platform. */
-export type DailyCaps = Partial<Record<'x' | 'instagram', number>>;
+export type DailyCaps = Partial<Record<Exclude<PlatformName, 'generic'>, number>>;
 
 /** Where alerts go besides the log and `status` (`settings.alerts` in herald.yaml). */
 export interface AlertSettings {
@@ -150,8 +150,12 @@ export interface ServiceConfig {
   location: SourceLocation;
 }
 
-export type ChannelDriverName = 'outbox' | 'x' | 'instagram';
-export type PlatformName = 'x' | 'instagram' | 'generic';
+/** Every driver a channel may name (../shared/CONTRACT.md "Channels": extend, never rename). */
+export const CHANNEL_DRIVER_NAMES = ['outbox', 'x', 'instagram', 'facebook', 'telegram', 'threads', 'mastodon', 'bluesky', 'webhook'] as const;
+export type ChannelDriverName = (typeof CHANNEL_DRIVER_NAMES)[number];
+/** Whose limits, counting and templates apply: each platform driver's own, `generic` for the outbox unless it stands in for one. */
+export const PLATFORM_NAMES = ['x', 'instagram', 'facebook', 'telegram', 'threads', 'mastodon', 'bluesky', 'webhook', 'generic'] as const;
+export type PlatformName = (typeof PLATFORM_NAMES)[number];
 
 export interface ChannelConfig {
   id: string;
@@ -171,8 +175,16 @@ export interface ChannelConfig {
   login?: 'instagram' | 'facebook';
   /** Instagram: Graph API version, e.g. `v23.0`. */
   apiVersion?: string;
-  /** Instagram: the professional account (IG user) id. */
+  /** Instagram and Threads: the account (IG user / Threads user) id. */
   accountId?: string;
+  /** Facebook: the Page id. */
+  pageId?: string;
+  /** Telegram: the channel, `@username` or its numeric id (`-100…`). */
+  chatId?: string;
+  /** Bluesky: the account handle (`kanim.bsky.social`) or DID that signs in. */
+  handle?: string;
+  /** Webhook: the https address that receives each post. */
+  url?: string;
   location: SourceLocation;
 }
 

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import type { PlatformName } from '../config/types';
+import { PLATFORM_NAMES, type PlatformName } from '../config/types';
 import type { Problem, SourceLocation } from '../errors';
 import type { PostKind } from '../plan/types';
 import { registerHelpers } from './helpers';
@@ -181,12 +181,11 @@ function wrapTemplate(file: string, source: string, delegate: Delegate, partials
   return { file, source, render: (context, data) => delegate(context, data ? { partials, data } : { partials }) };
 }
 
-const PLATFORMS: readonly PlatformName[] = ['x', 'instagram', 'generic'];
 
 function platformOf(use: TemplateUse, channelId: string): PlatformName {
   const given = use.platforms?.[channelId];
   if (given) return given;
-  return (PLATFORMS as readonly string[]).includes(channelId) ? (channelId as PlatformName) : 'generic';
+  return (PLATFORM_NAMES as readonly string[]).includes(channelId) ? (channelId as PlatformName) : 'generic';
 }
 
 /** Loads every template the uses refer to. `templates` is null when any problem is an error. */

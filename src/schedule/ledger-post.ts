@@ -25,6 +25,7 @@ export function requestFor(post: LedgerPost, mediaRoot: string): PublishRequest 
   if (post.renderedJson === null) throw new Error(`post ${post.id} was claimed before it was rendered`);
   return {
     postId: post.id,
+    revision: post.revision,
     officeId: post.officeId,
     channelId: post.channelId,
     kind: post.kind,
@@ -33,6 +34,7 @@ export function requestFor(post: LedgerPost, mediaRoot: string): PublishRequest 
     scheduledAt: post.dueAt,
     deadline: post.deadline,
     post: JSON.parse(post.renderedJson) as RenderedPost,
+    facts: JSON.parse(post.factsJson) as PostFacts,
     mediaRoot,
   };
 }

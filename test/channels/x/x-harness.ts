@@ -15,6 +15,7 @@ import type { ChannelConfig } from '../../../src/config/types';
 import { createSilentLogger } from '../../../src/logger';
 import type { RenderedMedia } from '../../../src/render/types';
 import { startFakeXServer, type FakeXServer, type FakeXServerOptions } from '../../fakes/fake-x-server';
+import { requestFacts } from '../../support/publish-request';
 
 /** Values no message, log or error may ever contain. */
 export const SECRETS = {
@@ -93,6 +94,8 @@ export async function writePngCard(dir: string, name: string, alt: string): Prom
 export function publishRequest(dir: string, postId: string, text: string, media: RenderedMedia[] = []): PublishRequest {
   return {
     postId,
+    revision: 1,
+    facts: requestFacts(),
     officeId: 'kanim-pontianak',
     channelId: 'x',
     kind: 'announcement',

@@ -15,6 +15,7 @@ import { PublishError } from '../../../src/channels/publish-error';
 import { createLogger } from '../../../src/logger';
 import { startMediaServer, type MediaServer } from '../../../src/media-server/media-server';
 import { startFakeInstagramServer, type FakeInstagramOptions, type FakeInstagramServer } from '../fake-instagram-server';
+import { requestFacts } from '../../support/publish-request';
 
 /** Recognisable secret values: a test fails if they show up anywhere but the token file. */
 export const SECRET_TOKEN = 'IGAAsecretTOKEN-4f7c9d21-do-not-leak';
@@ -79,6 +80,8 @@ export async function startInstagramWorld(options: FakeInstagramOptions & { star
     },
     request: (postId, text, cards) => ({
       postId,
+      revision: 1,
+      facts: requestFacts(),
       officeId: 'kanim-pontianak',
       channelId: 'instagram',
       kind: 'announcement',

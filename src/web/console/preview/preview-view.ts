@@ -15,7 +15,7 @@ import { rangeQuery, type PreviewRange } from './preview-range';
 /** Instagram's feed shows about this much of a caption (or its first two lines) before "… more". */
 export const INSTAGRAM_TEASER_CHARS = 125;
 
-const PLATFORM_ORDER: readonly PostPreview['platform'][] = ['instagram', 'x', 'generic'];
+const PLATFORM_ORDER: readonly PostPreview['platform'][] = ['instagram', 'x', 'facebook', 'threads', 'telegram', 'mastodon', 'bluesky', 'webhook', 'generic'];
 
 export interface CardItem {
   position: number;

@@ -12,7 +12,7 @@ import { inIndonesian } from '../../../console/edit/messages-id';
 type Rule = [RegExp, (match: RegExpExecArray) => string];
 
 const LIMIT_RULES: Rule[] = [
-  [/caption is (\d+) characters( \(weighted as X counts them\))?, over the limit of (\d+)/, (m) => `Caption ${m[1]} karakter${m[2] ? ' menurut hitungan X' : ''}, melebihi batas ${m[3]}. Unggahan ini tidak akan terkirim: persingkat template caption.`],
+  [/caption is (\d+) (characters|UTF-8 bytes|UTF-16 units)(?: \((?:weighted )?as (X|Threads|Bluesky|Mastodon) counts them[^)]*\))?[^,]*, over the limit of (\d+)/, (m) => `Caption ${m[1]} ${m[2] === 'characters' ? 'karakter' : m[2] === 'UTF-8 bytes' ? 'bita UTF-8' : 'unit UTF-16'}${m[3] ? ` menurut hitungan ${m[3]}` : ''}, melebihi batas ${m[4]}. Unggahan ini tidak akan terkirim: persingkat template caption.`],
   [/caption is empty/, () => 'Caption kosong: template caption tidak menghasilkan teks.'],
   [/X text contains a link/, () => 'Caption X memuat tautan: X menagih $0,20 (bukan $0,015) untuk unggahan bertautan. Hapus tautan dari template caption X.'],
   [/caption has (\d+) hashtags, over the limit of (\d+)/, (m) => `Caption memuat ${m[1]} tagar, melebihi batas ${m[2]}: kurangi tagarnya.`],
