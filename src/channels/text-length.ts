@@ -83,6 +83,26 @@ export function countMastodon(text: string): number {
   return total + countGraphemes(rest);
 }
 
+/** How the console labels a caption's count: which unit the platform counts in. */
+export type CaptionUnit = 'weighted' | 'characters' | 'bytes' | 'utf16' | 'graphemes' | 'mastodon';
+
+export function captionUnit(platform: string): CaptionUnit {
+  switch (platform) {
+    case 'x':
+      return 'weighted';
+    case 'threads':
+      return 'bytes';
+    case 'telegram':
+      return 'utf16';
+    case 'bluesky':
+      return 'graphemes';
+    case 'mastodon':
+      return 'mastodon';
+    default:
+      return 'characters';
+  }
+}
+
 /** What each platform counts, for messages: "caption is 512 UTF-8 bytes". */
 export const COUNT_UNITS: Readonly<Record<string, string>> = {
   x: 'characters (weighted as X counts them)',

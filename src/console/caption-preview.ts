@@ -20,7 +20,7 @@ import { planAll } from '../app/plan-all';
 import { withRevisionLoaded } from '../app/revision-files';
 import { checkCaption } from '../channels/check-post';
 import { limitsFor } from '../channels/platform-limits';
-import { countForPlatform } from '../channels/text-length';
+import { captionUnit, countForPlatform } from '../channels/text-length';
 import { SHIPPED_TEMPLATES_DIR } from '../config/load-offices';
 import type { ChannelConfig, Config } from '../config/types';
 import type { Problem } from '../errors';
@@ -173,7 +173,7 @@ function previewWithView(view: OfficeView, edit: CaptionEdit, now: Date): Captio
       status: 'rendered',
       target,
       post: { id: post.id, subject: post.subject, dueAt: post.dueAt, channelId: post.channelId },
-      caption: { text, length, unit: view.channel.platform === 'x' ? 'weighted' : 'characters', limit: limits.maxTextLength, over: length > limits.maxTextLength },
+      caption: { text, length, unit: captionUnit(view.channel.platform), limit: limits.maxTextLength, over: length > limits.maxTextLength },
       problems: checkCaption(text, limits, view.channel.platform),
     };
   } finally {

@@ -14,7 +14,7 @@ import { checkRevisionFiles } from '../app/revision-files';
 import { planAll } from '../app/plan-all';
 import { limitChannels, renderPlannedPosts } from '../app/render-batch';
 import { readCardFromDisk, type CardBytes } from '../channels/card-bytes';
-import { countCodePoints, countForPlatform } from '../channels/text-length';
+import { captionUnit, countCodePoints, countForPlatform, type CaptionUnit } from '../channels/text-length';
 import type { PlatformName } from '../config/types';
 import type { Problem } from '../errors';
 import { createSilentLogger } from '../logger';
@@ -44,7 +44,7 @@ export interface CaptionView {
   text: string;
   /** X: weighted (most Latin characters 1, emoji and CJK 2, a link 23); others: characters. */
   length: number;
-  unit: 'weighted' | 'characters';
+  unit: CaptionUnit;
   limit: number;
   over: boolean;
 }
@@ -148,7 +148,7 @@ export async function previewOfficePosts(source: OfficeFilesSource, options: { f
       deadline: post.deadline,
       caption:
         rendered && limits
-          ? { text: rendered.text, length, unit: platform === 'x' ? 'weighted' : 'characters', limit: limits.maxTextLength, over: length > limits.maxTextLength }
+          ? { text: rendered.text, length, unit: captionUnit(platform), limit: limits.maxTextLength, over: length > limits.maxTextLength }
           : null,
       cards,
       carousel: platform === 'instagram' && cards.length > 1,

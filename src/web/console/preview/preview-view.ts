@@ -15,6 +15,18 @@ import { rangeQuery, type PreviewRange } from './preview-range';
 /** Instagram's feed shows about this much of a caption (or its first two lines) before "… more". */
 export const INSTAGRAM_TEASER_CHARS = 125;
 
+/** Brand names are not translated; `generic` is ("Kanal lain"). */
+const PLATFORM_DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  instagram: 'Instagram',
+  x: 'X',
+  facebook: 'Facebook',
+  threads: 'Threads',
+  telegram: 'Telegram',
+  mastodon: 'Mastodon',
+  bluesky: 'Bluesky',
+  webhook: 'Webhook',
+};
+
 const PLATFORM_ORDER: readonly PostPreview['platform'][] = ['instagram', 'x', 'facebook', 'threads', 'telegram', 'mastodon', 'bluesky', 'webhook', 'generic'];
 
 export interface CardItem {
@@ -40,6 +52,10 @@ export interface PostItem {
   platform: PostPreview['platform'];
   instagram: boolean;
   x: boolean;
+  /** The network's name; null for the outbox standing in for none. */
+  platformName: string | null;
+  /** The message that says the caption's count in the platform's unit. */
+  countKey: string | null;
   channelLabel: string;
   ruleId: string;
   due: StaffTime;
@@ -112,6 +128,8 @@ function postItem(post: PostPreview, preview: OfficePreview, env: { officeId: st
     platform: post.platform,
     instagram: post.platform === 'instagram',
     x: post.platform === 'x',
+    platformName: PLATFORM_DISPLAY_NAMES[post.platform] ?? null,
+    countKey: post.caption ? `preview.count.${post.caption.unit}` : null,
     channelLabel,
     ruleId: post.ruleId,
     due: staffTime(post.dueAt, preview.zone, env.now),

@@ -176,7 +176,7 @@ function resultData(preview: CaptionPreview, text: string, web: WebContext, requ
       due: staffTime(preview.post.dueAt, zone, web.clock.now()).text,
       subject: preview.post.subject,
       caption,
-      weighted: caption.unit === 'weighted',
+      countKey: `preview.count.${caption.unit}`,
       problems: preview.problems.map((problem) => problemView(problem, lang, limitProblemWords)),
     };
   }
