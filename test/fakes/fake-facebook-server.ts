@@ -325,6 +325,8 @@ export async function startFakeFacebookServer(options: FakeFacebookOptions = {})
     };
   }
 
+  // Pending fault delays: cleared on close, so a closed fake holds no timer.
+  const delays = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     const receivedAt = new Date();
     handle(req, res, receivedAt).catch((failure: unknown) => {
@@ -363,7 +365,7 @@ export async function startFakeFacebookServer(options: FakeFacebookOptions = {})
     const run = (): Promise<Answer> => answer(route, parts[0]!, owner, params, body.files, receivedAt);
     const real = fault?.when === 'after' || !fault ? await run() : null;
     if (!fault) return send(res, real!);
-    if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault.delayMs) await new Promise<void>((resolve) => delays.add(setTimeout(resolve, fault.delayMs).unref()));
     if (fault.drop) return void req.socket.destroy();
     if (fault.status === undefined && fault.body === undefined && fault.rawBody === undefined) return send(res, real ?? (await run()));
     send(res, { status: fault.status ?? 200, body: fault.rawBody ?? fault.body ?? {}, headers: fault.headers ?? {} }, fault.rawBody !== undefined);
@@ -375,6 +377,7 @@ export async function startFakeFacebookServer(options: FakeFacebookOptions = {})
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of delays) clearTimeout(timer);
         server.close(() => resolve());
         server.closeAllConnections();
       }),
