@@ -36,10 +36,13 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
   // The entries below are each driver's starting point from docs/channels/<name>.md;
   // the driver's folder owns its entry (issue 11).
   facebook: {
+    // Code points (Postiz's limit; no Graph doc states one). No publishing cap: leave dailyCap unset.
     maxTextLength: 63206,
     minImages: 0,
+    // Attached photos of one /feed post (Instagram parity; not documented by Meta).
     maxImages: 10,
-    maxImageBytes: 10 * 1024 * 1024,
+    // Meta refuses over 10 MB and recommends under 4 MB; subcode 1366046 says "smaller than 4 MB".
+    maxImageBytes: 4 * 1024 * 1024,
     imageMimes: ['image/png', 'image/jpeg'],
     preferredMime: 'image/jpeg',
   },

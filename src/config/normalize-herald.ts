@@ -131,6 +131,9 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'instagram' && !channel.accountId && !channel.credentials.userId) {
       checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
     }
+    if (channel.driver === 'facebook' && !channel.pageId) {
+      checker.error(['channels', index], 'a facebook channel needs its Page id: add pageId (a number: Page → About → Page transparency, or Meta Business Suite → Settings; see README, "Connect a Facebook Page").');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };

@@ -189,7 +189,7 @@ export const channelSchema = z
       .string()
       .regex(/^v\d+\.\d+$/, { error: 'write the Graph API version as vNN.N, e.g. v23.0.' })
       .optional()
-      .describe('Instagram only: Graph API version (default v23.0).'),
+      .describe('Instagram and Facebook: Graph API version (default v23.0 for Instagram, v25.0 for Facebook).'),
     accountId: z
       .string()
       .regex(/^\d+$/, { error: 'the Instagram account id is a number, e.g. 17841400000000000.' })

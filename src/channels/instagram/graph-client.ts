@@ -63,15 +63,26 @@ export class GraphRequestError extends Error {
 
 export type GraphParams = Record<string, string | number | boolean | undefined>;
 
+/** A file sent as one part of a multipart body (Facebook's `source`: the bytes themselves, no public URL). */
+export interface GraphFile {
+  /** The form field, e.g. `source`. */
+  field: string;
+  bytes: Uint8Array;
+  mime: string;
+  filename: string;
+}
+
 export interface GraphClient {
   get<T>(path: string, params?: GraphParams, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, params: GraphParams, signal?: AbortSignal): Promise<T>;
+  /** POST as multipart/form-data: `params` as text fields, then `file`. */
+  upload<T>(path: string, params: GraphParams, file: GraphFile, signal?: AbortSignal): Promise<T>;
 }
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const origin = options.origin.replace(/\/+$/, '');
 
-  async function call<T>(method: 'GET' | 'POST', path: string, params: GraphParams, signal?: AbortSignal, retried = false): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST', path: string, params: GraphParams, signal?: AbortSignal, retried = false, file?: GraphFile): Promise<T> {
     const url = new URL(`${origin}/${options.version}/${path.replace(/^\/+/, '')}`);
     const form = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) {
@@ -83,8 +94,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     try {
       response = await options.fetch(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        ...(method === 'POST' ? { body: form.toString() } : {}),
+        // A multipart body sets its own content-type (with the boundary).
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(method === 'POST' && !file ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(method === 'POST' ? { body: file ? multipartBody(form, file) : form.toString() } : {}),
         signal: deadlineSignal(options.timeoutMs, signal),
       });
     } catch (error) {
@@ -100,7 +112,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     if (!response.ok) {
       const graph = isObject(body) && isObject(body.error) ? (body.error as GraphErrorBody) : null;
       if (!retried && options.refused && isTokenRefusal(response.status, graph) && (await options.refused(token))) {
-        return call<T>(method, path, params, signal, true);
+        return call<T>(method, path, params, signal, true, file);
       }
       const detail = graph ? `${graph.message ?? 'error'} (code ${graph.code ?? '?'}${graph.error_subcode ? `/${graph.error_subcode}` : ''})` : `HTTP ${response.status}`;
       throw new GraphRequestError('http', `${method} ${url.pathname}: ${detail}`, response.status, graph, response.headers);
@@ -114,7 +126,16 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   return {
     get: (path, params = {}, signal) => call('GET', path, params, signal),
     post: (path, params, signal) => call('POST', path, params, signal),
+    upload: (path, params, file, signal) => call('POST', path, params, signal, false, file),
   };
+}
+
+/** The text fields, then the file: a fresh body for each attempt (a FormData is read once). */
+function multipartBody(fields: URLSearchParams, file: GraphFile): FormData {
+  const body = new FormData();
+  for (const [key, value] of fields) body.append(key, value);
+  body.append(file.field, new Blob([file.bytes], { type: file.mime }), file.filename);
+  return body;
 }
 
 /** The token itself was refused (the same test as graph-errors.ts uses for 'auth'). */

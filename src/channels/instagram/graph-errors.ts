@@ -18,9 +18,11 @@ export interface ClassifyContext {
 const HOUR = 3_600_000;
 /**
  * Meta's rate limits, answered as HTTP 400/403 (rarely 429) with one of these
- * codes: 4 app, 17 user, 32 page, 613 custom (business use case) limit.
+ * codes: 4 app, 17 user, 32 page, 613 custom (business use case) limit, 80001
+ * Page business-use-case limit ("There have been too many calls to this Page
+ * account", Graph Photo reference; the Facebook driver meets it).
  */
-const THROTTLING_CODES = new Set([4, 17, 32, 613]);
+export const THROTTLING_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80001]);
 
 /** Advice for refusals of the post itself, keyed by subcode (the code varies by API version). */
 const PERMANENT_SUBCODES: Record<number, string> = {
@@ -117,7 +119,7 @@ export function retryAtFrom(headers: Headers | null, now: Date, fallbackMs: numb
 }
 
 /** When the platform says calls go through again: Retry-After, else the longest regain estimate; null when it says nothing. */
-function platformResetAt(headers: Headers | null, now: Date): Date | null {
+export function platformResetAt(headers: Headers | null, now: Date): Date | null {
   const retryAfter = headers?.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -166,7 +168,7 @@ function parseJson(header: string | null): Record<string, unknown> | null {
 }
 
 /** The highest usage share (%) from `X-App-Usage` or the business-use-case header, for staff: ", usage 100 %". */
-function usageSummary(headers: Headers | null): string {
+export function usageSummary(headers: Headers | null): string {
   const app = parseJson(headers?.get('x-app-usage') ?? null) as UsageEntry | null;
   const shares = [app, ...bucEntries(headers?.get('x-business-use-case-usage') ?? null)]
     .flatMap((entry) => (entry ? [entry.call_count, entry.total_cputime, entry.total_time] : []))
