@@ -117,7 +117,7 @@ export function retryAtFrom(headers: Headers | null, now: Date, fallbackMs: numb
 }
 
 /** When the platform says calls go through again: Retry-After, else the longest regain estimate; null when it says nothing. */
-function platformResetAt(headers: Headers | null, now: Date): Date | null {
+export function platformResetAt(headers: Headers | null, now: Date): Date | null {
   const retryAfter = headers?.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
