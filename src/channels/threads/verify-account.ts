@@ -61,10 +61,12 @@ export async function verifyThreadsAccount(input: ThreadsVerifyInput): Promise<A
   if (!input.canStoreTokens) details.push('no data directory: refreshed tokens cannot be stored, so the token is not refreshed and expires 60 days after it was made');
 
   let account: string | null = null;
+  let otherUser = false;
   try {
     const me = await graph.get<{ id?: string; username?: string }>('me', { fields: 'id,username' }, input.signal);
     account = me.username ? `@${me.username}` : null;
-    if (me.id && me.id !== settings.accountId) {
+    otherUser = Boolean(me.id && me.id !== settings.accountId);
+    if (otherUser) {
       problems.push({
         severity: 'error',
         message: `the token belongs to Threads user ${me.id}${account ? ` (${account})` : ''}, but the channel posts as user ${settings.accountId}: set accountId to ${me.id}, or use a token of the office's account`,
@@ -73,7 +75,8 @@ export async function verifyThreadsAccount(input: ThreadsVerifyInput): Promise<A
   } catch (error) {
     fail(error);
   }
-  if (account) {
+  // Another user's limit would only be refused: the id is the problem to fix first.
+  if (account && !otherUser) {
     try {
       const limit = await readPublishingLimit({ ...input.flow, ...(input.signal ? { signal: input.signal } : {}) });
       details.push(`publishing limit: ${limit.used} of ${limit.total} posts used in the last 24 h`);
