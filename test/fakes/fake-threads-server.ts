@@ -103,6 +103,8 @@ export interface FakeThreadsOptions {
   validateImages?: boolean;
   /** The app secret `th_exchange_token` needs. */
   appSecret?: string;
+  /** Where the fake really downloads an `image_url` from (the fault tests point it at the bot's media server). */
+  imageUrl?: (url: string) => string;
 }
 
 export interface FakeThreadsServer {
@@ -305,7 +307,7 @@ export async function startFakeThreadsServer(options: FakeThreadsOptions = {}): 
       }
       case 'IMAGE': {
         if (!params.image_url) return error(GRAPH_ERRORS.invalidParameter);
-        const checked = await fetchThreadsImage(params.image_url, fake.settings.validateImages);
+        const checked = await fetchThreadsImage(options.imageUrl ? options.imageUrl(params.image_url) : params.image_url, fake.settings.validateImages);
         if (!checked.ok) return error(checked.error);
         return add({ ...base, id: newId('1790'), mediaType: 'IMAGE', text: isCarouselItem ? null : (params.text ?? null), image: checked.image, children: [] });
       }
