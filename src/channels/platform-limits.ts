@@ -111,6 +111,9 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
   },
 };
 
+/** Threads refuses a post with more distinct links (THREADS_API__LINK_LIMIT_EXCEEDED, since 2025-12-22). */
+export const THREADS_MAX_LINKS = 5;
+
 /** The platform's limits with the channel's own daily cap (X: set it to your access tier). */
 export function limitsFor(config: Pick<ChannelConfig, 'platform' | 'dailyCap'>): ChannelLimits {
   const limits = PLATFORM_LIMITS[config.platform];

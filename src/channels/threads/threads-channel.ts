@@ -18,15 +18,12 @@ import { createTokenKeeper, type TokenKeeper } from '../instagram/token-refresh'
 import { createFileTokenVault, DAY_MS } from '../instagram/token-store';
 import { PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
-import { findUrls } from '../text-length';
 import { createContainers, guardPublishingLimit, lookupPermalink, publishContainer } from './publish-flow';
 import { classifyThreadsError } from './threads-errors';
 import { expiryProblem, verifyThreadsAccount } from './verify-account';
 
 export const THREADS_ORIGIN = 'https://graph.threads.net';
 export const THREADS_API_VERSION = 'v1.0';
-/** "At most 5 distinct URLs" per post, else THREADS_API__LINK_LIMIT_EXCEEDED (since 2025-12-22). */
-export const MAX_THREADS_LINKS = 5;
 /** `since` for the threads list must be at or after this Unix time (the API's own floor). */
 const SINCE_FLOOR_S = 1_688_540_400;
 
@@ -107,12 +104,8 @@ export function createThreadsChannel(config: ChannelConfig, deps: ChannelDeps, o
     id: config.id,
     driver: 'threads',
     limits,
-    check(post) {
-      const problems = checkRenderedPost(post, limits, 'threads');
-      const links = new Set(findUrls(post.text)).size;
-      if (links > MAX_THREADS_LINKS) problems.push({ severity: 'error', message: `caption has ${links} different links, over the Threads limit of ${MAX_THREADS_LINKS}: remove some from the threads caption template` });
-      return problems;
-    },
+    // The link limit is checked there too (check-post.ts), so `check` with the outbox catches it.
+    check: (post) => checkRenderedPost(post, limits, 'threads'),
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
       const ctx = flowContext(postLogger(deps.logger, request), deps.publicMediaUrl ?? noMediaServer, signal);
