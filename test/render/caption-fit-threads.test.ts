@@ -10,7 +10,7 @@
  */
 import { checkRenderedPost } from '../../src/channels/check-post';
 import { PLATFORM_LIMITS } from '../../src/channels/platform-limits';
-import { countCodePoints, countForPlatform, countUtf8Bytes } from '../../src/channels/text-length';
+import { countCodePoints, countForPlatform } from '../../src/channels/text-length';
 import { TEXT_LIMITS } from '../../src/config/schema';
 import type { PlannedPost, PostFacts, ReleaseFacts } from '../../src/plan/types';
 import { renderAltTexts, renderCaption } from '../../src/render/caption';
