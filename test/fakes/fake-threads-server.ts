@@ -251,7 +251,7 @@ export async function startFakeThreadsServer(options: FakeThreadsOptions = {}): 
         let status: string = container.published ? 'PUBLISHED' : 'IN_PROGRESS';
         if (!container.published && container.pollsLeft <= 0) status = fake.settings.finalStatus;
         if (!container.published && container.pollsLeft > 0) container.pollsLeft -= 1;
-        return { status: 200, body: pick({ id, status, error_message: status === 'ERROR' ? 'FAILED_PROCESSING_IMAGE' : undefined }, params.fields) };
+        return { status: 200, body: pick({ id, status, error_message: status === 'ERROR' ? 'UNKNOWN' : undefined }, params.fields) };
       }
       case 'GET /{media-id}': {
         const media = fake.published.find((item) => item.id === id);

@@ -87,7 +87,7 @@ describe('channels/threads/threads-channel', () => {
     const card = await world.card('e/card.jpg');
     const error = await publishError(world.channel().publish(world.request('e', 'Halo', [card])));
     expect(error).toMatchObject({ kind: 'permanent', code: 'container:ERROR' });
-    expect(error.message).toContain('FAILED_PROCESSING_IMAGE');
+    expect(error.message).toContain('container ERROR: UNKNOWN');
     expect(world.fake.published).toEqual([]);
   });
 
