@@ -377,7 +377,8 @@ export async function startFakeThreadsServer(options: FakeThreadsOptions = {}): 
     const run = (): Promise<Answer> => answer(route, parts[0]!, params, token, receivedAt);
     const real = fault?.when === 'after' || !fault ? await run() : null;
     if (!fault) return send(res, real!);
-    if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    // unref: a test that closed the fake early must not be held open by a pending slow answer.
+    if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref());
     if (fault.drop) return void req.socket.destroy();
     if (fault.status === undefined && fault.body === undefined && fault.rawBody === undefined) return send(res, real ?? (await run()));
     send(res, { status: fault.status ?? 200, body: fault.rawBody ?? fault.body ?? {}, headers: fault.headers ?? {} }, fault.rawBody !== undefined);
