@@ -6,6 +6,7 @@ import type { Problem } from '../errors';
 import type { PlatformName } from '../config/types';
 import type { RenderedPost } from '../render/types';
 import type { ChannelLimits } from './channel';
+import { THREADS_MAX_LINKS } from './platform-limits';
 import { COUNT_UNITS, countCodePoints, countForPlatform, countHashtags, countMentions, countUtf8Bytes, findUrls } from './text-length';
 
 export function checkRenderedPost(post: RenderedPost, limits: ChannelLimits, platform: PlatformName): Problem[] {
@@ -49,6 +50,10 @@ export function checkCaption(text: string, limits: ChannelLimits, platform: Plat
     if (urls.length > 0) {
       warn(`X text contains a link (${urls.join(', ')}): X charges $0.20 instead of $0.015 for a post with a URL; remove it from the X caption template`);
     }
+  }
+  if (platform === 'threads') {
+    const links = new Set(findUrls(text)).size;
+    if (links > THREADS_MAX_LINKS) error(`caption has ${links} different links, over the Threads limit of ${THREADS_MAX_LINKS}: remove some from the threads caption template`);
   }
   if (limits.maxHashtags !== undefined && countHashtags(text) > limits.maxHashtags) {
     error(`caption has ${countHashtags(text)} hashtags, over the limit of ${limits.maxHashtags}: remove some`);

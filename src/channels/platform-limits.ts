@@ -56,16 +56,24 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     preferredMime: 'image/jpeg',
   },
   threads: {
-    // UTF-8 bytes: "Emojis are counted as the number of UTF-8 bytes".
+    // docs/channels/threads.md §3. UTF-8 bytes: "Emojis are counted as the number of UTF-8 bytes"
+    // (a text of 498 UTF-16 units with three curly quotes, 504 bytes, was refused).
     maxTextLength: 500,
+    // Text-only posts exist (media_type TEXT).
     minImages: 0,
+    // Carousels hold 2–20 by some sources, 10 by others: the safe one.
     maxImages: 10,
     maxImageBytes: 8 * 1024 * 1024,
-    imageMimes: ['image/png', 'image/jpeg'],
+    imageMimes: ['image/jpeg', 'image/png'],
     preferredMime: 'image/jpeg',
+    // Restated by third parties from the Media Specifications: at most 10:1; widths outside are scaled (kept strict here).
+    minAspectRatio: 1 / 10,
+    maxAspectRatio: 10,
     minWidth: 320,
     maxWidth: 1440,
+    // 250 API posts per rolling 24 h, a carousel counting once (threads_publishing_limit).
     dailyCap: 250,
+    // Not documented; a maintained tool caps 1,000 [assumed].
     maxAltTextLength: 1000,
   },
   mastodon: {
@@ -105,6 +113,9 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     preferredMime: 'image/png',
   },
 };
+
+/** Threads refuses a post with more distinct links (THREADS_API__LINK_LIMIT_EXCEEDED, since 2025-12-22). */
+export const THREADS_MAX_LINKS = 5;
 
 /** The platform's limits with the channel's own daily cap (X: set it to your access tier). */
 export function limitsFor(config: Pick<ChannelConfig, 'platform' | 'dailyCap'>): ChannelLimits {

@@ -17,6 +17,7 @@ export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, () => ChannelFac
   x: () => (require('./x/x-channel') as typeof import('./x/x-channel')).createXChannel,
   instagram: () => (require('./instagram/instagram-channel') as typeof import('./instagram/instagram-channel')).createInstagramChannel,
   facebook: () => (require('./facebook/facebook-channel') as typeof import('./facebook/facebook-channel')).createFacebookChannel,
+  threads: () => (require('./threads/threads-channel') as typeof import('./threads/threads-channel')).createThreadsChannel,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

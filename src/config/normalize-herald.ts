@@ -134,6 +134,12 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'facebook' && !channel.pageId) {
       checker.error(['channels', index], 'a facebook channel needs its Page id: add pageId (a number: Page → About → Page transparency, or Meta Business Suite → Settings; see README, "Connect a Facebook Page").');
     }
+    if (channel.driver === 'threads' && channel.enabled && !settings.mediaServer) {
+      checker.error(['channels', index, 'driver'], 'the threads driver needs the media server: Threads fetches each image from a public https address. Add settings.mediaServer.publicBaseUrl (see README, "Connect Threads").');
+    }
+    if (channel.driver === 'threads' && !channel.accountId && !channel.credentials.userId) {
+      checker.error(['channels', index], 'a threads channel needs its user id: add accountId (the Threads user id, a number) or credentials.userId naming an environment variable.');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };

@@ -18,6 +18,9 @@ import type { PostKind } from '../plan/types';
 import { officeOf, type ConsoleOffice } from './office-input';
 import { sortTasks, taskText, type StaffTask, type StaffTaskKind } from './staff-tasks';
 import { dailyCapUsage, monthOf, xCostThisMonth, type DailyCapView, type XCostView } from './usage';
+
+/** Platforms whose tokens expire and are kept in the token vault (Meta's 60-day tokens): their expiry is a staff task. */
+const EXPIRING_TOKEN_PLATFORMS: ReadonlySet<string> = new Set(['instagram', 'threads']);
 import { byChannelOrder, channelRef, ledgerPostView, staffTime, type ChannelPostView, type ConsoleLang, type StaffTime } from './view-parts';
 
 const DAY_MS = 86_400_000;
@@ -90,7 +93,7 @@ export async function buildDashboard(store: Store, input: ConsoleOffice, options
     listPosts(store, { officeId, states: ['unknown'], order: 'desc' }),
     getCurrentRevision(store, officeId),
     listRevisions(store, { officeId, limit: 20 }),
-    Promise.all(office.channels.filter((channel) => channel.platform === 'instagram').map(async (channel) => ({ channel, row: await getChannelToken(store, channel.id) }))),
+    Promise.all(office.channels.filter((channel) => EXPIRING_TOKEN_PLATFORMS.has(channel.platform)).map(async (channel) => ({ channel, row: await getChannelToken(store, channel.id) }))),
   ]);
 
   const postView = (post: LedgerPost): ChannelPostView => ledgerPostView(office, post, { zone, now, lang });

@@ -1,6 +1,7 @@
 /**
- * Keeps an Instagram channel's access token alive: picks the stored token or
- * the env one (token-store.ts `decideTokenState`), refreshes Instagram-Login
+ * Keeps a Meta channel's access token alive (Instagram, and Threads, whose
+ * long-lived tokens work the same way under another grant): picks the stored
+ * token or the env one (token-store.ts `decideTokenState`), refreshes Instagram-Login
  * tokens when due, and records the new expiry in the vault (../token-vault.ts).
  *
  * With the database as the vault, every instance reads the token from there:
@@ -20,7 +21,12 @@ export interface TokenKeeperOptions {
   envToken: string;
   /** The env variable holding it, for what-to-do messages. */
   tokenVariable: string;
-  login: 'instagram' | 'facebook';
+  /**
+   * Who issued the token: `instagram` (Instagram Login, refreshed with
+   * `ig_refresh_token`), `threads` (refreshed with `th_refresh_token` at
+   * graph.threads.net), `facebook` (Facebook Login: never refreshed here).
+   */
+  login: 'instagram' | 'facebook' | 'threads';
   /** Where the token state is kept (and shared); null: nothing is stored and nothing refreshed. */
   vault: TokenVault | null;
   /** Scheme + host of the Graph API (or the fake). */
@@ -55,6 +61,10 @@ interface RefreshAnswer {
   expires_in?: unknown;
 }
 
+/** `GET /refresh_access_token?grant_type=…`: the same call on both hosts, another grant. */
+const REFRESH_GRANT: Record<TokenKeeperOptions['login'], string | null> = { instagram: 'ig_refresh_token', threads: 'th_refresh_token', facebook: null };
+const PLATFORM_NAME: Record<TokenKeeperOptions['login'], string> = { instagram: 'Instagram', facebook: 'Instagram', threads: 'Threads' };
+
 export const TOKEN_CACHE_MS = 60_000;
 export const REFRESH_RETRY_MS = 15 * 60_000;
 /** Decide, record a new `.env` token, read again: a few rounds settle any race between instances. */
@@ -64,6 +74,9 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
   const { vault, channelId, logger } = options;
   const cacheMs = options.cacheMs ?? TOKEN_CACHE_MS;
   const retryMs = options.retryMs ?? REFRESH_RETRY_MS;
+  const grantType = REFRESH_GRANT[options.login];
+  const name = PLATFORM_NAME[options.login];
+  const lower = name.toLowerCase();
   let decision: TokenDecision | null = null;
   let readAt = Number.NEGATIVE_INFINITY;
   let loading: Promise<TokenDecision> | null = null;
@@ -98,7 +111,7 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
   function problemText(next: TokenDecision | null): string | null {
     if (!next?.problem) return null;
     if (next.problem.kind === 'unreadable') {
-      return `channel ${channelId}: the stored Instagram token cannot be used: ${next.problem.reason}; or put a fresh token in .env as ${options.tokenVariable} and restart. Until then the token from .env is used and not refreshed`;
+      return `channel ${channelId}: the stored ${name} token cannot be used: ${next.problem.reason}; or put a fresh token in .env as ${options.tokenVariable} and restart. Until then the token from .env is used and not refreshed`;
     }
     return `channel ${channelId}: the token in this instance's .env (${options.tokenVariable}) is older than the one another instance stored; the stored one is used. Put the current token in this instance's .env`;
   }
@@ -118,7 +131,7 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
         },
         (error: unknown) => {
           // The database may be away for a moment: keep publishing with the token in hand.
-          if (!vaultFailing) logger.warn({ channel: channelId, reason: errorText(error) }, `could not read the stored Instagram token from ${vault?.where ?? 'the vault'}; the token in hand stays in use`);
+          if (!vaultFailing) logger.warn({ channel: channelId, reason: errorText(error) }, `could not read the stored ${name} token from ${vault?.where ?? 'the vault'}; the token in hand stays in use`);
           vaultFailing = true;
           decision ??= envOnly(now);
           return decision;
@@ -132,7 +145,7 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
 
   async function callPlatform(from: TokenState, at: Date): Promise<{ ok: true; state: TokenState } | { ok: false; reason: string }> {
     const url = new URL(`${options.origin.replace(/\/+$/, '')}/refresh_access_token`);
-    url.searchParams.set('grant_type', 'ig_refresh_token');
+    url.searchParams.set('grant_type', grantType ?? 'ig_refresh_token');
     // The platform takes this token only as a query parameter; the URL is never logged or put in an error.
     url.searchParams.set('access_token', from.token);
     let status = 0;
@@ -168,7 +181,7 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
       if (!answer.ok) {
         lastError = answer.reason;
         failedAt = at.getTime();
-        logger.warn({ channel: channelId, reason: answer.reason }, 'instagram access token refresh failed; the current token stays in use');
+        logger.warn({ channel: channelId, reason: answer.reason }, `${lower} access token refresh failed; the current token stays in use`);
         return 'failed';
       }
       const saved = await vault.saveRefreshed(channelId, from, answer.state, at);
@@ -182,7 +195,7 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
       } else {
         readAt = Number.NEGATIVE_INFINITY;
       }
-      logger.info({ channel: channelId, expiresAt: answer.state.expiresAt?.toISOString() ?? null, stored: saved }, saved ? 'instagram access token refreshed' : 'instagram access token refreshed, but the stored token changed meanwhile (a new token in .env): the stored one is used');
+      logger.info({ channel: channelId, expiresAt: answer.state.expiresAt?.toISOString() ?? null, stored: saved }, saved ? `${lower} access token refreshed` : `${lower} access token refreshed, but the stored token changed meanwhile (a new token in .env): the stored one is used`);
       return 'refreshed';
     } finally {
       if (!settled) await claim.release().catch(() => undefined);
@@ -199,7 +212,7 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
     lastRefreshError: () => lastError,
     storeProblem: () => problemText(decision),
     refreshIfDue(at: Date): Promise<RefreshOutcome> {
-      if (options.login !== 'instagram' || !vault) return Promise.resolve('not-supported');
+      if (grantType === null || !vault) return Promise.resolve('not-supported');
       inFlight ??= (async (): Promise<RefreshOutcome> => {
         try {
           const now = await decide(at);
@@ -210,7 +223,7 @@ export function createTokenKeeper(options: TokenKeeperOptions): TokenKeeper {
         } catch (error) {
           lastError = `the token store did not answer (${errorText(error)})`;
           failedAt = at.getTime();
-          logger.warn({ channel: channelId, reason: lastError }, 'instagram access token refresh failed; the current token stays in use');
+          logger.warn({ channel: channelId, reason: lastError }, `${lower} access token refresh failed; the current token stays in use`);
           return 'failed';
         }
       })().finally(() => {
