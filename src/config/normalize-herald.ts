@@ -131,6 +131,12 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'instagram' && !channel.accountId && !channel.credentials.userId) {
       checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
     }
+    if (channel.driver === 'mastodon' && !channel.baseUrl) {
+      checker.error(['channels', index], 'a mastodon channel needs baseUrl: the address of the office\'s instance, e.g. https://mastodon.social (see README, "Connect Mastodon").');
+    }
+    if (channel.driver === 'mastodon' && !channel.credentials.accessToken) {
+      checker.error(['channels', index], 'a mastodon channel needs credentials.accessToken: the name of the environment variable holding its access token, e.g. MASTODON_TOKEN.');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
