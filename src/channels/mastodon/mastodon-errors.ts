@@ -45,7 +45,7 @@ export function classifyMastodonError(error: unknown, phase: MastodonPhase, now:
   }
   const says = error.serverText ? ` The instance says: "${error.serverText}".` : '';
   const status = error.status ?? undefined;
-  const options = { ...(status === undefined ? {} : { status }), code: error.code ?? (status === undefined ? error.failure : String(status)) };
+  const options = { ...(status === undefined ? {} : { status }), code: error.code ?? (error.failure === 'http' && status !== undefined ? String(status) : error.failure) };
 
   if (error.failure === 'refused') {
     return new PublishError('transient', `cannot reach the Mastodon instance while ${step} (${error.message})${phase === 'read' ? '' : '; nothing was posted'}: will retry.`, options);
