@@ -1,5 +1,6 @@
 import { NOT_PROCESSED, rateLimitFault } from '../../fakes/fake-mastodon-server';
 import { idempotencyKey } from '../../../src/channels/mastodon/mastodon-channel';
+import { createLogger } from '../../../src/logger';
 import { expectNoSecret, publishError, publishRequest, SECRET_TOKEN, startMastodonRig, writeCard, type MastodonRig } from './mastodon-rig';
 
 describe('channels/mastodon: publish', () => {
@@ -119,6 +120,22 @@ describe('channels/mastodon: publish', () => {
   it('a 429 without a usable reset waits five minutes', async () => {
     rig.fake.faults.push({ route: 'POST /api/v1/statuses', status: 429, body: { error: 'Too many requests' }, headers: { 'x-ratelimit-reset': 'soon' } });
     expect(await publishError(rig.channel().publish(publishRequest(rig.dir, 'r', 'Halo')))).toMatchObject({ kind: 'rate-limited', retryAt: new Date('2026-11-27T06:05:00Z') });
+  });
+
+  it('a 429 with only Retry-After (a proxy in front of the instance) waits that many seconds', async () => {
+    rig.fake.faults.push({ route: 'POST /api/v1/statuses', status: 429, body: { error: 'Too many requests' }, headers: { 'x-ratelimit-reset': '', 'retry-after': '120' } });
+    expect(await publishError(rig.channel().publish(publishRequest(rig.dir, 'r', 'Halo')))).toMatchObject({ kind: 'rate-limited', retryAt: new Date('2026-11-27T06:02:00Z') });
+  });
+
+  it('logs the post and never the token, whatever fails', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    const card = await writeCard(rig.dir, 'l/card.png', 'Kartu');
+    await rig.channel({}, { logger }).publish(publishRequest(rig.dir, 'l', 'Halo', [card]));
+    rig.fake.revokeToken();
+    const error = await publishError(rig.channel({}, { logger }).publish(publishRequest(rig.dir, 'l2', 'Halo', [card])));
+    expect(lines.some((line) => line.includes('posted to Mastodon'))).toBe(true);
+    expect(`${lines.join('\n')}\n${error.message}`).not.toContain(SECRET_TOKEN);
   });
 
   it('a revoked token is auth, naming the variable and what to do, never the token', async () => {
