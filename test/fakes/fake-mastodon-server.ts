@@ -437,9 +437,13 @@ function statusParams(contentType: string | undefined, raw: Buffer): StatusParam
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** StatusLengthValidator: grapheme clusters, each http(s) URL as `perUrl` characters. */
+/**
+ * StatusLengthValidator: grapheme clusters, each http(s) URL as `perUrl`
+ * characters; the URL ends before trailing sentence punctuation (twitter-text's
+ * extractor ends a URL on a letter, digit, `/`, `=`, `_`, `#`, `-` or `+`).
+ */
 function mastodonLength(text: string, perUrl: number): number {
-  const replaced = text.replace(/https?:\/\/\S+/g, 'x'.repeat(perUrl));
+  const replaced = text.replace(/https?:\/\/\S*[\p{L}\p{N}/=_#+-]/gu, 'x'.repeat(perUrl));
   return [...segmenter.segment(replaced)].length;
 }
 

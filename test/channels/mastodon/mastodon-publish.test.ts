@@ -96,6 +96,17 @@ describe('channels/mastodon: publish', () => {
     expect(rig.channel().check({ text: `a${text}`, media: [] })).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining('501 characters (as Mastodon counts them, each link as 23)') })]);
   });
 
+  it('counts punctuation after a link as text, as the instance does: a caption it refuses is an error in check', async () => {
+    // 474 + space + link (23) + ")." = 500 for Mastodon; one more letter is 501.
+    const fits = `${'a'.repeat(474)} https://imigrasi.go.id/antrian).`;
+    expect(rig.channel().check({ text: fits, media: [] })).toEqual([]);
+    await rig.channel().publish(publishRequest(rig.dir, 'fits', fits));
+    const over = `a${fits}`;
+    expect(rig.channel().check({ text: over, media: [] })).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining('caption is 501 characters') })]);
+    const refused = await publishError(rig.channel().publish(publishRequest(rig.dir, 'over', over)));
+    expect(refused).toMatchObject({ kind: 'permanent', status: 422 });
+  });
+
   it('5xx while uploading is transient and nothing is posted; 5xx on the status is unclear', async () => {
     rig.fake.faults.push({ route: 'POST /api/v2/media', status: 503 });
     const card = await writeCard(rig.dir, 'e/card.png', 'Kartu');
