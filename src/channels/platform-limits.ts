@@ -77,7 +77,9 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     maxAltTextLength: 1000,
   },
   mastodon: {
-    // The instance default; `check --online` reads the instance's own (GET /api/v2/instance).
+    // The defaults of every standard instance (graphemes, each link 23: countMastodon); `check
+    // --online` reads the instance's own (GET /api/v2/instance) and reports any lower one as an
+    // error. No daily cap: instances limit 300 statuses per 3 h and 30 uploads per 30 min.
     maxTextLength: 500,
     minImages: 0,
     maxImages: 4,

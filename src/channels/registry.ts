@@ -18,6 +18,7 @@ export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, () => ChannelFac
   instagram: () => (require('./instagram/instagram-channel') as typeof import('./instagram/instagram-channel')).createInstagramChannel,
   facebook: () => (require('./facebook/facebook-channel') as typeof import('./facebook/facebook-channel')).createFacebookChannel,
   threads: () => (require('./threads/threads-channel') as typeof import('./threads/threads-channel')).createThreadsChannel,
+  mastodon: () => (require('./mastodon/mastodon-channel') as typeof import('./mastodon/mastodon-channel')).createMastodonChannel,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

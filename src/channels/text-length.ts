@@ -72,13 +72,19 @@ export function countUtf16Units(text: string): number {
   return text.normalize('NFC').length;
 }
 
-/** Mastodon: graphemes, every http(s) link counted as 23 whatever its length. */
+/**
+ * Punctuation that ends a sentence rather than a link: Mastodon's link
+ * extractor (twitter-text's) leaves it out of the URL, so it counts as text.
+ */
+const URL_TRAILING_PUNCTUATION = /[.,:;!?'"’”)\]}>]+$/;
+
+/** Mastodon: graphemes, every http(s) link counted as 23 whatever its length (trailing punctuation is text). */
 export function countMastodon(text: string): number {
   const normalized = text.normalize('NFC');
   let total = 0;
-  const rest = normalized.replace(/https?:\/\/[^\s]+/g, () => {
+  const rest = normalized.replace(/https?:\/\/[^\s]+/g, (url) => {
     total += 23;
-    return '';
+    return URL_TRAILING_PUNCTUATION.exec(url)?.[0] ?? '';
   });
   return total + countGraphemes(rest);
 }

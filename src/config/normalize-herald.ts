@@ -140,6 +140,12 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'threads' && !channel.accountId && !channel.credentials.userId) {
       checker.error(['channels', index], 'a threads channel needs its user id: add accountId (the Threads user id, a number) or credentials.userId naming an environment variable.');
     }
+    if (channel.driver === 'mastodon' && !channel.baseUrl) {
+      checker.error(['channels', index], 'a mastodon channel needs baseUrl: the address of the office\'s instance, e.g. https://mastodon.social (see README, "Connect Mastodon").');
+    }
+    if (channel.driver === 'mastodon' && !channel.credentials.accessToken) {
+      checker.error(['channels', index], 'a mastodon channel needs credentials.accessToken: the name of the environment variable holding its access token, e.g. MASTODON_TOKEN.');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
