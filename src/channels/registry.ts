@@ -16,6 +16,7 @@ export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, () => ChannelFac
   outbox: () => (require('./outbox/outbox-channel') as typeof import('./outbox/outbox-channel')).createOutboxChannel,
   x: () => (require('./x/x-channel') as typeof import('./x/x-channel')).createXChannel,
   instagram: () => (require('./instagram/instagram-channel') as typeof import('./instagram/instagram-channel')).createInstagramChannel,
+  bluesky: () => (require('./bluesky/bluesky-channel') as typeof import('./bluesky/bluesky-channel')).createBlueskyChannel,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

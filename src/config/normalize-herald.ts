@@ -131,6 +131,12 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'instagram' && !channel.accountId && !channel.credentials.userId) {
       checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
     }
+    if (channel.driver === 'bluesky' && !channel.handle) {
+      checker.error(['channels', index], 'a bluesky channel needs handle: the account that posts, e.g. kanimpontianak.bsky.social (see README, "Connect Bluesky").');
+    }
+    if (channel.driver === 'bluesky' && !channel.credentials.appPassword) {
+      checker.error(['channels', index, 'credentials'], 'a bluesky channel needs credentials.appPassword: the name of the environment variable holding an app password, e.g. BLUESKY_APP_PASSWORD (see README, "Connect Bluesky").');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
