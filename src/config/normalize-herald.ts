@@ -135,7 +135,7 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
       checker.error(['channels', index], 'a bluesky channel needs handle: the account that posts, e.g. kanimpontianak.bsky.social (see README, "Connect Bluesky").');
     }
     if (channel.driver === 'bluesky' && !channel.credentials.appPassword) {
-      checker.error(['channels', index, 'credentials'], 'a bluesky channel needs credentials.appPassword: the name of the environment variable holding an app password, e.g. BLUESKY_APP_PASSWORD (see README, "Connect Bluesky").');
+      checker.error(['channels', index], 'a bluesky channel needs credentials.appPassword: the name of the environment variable holding an app password, e.g. BLUESKY_APP_PASSWORD (see README, "Connect Bluesky").');
     }
   });
 
