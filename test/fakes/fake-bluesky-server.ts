@@ -83,6 +83,8 @@ export interface FakeBlueskyServer {
   readonly counts: { createSession: number; refreshSession: number };
   /** Every access token handed out so far answers ExpiredToken (as after 2 h). */
   expireAccessTokens(): void;
+  /** Every refresh token handed out so far answers ExpiredToken (as after 90 days). */
+  expireRefreshTokens(): void;
   /** The app password is revoked in Bluesky's settings: its sessions die, the password is refused. */
   revokeAppPassword(): void;
   /** Adds a post as if made in the app (a real TID of `at`). */
@@ -314,6 +316,9 @@ export async function startFakeBlueskyServer(options: FakeBlueskyOptions): Promi
     },
     expireAccessTokens: () => {
       for (const token of tokens.values()) if (token.kind === 'access') token.expired = true;
+    },
+    expireRefreshTokens: () => {
+      for (const token of tokens.values()) if (token.kind === 'refresh') token.expired = true;
     },
     revokeAppPassword: () => {
       passwordRevoked = true;
