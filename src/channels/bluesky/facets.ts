@@ -16,6 +16,8 @@ export interface Facet {
   features: ({ $type: 'app.bsky.richtext.facet#link'; uri: string } | { $type: 'app.bsky.richtext.facet#tag'; tag: string })[];
 }
 
+// The classes list invisible separators (ZWJ, combining keycap) one by one, on purpose.
+// eslint-disable-next-line no-misleading-character-class
 const TAG = /(^|\s)[#＃]((?!\ufe0f)[^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]*[^\d\s\p{P}\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]+[^\s\u00AD\u2060\u200A\u200B\u200C\u200D\u20e2]*)?/gu;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 

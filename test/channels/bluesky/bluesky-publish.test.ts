@@ -44,7 +44,7 @@ describe('channels/bluesky: publish', () => {
   it('marks links and hashtags with facets in UTF-8 byte offsets, after emoji and multi-byte text', async () => {
     const text = '📢 Kuota “Paspor” dibuka — 08.00 WIB 🇮🇩 Info: imigrasi.go.id/kuota. Daftar: https://antrian.imigrasi.go.id/daftar?x=1 #KanimPontianak #Paspor2026';
     await world.channel().publish(world.request('p3', text, [world.card('p3/card.jpg')]));
-    const value = world.fake.posts()[0]!.value as { text: string; facets: { index: { byteStart: number; byteEnd: number }; features: Record<string, string>[] }[] };
+    const value = world.fake.posts()[0]!.value as unknown as { text: string; facets: { index: { byteStart: number; byteEnd: number }; features: Record<string, string>[] }[] };
     expect(value.text).toBe(text);
     const seen = value.facets.map((f) => [utf8(text, f.index.byteStart, f.index.byteEnd), f.features[0]]);
     expect(seen).toEqual([
