@@ -29,11 +29,16 @@ export function detectFacets(text: string): Facet[] {
     facets.push({ index: { byteStart: bytesBefore(start), byteEnd: bytesBefore(end) }, features: [feature] });
   };
 
-  for (const match of text.matchAll(new RegExp(URL_PATTERN.source, 'gi'))) {
+  // Full http(s) links whatever their domain, then bare domains with a known ending.
+  const candidates = [...text.matchAll(/https?:\/\/[^\s]+/gi), ...text.matchAll(new RegExp(URL_PATTERN.source, 'gi'))];
+  const taken: [number, number][] = [];
+  for (const match of candidates) {
     const start = match.index;
+    if (taken.some(([from, to]) => start >= from && start < to)) continue;
     const before = start === 0 ? '' : text[start - 1]!;
     if (before !== '' && !/[\s(]/u.test(before)) continue; // part of an e-mail address or a longer word
     let link = match[0];
+    taken.push([start, start + link.length]);
     if (/[.,;:!?]$/.test(link)) link = link.slice(0, -1);
     if (link.endsWith(')') && !link.includes('(')) link = link.slice(0, -1);
     const uri = /^https?:\/\//i.test(link) ? link : `https://${link}`;

@@ -42,7 +42,7 @@ describe('channels/bluesky: publish', () => {
   });
 
   it('marks links and hashtags with facets in UTF-8 byte offsets, after emoji and multi-byte text', async () => {
-    const text = '📢 Kuota “Paspor” dibuka — 08.00 WIB 🇮🇩 Info: imigrasi.go.id/kuota. Daftar: https://antrian.imigrasi.go.id/daftar?x=1 #KanimPontianak #Paspor2026';
+    const text = '📢 Kuota “Paspor” dibuka — 08.00 WIB 🇮🇩 Info: imigrasi.go.id/kuota. Daftar: https://antrian.imigrasi.go.id/daftar?x=1 (atau https://antre.example.travel/p) #KanimPontianak #Paspor2026 humas@imigrasi.go.id';
     await world.channel().publish(world.request('p3', text, [world.card('p3/card.jpg')]));
     const value = world.fake.posts()[0]!.value as unknown as { text: string; facets: { index: { byteStart: number; byteEnd: number }; features: Record<string, string>[] }[] };
     expect(value.text).toBe(text);
@@ -50,6 +50,8 @@ describe('channels/bluesky: publish', () => {
     expect(seen).toEqual([
       ['imigrasi.go.id/kuota', { $type: 'app.bsky.richtext.facet#link', uri: 'https://imigrasi.go.id/kuota' }],
       ['https://antrian.imigrasi.go.id/daftar?x=1', { $type: 'app.bsky.richtext.facet#link', uri: 'https://antrian.imigrasi.go.id/daftar?x=1' }],
+      // Any domain when the scheme is written; the unmatched ")" is not part of the link.
+      ['https://antre.example.travel/p', { $type: 'app.bsky.richtext.facet#link', uri: 'https://antre.example.travel/p' }],
       ['#KanimPontianak', { $type: 'app.bsky.richtext.facet#tag', tag: 'KanimPontianak' }],
       ['#Paspor2026', { $type: 'app.bsky.richtext.facet#tag', tag: 'Paspor2026' }],
     ]);
