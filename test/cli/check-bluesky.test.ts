@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createVirtualClock } from '../../src/clock';
 import { main } from '../../src/cli/main';
+import { startFakeBlueskyServer } from '../fakes/fake-bluesky-server';
 import { REPO_ROOT } from '../support/cli';
 
 class Capture extends Writable {
@@ -38,10 +39,10 @@ describe('cli/check: a Bluesky channel', () => {
     fs.writeFileSync(file, herald);
   }
 
-  async function check(): Promise<{ stdout: string; stderr: string }> {
+  async function check(online = false): Promise<{ stdout: string; stderr: string }> {
     const stdout = new Capture();
     const stderr = new Capture();
-    await main(['node', 'quota-herald', 'check', '--config', path.join(dir, 'config'), '--days', '35'], {
+    await main(['node', 'quota-herald', 'check', '--config', path.join(dir, 'config'), '--days', '35', ...(online ? ['--online'] : [])], {
       clock: createVirtualClock(new Date('2026-11-23T01:00:00Z')),
       env: { BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop' },
       stdout,
@@ -70,5 +71,23 @@ describe('cli/check: a Bluesky channel', () => {
     configure('  - { id: bsky, driver: bluesky, credentials: { appPassword: BLUESKY_APP_PASSWORD } }');
     const { stderr } = await check();
     expect(stderr).toMatch(/herald\.yaml:\d+:\d+.*bluesky channel needs handle/);
+  }, 120_000);
+
+  it('check --online: the account, no expiry, nothing posted; a second run reuses the stored session', async () => {
+    const fake = await startFakeBlueskyServer({ appPassword: 'abcd-efgh-ijkl-mnop' });
+    try {
+      configure(BLUESKY.replace('{ id: bsky,', `{ id: bsky, baseUrl: "${fake.url}",`));
+      const first = await check(true);
+      const output = first.stdout + first.stderr;
+      expect(output).toContain(`@${fake.handle}`);
+      expect(output).toContain('does not expire');
+      expect(output).not.toContain('abcd-efgh-ijkl-mnop');
+      await check(true);
+      expect(fake.posts()).toEqual([]);
+      // The session went into the data directory's database between the runs: one sign-in for both.
+      expect(fake.counts.createSession).toBe(1);
+    } finally {
+      await fake.close();
+    }
   }, 120_000);
 });
