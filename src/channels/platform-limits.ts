@@ -89,14 +89,18 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     maxAltTextLength: 1500,
   },
   bluesky: {
-    // Graphemes; the record also holds at most 3,000 UTF-8 bytes of text.
+    // app.bsky.feed.post `text`: 300 graphemes and 3,000 UTF-8 bytes (links count in full).
     maxTextLength: 300,
     maxTextBytes: 3000,
     minImages: 0,
+    // app.bsky.embed.images: up to 4, `alt` required (no length limit).
     maxImages: 4,
+    // Blobs: 2,000,000 bytes since April 2026, 1,000,000 on older PDS versions: the size every PDS takes.
+    // Cards are ~0.2 MB as JPEG, so JPEG and a `check` error above this instead of a shrinking loop.
     maxImageBytes: 1_000_000,
     imageMimes: ['image/png', 'image/jpeg'],
     preferredMime: 'image/jpeg',
+    // No daily cap a quota bot can reach: 5,000 write points an hour, 35,000 a day (a post is 2).
   },
   webhook: {
     maxTextLength: 65536,

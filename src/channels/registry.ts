@@ -19,6 +19,7 @@ export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, () => ChannelFac
   facebook: () => (require('./facebook/facebook-channel') as typeof import('./facebook/facebook-channel')).createFacebookChannel,
   threads: () => (require('./threads/threads-channel') as typeof import('./threads/threads-channel')).createThreadsChannel,
   mastodon: () => (require('./mastodon/mastodon-channel') as typeof import('./mastodon/mastodon-channel')).createMastodonChannel,
+  bluesky: () => (require('./bluesky/bluesky-channel') as typeof import('./bluesky/bluesky-channel')).createBlueskyChannel,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -146,6 +146,12 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'mastodon' && !channel.credentials.accessToken) {
       checker.error(['channels', index], 'a mastodon channel needs credentials.accessToken: the name of the environment variable holding its access token, e.g. MASTODON_TOKEN.');
     }
+    if (channel.driver === 'bluesky' && !channel.handle) {
+      checker.error(['channels', index], 'a bluesky channel needs handle: the account that posts, e.g. kanimpontianak.bsky.social (see README, "Connect Bluesky").');
+    }
+    if (channel.driver === 'bluesky' && !channel.credentials.appPassword) {
+      checker.error(['channels', index], 'a bluesky channel needs credentials.appPassword: the name of the environment variable holding an app password, e.g. BLUESKY_APP_PASSWORD (see README, "Connect Bluesky").');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
