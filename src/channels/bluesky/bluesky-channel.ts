@@ -238,6 +238,9 @@ export function createBlueskyChannel(config: ChannelConfig, deps: ChannelDeps, o
         if (origin) details.push(origin === 'created' ? 'signed in with the app password (new session, stored for the next runs)' : origin === 'refreshed' ? 'session refreshed' : 'stored session reused (no new sign-in)');
       } catch (error) {
         const failure = fail(error, 'read');
+        // Unreachable or busy is not a credentials problem: thrown, the periodic check
+        // logs it and `check --online` prints it, without an "auth" alert to staff.
+        if (failure.kind !== 'auth' && failure.kind !== 'permanent') throw failure;
         problems.push({ severity: 'error', message: `Bluesky account check failed: ${failure.message}` });
       }
       void now;

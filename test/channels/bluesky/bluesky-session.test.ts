@@ -124,6 +124,11 @@ describe('channels/bluesky: session', () => {
     expect(mainPassword.problems).toEqual(expect.arrayContaining([{ severity: 'warning', message: expect.stringContaining('not in the form of a Bluesky app password') }]));
   });
 
+  it('verify: an unreachable server is thrown (logged, no "auth" alert), not reported as a credentials problem', async () => {
+    world.fake.faults.push({ route: 'app.bsky.actor.getProfile', status: 503, body: { error: 'InternalServerError', message: 'Internal Server Error' } });
+    await expect(world.channel({ deps: { tokenVault: vault('a') } }).verify!(world.clock.now())).rejects.toMatchObject({ kind: 'transient' });
+  });
+
   it('refuses a missing handle or env variable with what to do', () => {
     expect(() => world.channel({ config: { handle: undefined } })).toThrow('herald.yaml:12:5: channel "bluesky" needs handle');
     expect(() => world.channel({ deps: { env: {} } })).toThrow(/BLUESKY_APP_PASSWORD is not set: create an app password/);
