@@ -131,6 +131,12 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'instagram' && !channel.accountId && !channel.credentials.userId) {
       checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
     }
+    if (channel.driver === 'telegram' && !channel.chatId) {
+      checker.error(['channels', index], 'a telegram channel needs chatId: the channel as "@username" or its numeric id "-100…" (in quotes), see README, "Connect Telegram".');
+    }
+    if (channel.driver === 'telegram' && !channel.credentials.botToken) {
+      checker.error(['channels', index], 'a telegram channel needs credentials.botToken: the name of the environment variable holding the bot token from @BotFather, e.g. { botToken: TG_CHANNEL_BOT_TOKEN }.');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
