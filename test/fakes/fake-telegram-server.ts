@@ -42,6 +42,8 @@ export interface FakeTelegramMessage {
   method: 'sendMessage' | 'sendPhoto' | 'sendMediaGroup';
   photo: FakeTelegramPhoto | null;
   mediaGroupId: string | null;
+  /** `parse_mode` as sent (null: plain text), of the message or its album item. */
+  parseMode: string | null;
   /** The fake's clock when it was stored. */
   at: Date;
 }
@@ -115,6 +117,7 @@ export interface FakeTelegramServer {
 }
 
 const CAPTION_MAX = 1024;
+const parseModeOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const TEXT_MAX = 4096;
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 const SENDING = new Set(['sendMessage', 'sendPhoto', 'sendMediaGroup']);
@@ -236,13 +239,13 @@ export async function startFakeTelegramServer(options: FakeTelegramServerOptions
       const text = typeof fields.text === 'string' ? fields.text : '';
       if (text.length === 0) throw new Refusal(400, 'Bad Request: message text is empty');
       if (text.length > TEXT_MAX) throw new Refusal(400, 'Bad Request: message is too long');
-      return { chat, items: [{ text, method, photo: null, mediaGroupId: null }] };
+      return { chat, items: [{ text, method, photo: null, mediaGroupId: null, parseMode: parseModeOf(fields.parse_mode) }] };
     }
     if (method === 'sendPhoto') {
       const text = checkCaption(fields.caption);
-      return { chat, items: [{ text, method, photo: checkPhoto(files.get('photo')), mediaGroupId: null }] };
+      return { chat, items: [{ text, method, photo: checkPhoto(files.get('photo')), mediaGroupId: null, parseMode: parseModeOf(fields.parse_mode) }] };
     }
-    let media: { type?: unknown; media?: unknown; caption?: unknown }[];
+    let media: { type?: unknown; media?: unknown; caption?: unknown; parse_mode?: unknown }[];
     try {
       media = JSON.parse(String(fields.media ?? '')) as typeof media;
     } catch {
@@ -254,7 +257,7 @@ export async function startFakeTelegramServer(options: FakeTelegramServerOptions
       if (item.type !== 'photo') throw new Refusal(400, 'Bad Request: unsupported media type in the album');
       const attach = /^attach:\/\/(.+)$/.exec(String(item.media ?? ''));
       if (!attach) throw new Refusal(400, 'Bad Request: wrong file identifier/HTTP URL specified');
-      return { text: checkCaption(item.caption), method: 'sendMediaGroup' as const, photo: checkPhoto(files.get(attach[1]!)), mediaGroupId: groupId };
+      return { text: checkCaption(item.caption), method: 'sendMediaGroup' as const, photo: checkPhoto(files.get(attach[1]!)), mediaGroupId: groupId, parseMode: parseModeOf(item.parse_mode) };
     });
     return { chat, items };
   }

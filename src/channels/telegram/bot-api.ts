@@ -44,8 +44,8 @@ export interface BotApiOptions {
 export interface BotApi {
   /** A method with a JSON body (every method but uploads). */
   call<T>(method: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<T>;
-  /** A method with a multipart body (sendPhoto, sendMediaGroup with uploaded files). */
-  upload<T>(method: string, form: FormData, timeoutMs: number, signal?: AbortSignal): Promise<T>;
+  /** A method with a multipart body (sendPhoto, sendMediaGroup with uploaded files): multipart.ts. */
+  upload<T>(method: string, multipart: { body: Buffer; contentType: string }, timeoutMs: number, signal?: AbortSignal): Promise<T>;
 }
 
 interface Envelope {
@@ -59,7 +59,7 @@ interface Envelope {
 export function createBotApi(options: BotApiOptions): BotApi {
   const origin = options.origin.replace(/\/+$/, '');
 
-  async function send<T>(method: string, init: { body: string | FormData; headers?: Record<string, string> }, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  async function send<T>(method: string, init: { body: string | Buffer; headers: Record<string, string> }, timeoutMs: number, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new BotApiError('refused', method, `${method}: given up before sending`, null, null, null);
     let response: Response;
     try {
@@ -85,7 +85,7 @@ export function createBotApi(options: BotApiOptions): BotApi {
 
   return {
     call: (method, body, timeoutMs, signal) => send(method, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, timeoutMs, signal),
-    upload: (method, form, timeoutMs, signal) => send(method, { body: form }, timeoutMs, signal),
+    upload: (method, multipart, timeoutMs, signal) => send(method, { body: multipart.body, headers: { 'content-type': multipart.contentType } }, timeoutMs, signal),
   };
 }
 

@@ -24,6 +24,7 @@ import { checkRenderedPost } from '../check-post';
 import { PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { createBotApi, type BotApi } from './bot-api';
+import { encodeMultipart } from './multipart';
 import { classifyTelegramError } from './telegram-errors';
 
 export const TELEGRAM_API = 'https://api.telegram.org';
@@ -98,18 +99,14 @@ export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, 
     if (cards.length === 0) {
       return [await api.call<Message>('sendMessage', { chat_id: settings.chatId, text }, sendTimeoutMs, signal)];
     }
+    const files = cards.map(({ item, bytes }, i) => ({ name: cards.length === 1 ? 'photo' : `card${i}`, fileName: fileName(item, i), mime: item.mime, bytes }));
     if (cards.length === 1) {
-      const form = new FormData();
-      form.set('chat_id', settings.chatId);
-      form.set('photo', asBlob(cards[0]!.bytes, cards[0]!.item), fileName(cards[0]!.item, 0));
-      if (text !== '') form.set('caption', text);
+      const form = encodeMultipart({ chat_id: settings.chatId, ...(text === '' ? {} : { caption: text }) }, files);
       return [await api.upload<Message>('sendPhoto', form, sendTimeoutMs, signal)];
     }
-    const form = new FormData();
-    form.set('chat_id', settings.chatId);
     // The caption on the first photo only: clients show it under the album.
-    form.set('media', JSON.stringify(cards.map((_, i) => ({ type: 'photo', media: `attach://card${i}`, ...(i === 0 && text !== '' ? { caption: text } : {}) }))));
-    cards.forEach(({ item, bytes }, i) => form.set(`card${i}`, asBlob(bytes, item), fileName(item, i)));
+    const album = files.map((file, i) => ({ type: 'photo', media: `attach://${file.name}`, ...(i === 0 && text !== '' ? { caption: text } : {}) }));
+    const form = encodeMultipart({ chat_id: settings.chatId, media: JSON.stringify(album) }, files);
     return api.upload<Message[]>('sendMediaGroup', form, sendTimeoutMs, signal);
   }
 
@@ -198,10 +195,6 @@ export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, 
       return { channelId: config.id, account, details, tokenExpiresAt: null, problems };
     },
   };
-}
-
-function asBlob(bytes: Buffer, media: RenderedMedia): Blob {
-  return new Blob([bytes], { type: media.mime });
 }
 
 function fileName(media: RenderedMedia, index: number): string {
