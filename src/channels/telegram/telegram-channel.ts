@@ -202,8 +202,8 @@ function fileName(media: RenderedMedia, index: number): string {
 }
 
 function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  const chars = [...(text.split('\n', 1)[0] ?? '')];
+  return chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : chars.join('');
 }
 
 /** Host, chat and token variable; a missing one is a config error naming it (never a value). */
