@@ -88,26 +88,26 @@ export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, 
 
   const postUrl = (messageId: number): string | null => (username ? `https://t.me/${username}/${messageId}` : null);
 
-  async function send(request: PublishRequest, signal?: AbortSignal): Promise<Message[]> {
+  /** The one request that creates the post, ready to go: sendMessage, sendPhoto or sendMediaGroup. */
+  async function prepare(request: PublishRequest, signal?: AbortSignal): Promise<() => Promise<Message[]>> {
     const { text, media } = request.post;
     if (media.length > limits.maxImages) {
       throw new PublishError('permanent', `telegram: an album holds at most ${limits.maxImages} photos, this post has ${media.length}: render fewer card pages for this channel`);
     }
     // Bytes first: nothing leaves before every card is here (a missing card throws CardMissingError).
     const cards = await Promise.all(media.map(async (item) => ({ item, bytes: (await readCard(request.mediaRoot, item)).bytes })));
-    await request.checkpoint?.('sending');
     if (cards.length === 0) {
-      return [await api.call<Message>('sendMessage', { chat_id: settings.chatId, text }, sendTimeoutMs, signal)];
+      return async () => [await api.call<Message>('sendMessage', { chat_id: settings.chatId, text }, sendTimeoutMs, signal)];
     }
     const files = cards.map(({ item, bytes }, i) => ({ name: cards.length === 1 ? 'photo' : `card${i}`, fileName: fileName(item, i), mime: item.mime, bytes }));
     if (cards.length === 1) {
       const form = encodeMultipart({ chat_id: settings.chatId, ...(text === '' ? {} : { caption: text }) }, files);
-      return [await api.upload<Message>('sendPhoto', form, sendTimeoutMs, signal)];
+      return async () => [await api.upload<Message>('sendPhoto', form, sendTimeoutMs, signal)];
     }
     // The caption on the first photo only: clients show it under the album.
     const album = files.map((file, i) => ({ type: 'photo', media: `attach://${file.name}`, ...(i === 0 && text !== '' ? { caption: text } : {}) }));
     const form = encodeMultipart({ chat_id: settings.chatId, media: JSON.stringify(album) }, files);
-    return api.upload<Message[]>('sendMediaGroup', form, sendTimeoutMs, signal);
+    return () => api.upload<Message[]>('sendMediaGroup', form, sendTimeoutMs, signal);
   }
 
   return {
@@ -118,9 +118,12 @@ export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, 
 
     async publish(request: PublishRequest, signal?: AbortSignal): Promise<PublishResult> {
       await learnUsername(signal);
+      const send = await prepare(request, signal);
+      // A checkpoint that throws (the post went to another sender) propagates as it is: nothing was sent.
+      await request.checkpoint?.('sending');
       let messages: Message[];
       try {
-        messages = await send(request, signal);
+        messages = await send();
       } catch (error) {
         const failure = classifyTelegramError(error, 'send', context());
         if (failure.kind === 'unclear') {

@@ -5,8 +5,11 @@
  * cannot read its channel back, so only staff can settle it); a send that
  * certainly did not happen is retried; a refusal staff must fix is `auth`.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { CardMissingError } from '../../../src/channels/card-bytes';
 import { PublishError } from '../../../src/channels/publish-error';
 import { CHANNEL, START, expectNoToken, failureOf, publishRequest, startTelegramRig, writeJpegCard, type TelegramRig } from './telegram-rig';
 
@@ -120,6 +123,17 @@ describe('channels/telegram: failures', () => {
     const card = await writeJpegCard(rig.dir, 'stop.jpg');
     const failure = await failureOf(rig.channel.publish(publishRequest(rig.dir, 'stop', CAPTION, [card.media]), controller.signal));
     expect(failure).toMatchObject({ kind: 'transient' });
+    expect(rig.server.calls).toEqual([]);
+    expect(rig.alerts).toEqual([]);
+  });
+
+  it('a card missing before the send, or a checkpoint refusing it: thrown as they are, nothing sent, no alert', async () => {
+    const card = await writeJpegCard(rig.dir, 'gone.jpg');
+    fs.rmSync(path.join(rig.dir, card.media.file));
+    await expect(rig.channel.publish(publishRequest(rig.dir, 'gone', CAPTION, [card.media]))).rejects.toBeInstanceOf(CardMissingError);
+    const lost = Object.assign(new Error('lease lost'), { name: 'LeaseLostError' });
+    const other = await writeJpegCard(rig.dir, 'lost.jpg');
+    await expect(rig.channel.publish({ ...publishRequest(rig.dir, 'lost', CAPTION, [other.media]), checkpoint: () => Promise.reject(lost) })).rejects.toBe(lost);
     expect(rig.server.calls).toEqual([]);
     expect(rig.alerts).toEqual([]);
   });
