@@ -23,7 +23,7 @@ export interface TelegramErrorContext {
 }
 
 const UNCLEAR_ADVICE =
-  'Telegram bots cannot read a channel back, so the bot will NOT send it again: look at the channel; if the post is there, mark it posted by hand, if not, mark it not posted (or post it by hand)';
+  'Telegram bots cannot read a channel back, so the bot will NOT send it again: look at the channel; if the post is there, mark it "Posted by hand" in the console; if not, mark it "Not posted" and the bot sends it';
 
 export function classifyTelegramError(error: unknown, phase: TelegramPhase, ctx: TelegramErrorContext): PublishError {
   if (error instanceof PublishError) return error;
