@@ -320,7 +320,7 @@ export async function startFakeTelegramServer(options: FakeTelegramServerOptions
           if (fault.kind === 'malformed') return void (record('malformed-after'), res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":tru'));
           if (fault.kind === 'status') {
             record(`${fault.status}-after`);
-            return refuse(fault.status, 'Bad Gateway');
+            return refuse(fault.status, fault.status === 502 ? 'Bad Gateway' : 'Internal Server Error');
           }
         }
         result = answerJson;
