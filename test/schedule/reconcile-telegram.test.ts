@@ -7,6 +7,8 @@
  * driver's `unclear-outcome`), again once the deadline passed
  * (`reconcile-undecided`), and the post stays `unknown` for them to settle.
  */
+import { requestFor } from '../../src/schedule/ledger-post';
+import { claimDue, markAttemptPhase, releaseAllLeases } from '../../src/store/claims';
 import { DIALECTS, useTestStore } from '../support/databases';
 import { START, startTelegramRig, type TelegramRig } from '../channels/telegram/telegram-rig';
 import { after, createReconcileRig, type ReconcileRig } from './reconcile-rig';
@@ -70,6 +72,28 @@ describe.each(DIALECTS)('schedule/reconcile with the Telegram driver on %s', (di
     expect(await rig.post(1)).toMatchObject({ state: 'published', remoteId: String(post!.messageIds[0]), remoteUrl: `https://t.me/kanimptk/${post!.messageIds[0]}` });
     expect(sends()).toBe(2);
     expect([...telegram.alerts, ...rig.alerts]).toEqual([]);
+  }, 120_000);
+
+  it('a bot killed after "sending" whose post went out: after the restart, staff are alerted at once and it is never sent again', async () => {
+    await rig.seed([{ n: 1, channelId: 'telegram', text: TEXT, dueAt: START, deadline: after(START, HOUR) }]);
+    // The previous run claimed the post, passed the point of no return and sent it, then died.
+    const [claimed] = await claimDue(ctx.store, { now: START, owner: 'killed@1', leaseMs: 120_000, limit: 1 });
+    await markAttemptPhase(ctx.store, { id: claimed!.id, revision: claimed!.revision, owner: 'killed@1' }, 'sending');
+    await telegram.channelWith().publish(requestFor(claimed!, telegram.dir));
+    const restart = after(START, 2_000);
+    await releaseAllLeases(ctx.store, restart);
+
+    await rig.tickAt(restart);
+    expect(await rig.post(1)).toMatchObject({ state: 'unknown' });
+    expect(telegram.alerts).toEqual([{ kind: 'unclear-outcome', message: expect.stringMatching(/^posts sent to the Telegram channel -1001234567890 \(https:\/\/t.me\/kanimptk\) since .* have an unclear outcome .*will NOT send it again/s) }]);
+
+    await runForTwoHours();
+    expect(sends()).toBe(1);
+    expect(telegram.server.posts()).toHaveLength(1);
+    expect(await rig.post(1)).toMatchObject({ state: 'unknown' });
+    // Once for the window, however often the reconciler reads; then once more at the deadline.
+    expect(telegram.alerts).toHaveLength(1);
+    expect(rig.alerts.map((a) => a.kind)).toEqual(['reconcile-undecided']);
   }, 120_000);
 
   it('what the thrown readBack prevents: a driver answering "nothing there" would have been sent twice', async () => {

@@ -25,7 +25,7 @@ import { PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { createBotApi, type BotApi } from './bot-api';
 import { encodeMultipart } from './multipart';
-import { classifyTelegramError } from './telegram-errors';
+import { classifyTelegramError, UNCLEAR_ADVICE } from './telegram-errors';
 
 export const TELEGRAM_API = 'https://api.telegram.org';
 
@@ -72,6 +72,10 @@ export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, 
   const readCard = deps.readCard ?? readCardFromDisk;
   const api: BotApi = createBotApi({ origin: settings.origin, token: deps.env[settings.tokenVariable]!, fetch: deps.fetch });
   const context = () => ({ now: deps.clock.now(), tokenVariable: settings.tokenVariable, chatId: settings.chatId });
+  /** The due times of the posts whose unclear send this process alerted about. */
+  const alertedSends: number[] = [];
+  /** readBack windows (`since`) already alerted about. */
+  const alertedWindows = new Set<number>();
   /** The channel's public @username (null: private, or not known yet); `undefined`: not asked yet. */
   let username: string | null | undefined = settings.chatId.startsWith('@') ? settings.chatId.slice(1) : undefined;
 
@@ -128,6 +132,7 @@ export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, 
         const failure = classifyTelegramError(error, 'send', context());
         if (failure.kind === 'unclear') {
           // The reconciler cannot settle it (readBack throws): staff must look now, not at the deadline.
+          alertedSends.push(request.scheduledAt.getTime());
           deps.alert?.(
             'unclear-outcome',
             `${request.postId} (${request.ruleId}, due ${request.scheduledAt.toISOString()}) may or may not be on the Telegram channel ${settings.chatId}${username ? ` (https://t.me/${username})` : ''}: ${failure.message}. It begins: "${firstLine(request.post.text)}"`,
@@ -146,7 +151,19 @@ export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, 
       return { remoteId: ids.length > 0 ? ids.join(',') : `unknown@${publishedAt.toISOString()}`, url: ids.length > 0 ? postUrl(ids[0]!) : null, publishedAt };
     },
 
-    async readBack(): Promise<RemotePost[]> {
+    async readBack(since: Date, signal?: AbortSignal): Promise<RemotePost[]> {
+      // Asked to settle posts this process never alerted about: a bot stopped (or an
+      // instance lost) after the point of no return. Tell staff now, once per window,
+      // rather than only when the deadline has passed (reconcile-undecided).
+      const covered = alertedSends.some((scheduledAt) => scheduledAt >= since.getTime());
+      if (!covered && !alertedWindows.has(since.getTime())) {
+        alertedWindows.add(since.getTime());
+        await learnUsername(signal); // the channel's link for staff (a process just started has not asked yet)
+        deps.alert?.(
+          'unclear-outcome',
+          `posts sent to the Telegram channel ${settings.chatId}${username ? ` (https://t.me/${username})` : ''} since ${since.toISOString()} have an unclear outcome (the bot was stopped, or lost its lease, while sending): ${UNCLEAR_ADVICE}. They are the channel's posts in state "unknown" in the console`,
+        );
+      }
       throw new PublishError(
         'permanent',
         `telegram: a bot cannot read the channel ${settings.chatId} back, so a post with an unclear outcome is never re-sent by the bot: staff must look at the channel and mark the post "posted by hand" or "not posted"`,

@@ -22,7 +22,7 @@ export interface TelegramErrorContext {
   chatId: string;
 }
 
-const UNCLEAR_ADVICE =
+export const UNCLEAR_ADVICE =
   'Telegram bots cannot read a channel back, so the bot will NOT send it again: look at the channel; if the post is there, mark it "Posted by hand" in the console; if not, mark it "Not posted" and the bot sends it';
 
 export function classifyTelegramError(error: unknown, phase: TelegramPhase, ctx: TelegramErrorContext): PublishError {
