@@ -47,13 +47,22 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     preferredMime: 'image/jpeg',
   },
   telegram: {
-    // Counted in UTF-16 code units (never fewer than code points): safe whichever unit Telegram uses.
+    // A photo caption, "0-1024 characters after entities parsing" (captions go as plain text,
+    // so nothing is parsed). Counted in UTF-16 code units, never fewer than code points: safe
+    // whichever unit Telegram uses. A text-only post could hold 4,096; the templates aim at 1,024.
     maxTextLength: 1024,
     minImages: 0,
+    // sendMediaGroup: 2-10 photos; one goes by sendPhoto. Uploads up to 10 MB; "the photo's width
+    // and height must not exceed 10000 in total. Width and height ratio must be at most 20."
     maxImages: 10,
     maxImageBytes: 10 * 1024 * 1024,
     imageMimes: ['image/png', 'image/jpeg'],
+    // Telegram recompresses every photo to JPEG: sending JPEG uploads less for the same picture.
     preferredMime: 'image/jpeg',
+    minAspectRatio: 1 / 20,
+    maxAspectRatio: 20,
+    // No alt text on Telegram (no maxAltTextLength): the Bot API has no field for it.
+    // No daily cap: about 20 messages a minute per channel, answered with 429 + retry_after.
   },
   threads: {
     // docs/channels/threads.md §3. UTF-8 bytes: "Emojis are counted as the number of UTF-8 bytes"

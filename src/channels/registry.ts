@@ -20,6 +20,7 @@ export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, () => ChannelFac
   threads: () => (require('./threads/threads-channel') as typeof import('./threads/threads-channel')).createThreadsChannel,
   mastodon: () => (require('./mastodon/mastodon-channel') as typeof import('./mastodon/mastodon-channel')).createMastodonChannel,
   bluesky: () => (require('./bluesky/bluesky-channel') as typeof import('./bluesky/bluesky-channel')).createBlueskyChannel,
+  telegram: () => (require('./telegram/telegram-channel') as typeof import('./telegram/telegram-channel')).createTelegramChannel,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -152,6 +152,12 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     if (channel.driver === 'bluesky' && !channel.credentials.appPassword) {
       checker.error(['channels', index], 'a bluesky channel needs credentials.appPassword: the name of the environment variable holding an app password, e.g. BLUESKY_APP_PASSWORD (see README, "Connect Bluesky").');
     }
+    if (channel.driver === 'telegram' && !channel.chatId) {
+      checker.error(['channels', index], 'a telegram channel needs chatId: the channel as "@username" or its numeric id "-100…" (in quotes), see README, "Connect Telegram".');
+    }
+    if (channel.driver === 'telegram' && !channel.credentials.botToken) {
+      checker.error(['channels', index], 'a telegram channel needs credentials.botToken: the name of the environment variable holding the bot token from @BotFather, e.g. { botToken: TG_CHANNEL_BOT_TOKEN }.');
+    }
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
