@@ -45,6 +45,7 @@ import {
   type ChannelInput,
 } from './schema';
 import { didYouMean } from './suggest';
+import { checkDriverRequirements } from './channel-requirements';
 import { checkPublicBaseUrl } from './public-address';
 import { getFontSet } from '../render/fonts';
 import { verifyAddressProblem } from '../render/verify-view';
@@ -125,39 +126,7 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
   channels.forEach((channel, index) => {
     const platformCap = channel.platform === 'generic' ? undefined : settings.dailyCaps?.[channel.platform];
     if (channel.dailyCap === undefined && platformCap !== undefined) channel.dailyCap = platformCap;
-    if (channel.driver === 'instagram' && channel.enabled && !settings.mediaServer) {
-      checker.error(['channels', index, 'driver'], 'the instagram driver needs the media server: Instagram fetches each image from a public https address. Add settings.mediaServer.publicBaseUrl (see README, "Connect Instagram").');
-    }
-    if (channel.driver === 'instagram' && !channel.accountId && !channel.credentials.userId) {
-      checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
-    }
-    if (channel.driver === 'facebook' && !channel.pageId) {
-      checker.error(['channels', index], 'a facebook channel needs its Page id: add pageId (a number: Page → About → Page transparency, or Meta Business Suite → Settings; see README, "Connect a Facebook Page").');
-    }
-    if (channel.driver === 'threads' && channel.enabled && !settings.mediaServer) {
-      checker.error(['channels', index, 'driver'], 'the threads driver needs the media server: Threads fetches each image from a public https address. Add settings.mediaServer.publicBaseUrl (see README, "Connect Threads").');
-    }
-    if (channel.driver === 'threads' && !channel.accountId && !channel.credentials.userId) {
-      checker.error(['channels', index], 'a threads channel needs its user id: add accountId (the Threads user id, a number) or credentials.userId naming an environment variable.');
-    }
-    if (channel.driver === 'mastodon' && !channel.baseUrl) {
-      checker.error(['channels', index], 'a mastodon channel needs baseUrl: the address of the office\'s instance, e.g. https://mastodon.social (see README, "Connect Mastodon").');
-    }
-    if (channel.driver === 'mastodon' && !channel.credentials.accessToken) {
-      checker.error(['channels', index], 'a mastodon channel needs credentials.accessToken: the name of the environment variable holding its access token, e.g. MASTODON_TOKEN.');
-    }
-    if (channel.driver === 'bluesky' && !channel.handle) {
-      checker.error(['channels', index], 'a bluesky channel needs handle: the account that posts, e.g. kanimpontianak.bsky.social (see README, "Connect Bluesky").');
-    }
-    if (channel.driver === 'bluesky' && !channel.credentials.appPassword) {
-      checker.error(['channels', index], 'a bluesky channel needs credentials.appPassword: the name of the environment variable holding an app password, e.g. BLUESKY_APP_PASSWORD (see README, "Connect Bluesky").');
-    }
-    if (channel.driver === 'telegram' && !channel.chatId) {
-      checker.error(['channels', index], 'a telegram channel needs chatId: the channel as "@username" or its numeric id "-100…" (in quotes), see README, "Connect Telegram".');
-    }
-    if (channel.driver === 'telegram' && !channel.credentials.botToken) {
-      checker.error(['channels', index], 'a telegram channel needs credentials.botToken: the name of the environment variable holding the bot token from @BotFather, e.g. { botToken: TG_CHANNEL_BOT_TOKEN }.');
-    }
+    checkDriverRequirements(checker, channel, index, settings);
   });
 
   if (!office || !holidays) return { office: undefined, settings, serviceIds };
