@@ -16,6 +16,7 @@ export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, () => ChannelFac
   outbox: () => (require('./outbox/outbox-channel') as typeof import('./outbox/outbox-channel')).createOutboxChannel,
   x: () => (require('./x/x-channel') as typeof import('./x/x-channel')).createXChannel,
   instagram: () => (require('./instagram/instagram-channel') as typeof import('./instagram/instagram-channel')).createInstagramChannel,
+  webhook: () => (require('./webhook/webhook-channel') as typeof import('./webhook/webhook-channel')).createWebhookChannel,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -48,6 +48,7 @@ import { didYouMean } from './suggest';
 import { checkPublicBaseUrl } from './public-address';
 import { getFontSet } from '../render/fonts';
 import { verifyAddressProblem } from '../render/verify-view';
+import { webhookUrlProblem } from '../channels/webhook/webhook-url';
 
 /** `settings.web` when not written: loopback only, a reverse proxy in front for anything else. */
 export const DEFAULT_WEB: WebSettings = { host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false, auditRetentionDays: 366 };
@@ -130,6 +131,11 @@ export function normalizeHerald(checker: Checker, templatesDir: string | readonl
     }
     if (channel.driver === 'instagram' && !channel.accountId && !channel.credentials.userId) {
       checker.error(['channels', index], 'an instagram channel needs its account id: add accountId (the IG user id, a number) or credentials.userId naming an environment variable.');
+    }
+    if (channel.driver === 'webhook') {
+      const problem = channel.url === undefined ? 'a webhook channel needs url: the https address of the receiver (see README, "Connect a webhook").' : webhookUrlProblem(channel.url);
+      if (problem) checker.error(['channels', index, ...(channel.url === undefined ? [] : ['url'])], problem);
+      if (!channel.credentials.secret) checker.error(['channels', index], 'a webhook channel needs credentials.secret: the NAME of the environment variable holding its whsec_… signing secret.');
     }
   });
 
