@@ -18,6 +18,8 @@ import { createVirtualClock } from '../../../src/clock';
 import { createSilentLogger } from '../../../src/logger';
 import { startFakeWebhookServer, verifyStandardWebhook, type FakeWebhookServer } from '../../fakes/fake-webhook-server';
 import { requestFacts } from '../../support/publish-request';
+import { loadConfig } from '../../../src/config/load';
+import { MINIMAL_HERALD, MINIMAL_TEMPLATES, problemAt, writeTempDir } from '../../config/helpers';
 
 const SECRET = `whsec_${Buffer.from('webhook-test-secret-RECOGNISABLE!').toString('base64')}`;
 const location = { file: 'herald.yaml', line: 7, col: 5 };
@@ -315,5 +317,20 @@ describe('channels/webhook: settings', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(malformed);
     }
+  });
+});
+
+describe('config: a webhook channel in herald.yaml', () => {
+  it('needs url (https, or http to this machine) and credentials.secret, each problem at its file:line:col', () => {
+    const x = '  - { id: x, driver: outbox, platform: x }';
+    const herald = MINIMAL_HERALD.replace(x, `${x}\n  - { id: a, driver: webhook, url: "http://humas.example.go.id/hook", credentials: { secret: WEBHOOK_SECRET } }\n  - { id: b, driver: webhook }\n  - { id: c, driver: webhook, url: "http://127.0.0.1:8080/hook", credentials: { secret: WEBHOOK_SECRET } }`);
+    const dir = writeTempDir({ 'herald.yaml': herald, ...MINIMAL_TEMPLATES });
+    const { problems } = loadConfig(dir);
+    const file = path.join(dir, 'herald.yaml');
+    const line = (id: string): number => herald.split('\n').findIndex((l) => l.includes(`id: ${id},`)) + 1;
+    expect(problemAt(problems, file, line('a'), herald.split('\n')[line('a') - 1]!.indexOf('"http') + 1).message).toMatch(/plain http: a webhook must use https/);
+    const missing = problems.filter((p) => p.location?.line === line('b')).map((p) => p.message);
+    expect(missing).toEqual([expect.stringMatching(/needs url/), expect.stringMatching(/needs credentials\.secret/)]);
+    expect(problems.filter((p) => p.location?.line === line('c'))).toEqual([]);
   });
 });
