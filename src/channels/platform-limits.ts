@@ -112,10 +112,13 @@ export const PLATFORM_LIMITS: Record<PlatformName, ChannelLimits> = {
     // No daily cap a quota bot can reach: 5,000 write points an hour, 35,000 a day (a post is 2).
   },
   webhook: {
+    // Ours to choose (docs/channels/webhook.md): code points. Without the media
+    // server cards travel inline, so 4 cards of 1.5 MB (~8 MB as base64) keep a
+    // body under webhook-payload.ts MAX_BODY_BYTES; a card is ~150 KB.
     maxTextLength: 65536,
     minImages: 0,
-    maxImages: 10,
-    maxImageBytes: 10 * 1024 * 1024,
+    maxImages: 4,
+    maxImageBytes: 1.5 * 1024 * 1024,
     imageMimes: ['image/png', 'image/jpeg'],
     preferredMime: 'image/png',
   },

@@ -21,6 +21,7 @@ export const CHANNEL_DRIVERS: Partial<Record<ChannelDriverName, () => ChannelFac
   mastodon: () => (require('./mastodon/mastodon-channel') as typeof import('./mastodon/mastodon-channel')).createMastodonChannel,
   bluesky: () => (require('./bluesky/bluesky-channel') as typeof import('./bluesky/bluesky-channel')).createBlueskyChannel,
   telegram: () => (require('./telegram/telegram-channel') as typeof import('./telegram/telegram-channel')).createTelegramChannel,
+  webhook: () => (require('./webhook/webhook-channel') as typeof import('./webhook/webhook-channel')).createWebhookChannel,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

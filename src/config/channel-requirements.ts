@@ -6,12 +6,14 @@
  */
 import type { ChannelConfig, ChannelDriverName, Settings } from './types';
 import type { Checker } from './checks';
+import { webhookUrlProblem } from '../channels/webhook/webhook-url';
 
 interface Requirement {
   missing(channel: ChannelConfig, settings: Settings): boolean;
   /** The key the error points at, below the channel (default: the channel entry). */
-  at?: 'driver';
-  message: string;
+  at?: 'driver' | 'url';
+  /** What to do; a function where the message depends on what was written. */
+  message: string | ((channel: ChannelConfig) => string);
 }
 
 /** Platforms that fetch each card themselves from a public https address (the bot's media server). */
@@ -72,12 +74,28 @@ const DRIVER_REQUIREMENTS: Partial<Record<ChannelDriverName, readonly Requiremen
       message: 'a telegram channel needs credentials.botToken: the name of the environment variable holding the bot token from @BotFather, e.g. { botToken: TG_CHANNEL_BOT_TOKEN }.',
     },
   ],
+  webhook: [
+    {
+      missing: (channel) => channel.url === undefined,
+      message: 'a webhook channel needs url: the https address of the receiver (see README, "Connect a webhook").',
+    },
+    {
+      missing: (channel) => channel.url !== undefined && webhookUrlProblem(channel.url) !== null,
+      at: 'url',
+      message: (channel) => webhookUrlProblem(channel.url!)!,
+    },
+    {
+      missing: (channel) => !channel.credentials.secret,
+      message: 'a webhook channel needs credentials.secret: the NAME of the environment variable holding its whsec_… signing secret.',
+    },
+  ],
 };
 
 export function checkDriverRequirements(checker: Checker, channel: ChannelConfig, index: number, settings: Settings): void {
   for (const requirement of DRIVER_REQUIREMENTS[channel.driver] ?? []) {
     if (requirement.missing(channel, settings)) {
-      checker.error(requirement.at ? ['channels', index, requirement.at] : ['channels', index], requirement.message);
+      const message = typeof requirement.message === 'string' ? requirement.message : requirement.message(channel);
+      checker.error(requirement.at ? ['channels', index, requirement.at] : ['channels', index], message);
     }
   }
 }

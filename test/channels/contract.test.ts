@@ -201,6 +201,13 @@ describe.each(HARNESSES)('channels contract: $name', (harness) => {
 
   it('reads back what it published, newest first, by text and time', async () => {
     await channel.publish(request(dir, 'p1', 'pertama'));
+    if (harness.deduplicatesResends) {
+      // "Found nothing" makes the reconciler send again: safe only because the resend is not a second copy.
+      await channel.publish(request(dir, 'p1', 'pertama'));
+      expect(harness.published(dir)).toBe(1);
+      await expect(channel.readBack(new Date(0))).resolves.toEqual([]);
+      return;
+    }
     if (harness.readsBack === false) {
       // "Found nothing" would make the reconciler send again: a blind platform must say it cannot tell.
       await expect(channel.readBack(new Date(0))).rejects.toBeInstanceOf(PublishError);

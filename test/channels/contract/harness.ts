@@ -25,4 +25,11 @@ export interface DriverHarness {
    * reconciler would take "not found" for "not sent" and send again.
    */
   readsBack?: boolean;
+  /**
+   * true for a channel whose receiver de-duplicates a resend of the same post
+   * revision (the webhook: receivers MUST de-duplicate by webhook-id). Its
+   * readBack answers [] on purpose: the reconciler then sends an unclear post
+   * again, which is harmless. The suite checks the de-duplication instead.
+   */
+  deduplicatesResends?: boolean;
 }
