@@ -19,11 +19,14 @@ export function tokenAdvice(tokenVariable: string): string {
   return `make a new access token on the instance (Preferences → Development → the quota-herald application, scopes write:statuses write:media read:accounts), put it in .env as ${tokenVariable}, and restart quota-herald`;
 }
 
+/** A reset the instance names that has already passed by our clock (skew, or a window that just ended): try again shortly. */
+const PASSED_RESET_WAIT_MS = 5_000;
+
 /** `X-RateLimit-Reset` is an ISO 8601 instant on Mastodon (not Unix seconds as on X). */
 export function rateLimitResetOf(headers: Headers | null, now: Date): Date {
   const reset = headers?.get('x-ratelimit-reset');
   const at = reset ? new Date(reset) : null;
-  if (at && !Number.isNaN(at.getTime()) && at > now) return at;
+  if (at && !Number.isNaN(at.getTime())) return at > now ? at : new Date(now.getTime() + PASSED_RESET_WAIT_MS);
   const retryAfter = Number(headers?.get('retry-after'));
   if (headers?.get('retry-after') && Number.isFinite(retryAfter) && retryAfter > 0) return new Date(now.getTime() + retryAfter * 1000);
   return new Date(now.getTime() + DEFAULT_RATE_LIMIT_WAIT_MS);

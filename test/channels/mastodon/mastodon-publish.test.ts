@@ -128,6 +128,12 @@ describe('channels/mastodon: publish', () => {
     expect(rig.fake.statuses).toEqual([]);
   });
 
+  it('a 429 whose reset has already passed by our clock (skew) tries again in seconds, not five minutes', async () => {
+    // The six-channel kill test found it: a one-minute deadline lost to a reset a second in the past.
+    rig.fake.faults.push(rateLimitFault('POST /api/v1/statuses', new Date('2026-11-27T05:59:59Z')));
+    expect(await publishError(rig.channel().publish(publishRequest(rig.dir, 'r', 'Halo')))).toMatchObject({ kind: 'rate-limited', retryAt: new Date('2026-11-27T06:00:05Z') });
+  });
+
   it('a 429 without a usable reset waits five minutes', async () => {
     rig.fake.faults.push({ route: 'POST /api/v1/statuses', status: 429, body: { error: 'Too many requests' }, headers: { 'x-ratelimit-reset': 'soon' } });
     expect(await publishError(rig.channel().publish(publishRequest(rig.dir, 'r', 'Halo')))).toMatchObject({ kind: 'rate-limited', retryAt: new Date('2026-11-27T06:05:00Z') });
