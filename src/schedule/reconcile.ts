@@ -199,7 +199,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
     readFailures.delete(channel.id);
     for (const { post, early } of posts) if (early) earlyRead.add(keyOf(post));
-    const held = await findHeldRemoteIds(deps.store, remote.map((r) => r.remoteId));
+    const held = await findHeldRemoteIds(deps.store, channel.id, remote.map((r) => r.remoteId));
     const candidates: ReconcileCandidate[] = posts.map(({ post, firstAttemptAt }) => ({
       key: keyOf(post),
       text: sentText(post),

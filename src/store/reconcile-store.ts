@@ -55,10 +55,15 @@ export async function listUnknownPosts(store: Store, options: { limit?: number }
   }));
 }
 
-/** Which of `remoteIds` some post in the ledger already records as its publication. */
-export async function findHeldRemoteIds(store: Store, remoteIds: readonly string[]): Promise<Set<string>> {
+/**
+ * Which of `remoteIds` some post of `channelId` already records as its
+ * publication. Per channel, as the unique index (migration 0002): ids are
+ * unique only within a platform, and two fakes — or Instagram and Threads —
+ * may hand out the same number.
+ */
+export async function findHeldRemoteIds(store: Store, channelId: string, remoteIds: readonly string[]): Promise<Set<string>> {
   if (remoteIds.length === 0) return new Set();
-  const rows = await store.db.selectFrom('posts').select('remote_id').where('remote_id', 'in', [...remoteIds]).execute();
+  const rows = await store.db.selectFrom('posts').select('remote_id').where('channel_id', '=', channelId).where('remote_id', 'in', [...remoteIds]).execute();
   return new Set(rows.map((r) => r.remote_id).filter((id): id is string => id !== null));
 }
 
@@ -78,12 +83,13 @@ export async function markReconciledPublished(
   return inWriteTransaction(store, async (trx) => {
     const current = await trx
       .selectFrom('posts')
-      .select(['state', 'remote_id'])
+      .select(['state', 'remote_id', 'channel_id'])
       .where('id', '=', key.id)
       .where('revision', '=', key.revision)
       .executeTakeFirst();
     if (current?.state === 'published') return current.remote_id === result.remoteId;
-    const holder = await trx.selectFrom('posts').select('id').where('remote_id', '=', result.remoteId).executeTakeFirst();
+    if (!current) return false;
+    const holder = await trx.selectFrom('posts').select('id').where('channel_id', '=', current.channel_id).where('remote_id', '=', result.remoteId).executeTakeFirst();
     if (holder) return false;
     const row = await trx
       .updateTable('posts')

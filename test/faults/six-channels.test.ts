@@ -319,7 +319,11 @@ async function judge(dataDir: string, platforms: readonly FaultPlatform[], openi
       const row = posts.find((p) => p.releaseId === opening.releaseId && p.channelId === platform.id);
       const blindUnknown = blind && row?.state === 'unknown' && copies.length <= 1;
       if (!excused(opening)) verdict.expected += 1;
-      if (copies.length > 1) verdict.duplicates.push(`${key}: ${copies.length} copies`);
+      if (copies.length > 1) {
+        // Enough to tell a real double from a mis-attributed text: when, which id, what it said.
+        const seen = copies.map((copy) => `${copy.remoteId} at ${copy.at.toISOString()}: ${JSON.stringify(copy.text.slice(0, 120))}`).join('; ');
+        verdict.duplicates.push(`${key}: ${copies.length} copies (${seen}); ledger post ${row?.id ?? 'absent'} ${row?.state ?? ''}, due ${row?.dueAt.toISOString() ?? '?'}`);
+      }
       for (const copy of copies) if (copy.at.getTime() > opening.deadline.getTime()) verdict.late.push(`${key} at ${copy.at.toISOString()}`);
       if (blindUnknown) {
         verdict.blindUnknown.push(`${key}: unknown, ${copies.length} copy (not doubled)`);

@@ -71,12 +71,27 @@ describe.each(DIALECTS)('store/reconcile-store on %s', (dialect) => {
     await claimDue(ctx.store, { now: DUE, owner: 'w3', leaseMs: LEASE, limit: 1 });
     await markPublished(ctx.store, { id: 'post-3', revision: 1, owner: 'w3' }, { remoteId: 'held', url: null, publishedAt: DUE });
 
-    expect([...(await findHeldRemoteIds(ctx.store, ['held', 'free']))]).toEqual(['held']);
-    expect(await findHeldRemoteIds(ctx.store, [])).toEqual(new Set());
+    expect([...(await findHeldRemoteIds(ctx.store, 'x', ['held', 'free']))]).toEqual(['held']);
+    expect(await findHeldRemoteIds(ctx.store, 'x', [])).toEqual(new Set());
     expect(await markReconciledPublished(ctx.store, { id: 'post-1', revision: 1, attempts: 1 }, { remoteId: 'held', url: null, publishedAt: DUE }, context)).toBe(false);
     expect(await markReconciledPublished(ctx.store, { id: 'post-2', revision: 1, attempts: 7 }, { remoteId: 'free', url: null, publishedAt: DUE }, context)).toBe(false);
     expect(await markReconciledNotFound(ctx.store, { id: 'post-2', revision: 1, attempts: 7 }, { state: 'expired', note: 'n' }, context)).toBeNull();
     expect((await listUnknownPosts(ctx.store)).map((u) => u.post.id)).toEqual(['post-1', 'post-2']);
+  });
+
+  it('a remote id held on another channel does not hold this one (ids are unique per platform only)', async () => {
+    // Found by the six-channel kill test: the fake Instagram and fake Threads both number from 1800000001, and an
+    // Instagram post of unclear outcome was "not found" (its id held by a Threads post) and sent twice.
+    await unknownPosts(ctx.store, 1);
+    const threadsPost = buildPost({ n: 3, dueAt: DUE, channelId: 'threads' });
+    await syncPlan(ctx.store, [threadsPost], WINDOW, PLAN_AT);
+    await markRendered(ctx.store, { id: threadsPost.id, revision: 1 }, '{"text":"x","media":[]}');
+    await claimDue(ctx.store, { now: DUE, owner: 'w3', leaseMs: LEASE, limit: 1 });
+    await markPublished(ctx.store, { id: threadsPost.id, revision: 1, owner: 'w3' }, { remoteId: '1800000005', url: null, publishedAt: DUE });
+
+    expect(await findHeldRemoteIds(ctx.store, 'x', ['1800000005'])).toEqual(new Set());
+    expect(await findHeldRemoteIds(ctx.store, 'threads', ['1800000005'])).toEqual(new Set(['1800000005']));
+    expect(await markReconciledPublished(ctx.store, { id: 'post-1', revision: 1, attempts: 1 }, { remoteId: '1800000005', url: null, publishedAt: DUE }, context)).toBe(true);
   });
 
   it('not found: → retrying due at retryAt (claimable again), or → expired; never from another state', async () => {
