@@ -36,8 +36,9 @@ describe('the test database from a private checkout', () => {
   beforeAll(async () => {
     privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-private-'));
     checkout = path.join(privateDir, 'quota-herald');
-    // What the global setup needs: itself, its helpers, and the swc cache warmer (over an empty src/).
-    for (const file of ['jest.config.js', 'package.json', 'test/global-setup.ts', 'test/global-teardown.ts', 'test/support/reachable-postgres.ts', 'bin/ts-cache.js']) {
+    // What the global setup needs: itself, its helpers, and the swc cache warmer (over an empty src/);
+    // and the test order the config names.
+    for (const file of ['jest.config.js', 'package.json', 'test/global-setup.ts', 'test/global-teardown.ts', 'test/support/reachable-postgres.ts', 'bin/ts-cache.js', 'test/sequencer.cjs', 'test/durations.json']) {
       fs.mkdirSync(path.dirname(path.join(checkout, file)), { recursive: true });
       fs.copyFileSync(path.join(REPO_ROOT, file), path.join(checkout, file));
     }

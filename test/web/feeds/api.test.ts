@@ -52,7 +52,10 @@ describe.each(DIALECTS)('web/feeds /api/v1 on %s', (dialect) => {
     return app.inject({ method: 'GET', url, headers });
   }
 
-  it('documents itself in OpenAPI 3.1: a valid document, every API route in it and nothing else', async () => {
+  // The document and the route table come from the code, not from the store: checked on one engine
+  // (two runs of the validator each time). The answers, which do read the store, are validated
+  // against the document's schemas on both (the next test).
+  if (dialect === DIALECTS[0]) it('documents itself in OpenAPI 3.1: a valid document, every API route in it and nothing else', async () => {
     const response = await get('/api/v1/openapi.json');
     expect(response.statusCode).toBe(200);
     const document = response.json() as { openapi: string; paths: Record<string, unknown> };
