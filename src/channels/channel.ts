@@ -103,6 +103,12 @@ export interface Channel {
   readonly id: string;
   readonly driver: string;
   readonly limits: ChannelLimits;
+  /**
+   * The receiver de-duplicates a resend of the same post revision (the
+   * webhook's stable `webhook-id`): after an unclear outcome the post is sent
+   * again at once while on time, never read back (src/schedule/reconcile.ts).
+   */
+  readonly resendsSafely?: boolean;
   /** Asks the platform who we are and what we may do; never posts. `signal` gives up on the calls in flight. */
   verify?(now: Date, signal?: AbortSignal): Promise<AccountReport>;
   /** Pure: problems of a rendered post against this channel's limits. Empty when fine. */

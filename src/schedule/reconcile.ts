@@ -188,6 +188,38 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   }
 
+  /**
+   * A channel whose receiver de-duplicates a resend (`Channel.resendsSafely`:
+   * the webhook's stable webhook-id) needs no read-back: while a post is on
+   * time it is simply sent again, at once; past its deadline nobody can say
+   * whether it arrived, so it stays `unknown` with one alert — never "expired,
+   * not found", which would be a guess.
+   */
+  async function resendSafely(channel: Channel, posts: readonly UnknownPost[], now: Date): Promise<number> {
+    let moved = 0;
+    const context = { now, owner: deps.owner };
+    for (const { post } of posts) {
+      if (post.deadline && post.deadline <= now) {
+        const key = keyOf(post);
+        if (reportedUndecided.has(key)) continue;
+        reportedUndecided.add(key);
+        deps.alert({
+          kind: 'reconcile-undecided',
+          post,
+          message: `could not tell whether ${describePost(post)} reached ${channel.id}: its send had an unclear outcome and its deadline ${post.deadline.toISOString()} passed before it could be sent again. Ask the receiver's owner whether it arrived (its webhook-id names the post); it stays "unknown" in the ledger and is never re-sent automatically.`,
+        });
+        continue;
+      }
+      const key = { id: post.id, revision: post.revision, attempts: post.attempts };
+      const note = 'unclear outcome: sent again with the same idempotency key (the receiver de-duplicates)';
+      if (await markReconciledNotFound(deps.store, key, { state: 'retrying', retryAt: now, note }, context)) {
+        moved += 1;
+        postLogger(deps.logger, post).warn('reconciliation: unclear outcome on a channel that de-duplicates resends; sending it again with the same key');
+      }
+    }
+    return moved;
+  }
+
   async function settle(channel: Channel, posts: ReadCandidate[], now: Date): Promise<number> {
     const since = new Date(Math.min(...posts.map(({ post, firstAttemptAt }) => Math.min(post.dueAt.getTime(), firstAttemptAt?.getTime() ?? Infinity))) - settings.sinceMarginMs);
     let remote: RemotePost[];
@@ -249,17 +281,25 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       for (const key of firstSeen.keys()) if (!live.has(key)) firstSeen.delete(key);
       for (const key of earlyRead) if (!live.has(key)) earlyRead.delete(key);
 
+      const configured = deps.channels();
+      let resent = 0;
+      const safe = unknown.filter(({ post }) => configured.get(post.channelId)?.resendsSafely === true);
+      for (const channelId of new Set(safe.map(({ post }) => post.channelId))) {
+        resent += await resendSafely(configured.get(channelId)!, safe.filter(({ post }) => post.channelId === channelId), now);
+      }
+
       // Settled posts, and unsettled ones not early-read yet, share their channel's one read.
       const byChannel = new Map<string, ReadCandidate[]>();
       for (const entry of unknown) {
+        if (configured.get(entry.post.channelId)?.resendsSafely === true) continue;
         const early = settledAt(entry.post, now.getTime()) > now.getTime();
         if (early && earlyRead.has(keyOf(entry.post))) continue;
         const list = byChannel.get(entry.post.channelId) ?? [];
         list.push({ ...entry, early });
         byChannel.set(entry.post.channelId, list);
       }
-      const channels = deps.channels();
-      let moved = 0;
+      const channels = configured;
+      let moved = resent;
       for (const [channelId, posts] of byChannel) {
         if (readableAt(channelId) > now.getTime()) continue;
         const channel = channels.get(channelId);

@@ -50,6 +50,11 @@ const FAULTS: readonly ArmedFault[] = ['server-error', 'rate-limit', 'slow', 'dr
 const PROGRESS_TIMEOUT_MS = 15_000;
 /** Drivers whose readBack throws (a bot cannot read its Telegram channel): an unclear post stays `unknown`. */
 const BLIND = new Set(['telegram']);
+/**
+ * Drivers whose receiver de-duplicates a resend (the webhook): an unclear post is sent again
+ * while on time; one whose deadline passed while the bot was down stays `unknown` (never sent late).
+ */
+const RESENDS_SAFELY = new Set(['webhook']);
 
 const PLATFORM_DIR = path.join(__dirname, 'platforms');
 const PLATFORM_FILES = fs
@@ -278,7 +283,7 @@ async function readLedger(dataDir: string): Promise<LedgerPost[] | null> {
 async function unsettled(dataDir: string): Promise<number | null> {
   const posts = await readLedger(dataDir);
   if (!posts) return null;
-  return posts.filter((p) => ['planned', 'ready', 'claimed', 'retrying', 'unknown'].includes(p.state) && !(p.state === 'unknown' && BLIND.has(p.channelId))).length;
+  return posts.filter((p) => ['planned', 'ready', 'claimed', 'retrying', 'unknown'].includes(p.state) && !(p.state === 'unknown' && (BLIND.has(p.channelId) || (RESENDS_SAFELY.has(p.channelId) && p.deadline !== null && p.deadline.getTime() <= Date.now())))).length;
 }
 
 interface Verdict {
@@ -317,7 +322,8 @@ async function judge(dataDir: string, platforms: readonly FaultPlatform[], openi
       const key = `${platform.id} ${opening.releaseId}`;
       const copies = published.filter((copy) => releaseOfText(openings, copy.text) === opening.releaseId);
       const row = posts.find((p) => p.releaseId === opening.releaseId && p.channelId === platform.id);
-      const blindUnknown = blind && row?.state === 'unknown' && copies.length <= 1;
+      const pastDeadline = row?.deadline ? row.deadline.getTime() <= Date.now() : false;
+      const blindUnknown = (blind || (RESENDS_SAFELY.has(platform.id) && pastDeadline)) && row?.state === 'unknown' && copies.length <= 1;
       if (!excused(opening)) verdict.expected += 1;
       if (copies.length > 1) {
         // Enough to tell a real double from a mis-attributed text: when, which id, what it said.
@@ -328,7 +334,7 @@ async function judge(dataDir: string, platforms: readonly FaultPlatform[], openi
       if (blindUnknown) {
         verdict.blindUnknown.push(`${key}: unknown, ${copies.length} copy (not doubled)`);
         // The driver alerts when it sees the unclear outcome itself; a kill mid-call leaves that to the reconciler, after the deadline.
-        if (row.lastError?.startsWith('unclear:') && !output.split('\n').some((line) => line.includes('"alert":"unclear-outcome"') && line.includes(platform.id))) verdict.unalerted.push(key);
+        if (blind && row.lastError?.startsWith('unclear:') && !output.split('\n').some((line) => line.includes('"alert":"unclear-outcome"') && line.includes(platform.id))) verdict.unalerted.push(key);
         continue;
       }
       if (copies.length === 0 && !excused(opening)) {

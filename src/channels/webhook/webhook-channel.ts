@@ -83,6 +83,8 @@ export function createWebhookChannel(config: ChannelConfig, deps: ChannelDeps): 
   return {
     id: config.id,
     driver: 'webhook',
+    // Every retry carries the same webhook-id and receivers must de-duplicate by it (docs/channels/webhook.md).
+    resendsSafely: true,
     limits,
     check: (post) => checkRenderedPost(post, limits, config.platform),
 
