@@ -15,7 +15,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, type AccountReport, type Channel, type Chan
 import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
 import { createFileTokenVault } from '../instagram/token-store';
-import { PLATFORM_LIMITS } from '../platform-limits';
+import { limitsFor } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { classifyBlueskyError, SESSION_REFUSED, type BlueskyPhase } from './bluesky-errors';
 import { detectFacets } from './facets';
@@ -42,7 +42,7 @@ export interface BlueskySettings {
 
 export function createBlueskyChannel(config: ChannelConfig, deps: ChannelDeps, options: BlueskyChannelOptions = {}): Channel {
   const settings = resolveSettings(config, deps.env);
-  const limits = { ...PLATFORM_LIMITS.bluesky, ...(config.dailyCap === undefined ? {} : { dailyCap: config.dailyCap }) };
+  const limits = limitsFor({ platform: 'bluesky', dailyCap: config.dailyCap });
   const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const readCard = deps.readCard ?? readCardFromDisk;
   const xrpc = createXrpcClient({ origin: settings.origin, fetch: deps.fetch, timeoutMs });

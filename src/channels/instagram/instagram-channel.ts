@@ -9,7 +9,7 @@ import { postLogger } from '../../logger';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
-import { PLATFORM_LIMITS } from '../platform-limits';
+import { limitsFor, PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { createGraphClient } from './graph-client';
 import { classifyGraphError } from './graph-errors';
@@ -44,7 +44,7 @@ export interface InstagramSettings {
 
 export function createInstagramChannel(config: ChannelConfig, deps: ChannelDeps, options: InstagramChannelOptions = {}): Channel {
   const settings = resolveSettings(config, deps.env);
-  const limits = { ...PLATFORM_LIMITS.instagram, ...(config.dailyCap !== undefined ? { dailyCap: config.dailyCap } : {}) };
+  const limits = limitsFor({ platform: 'instagram', dailyCap: config.dailyCap });
   const timeoutMs = options.requestTimeoutMs ?? deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const poll: PollOptions = { ...DEFAULT_POLL, ...options.poll };
   const readCard = deps.readCard ?? readCardFromDisk;

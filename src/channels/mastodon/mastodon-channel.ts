@@ -12,7 +12,7 @@ import { postLogger } from '../../logger';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type AccountReport, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
-import { PLATFORM_LIMITS } from '../platform-limits';
+import { limitsFor } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { createMastodonClient, type MastodonClient } from './mastodon-client';
 import { classifyMastodonError, type MastodonPhase } from './mastodon-errors';
@@ -58,7 +58,7 @@ export function idempotencyKey(request: Pick<PublishRequest, 'postId' | 'revisio
 
 export function createMastodonChannel(config: ChannelConfig, deps: ChannelDeps, options: MastodonChannelOptions = {}): Channel {
   const settings = resolveSettings(config, deps.env);
-  const limits = { ...PLATFORM_LIMITS.mastodon, ...(config.dailyCap === undefined ? {} : { dailyCap: config.dailyCap }) };
+  const limits = limitsFor({ platform: 'mastodon', dailyCap: config.dailyCap });
   const poll: MediaPollOptions = { ...DEFAULT_MEDIA_POLL, ...options.poll };
   const readCard = deps.readCard ?? readCardFromDisk;
   const pageSize = Math.min(40, Math.max(1, options.readBackPageSize ?? 40));

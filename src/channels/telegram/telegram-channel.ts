@@ -21,7 +21,7 @@ import type { RenderedMedia } from '../../render/types';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type AccountReport, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
-import { PLATFORM_LIMITS } from '../platform-limits';
+import { limitsFor } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { createBotApi, type BotApi } from './bot-api';
 import { encodeMultipart } from './multipart';
@@ -66,7 +66,7 @@ interface ChatMember {
 
 export function createTelegramChannel(config: ChannelConfig, deps: ChannelDeps, options: TelegramChannelOptions = {}): Channel {
   const settings = resolveSettings(config, deps.env);
-  const limits = { ...PLATFORM_LIMITS.telegram, ...(config.dailyCap === undefined ? {} : { dailyCap: config.dailyCap }) };
+  const limits = limitsFor({ platform: 'telegram', dailyCap: config.dailyCap });
   const readTimeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const sendTimeoutMs = options.sendTimeoutMs ?? deps.requestTimeoutMs ?? 60_000;
   const readCard = deps.readCard ?? readCardFromDisk;

@@ -16,7 +16,7 @@ import { parseGraphTime } from '../instagram/instagram-channel';
 import { DEFAULT_POLL, type FlowContext, type PollOptions } from '../instagram/publish-flow';
 import { createTokenKeeper, type TokenKeeper } from '../instagram/token-refresh';
 import { createFileTokenVault, DAY_MS } from '../instagram/token-store';
-import { PLATFORM_LIMITS } from '../platform-limits';
+import { limitsFor, PLATFORM_LIMITS } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { createContainers, guardPublishingLimit, lookupPermalink, publishContainer } from './publish-flow';
 import { classifyThreadsError } from './threads-errors';
@@ -45,7 +45,7 @@ export interface ThreadsSettings {
 
 export function createThreadsChannel(config: ChannelConfig, deps: ChannelDeps, options: ThreadsChannelOptions = {}): Channel {
   const settings = resolveThreadsSettings(config, deps.env);
-  const limits = { ...PLATFORM_LIMITS.threads, ...(config.dailyCap !== undefined ? { dailyCap: config.dailyCap } : {}) };
+  const limits = limitsFor({ platform: 'threads', dailyCap: config.dailyCap });
   const timeoutMs = options.requestTimeoutMs ?? deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const poll: PollOptions = { ...DEFAULT_POLL, ...options.poll };
   const readCard = deps.readCard ?? readCardFromDisk;

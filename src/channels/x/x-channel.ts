@@ -11,7 +11,7 @@ import { postLogger } from '../../logger';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type AccountReport, type Channel, type ChannelDeps, type PublishRequest, type PublishResult, type RemotePost } from '../channel';
 import { readCardFromDisk } from '../card-bytes';
 import { checkRenderedPost } from '../check-post';
-import { PLATFORM_LIMITS } from '../platform-limits';
+import { limitsFor } from '../platform-limits';
 import { PublishError } from '../publish-error';
 import { createXClient } from './x-client';
 import { readXCredentials } from './x-credentials';
@@ -47,7 +47,7 @@ interface XUser {
 export function createXChannel(config: ChannelConfig, deps: ChannelDeps, options: XChannelOptions = {}): XChannel {
   const credentials = readXCredentials(config, deps.env);
   const baseUrl = config.baseUrl ? new URL(config.baseUrl) : undefined;
-  const limits = { ...PLATFORM_LIMITS.x, ...(config.dailyCap === undefined ? {} : { dailyCap: config.dailyCap }) };
+  const limits = limitsFor({ platform: 'x', dailyCap: config.dailyCap });
   const book = new XRateLimitBook();
   // One keep-alive agent for plain-http targets (fakes, local proxies): the due
   // moment should not pay for a new TCP handshake.
